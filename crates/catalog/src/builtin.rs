@@ -1,0 +1,40 @@
+//! The catalog files compiled into the binary.
+
+use crate::{Catalog, Error, load};
+
+macro_rules! catalog_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../../catalogs/", $path)))
+    };
+}
+
+/// The framework files, in load order, as (path under `catalogs/`, text).
+pub const FILES: &[(&str, &str)] = &[
+    catalog_file!("iso42001.yaml"),
+    catalog_file!("iso27001.yaml"),
+    catalog_file!("soc2.yaml"),
+    catalog_file!("nist-ai-rmf.yaml"),
+    catalog_file!("nist-ai-600-1.yaml"),
+    // catalog_file!("eu-ai-act.yaml"),
+    // catalog_file!("colorado-ai.yaml"),
+];
+
+/// The crosswalk files, as (path under `catalogs/`, text).
+pub const CROSSWALKS: &[(&str, &str)] = &[
+    // catalog_file!("crosswalks/iso27001-iso42001.yaml"),
+    // catalog_file!("crosswalks/soc2-iso42001.yaml"),
+    // catalog_file!("crosswalks/nist-ai-rmf-iso42001.yaml"),
+    // catalog_file!("crosswalks/eu-ai-act-iso42001.yaml"),
+    // catalog_file!("crosswalks/colorado-ai-iso42001.yaml"),
+    // catalog_file!("crosswalks/colorado-ai-nist-ai-rmf.yaml"),
+];
+
+/// The JSON Schema of framework files (`aimsgap schema catalog`).
+pub const CATALOG_SCHEMA: &str = include_str!("../../../catalogs/schema/catalog.schema.json");
+/// The JSON Schema of crosswalk files (`aimsgap schema crosswalk`).
+pub const CROSSWALK_SCHEMA: &str = include_str!("../../../catalogs/schema/crosswalk.schema.json");
+
+/// Loads and validates the built-in catalog.
+pub fn builtin() -> Result<Catalog, Vec<Error>> {
+    load(FILES, CROSSWALKS)
+}

@@ -1,0 +1,365 @@
+//! The domain types of the catalog: frameworks, requirements, law obligations and crosswalks.
+//!
+//! These types are deliberately not `Deserialize`: the file format lives in `file.rs` and is
+//! turned into these types by validation, so a value of these types is always valid.
+
+use crate::Date;
+use std::collections::HashMap;
+use std::fmt;
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The word used in files and output.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            /// Reads the word used in files and output.
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+            /// The accepted words, for error messages and schemas.
+            pub fn expected() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+vocabulary! {
+    /// What a node of a framework is.
+    Kind {
+        Clause => "clause",
+        Requirement => "requirement",
+        Objective => "objective",
+        Control => "control",
+        Theme => "theme",
+        Category => "category",
+        Criterion => "criterion",
+        Function => "function",
+        Subcategory => "subcategory",
+        Obligation => "obligation",
+        Risk => "risk",
+    }
+}
+
+impl Kind {
+    /// Assessable nodes carry a status; the others only group them.
+    pub fn is_assessable(self) -> bool {
+        matches!(
+            self,
+            Kind::Requirement
+                | Kind::Control
+                | Kind::Criterion
+                | Kind::Subcategory
+                | Kind::Obligation
+                | Kind::Risk
+        )
+    }
+}
+
+vocabulary! {
+    /// What kind of text a framework is.
+    FrameworkKind { Standard => "standard", Framework => "framework", Law => "law" }
+}
+
+vocabulary! {
+    /// The role an organisation plays for an AI system (EU AI Act vocabulary; Colorado's
+    /// "developer" is recorded as `provider`).
+    Role {
+        Provider => "provider",
+        Deployer => "deployer",
+        Importer => "importer",
+        Distributor => "distributor",
+        ProductManufacturer => "product_manufacturer",
+        GpaiProvider => "gpai_provider",
+    }
+}
+
+vocabulary! {
+    /// The risk tiers a law obligation concerns.
+    Tier {
+        All => "all",
+        Prohibited => "prohibited",
+        HighRiskAnnexIii => "high_risk_annex_iii",
+        HighRiskAnnexI => "high_risk_annex_i",
+        Transparency => "transparency",
+        Gpai => "gpai",
+        GpaiSystemic => "gpai_systemic",
+    }
+}
+
+vocabulary! {
+    /// A property of an AI system that narrows an obligation to the systems that have it.
+    Trigger {
+        InteractsWithNaturalPersons => "interacts_with_natural_persons",
+        GeneratesSyntheticContent => "generates_synthetic_content",
+        EmotionRecognitionOrBiometricCategorisation => "emotion_recognition_or_biometric_categorisation",
+        DeepFake => "deep_fake",
+        Art63Exemption => "art_6_3_exemption",
+        PublicBodyOrPublicService => "public_body_or_public_service",
+        CreditOrInsuranceScoring => "credit_or_insurance_scoring",
+        ConsequentialDecision => "consequential_decision",
+        ProhibitedPractice => "prohibited_practice",
+    }
+}
+
+vocabulary! {
+    /// The legal status of a law, a law version or one of its rules.
+    LawStatus {
+        Proposed => "proposed",
+        Enacted => "enacted",
+        InForce => "in_force",
+        Stayed => "stayed",
+        Repealed => "repealed",
+    }
+}
+
+vocabulary! {
+    /// Whether an entry of a date history is still the one in force.
+    DateStatus { Current => "current", Superseded => "superseded" }
+}
+
+vocabulary! {
+    /// NIST IR 8477 set-theory relationships, read "source is REL target".
+    Relationship {
+        Equal => "equal",
+        SubsetOf => "subset_of",
+        SupersetOf => "superset_of",
+        IntersectsWith => "intersects_with",
+        NoRelationship => "no_relationship",
+    }
+}
+
+impl Relationship {
+    /// How much of the target a relationship can cover, for ordering only: equal and
+    /// superset cover all of it, subset and intersection part of it, no relationship nothing.
+    pub fn coverage_rank(self) -> u8 {
+        match self {
+            Relationship::Equal => 4,
+            Relationship::SupersetOf => 3,
+            Relationship::SubsetOf => 2,
+            Relationship::IntersectsWith => 1,
+            Relationship::NoRelationship => 0,
+        }
+    }
+}
+
+vocabulary! {
+    /// Why a crosswalk edge holds (NIST IR 8477 rationale).
+    Rationale { Syntactic => "syntactic", Semantic => "semantic", Functional => "functional" }
+}
+
+/// One entry of the history of an application date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateEntry {
+    pub date: Date,
+    pub status: DateStatus,
+    pub source: String,
+}
+
+/// The legal facts of an obligation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Obligation {
+    pub article: String,
+    pub roles: Vec<Role>,
+    pub tiers: Vec<Tier>,
+    pub trigger: Option<Trigger>,
+    /// The law version (see [`LawVersion`]) this duty belongs to, when the law has versions.
+    pub version: Option<String>,
+    pub applies_from: Date,
+    pub dates: Vec<DateEntry>,
+    pub status: LawStatus,
+    pub source: String,
+    pub last_verified: Date,
+    /// What is not confirmed about this rule, in our words.
+    pub unverified: Option<String>,
+}
+
+impl Obligation {
+    /// The date from which the duty applies to systems of a given tier: a current `dates`
+    /// entry marked "(Annex I)" or "(Annex III)" overrides `applies_from` for that tier.
+    pub fn applies_from_for(&self, tier: Tier) -> Date {
+        let marker = match tier {
+            Tier::HighRiskAnnexI => "(Annex I)",
+            Tier::HighRiskAnnexIii => "(Annex III)",
+            _ => return self.applies_from,
+        };
+        self.dates
+            .iter()
+            .rev()
+            .find(|entry| entry.status == DateStatus::Current && entry.source.contains(marker))
+            .map_or(self.applies_from, |entry| entry.date)
+    }
+}
+
+/// One assessable or grouping node of a framework.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    pub id: String,
+    pub kind: Kind,
+    pub parent: Option<String>,
+    pub title: String,
+    /// Our own description of the requirement.
+    pub summary: String,
+    /// What an auditor typically expects to see.
+    pub evidence: Option<String>,
+    /// The requirement demands documented information.
+    pub documented: bool,
+    /// Official text, only where it is public domain (NIST).
+    pub text: Option<String>,
+    pub obligation: Option<Obligation>,
+}
+
+/// A dated version of a law (Colorado SB 24-205, SB 26-189).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LawVersion {
+    pub id: String,
+    pub title: String,
+    pub effective: Date,
+    pub until: Option<Date>,
+    pub status: LawStatus,
+    pub status_since: Option<Date>,
+    pub replaced_by: Option<String>,
+    pub source: String,
+    pub notes: Option<String>,
+}
+
+/// One entry of a named vocabulary of a framework (Annex III areas, consequential decisions).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListEntry {
+    pub id: String,
+    pub title: String,
+}
+
+/// A versioned framework: a standard, a voluntary framework or a law.
+#[derive(Clone, Debug)]
+pub struct Framework {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub kind: FrameworkKind,
+    pub publisher: String,
+    pub source: String,
+    pub licence: String,
+    pub last_verified: Option<Date>,
+    pub versions: Vec<LawVersion>,
+    pub lists: Vec<(String, Vec<ListEntry>)>,
+    pub requirements: Vec<Requirement>,
+    // Invariant: `index[id]` is the position of that id in `requirements`.
+    pub(crate) index: HashMap<String, usize>,
+}
+
+impl Framework {
+    /// The requirement with this id.
+    pub fn get(&self, id: &str) -> Option<&Requirement> {
+        self.index
+            .get(id)
+            .and_then(|&position| self.requirements.get(position))
+    }
+
+    /// The position of a requirement in `requirements`, a dense index for engines.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The assessable requirements, in file order.
+    pub fn assessable(&self) -> impl Iterator<Item = &Requirement> {
+        self.requirements.iter().filter(|r| r.kind.is_assessable())
+    }
+
+    /// The direct children of a node, in file order.
+    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Requirement> + 'a {
+        self.requirements
+            .iter()
+            .filter(move |r| r.parent.as_deref() == Some(id))
+    }
+
+    /// The top-level ancestor of a node (a clause 4..10, an Annex A objective, a theme...).
+    pub fn group_of<'a>(&'a self, id: &'a str) -> &'a str {
+        let mut current = id;
+        // Parents are validated to exist and to form no cycle, so this walk ends.
+        for _ in 0..self.requirements.len() {
+            match self.get(current).and_then(|r| r.parent.as_deref()) {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// The top-level nodes, in file order.
+    pub fn groups(&self) -> impl Iterator<Item = &Requirement> {
+        self.requirements.iter().filter(|r| r.parent.is_none())
+    }
+
+    /// A named vocabulary, if the framework has it.
+    pub fn list(&self, name: &str) -> Option<&[ListEntry]> {
+        self.lists
+            .iter()
+            .find(|(list_name, _)| list_name == name)
+            .map(|(_, entries)| entries.as_slice())
+    }
+
+    /// A law version by id.
+    pub fn law_version(&self, id: &str) -> Option<&LawVersion> {
+        self.versions.iter().find(|v| v.id == id)
+    }
+}
+
+/// One directed mapping edge between two requirements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    pub rel: Relationship,
+    /// Invariant: 1..=10.
+    pub strength: u8,
+    pub rationale: Rationale,
+    pub note: String,
+}
+
+/// A directed set of edges from a source framework to a target framework.
+#[derive(Clone, Debug)]
+pub struct Crosswalk {
+    pub from: String,
+    pub to: String,
+    pub version: String,
+    pub authors: String,
+    pub method: String,
+    pub edges: Vec<Edge>,
+}
+
+impl Crosswalk {
+    /// The edges that reach one target requirement, in file order.
+    pub fn edges_to<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.edges.iter().filter(move |e| e.to == target)
+    }
+}
+
+/// Every framework and crosswalk aimsgap knows.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    pub frameworks: Vec<Framework>,
+    pub crosswalks: Vec<Crosswalk>,
+}
+
+impl Catalog {
+    pub fn framework(&self, id: &str) -> Option<&Framework> {
+        self.frameworks.iter().find(|f| f.id == id)
+    }
+
+    pub fn crosswalk(&self, from: &str, to: &str) -> Option<&Crosswalk> {
+        self.crosswalks
+            .iter()
+            .find(|c| c.from == from && c.to == to)
+    }
+}

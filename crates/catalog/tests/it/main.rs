@@ -1,0 +1,31 @@
+//! Integration tests of the catalog crate: one binary, modules per concern.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod builtin;
+mod errors;
+mod schema;
+
+use aimsgap_catalog::Catalog;
+use std::sync::OnceLock;
+
+/// The built-in catalog, loaded once for all tests.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| match aimsgap_catalog::builtin() {
+        Ok(catalog) => catalog,
+        Err(errors) => {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!("built-in catalog does not load:\n{}", lines.join("\n"))
+        }
+    })
+}
+
+/// Whether tests that need a tool beyond the Rust toolchain must run (CI) or may skip.
+pub fn require_all() -> bool {
+    std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
+}

@@ -15,15 +15,15 @@ pub const FILES: &[(&str, &str)] = &[
     catalog_file!("soc2.yaml"),
     catalog_file!("nist-ai-rmf.yaml"),
     catalog_file!("nist-ai-600-1.yaml"),
-    // catalog_file!("eu-ai-act.yaml"),
-    // catalog_file!("colorado-ai.yaml"),
+    catalog_file!("eu-ai-act.yaml"),
+    catalog_file!("colorado-ai.yaml"),
 ];
 
 /// The crosswalk files, as (path under `catalogs/`, text).
 pub const CROSSWALKS: &[(&str, &str)] = &[
-    // catalog_file!("crosswalks/iso27001-iso42001.yaml"),
-    // catalog_file!("crosswalks/soc2-iso42001.yaml"),
-    // catalog_file!("crosswalks/nist-ai-rmf-iso42001.yaml"),
+    catalog_file!("crosswalks/iso27001-iso42001.yaml"),
+    catalog_file!("crosswalks/soc2-iso42001.yaml"),
+    catalog_file!("crosswalks/nist-ai-rmf-iso42001.yaml"),
     // catalog_file!("crosswalks/eu-ai-act-iso42001.yaml"),
     // catalog_file!("crosswalks/colorado-ai-iso42001.yaml"),
     // catalog_file!("crosswalks/colorado-ai-nist-ai-rmf.yaml"),

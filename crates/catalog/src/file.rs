@@ -31,6 +31,7 @@ pub(crate) struct Header {
     pub source: String,
     pub licence: String,
     pub last_verified: Option<S>,
+    pub jurisdiction: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +79,7 @@ pub(crate) struct RequirementEntry {
     pub source: Option<String>,
     pub last_verified: Option<S>,
     pub unverified: Option<String>,
+    pub practices: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

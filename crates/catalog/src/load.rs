@@ -304,6 +304,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         source: header.source.clone(),
         licence: header.licence.clone(),
         last_verified,
+        jurisdiction: header.jurisdiction.clone(),
         versions,
         lists,
         requirements,
@@ -423,6 +424,7 @@ fn obligation(
         source,
         last_verified: last_verified?,
         unverified: entry.unverified.clone(),
+        practices: entry.practices.clone().unwrap_or_default(),
     })
 }
 

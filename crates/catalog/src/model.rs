@@ -5,8 +5,9 @@
 
 use crate::Date;
 use std::collections::HashMap;
-use std::fmt;
 
+/// Declares a closed vocabulary: an enum with its file words, parsing and `Display`.
+#[macro_export]
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -28,8 +29,8 @@ macro_rules! vocabulary {
                 [$($text),+].join(", ")
             }
         }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
     };
 }
@@ -182,6 +183,8 @@ pub struct Obligation {
     pub last_verified: Date,
     /// What is not confirmed about this rule, in our words.
     pub unverified: Option<String>,
+    /// For a prohibition: the prohibited practices it bans (empty: any).
+    pub practices: Vec<String>,
 }
 
 impl Obligation {
@@ -251,6 +254,8 @@ pub struct Framework {
     pub source: String,
     pub licence: String,
     pub last_verified: Option<Date>,
+    /// For a law: the jurisdiction code it binds in (`EU`, `US-CO`).
+    pub jurisdiction: Option<String>,
     pub versions: Vec<LawVersion>,
     pub lists: Vec<(String, Vec<ListEntry>)>,
     pub requirements: Vec<Requirement>,

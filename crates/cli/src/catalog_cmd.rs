@@ -1,6 +1,6 @@
 //! `aimsgap catalog ...` and `aimsgap crosswalk ...`: browsing the built-in data.
 
-use crate::table::{clip, render};
+use aimsgap_report::table::{clip, render};
 use aimsgap_catalog::{Catalog, Crosswalk, Framework, Requirement, coverage};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};

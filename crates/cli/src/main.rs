@@ -4,13 +4,14 @@
 //! crates. Errors are `anyhow` with context. Exit codes: 0 success, 1 a `check` threshold
 //! failed, 2 bad input (a file that does not parse or validate, an unknown id or option).
 
+mod assess_cmd;
 mod catalog_cmd;
-mod table;
 
 use aimsgap_catalog::Catalog;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -40,6 +41,50 @@ enum Command {
     Schema {
         #[arg(value_enum)]
         which: SchemaKind,
+    },
+    /// Assess an assessment file: readiness, credit, ranked gaps, obligations, roadmap, SoA.
+    Assess {
+        file: PathBuf,
+        /// Judge on this date (YYYY-MM-DD) instead of the file's `as_of` or today.
+        #[arg(long, value_parser = assess_cmd::parse_date)]
+        as_of: Option<aimsgap_catalog::Date>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// How many gaps the table shows.
+        #[arg(long, default_value_t = 15)]
+        top: usize,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Explain how one requirement's status, credit and priority were derived.
+    Explain {
+        file: PathBuf,
+        /// An ISO/IEC 42001 requirement or control id, e.g. 6.1.2.a or A.7.5.
+        id: String,
+        #[arg(long, value_parser = assess_cmd::parse_date)]
+        as_of: Option<aimsgap_catalog::Date>,
+    },
+    /// Gate on thresholds for CI: exit 1 when one fails.
+    Check {
+        file: PathBuf,
+        #[arg(long)]
+        min_readiness: Option<f64>,
+        #[arg(long)]
+        max_blockers: Option<usize>,
+        /// Fail unless the verdict is ready for the Stage 1 audit.
+        #[arg(long)]
+        require_ready: bool,
+        #[arg(long, value_parser = assess_cmd::parse_date)]
+        as_of: Option<aimsgap_catalog::Date>,
+    },
+    /// Write a commented assessment template to start from.
+    Init {
+        /// Where to write it (standard output when absent).
+        file: Option<PathBuf>,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -96,6 +141,7 @@ enum EdgeFormat {
 enum SchemaKind {
     Catalog,
     Crosswalk,
+    Assessment,
 }
 
 fn load_catalog() -> Result<Catalog> {
@@ -119,7 +165,72 @@ fn run(cli: Cli) -> Result<String> {
         Command::Schema { which } => Ok(match which {
             SchemaKind::Catalog => aimsgap_catalog::CATALOG_SCHEMA.to_string(),
             SchemaKind::Crosswalk => aimsgap_catalog::CROSSWALK_SCHEMA.to_string(),
+            SchemaKind::Assessment => aimsgap_assess::ASSESSMENT_SCHEMA.to_string(),
         }),
+        Command::Assess {
+            file,
+            as_of,
+            format,
+            top,
+            output,
+        } => {
+            let catalog = load_catalog()?;
+            let assessment = assess_cmd::load(&catalog, &file, as_of)?;
+            let result = assess_cmd::run(&catalog, &assessment)?;
+            let text = match format {
+                Format::Table => aimsgap_report::text::summary(&result, top),
+                Format::Json => aimsgap_report::json::render(&result),
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    Ok(String::new())
+                }
+                None => Ok(text),
+            }
+        }
+        Command::Explain { file, id, as_of } => {
+            let catalog = load_catalog()?;
+            let assessment = assess_cmd::load(&catalog, &file, as_of)?;
+            let result = assess_cmd::run(&catalog, &assessment)?;
+            aimsgap_assess::explain(&catalog, &result, &id).with_context(|| {
+                anyhow::anyhow!(assess_cmd::InputError(format!(
+                    "`{id}` is not an ISO/IEC 42001 requirement or control (groups such as 6.1.2 or A.7 have no status of their own; `aimsgap catalog show iso42001` lists the ids)"
+                )))
+            })
+        }
+        Command::Check {
+            file,
+            min_readiness,
+            max_blockers,
+            require_ready,
+            as_of,
+        } => {
+            let catalog = load_catalog()?;
+            let assessment = assess_cmd::load(&catalog, &file, as_of)?;
+            let result = assess_cmd::run(&catalog, &assessment)?;
+            let (text, ok) = assess_cmd::check(&result, min_readiness, max_blockers, require_ready);
+            if ok {
+                Ok(text)
+            } else {
+                Err(anyhow::anyhow!(CheckFailed(text)))
+            }
+        }
+        Command::Init { file, force } => match file {
+            None => Ok(assess_cmd::TEMPLATE.to_string()),
+            Some(path) => {
+                if path.exists() && !force {
+                    anyhow::bail!(assess_cmd::InputError(format!(
+                        "{} exists; use --force to overwrite it",
+                        path.display()
+                    )));
+                }
+                std::fs::write(&path, assess_cmd::TEMPLATE)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Ok(format!("wrote {}\n", path.display()))
+            }
+        },
         Command::Catalog { command } => {
             let catalog = load_catalog()?;
             match command {
@@ -173,17 +284,37 @@ fn run(cli: Cli) -> Result<String> {
     }
 }
 
+/// A `check` threshold failed: the report goes to standard output and the exit code is 1.
+#[derive(Debug)]
+struct CheckFailed(String);
+
+impl std::fmt::Display for CheckFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a check threshold failed")
+    }
+}
+
+impl std::error::Error for CheckFailed {}
+
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`aimsgap ... | head`) is not an error worth a message.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(output) => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`aimsgap ... | head`) is not an error worth a message.
-            let _ = stdout.write_all(output.as_bytes());
-            let _ = stdout.flush();
+            print(&output);
             ExitCode::SUCCESS
         }
         Err(error) => {
+            if let Some(CheckFailed(report)) = error.downcast_ref::<CheckFailed>() {
+                print(report);
+                return ExitCode::from(1);
+            }
             eprintln!("error: {error:#}");
             ExitCode::from(2)
         }

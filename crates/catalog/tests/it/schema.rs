@@ -32,6 +32,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
             "kind",
             "last_verified",
             "parent",
+            "practices",
             "roles",
             "source",
             "status",
@@ -48,6 +49,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
         properties(&catalog, "/properties/framework/properties"),
         vec![
             "id",
+            "jurisdiction",
             "kind",
             "last_verified",
             "licence",

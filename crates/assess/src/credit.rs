@@ -1,0 +1,360 @@
+//! Status and credit of every ISO/IEC 42001 requirement: a direct answer, or credit inherited
+//! from held certifications through crosswalk edges.
+
+use crate::input::*;
+use crate::result::*;
+use crate::rules;
+use aimsgap_catalog::{Catalog, Framework, Kind, Relationship};
+
+/// The framework every assessment is about.
+pub const TARGET: &str = "iso42001";
+
+/// The answer that governs a requirement: its own, or the nearest ancestor's.
+pub fn governing_answer<'a>(
+    iso: &Framework,
+    answers: &'a [Answer],
+    id: &str,
+) -> Option<&'a Answer> {
+    let mut current = Some(id);
+    while let Some(node) = current {
+        if let Some(answer) = answers.iter().find(|a| a.id == node) {
+            return Some(answer);
+        }
+        current = iso.get(node).and_then(|r| r.parent.as_deref());
+    }
+    None
+}
+
+/// The SOC 2 category a criterion belongs to.
+fn soc2_category(criterion: &str) -> TrustCategory {
+    if criterion.starts_with("A1") {
+        TrustCategory::Availability
+    } else if criterion.starts_with("C1") {
+        TrustCategory::Confidentiality
+    } else if criterion.starts_with("PI") {
+        TrustCategory::ProcessingIntegrity
+    } else if criterion.starts_with('P') {
+        TrustCategory::Privacy
+    } else {
+        TrustCategory::Security
+    }
+}
+
+/// How much a certification vouches for one of its source requirements (0..1).
+fn source_factor(certification: &Certification, source: &str) -> f64 {
+    if certification.framework == "soc2" {
+        let category = soc2_category(source);
+        let attested = category == TrustCategory::Security
+            || certification.categories.contains(&category);
+        if !attested {
+            return 0.0;
+        }
+    }
+    certification
+        .controls
+        .iter()
+        .find(|(id, _)| id == source)
+        .map_or(1.0, |(_, status)| rules::control_factor(*status))
+}
+
+/// Whether a certification gives credit on the date, and why not.
+pub fn certification_in_force(certification: &Certification, as_of: aimsgap_catalog::Date) -> bool {
+    certification.status != CertificationStatus::Expired
+        && certification.valid_until.is_none_or(|until| until >= as_of)
+}
+
+/// The credit inherited by one requirement from the held certifications.
+fn inherited(
+    catalog: &Catalog,
+    assessment: &Assessment,
+    id: &str,
+) -> (Credit, Vec<Source>) {
+    let mut sources = Vec::new();
+    let mut contributions = Vec::new();
+    for certification in &assessment.certifications {
+        if !certification_in_force(certification, assessment.as_of) {
+            continue;
+        }
+        let Some(crosswalk) = catalog.crosswalk(&certification.framework, TARGET) else {
+            continue;
+        };
+        let cert_factor = rules::certification_factor(certification.status, certification.report);
+        let scope = if certification.scope_covers_ai {
+            1.0
+        } else {
+            rules::SCOPE_WITHOUT_AI
+        };
+        let mut edges = Vec::new();
+        for edge in crosswalk.edges_to(id) {
+            if edge.rel == Relationship::NoRelationship {
+                continue;
+            }
+            let factor = source_factor(certification, &edge.from);
+            let credit = rules::relationship_factor(edge.rel) * f64::from(edge.strength) / 10.0
+                * factor
+                * cert_factor
+                * scope;
+            if credit <= 0.0 {
+                continue;
+            }
+            contributions.push(credit);
+            edges.push(InheritedEdge {
+                framework: certification.framework.clone(),
+                source: edge.from.clone(),
+                rel: edge.rel,
+                strength: edge.strength,
+                source_factor: factor,
+                credit,
+            });
+        }
+        if !edges.is_empty() {
+            // Strongest edge first, so that explanations lead with what matters.
+            edges.sort_by(|a, b| b.credit.total_cmp(&a.credit).then(a.source.cmp(&b.source)));
+            sources.push(Source::Inherited {
+                framework: certification.framework.clone(),
+                scope_covers_ai: certification.scope_covers_ai,
+                certification_factor: cert_factor,
+                edges,
+            });
+        }
+    }
+    (combine(&contributions), sources)
+}
+
+/// Combines edge contributions conservatively: the strongest counts whole, the others add at
+/// most a quarter of what remains, and the total is capped. Many weak edges never add up to
+/// conformity.
+pub fn combine(contributions: &[f64]) -> Credit {
+    let Some(best) = contributions.iter().copied().reduce(f64::max) else {
+        return Credit::ZERO;
+    };
+    let mut rest_missing = 1.0;
+    let mut skipped_best = false;
+    for &c in contributions {
+        if !skipped_best && c == best {
+            skipped_best = true;
+            continue;
+        }
+        rest_missing *= 1.0 - c.clamp(0.0, 1.0);
+    }
+    let combined = best + (1.0 - best) * 0.25 * (1.0 - rest_missing);
+    let hi = combined.min(rules::INHERITED_CAP);
+    let lo = hi * rules::INHERITED_LO;
+    Credit {
+        lo,
+        point: (lo + hi) / 2.0,
+        hi,
+    }
+}
+
+/// The credit of a direct answer, from its claim and its best evidence.
+fn answered(
+    assessment: &Assessment,
+    answer: &Answer,
+    documented: bool,
+    notes: &mut Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+    own: bool,
+) -> (Status, Credit, Source) {
+    let mut best: Option<(f64, EvidenceKind, bool)> = None;
+    for (i, evidence) in answer.evidence.iter().enumerate() {
+        let mut weight = rules::evidence_weight(evidence.kind, documented);
+        let mut stale = false;
+        if let Some(date) = evidence.date {
+            let age = date.days_until(assessment.as_of);
+            if age < 0 {
+                if own {
+                    diagnostics.push(Diagnostic {
+                        field: format!("answers.{}.evidence[{i}].date", answer.id),
+                        message: format!(
+                            "evidence `{}` is dated {date}, after the assessment date {}; it is not counted",
+                            evidence.reference, assessment.as_of
+                        ),
+                    });
+                }
+                continue;
+            }
+            if age > rules::STALE_AFTER_DAYS {
+                weight *= rules::STALE_FACTOR;
+                stale = true;
+            }
+        }
+        if best.is_none_or(|(w, _, _)| weight > w) {
+            best = Some((weight, evidence.kind, stale));
+        }
+    }
+    let claim = rules::answer_claim(answer.status);
+    let weight = best.map_or(0.0, |(w, _, _)| w);
+    let credit = Credit {
+        lo: claim * weight,
+        point: claim * (rules::CLAIM_ONLY + (1.0 - rules::CLAIM_ONLY) * weight),
+        hi: claim,
+    };
+    let status = match answer.status {
+        AnswerStatus::Implemented => {
+            let mature = answer.maturity.is_none_or(|m| m >= rules::MET_MATURITY);
+            if weight >= rules::MET_EVIDENCE && mature {
+                Status::Met
+            } else {
+                if !mature {
+                    notes.push(format!(
+                        "implemented at maturity {}: ad hoc practice is not yet conformity",
+                        answer.maturity.unwrap_or(0)
+                    ));
+                }
+                match best {
+                    None => notes.push("implemented, but no evidence is recorded".into()),
+                    Some((_, kind, stale)) if weight < rules::MET_EVIDENCE => notes.push(format!(
+                        "implemented, but the best evidence is {}{}: an auditor needs {}",
+                        kind.as_str().replace('_', " "),
+                        if stale { " older than 12 months" } else { "" },
+                        if documented {
+                            "an approved, current document"
+                        } else {
+                            "records of the process operating"
+                        }
+                    )),
+                    Some(_) => {}
+                }
+                Status::Partial
+            }
+        }
+        AnswerStatus::Partial => Status::Partial,
+        AnswerStatus::Planned | AnswerStatus::NotImplemented => Status::Gap,
+        AnswerStatus::NotApplicable => Status::NotApplicable,
+    };
+    let source = Source::Answer {
+        from: answer.id.clone(),
+        status: answer.status,
+        maturity: answer.maturity,
+        evidence_weight: weight,
+        best_evidence: best.map(|(_, kind, _)| kind),
+        stale: best.is_some_and(|(_, _, stale)| stale),
+    };
+    (status, credit, source)
+}
+
+/// Judges every assessable requirement and control of ISO/IEC 42001, in catalog order.
+pub fn judge(
+    catalog: &Catalog,
+    iso: &Framework,
+    assessment: &Assessment,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<RequirementResult> {
+    let mut results = Vec::with_capacity(iso.requirements.len());
+    for requirement in iso.assessable() {
+        let mut notes = Vec::new();
+        let answer = governing_answer(iso, &assessment.answers, &requirement.id);
+        let (status, credit, sources, owner) = match answer {
+            Some(answer) => {
+                let own = answer.id == requirement.id;
+                if !own {
+                    notes.push(format!("answer given on {} applies here", answer.id));
+                }
+                let excluded = answer.status == AnswerStatus::NotApplicable;
+                if excluded && requirement.kind != Kind::Control {
+                    // A group answer of not_applicable cannot exclude clause requirements.
+                    notes.push("clause requirements cannot be excluded; counted as a gap".into());
+                    (Status::Gap, Credit::ZERO, Vec::new(), answer.owner.clone())
+                } else if excluded && answer.justification.is_none() {
+                    notes.push(
+                        "excluded without a justification: an auditor will not accept it; counted as a gap"
+                            .into(),
+                    );
+                    diagnostics.push(Diagnostic {
+                        field: format!("answers.{}.justification", answer.id),
+                        message: format!(
+                            "{} is marked not_applicable without a justification",
+                            requirement.id
+                        ),
+                    });
+                    (Status::Gap, Credit::ZERO, Vec::new(), answer.owner.clone())
+                } else {
+                    let (status, credit, source) = answered(
+                        assessment,
+                        answer,
+                        requirement.documented,
+                        &mut notes,
+                        diagnostics,
+                        own,
+                    );
+                    let (inherited_credit, inherited_sources) =
+                        inherited(catalog, assessment, &requirement.id);
+                    if !inherited_sources.is_empty() && inherited_credit.point > credit.point {
+                        notes.push(format!(
+                            "the direct answer governs; held certifications alone would give {:.0}%",
+                            inherited_credit.point * 100.0
+                        ));
+                    }
+                    (status, credit, vec![source], answer.owner.clone())
+                }
+            }
+            None => {
+                let (credit, sources) = inherited(catalog, assessment, &requirement.id);
+                let status = if credit.hi >= rules::INHERITED_PARTIAL {
+                    notes.push(
+                        "credit inherited from held certifications: verify for AI scope".into(),
+                    );
+                    Status::Partial
+                } else if sources.is_empty() {
+                    notes.push("not answered, and no held certification reaches it".into());
+                    Status::Unknown
+                } else {
+                    notes.push(
+                        "not answered; held certifications reach it only weakly".into(),
+                    );
+                    Status::Unknown
+                };
+                (status, credit, sources, None)
+            }
+        };
+        results.push(RequirementResult {
+            id: requirement.id.clone(),
+            title: requirement.title.clone(),
+            group: iso.group_of(&requirement.id).to_string(),
+            status,
+            credit,
+            sources,
+            notes,
+            owner,
+        });
+    }
+    results
+}
+
+/// Readiness over a set of judged requirements: the mean credit of those not excluded.
+pub fn readiness<'a>(
+    id: &str,
+    title: &str,
+    results: impl Iterator<Item = &'a RequirementResult>,
+) -> Readiness {
+    let (mut lo, mut point, mut hi, mut counted, mut met) = (0.0, 0.0, 0.0, 0usize, 0usize);
+    for result in results.filter(|r| r.status != Status::NotApplicable) {
+        lo += result.credit.lo;
+        point += result.credit.point;
+        hi += result.credit.hi;
+        counted += 1;
+        met += usize::from(result.status == Status::Met);
+    }
+    let scale = |sum: f64| {
+        if counted == 0 {
+            0.0
+        } else {
+            round1(sum / counted as f64 * 100.0)
+        }
+    };
+    Readiness {
+        id: id.to_string(),
+        title: title.to_string(),
+        point: scale(point),
+        lo: scale(lo),
+        hi: scale(hi),
+        counted,
+        met,
+    }
+}
+
+/// Rounds to one decimal, so that output is stable and readable.
+pub fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}

@@ -1,0 +1,567 @@
+//! The assessment: judged requirements in, readiness, baseline, gaps, verdict, obligations,
+//! roadmap, SoA and next actions out.
+
+use crate::credit::{self, TARGET, round1};
+use crate::input::*;
+use crate::law;
+use crate::result::*;
+use crate::rules;
+use aimsgap_catalog::{Catalog, Framework};
+
+/// Why an assessment cannot be run at all (the catalog lacks the target framework).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingFramework(pub String);
+
+impl std::fmt::Display for MissingFramework {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the catalog has no framework `{}`", self.0)
+    }
+}
+
+impl std::error::Error for MissingFramework {}
+
+fn is_blocker(iso: &Framework, id: &str) -> bool {
+    iso.get(id)
+        .and_then(|r| r.parent.as_deref())
+        .is_some_and(|parent| rules::BLOCKER_CLAUSES.contains(&parent))
+}
+
+fn effort(assessment: &Assessment, iso: &Framework, result: &RequirementResult) -> f64 {
+    let documented = iso.get(&result.id).is_some_and(|r| r.documented);
+    let mut days = rules::base_effort(&result.id, documented)
+        * rules::size_factor(assessment.organization.employees);
+    if rules::is_per_system(&result.id) && assessment.ai_systems.len() > 1 {
+        days *= 1.0 + rules::PER_EXTRA_SYSTEM * (assessment.ai_systems.len() - 1) as f64;
+    }
+    (days * (1.0 - result.credit.point)).max(rules::MIN_TASK_DAYS)
+}
+
+fn phase_rank(phase: Phase) -> usize {
+    Phase::ALL.iter().position(|p| *p == phase).unwrap_or(0)
+}
+
+/// The gap tasks a gap waits on: the anchors of the nearest earlier phase that has open anchors,
+/// and for management review, the internal audit.
+fn prerequisites(id: &str, open: &[&str]) -> Vec<String> {
+    let phase = rules::phase_of(id);
+    let mut deps: Vec<String> = Vec::new();
+    for (anchor_phase, anchors) in rules::PHASE_ANCHORS.iter().rev() {
+        if phase_rank(*anchor_phase) >= phase_rank(phase) {
+            continue;
+        }
+        let open_anchors: Vec<String> = anchors
+            .iter()
+            .filter(|a| open.contains(a) && **a != id)
+            .map(|a| (*a).to_string())
+            .collect();
+        if !open_anchors.is_empty() {
+            deps = open_anchors;
+            break;
+        }
+    }
+    if id.starts_with("9.3.") {
+        deps.extend(
+            open.iter()
+                .filter(|o| o.starts_with("9.2."))
+                .map(|o| (*o).to_string()),
+        );
+    }
+    deps
+}
+
+fn next_action(iso: &Framework, result: &RequirementResult) -> String {
+    let requirement = iso.get(&result.id);
+    let expects = requirement
+        .and_then(|r| r.evidence.as_deref())
+        .and_then(|e| e.split(". ").next())
+        .map(|e| e.trim_end_matches('.').to_string());
+    let title = &result.title;
+    match result.sources.first() {
+        Some(Source::Inherited {
+            framework, edges, ..
+        }) => {
+            let names: Vec<&str> = edges.iter().take(3).map(|e| e.source.as_str()).collect();
+            format!(
+                "Extend the {framework} practice ({}) to the AI systems and record AI-specific evidence: {title}",
+                names.join(", ")
+            )
+        }
+        Some(Source::Answer {
+            status: AnswerStatus::Implemented,
+            ..
+        }) => match expects {
+            Some(expects) => format!("Complete the evidence for {title}; expected: {expects}"),
+            None => format!("Complete the evidence for {title}"),
+        },
+        Some(Source::Answer {
+            status: AnswerStatus::Partial,
+            ..
+        }) => format!("Finish: {title}"),
+        _ => match expects {
+            Some(expects) => format!("Establish: {title}. Auditors expect: {expects}"),
+            None => format!("Establish: {title}"),
+        },
+    }
+}
+
+/// NIST AI RMF coverage: each subcategory is covered as far as the ISO/IEC 42001 requirements
+/// it maps to are, weighted by the strength of the mapping.
+fn rmf_coverage(catalog: &Catalog, results: &[RequirementResult]) -> Option<RmfCoverage> {
+    let rmf = catalog.framework("nist-ai-rmf")?;
+    let crosswalk = catalog.crosswalk("nist-ai-rmf", TARGET)?;
+    let (mut total, mut covered, mut partial, mut uncovered, mut count) =
+        (0.0, 0, 0, Vec::new(), 0);
+    for subcategory in rmf.assessable() {
+        let value = crosswalk
+            .edges
+            .iter()
+            .filter(|e| e.from == subcategory.id)
+            .filter_map(|e| {
+                results
+                    .iter()
+                    .find(|r| r.id == e.to)
+                    .map(|r| r.credit.point * f64::from(e.strength).min(7.0) / 7.0)
+            })
+            .fold(0.0, f64::max);
+        total += value;
+        count += 1;
+        if value >= 0.5 {
+            covered += 1;
+        } else if value > 0.1 {
+            partial += 1;
+        } else {
+            uncovered.push(subcategory.id.clone());
+        }
+    }
+    Some(RmfCoverage {
+        point: if count == 0 {
+            0.0
+        } else {
+            round1(total / f64::from(count) * 100.0)
+        },
+        subcategories: count as usize,
+        covered,
+        partial,
+        uncovered,
+    })
+}
+
+/// What each held certification alone is worth: the readiness of the same organisation with
+/// only that certification and no answers.
+fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec<Baseline> {
+    let mut sets: Vec<(String, Vec<Certification>)> = assessment
+        .certifications
+        .iter()
+        .map(|c| (c.framework.clone(), vec![c.clone()]))
+        .collect();
+    if assessment.certifications.len() > 1 {
+        let names: Vec<&str> = assessment
+            .certifications
+            .iter()
+            .map(|c| c.framework.as_str())
+            .collect();
+        sets.push((names.join("+"), assessment.certifications.clone()));
+    }
+    sets.into_iter()
+        .map(|(name, certifications)| {
+            let alone = Assessment {
+                certifications,
+                answers: Vec::new(),
+                ..assessment.clone()
+            };
+            let mut ignored = Vec::new();
+            let results = credit::judge(catalog, iso, &alone, &mut ignored);
+            let readiness = credit::readiness(&name, &name, results.iter());
+            let reached = results.iter().filter(|r| r.credit.hi > 0.0).count();
+            let partial = results.iter().filter(|r| r.status == Status::Partial).count();
+            let edges: usize = results
+                .iter()
+                .flat_map(|r| &r.sources)
+                .map(|s| match s {
+                    Source::Inherited { edges, .. } => edges.len(),
+                    Source::Answer { .. } => 0,
+                })
+                .sum();
+            let mut derivation = vec![
+                format!(
+                    "{edges} crosswalk edges from {name} reach {reached} of {} ISO/IEC 42001 requirements; {partial} of them get enough credit to count as partial",
+                    results.len()
+                ),
+                format!(
+                    "each requirement's inherited credit is the strongest edge (relationship factor x strength/10) plus at most a quarter of the rest, capped at {:.0}%, with the low end at half the high end until verified for AI scope",
+                    rules::INHERITED_CAP * 100.0
+                ),
+            ];
+            for certification in &alone.certifications {
+                if !certification.scope_covers_ai {
+                    derivation.push(format!(
+                        "the {} scope does not cover the AI systems, so its edges count {:.0}%",
+                        certification.framework,
+                        rules::SCOPE_WITHOUT_AI * 100.0
+                    ));
+                }
+                if !credit::certification_in_force(certification, assessment.as_of) {
+                    derivation.push(format!(
+                        "the {} certification is not in force on {} and gives no credit",
+                        certification.framework, assessment.as_of
+                    ));
+                }
+            }
+            let unreached = results.len() - reached;
+            derivation.push(format!(
+                "{unreached} requirements get nothing from it: they are AI-specific work (impact assessment, AI data, AI life cycle) or not covered"
+            ));
+            derivation.push(format!(
+                "readiness {:.1} (range {:.1} to {:.1}) is the mean credit over {} requirements; no requirement is met by inheritance alone",
+                readiness.point, readiness.lo, readiness.hi, readiness.counted
+            ));
+            Baseline {
+                framework: name,
+                point: readiness.point,
+                lo: readiness.lo,
+                hi: readiness.hi,
+                reached,
+                counted: readiness.counted,
+                derivation,
+            }
+        })
+        .collect()
+}
+
+/// Runs the whole assessment. Pure: the as-of date is in the input; nothing is read from the
+/// environment, so the same input gives the same result.
+pub fn assess(catalog: &Catalog, assessment: &Assessment) -> Result<AssessmentResult, MissingFramework> {
+    let iso = catalog
+        .framework(TARGET)
+        .ok_or_else(|| MissingFramework(TARGET.to_string()))?;
+    let mut diagnostics = Vec::new();
+    for (i, certification) in assessment.certifications.iter().enumerate() {
+        if !credit::certification_in_force(certification, assessment.as_of) {
+            diagnostics.push(Diagnostic {
+                field: format!("certifications[{i}]"),
+                message: format!(
+                    "{} is expired or past its valid_until on {}: it gives no credit",
+                    certification.framework, assessment.as_of
+                ),
+            });
+        }
+    }
+    let results = credit::judge(catalog, iso, assessment, &mut diagnostics);
+
+    let readiness = credit::readiness("overall", "ISO/IEC 42001 overall", results.iter());
+    let groups: Vec<Readiness> = iso
+        .groups()
+        .map(|group| {
+            credit::readiness(
+                &group.id,
+                &group.title,
+                results.iter().filter(|r| r.group == group.id),
+            )
+        })
+        .filter(|g| g.counted > 0 || results.iter().any(|r| r.group == g.id))
+        .collect();
+    let baseline = baselines(catalog, iso, assessment);
+    let obligations = law::obligations(catalog, assessment, &results);
+
+    // Gaps: every counted requirement not met.
+    let open: Vec<&RequirementResult> = results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Gap | Status::Partial | Status::Unknown))
+        .collect();
+    let open_ids: Vec<&str> = open.iter().map(|r| r.id.as_str()).collect();
+    let efforts: Vec<f64> = open.iter().map(|r| effort(assessment, iso, r)).collect();
+    let max_effort = efforts.iter().copied().fold(rules::MIN_TASK_DAYS, f64::max);
+    let waiting: Vec<usize> = open_ids
+        .iter()
+        .map(|id| {
+            open_ids
+                .iter()
+                .filter(|other| prerequisites(other, &open_ids).iter().any(|d| d == id))
+                .count()
+        })
+        .collect();
+    let max_waiting = waiting.iter().copied().max().unwrap_or(0).max(1);
+    let mut gaps: Vec<Gap> = open
+        .iter()
+        .zip(efforts.iter().zip(&waiting))
+        .map(|(result, (&effort_days, &waiting))| {
+            let blocker = is_blocker(iso, &result.id);
+            let mut regulatory: f64 = 0.0;
+            let mut system_risk: f64 = 0.0;
+            let mut linked = Vec::new();
+            for system in &obligations {
+                for item in &system.items {
+                    if item.supported_by.iter().any(|(id, _)| id == &result.id) {
+                        regulatory = regulatory.max(rules::date_pressure(assessment.as_of, item.applies_from));
+                        system_risk = system_risk.max(rules::classification_risk(system.classification));
+                        linked.push(format!("{}:{}:{}", system.system, system.law, item.id));
+                    }
+                }
+            }
+            linked.sort();
+            linked.dedup();
+            let factors = Factors {
+                blocker: if blocker { 1.0 } else { 0.0 },
+                regulatory,
+                system_risk,
+                size: 1.0 - result.credit.point,
+                ease: 1.0 - effort_days / max_effort,
+                unblocks: waiting as f64 / max_waiting as f64,
+                obligations: linked,
+                effort_days: round1(effort_days),
+                waiting,
+            };
+            let priority = 100.0
+                * (rules::W_BLOCKER * factors.blocker
+                    + rules::W_REGULATORY * factors.regulatory
+                    + rules::W_SYSTEM_RISK * factors.system_risk
+                    + rules::W_SIZE * factors.size
+                    + rules::W_EASE * factors.ease
+                    + rules::W_UNBLOCKS * factors.unblocks);
+            Gap {
+                id: result.id.clone(),
+                title: result.title.clone(),
+                rank: 0,
+                priority: round1(priority),
+                blocker,
+                status: result.status,
+                factors,
+                next_action: next_action(iso, result),
+            }
+        })
+        .collect();
+    // Highest priority first; ties in catalog order (the sort is stable).
+    gaps.sort_by(|a, b| b.priority.total_cmp(&a.priority));
+    for (i, gap) in gaps.iter_mut().enumerate() {
+        gap.rank = i + 1;
+    }
+
+    let verdict = verdict(iso, &results, &readiness, &obligations);
+    let roadmap = roadmap(assessment, &gaps);
+    let soa = soa(iso, assessment, &results, &obligations);
+    let next_actions = next_actions(&gaps, &results, readiness.counted);
+    let nist_ai_rmf = rmf_coverage(catalog, &results);
+
+    Ok(AssessmentResult {
+        as_of: assessment.as_of,
+        organization: assessment.organization.name.clone(),
+        readiness,
+        groups,
+        baseline,
+        requirements: results,
+        gaps,
+        verdict,
+        obligations,
+        nist_ai_rmf,
+        roadmap,
+        soa,
+        next_actions,
+        diagnostics,
+    })
+}
+
+fn verdict(
+    iso: &Framework,
+    results: &[RequirementResult],
+    readiness: &Readiness,
+    obligations: &[SystemObligations],
+) -> Verdict {
+    let mut reasons = Vec::new();
+    for clause in rules::BLOCKER_CLAUSES {
+        let unmet: Vec<String> = results
+            .iter()
+            .filter(|r| iso.get(&r.id).and_then(|q| q.parent.as_deref()) == Some(*clause))
+            .filter(|r| r.status != Status::Met)
+            .map(|r| format!("{} {}", r.id, r.status))
+            .collect();
+        if !unmet.is_empty() {
+            let title = iso.get(clause).map(|c| c.title.as_str()).unwrap_or("");
+            reasons.push(format!(
+                "certification blocker {clause} {title}: not met ({})",
+                unmet.join(", ")
+            ));
+        }
+    }
+    let blockers_ok = reasons.is_empty();
+    if readiness.lo < rules::STAGE1_MIN_READINESS {
+        reasons.push(format!(
+            "readiness is {:.1} at the low end, below the {:.0} a Stage 1 audit needs",
+            readiness.lo,
+            rules::STAGE1_MIN_READINESS
+        ));
+    }
+    for system in obligations {
+        if system.classification == Classification::Prohibited {
+            reasons.push(format!(
+                "AI system {} falls under a prohibited practice of {}: it must be withdrawn",
+                system.system, system.law
+            ));
+        }
+    }
+    let ready = reasons.is_empty();
+    if ready {
+        reasons.push(format!(
+            "every certification blocker is met and readiness is {:.1} (low end {:.1})",
+            readiness.point, readiness.lo
+        ));
+    } else if blockers_ok {
+        reasons.insert(0, "every certification blocker is met".into());
+    }
+    Verdict {
+        ready_for_stage1: ready,
+        reasons,
+    }
+}
+
+fn calendar_days(working_days: f64) -> i64 {
+    (working_days * 7.0 / rules::WORKING_DAYS_PER_WEEK).ceil() as i64
+}
+
+fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
+    let open: Vec<&str> = gaps.iter().map(|g| g.id.as_str()).collect();
+    let mut ordered: Vec<&Gap> = gaps.iter().collect();
+    // Phase order first, then the gap ranking: dependencies always point to earlier phases
+    // (or, for management review, to internal audit in the same phase, which sorts first).
+    ordered.sort_by_key(|g| {
+        (
+            phase_rank(rules::phase_of(&g.id)),
+            usize::from(g.id.starts_with("9.3.")),
+            g.rank,
+        )
+    });
+    let team = assessment.organization.team_fte;
+    let mut cursor = 0.0;
+    let mut tasks: Vec<Task> = Vec::with_capacity(ordered.len());
+    for (i, gap) in ordered.iter().enumerate() {
+        let duration = gap.factors.effort_days / team;
+        let start = cursor;
+        cursor += duration;
+        let depends_on = prerequisites(&gap.id, &open)
+            .iter()
+            .filter_map(|dep| tasks.iter().find(|t| &t.requirement == dep).map(|t| t.id.clone()))
+            .collect();
+        tasks.push(Task {
+            id: format!("T{:03}", i + 1),
+            requirement: gap.id.clone(),
+            title: gap.next_action.clone(),
+            phase: rules::phase_of(&gap.id),
+            effort_days: gap.factors.effort_days,
+            depends_on,
+            start: assessment.as_of.add_days(calendar_days(start)),
+            end: assessment.as_of.add_days(calendar_days(cursor)),
+        });
+    }
+    let last = tasks.last().map_or(assessment.as_of, |t| t.end);
+    let stage1 = last.add_days(rules::STAGE1_LEAD_DAYS);
+    Roadmap {
+        total_effort_days: round1(gaps.iter().map(|g| g.factors.effort_days).sum()),
+        tasks,
+        stage1_date: stage1,
+        stage2_date: stage1.add_days(rules::STAGE2_AFTER_STAGE1_DAYS),
+    }
+}
+
+fn soa(
+    iso: &Framework,
+    assessment: &Assessment,
+    results: &[RequirementResult],
+    obligations: &[SystemObligations],
+) -> Vec<SoaEntry> {
+    results
+        .iter()
+        .filter(|r| iso.get(&r.id).is_some_and(|q| q.kind == aimsgap_catalog::Kind::Control))
+        .map(|result| {
+            let answer = credit::governing_answer(iso, &assessment.answers, &result.id);
+            let included = result.status != Status::NotApplicable;
+            let justification = if included {
+                let mut drivers = Vec::new();
+                let mut laws: Vec<String> = obligations
+                    .iter()
+                    .flat_map(|s| {
+                        s.items
+                            .iter()
+                            .filter(|i| i.supported_by.iter().any(|(id, _)| id == &result.id))
+                            .map(|i| format!("{} {}", s.law, i.reference))
+                    })
+                    .collect();
+                laws.sort();
+                laws.dedup();
+                if !assessment.ai_systems.is_empty() {
+                    drivers.push(format!(
+                        "risk: treats AI risks of {} AI system(s) in scope",
+                        assessment.ai_systems.len()
+                    ));
+                }
+                if !laws.is_empty() {
+                    let shown: Vec<String> = laws.iter().take(4).cloned().collect();
+                    drivers.push(format!(
+                        "law: supports {}{}",
+                        shown.join(", "),
+                        if laws.len() > 4 {
+                            format!(" and {} more", laws.len() - 4)
+                        } else {
+                            String::new()
+                        }
+                    ));
+                }
+                drivers.push(
+                    "interested parties: part of the reference control set of Annex A, retained by risk treatment (6.1.3)"
+                        .to_string(),
+                );
+                drivers.join("; ")
+            } else {
+                answer
+                    .and_then(|a| a.justification.clone())
+                    .unwrap_or_default()
+            };
+            let evidence: Vec<(String, EvidenceKind, Option<aimsgap_catalog::Date>)> = answer
+                .map(|a| {
+                    a.evidence
+                        .iter()
+                        .map(|e| (e.reference.clone(), e.kind, e.date))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let last_review = evidence.iter().filter_map(|(_, _, d)| *d).max();
+            SoaEntry {
+                control: result.id.clone(),
+                title: result.title.clone(),
+                included,
+                justification,
+                status: result.status,
+                owner: result.owner.clone(),
+                evidence,
+                last_review,
+            }
+        })
+        .collect()
+}
+
+fn next_actions(gaps: &[Gap], results: &[RequirementResult], counted: usize) -> Vec<NextAction> {
+    let mut candidates: Vec<NextAction> = gaps
+        .iter()
+        .filter_map(|gap| {
+            let result = results.iter().find(|r| r.id == gap.id)?;
+            let gain = if counted == 0 {
+                0.0
+            } else {
+                (1.0 - result.credit.point) / counted as f64 * 100.0
+            };
+            Some(NextAction {
+                id: gap.id.clone(),
+                action: gap.next_action.clone(),
+                gain: (gain * 100.0).round() / 100.0,
+                effort_days: gap.factors.effort_days,
+                blocker: gap.blocker,
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.blocker.cmp(&a.blocker).then(
+            (b.gain / b.effort_days.max(rules::MIN_TASK_DAYS))
+                .total_cmp(&(a.gain / a.effort_days.max(rules::MIN_TASK_DAYS))),
+        )
+    });
+    candidates.truncate(rules::NEXT_ACTIONS);
+    candidates
+}

@@ -1,0 +1,498 @@
+//! The assessment file (YAML or JSON): the public input format of aimsgap, version 1.
+//!
+//! Parsing is pure: text in, an [`Assessment`] or located errors out. Names here are a public
+//! interface: keep them; add fields freely.
+
+use crate::input::*;
+use aimsgap_catalog::{Catalog, Date, Error, ErrorKind, Kind, Location};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+type S = Spanned<String>;
+
+/// The version of the assessment file format this engine reads.
+pub const FORMAT_VERSION: i64 = 1;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssessmentFile {
+    aimsgap: Spanned<i64>,
+    as_of: Option<S>,
+    organization: Spanned<OrganizationEntry>,
+    #[serde(default)]
+    certifications: Vec<Spanned<CertificationEntry>>,
+    #[serde(default)]
+    ai_systems: Vec<Spanned<SystemEntry>>,
+    #[serde(default)]
+    answers: BTreeMap<String, Spanned<AnswerEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationEntry {
+    name: String,
+    #[serde(default)]
+    employees: Option<Spanned<i64>>,
+    #[serde(default)]
+    sector: Option<String>,
+    #[serde(default)]
+    jurisdictions: Vec<String>,
+    #[serde(default)]
+    team_fte: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CertificationEntry {
+    framework: S,
+    status: S,
+    valid_until: Option<S>,
+    #[serde(default)]
+    scope_covers_ai: bool,
+    report: Option<S>,
+    #[serde(default)]
+    categories: Vec<S>,
+    #[serde(default)]
+    controls: BTreeMap<String, S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SystemEntry {
+    id: S,
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    role: Option<S>,
+    #[serde(default)]
+    markets: Vec<String>,
+    #[serde(default)]
+    interacts_with_natural_persons: bool,
+    #[serde(default)]
+    generates_synthetic_content: bool,
+    #[serde(default)]
+    emotion_recognition: bool,
+    #[serde(default)]
+    biometric_categorisation: bool,
+    annex_iii_area: Option<S>,
+    annex_i_product: Option<String>,
+    #[serde(default)]
+    art_6_3_exemption: bool,
+    prohibited_practice: Option<String>,
+    #[serde(default)]
+    consequential_decisions: Vec<S>,
+    #[serde(default)]
+    gpai_model: bool,
+    #[serde(default)]
+    gpai_systemic_risk: bool,
+    #[serde(default)]
+    public_body: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerEntry {
+    status: S,
+    maturity: Option<Spanned<i64>>,
+    owner: Option<String>,
+    #[serde(default)]
+    evidence: Vec<EvidenceEntry>,
+    justification: Option<String>,
+    notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceEntry {
+    #[serde(rename = "ref")]
+    reference: String,
+    kind: S,
+    date: Option<S>,
+}
+
+struct Check<'a> {
+    file: &'a str,
+    errors: Vec<Error>,
+}
+
+impl Check<'_> {
+    fn at<T>(&self, span: &Spanned<T>) -> Location {
+        Location {
+            file: self.file.to_string(),
+            line: span.referenced.line(),
+            column: span.referenced.column(),
+        }
+    }
+
+    fn fail<T>(&mut self, span: &Spanned<T>, field: String, kind: ErrorKind) {
+        let location = self.at(span);
+        self.errors.push(Error {
+            location,
+            field,
+            kind,
+        });
+    }
+
+    fn word<T>(
+        &mut self,
+        span: &S,
+        field: String,
+        parse: fn(&str) -> Option<T>,
+        expected: fn() -> String,
+    ) -> Option<T> {
+        let parsed = parse(&span.value);
+        if parsed.is_none() {
+            self.fail(
+                span,
+                field,
+                ErrorKind::UnknownValue {
+                    value: span.value.clone(),
+                    expected: expected(),
+                },
+            );
+        }
+        parsed
+    }
+
+    fn one_of(&mut self, span: &S, field: String, allowed: &[&str]) -> Option<String> {
+        if allowed.contains(&span.value.as_str()) {
+            Some(span.value.clone())
+        } else {
+            self.fail(
+                span,
+                field,
+                ErrorKind::UnknownValue {
+                    value: span.value.clone(),
+                    expected: allowed.join(", "),
+                },
+            );
+            None
+        }
+    }
+
+    fn date(&mut self, span: &S, field: String) -> Option<Date> {
+        match Date::parse(&span.value) {
+            Ok(date) => Some(date),
+            Err(error) => {
+                self.fail(span, field, ErrorKind::BadDate(error.0));
+                None
+            }
+        }
+    }
+}
+
+/// The ids of a catalog list, for checking vocabularies that live in the law data.
+fn list_ids<'a>(catalog: &'a Catalog, framework: &str, list: &str) -> Vec<&'a str> {
+    catalog
+        .framework(framework)
+        .and_then(|f| f.list(list))
+        .map(|entries| entries.iter().map(|e| e.id.as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// Parses and validates an assessment file. `default_as_of` is used when the file has no
+/// `as_of` (the CLI passes today's date; the engine itself never reads a clock).
+pub fn parse_assessment(
+    file_name: &str,
+    text: &str,
+    catalog: &Catalog,
+    default_as_of: Date,
+) -> Result<Assessment, Vec<Error>> {
+    let raw: AssessmentFile = serde_saphyr::from_str(text).map_err(|error| {
+        let (line, column) = error
+            .location()
+            .map_or((0, 0), |l| (l.line(), l.column()));
+        vec![Error {
+            location: Location {
+                file: file_name.to_string(),
+                line,
+                column,
+            },
+            field: "document".into(),
+            kind: ErrorKind::Syntax(error.to_string()),
+        }]
+    })?;
+    let mut check = Check {
+        file: file_name,
+        errors: Vec::new(),
+    };
+    if raw.aimsgap.value != FORMAT_VERSION {
+        check.fail(
+            &raw.aimsgap,
+            "aimsgap".into(),
+            ErrorKind::Invalid(format!(
+                "format version {} is not supported; this aimsgap reads version {FORMAT_VERSION}",
+                raw.aimsgap.value
+            )),
+        );
+    }
+    let as_of = match &raw.as_of {
+        Some(span) => check.date(span, "as_of".into()).unwrap_or(default_as_of),
+        None => default_as_of,
+    };
+
+    let org = &raw.organization.value;
+    let employees = match &org.employees {
+        Some(span) if span.value < 1 || span.value > 10_000_000 => {
+            check.fail(
+                span,
+                "organization.employees".into(),
+                ErrorKind::Invalid(format!("{} employees: expected 1..10000000", span.value)),
+            );
+            1
+        }
+        Some(span) => u32::try_from(span.value).unwrap_or(1),
+        None => 50,
+    };
+    let team_fte = match &org.team_fte {
+        Some(span) if !(span.value > 0.0 && span.value <= 1000.0) => {
+            check.fail(
+                span,
+                "organization.team_fte".into(),
+                ErrorKind::Invalid(format!(
+                    "team_fte {}: expected a number above 0 (full-time equivalents)",
+                    span.value
+                )),
+            );
+            1.0
+        }
+        Some(span) => span.value,
+        None => 1.0,
+    };
+    let organization = Organization {
+        name: org.name.clone(),
+        employees,
+        sector: org.sector.clone().unwrap_or_default(),
+        jurisdictions: org.jurisdictions.clone(),
+        team_fte,
+    };
+
+    let mut certifications = Vec::new();
+    for (i, spanned) in raw.certifications.iter().enumerate() {
+        let entry = &spanned.value;
+        let field = |name: &str| format!("certifications[{i}].{name}");
+        let framework = check.one_of(
+            &entry.framework,
+            field("framework"),
+            &["iso27001", "soc2", "nist-ai-rmf"],
+        );
+        let status = check.word(
+            &entry.status,
+            field("status"),
+            CertificationStatus::parse,
+            CertificationStatus::expected,
+        );
+        let valid_until = entry
+            .valid_until
+            .as_ref()
+            .and_then(|s| check.date(s, field("valid_until")));
+        let report = entry.report.as_ref().and_then(|s| {
+            check.word(s, field("report"), ReportType::parse, ReportType::expected)
+        });
+        let mut categories = Vec::new();
+        for (j, span) in entry.categories.iter().enumerate() {
+            if let Some(c) = check.word(
+                span,
+                field(&format!("categories[{j}]")),
+                TrustCategory::parse,
+                TrustCategory::expected,
+            ) {
+                categories.push(c);
+            }
+        }
+        let mut controls = Vec::new();
+        for (id, span) in &entry.controls {
+            let source = framework.as_deref().and_then(|f| catalog.framework(f));
+            if let Some(source) = source
+                && source.get(id).is_none()
+            {
+                check.fail(
+                    span,
+                    field(&format!("controls.{id}")),
+                    ErrorKind::UnknownId {
+                        id: id.clone(),
+                        framework: source.id.clone(),
+                    },
+                );
+            }
+            if let Some(status) = check.word(
+                span,
+                field(&format!("controls.{id}")),
+                ControlStatus::parse,
+                ControlStatus::expected,
+            ) {
+                controls.push((id.clone(), status));
+            }
+        }
+        if let (Some(framework), Some(status)) = (framework, status) {
+            certifications.push(Certification {
+                framework,
+                status,
+                valid_until,
+                scope_covers_ai: entry.scope_covers_ai,
+                report,
+                categories,
+                controls,
+            });
+        }
+    }
+
+    let areas = list_ids(catalog, "eu-ai-act", "annex_iii_areas");
+    let decisions = list_ids(catalog, "colorado-ai", "consequential_decisions");
+    let mut ai_systems: Vec<AiSystem> = Vec::new();
+    for (i, spanned) in raw.ai_systems.iter().enumerate() {
+        let entry = &spanned.value;
+        let field = |name: &str| format!("ai_systems[{i}].{name}");
+        if ai_systems.iter().any(|s| s.id == entry.id.value) {
+            check.fail(
+                &entry.id,
+                field("id"),
+                ErrorKind::Invalid(format!("duplicate AI system id `{}`", entry.id.value)),
+            );
+        }
+        let role = entry.role.as_ref().and_then(|s| {
+            check.word(s, field("role"), SystemRole::parse, SystemRole::expected)
+        });
+        let annex_iii_area = entry
+            .annex_iii_area
+            .as_ref()
+            .and_then(|s| check.one_of(s, field("annex_iii_area"), &areas));
+        let mut consequential = Vec::new();
+        for (j, span) in entry.consequential_decisions.iter().enumerate() {
+            if let Some(d) = check.one_of(
+                span,
+                field(&format!("consequential_decisions[{j}]")),
+                &decisions,
+            ) {
+                consequential.push(d);
+            }
+        }
+        if entry.gpai_systemic_risk && !entry.gpai_model {
+            check.fail(
+                &entry.id,
+                field("gpai_systemic_risk"),
+                ErrorKind::Invalid("gpai_systemic_risk needs gpai_model: true".into()),
+            );
+        }
+        ai_systems.push(AiSystem {
+            id: entry.id.value.clone(),
+            name: entry.name.clone(),
+            description: entry.description.clone().unwrap_or_default(),
+            role,
+            markets: entry.markets.clone(),
+            interacts_with_natural_persons: entry.interacts_with_natural_persons,
+            generates_synthetic_content: entry.generates_synthetic_content,
+            emotion_recognition: entry.emotion_recognition,
+            biometric_categorisation: entry.biometric_categorisation,
+            annex_iii_area,
+            annex_i_product: entry.annex_i_product.clone().filter(|p| !p.is_empty()),
+            art_6_3_exemption: entry.art_6_3_exemption,
+            prohibited_practice: entry.prohibited_practice.clone().filter(|p| !p.is_empty()),
+            consequential_decisions: consequential,
+            gpai_model: entry.gpai_model,
+            gpai_systemic_risk: entry.gpai_systemic_risk,
+            public_body: entry.public_body,
+        });
+    }
+
+    let iso = catalog.framework("iso42001");
+    let mut answers = Vec::new();
+    for (id, spanned) in &raw.answers {
+        let entry = &spanned.value;
+        let field = |name: &str| format!("answers.{id}.{name}");
+        let requirement = iso.and_then(|f| f.get(id));
+        match requirement {
+            None => check.fail(
+                spanned,
+                format!("answers.{id}"),
+                ErrorKind::UnknownId {
+                    id: id.clone(),
+                    framework: "iso42001".into(),
+                },
+            ),
+            Some(requirement) => {
+                let status = AnswerStatus::parse(&entry.status.value);
+                if status == Some(AnswerStatus::NotApplicable)
+                    && !matches!(
+                        requirement.kind,
+                        Kind::Control | Kind::Objective | Kind::Category
+                    )
+                {
+                    check.fail(
+                        &entry.status,
+                        field("status"),
+                        ErrorKind::Invalid(format!(
+                            "`{id}` is a clause requirement: ISO/IEC 42001 lets an organisation exclude Annex A controls only"
+                        )),
+                    );
+                }
+            }
+        }
+        let status = check.word(
+            &entry.status,
+            field("status"),
+            AnswerStatus::parse,
+            AnswerStatus::expected,
+        );
+        let maturity = match &entry.maturity {
+            Some(span) if !(0..=5).contains(&span.value) => {
+                check.fail(
+                    span,
+                    field("maturity"),
+                    ErrorKind::Invalid(format!("maturity {}: expected 0..5", span.value)),
+                );
+                None
+            }
+            Some(span) => u8::try_from(span.value).ok(),
+            None => None,
+        };
+        let mut evidence = Vec::new();
+        for (j, item) in entry.evidence.iter().enumerate() {
+            let kind = check.word(
+                &item.kind,
+                field(&format!("evidence[{j}].kind")),
+                EvidenceKind::parse,
+                EvidenceKind::expected,
+            );
+            let date = item
+                .date
+                .as_ref()
+                .and_then(|s| check.date(s, field(&format!("evidence[{j}].date"))));
+            if let Some(kind) = kind {
+                evidence.push(Evidence {
+                    reference: item.reference.clone(),
+                    kind,
+                    date,
+                });
+            }
+        }
+        if let Some(status) = status {
+            answers.push(Answer {
+                id: id.clone(),
+                status,
+                maturity,
+                owner: entry.owner.clone(),
+                evidence,
+                justification: entry.justification.clone().filter(|j| !j.trim().is_empty()),
+                notes: entry.notes.clone(),
+            });
+        }
+    }
+    // Answers in catalog order, so that output never depends on the file's key order.
+    if let Some(iso) = iso {
+        answers.sort_by_key(|a| iso.position(&a.id).unwrap_or(usize::MAX));
+    }
+
+    if check.errors.is_empty() {
+        Ok(Assessment {
+            as_of,
+            organization,
+            certifications,
+            ai_systems,
+            answers,
+        })
+    } else {
+        Err(check.errors)
+    }
+}

@@ -1,0 +1,312 @@
+//! What the law demands of each AI system on the as-of date: classification, the obligations
+//! that bind the system's role and tier, their application dates and their state.
+//!
+//! Every date, status and version comes from the law catalogs; this module only compares them
+//! with the as-of date.
+
+use crate::input::*;
+use crate::result::*;
+use aimsgap_catalog::{
+    Catalog, Date, Framework, FrameworkKind, LawStatus, Obligation, Role, Tier, Trigger,
+};
+
+/// The roles of the catalog vocabulary an AI system's role stands for.
+fn roles_of(system: &AiSystem) -> Vec<Role> {
+    let mut roles = match system.role {
+        Some(SystemRole::Provider) => vec![Role::Provider],
+        Some(SystemRole::Deployer) => vec![Role::Deployer],
+        Some(SystemRole::Importer) => vec![Role::Importer],
+        Some(SystemRole::Distributor) => vec![Role::Distributor],
+        // A product manufacturer placing an Annex I product with its AI under its own name is
+        // treated as the provider of that AI system.
+        Some(SystemRole::ProductManufacturer) => vec![Role::ProductManufacturer, Role::Provider],
+        None => Vec::new(),
+    };
+    if system.gpai_model && roles.contains(&Role::Provider) {
+        roles.push(Role::GpaiProvider);
+    }
+    roles
+}
+
+/// The risk tiers an AI system falls in, with the reason for each.
+fn tiers_of(system: &AiSystem) -> Vec<(Tier, String)> {
+    let mut tiers = vec![(Tier::All, "every AI system".to_string())];
+    if let Some(practice) = &system.prohibited_practice {
+        tiers.push((Tier::Prohibited, format!("prohibited practice `{practice}` (Art. 5)")));
+    }
+    if let Some(area) = &system.annex_iii_area {
+        if system.art_6_3_exemption {
+            tiers.push((
+                Tier::All,
+                format!("Annex III area `{area}`, but claimed not high-risk under Art. 6(3): the assessment must be documented and the system registered"),
+            ));
+        } else {
+            tiers.push((Tier::HighRiskAnnexIii, format!("Annex III area `{area}`")));
+        }
+    }
+    if let Some(product) = &system.annex_i_product {
+        tiers.push((
+            Tier::HighRiskAnnexI,
+            format!("safety component of an Annex I product (`{product}`)"),
+        ));
+    }
+    if system.interacts_with_natural_persons
+        || system.generates_synthetic_content
+        || system.emotion_recognition
+        || system.biometric_categorisation
+    {
+        tiers.push((Tier::Transparency, "Art. 50 transparency duties".to_string()));
+    }
+    if system.gpai_model {
+        tiers.push((Tier::Gpai, "general-purpose AI model".to_string()));
+    }
+    if system.gpai_systemic_risk {
+        tiers.push((Tier::GpaiSystemic, "general-purpose AI model with systemic risk".to_string()));
+    }
+    tiers
+}
+
+fn trigger_holds(trigger: Trigger, system: &AiSystem, obligation: &Obligation) -> bool {
+    match trigger {
+        Trigger::InteractsWithNaturalPersons => system.interacts_with_natural_persons,
+        Trigger::GeneratesSyntheticContent | Trigger::DeepFake => system.generates_synthetic_content,
+        Trigger::EmotionRecognitionOrBiometricCategorisation => {
+            system.emotion_recognition || system.biometric_categorisation
+        }
+        Trigger::Art63Exemption => system.art_6_3_exemption && system.annex_iii_area.is_some(),
+        Trigger::PublicBodyOrPublicService => system.public_body,
+        Trigger::CreditOrInsuranceScoring => system
+            .consequential_decisions
+            .iter()
+            .any(|d| d == "financial_lending" || d == "insurance"),
+        Trigger::ConsequentialDecision => !system.consequential_decisions.is_empty(),
+        Trigger::ProhibitedPractice => system.prohibited_practice.as_ref().is_some_and(|p| {
+            obligation.practices.is_empty() || obligation.practices.iter().any(|q| q == p)
+        }),
+    }
+}
+
+/// Whether a law's jurisdiction reaches the system: its markets, or for a deployer the places
+/// the organisation operates in.
+fn in_jurisdiction(law: &Framework, organization: &Organization, system: &AiSystem) -> bool {
+    let Some(jurisdiction) = law.jurisdiction.as_deref() else {
+        return false;
+    };
+    let markets = if system.markets.is_empty() {
+        &organization.jurisdictions
+    } else {
+        &system.markets
+    };
+    markets.iter().any(|m| m == jurisdiction)
+        || (system.role == Some(SystemRole::Deployer)
+            && organization.jurisdictions.iter().any(|j| j == jurisdiction))
+}
+
+/// The ISO/IEC 42001 requirements that support an obligation, with their status.
+fn support(
+    catalog: &Catalog,
+    law: &str,
+    obligation_id: &str,
+    results: &[RequirementResult],
+) -> Vec<(String, Status)> {
+    let Some(crosswalk) = catalog.crosswalk(law, crate::credit::TARGET) else {
+        return Vec::new();
+    };
+    let mut support: Vec<(String, Status)> = crosswalk
+        .edges
+        .iter()
+        .filter(|e| e.from == obligation_id && e.strength >= crate::rules::SUPPORT_MIN_STRENGTH)
+        .filter_map(|e| {
+            results
+                .iter()
+                .find(|r| r.id == e.to)
+                .map(|r| (r.id.clone(), r.status))
+        })
+        .collect();
+    support.dedup();
+    support
+}
+
+fn classification(tiers: &[(Tier, String)], versioned: bool, system: &AiSystem) -> Classification {
+    let has = |tier: Tier| tiers.iter().any(|(t, _)| *t == tier);
+    if versioned {
+        if system.consequential_decisions.is_empty() {
+            Classification::NotCovered
+        } else {
+            Classification::ConsequentialDecision
+        }
+    } else if has(Tier::Prohibited) {
+        Classification::Prohibited
+    } else if has(Tier::HighRiskAnnexIii) || has(Tier::HighRiskAnnexI) {
+        Classification::HighRisk
+    } else if has(Tier::Transparency) {
+        Classification::Transparency
+    } else {
+        Classification::Minimal
+    }
+}
+
+/// The date an obligation applies to this system, given its tiers.
+fn applies_from(obligation: &Obligation, system_tiers: &[Tier]) -> Date {
+    obligation
+        .tiers
+        .iter()
+        .filter(|t| system_tiers.contains(t))
+        .map(|t| obligation.applies_from_for(*t))
+        .min()
+        .unwrap_or(obligation.applies_from)
+}
+
+/// The obligations of every law for every AI system, in inventory order then law order.
+pub fn obligations(
+    catalog: &Catalog,
+    assessment: &Assessment,
+    results: &[RequirementResult],
+) -> Vec<SystemObligations> {
+    let as_of = assessment.as_of;
+    let mut out = Vec::new();
+    for system in &assessment.ai_systems {
+        let roles = roles_of(system);
+        let tiers = tiers_of(system);
+        let tier_set: Vec<Tier> = tiers.iter().map(|(t, _)| *t).collect();
+        for law in catalog
+            .frameworks
+            .iter()
+            .filter(|f| f.kind == FrameworkKind::Law)
+        {
+            let versioned = !law.versions.is_empty();
+            let reached = in_jurisdiction(law, &assessment.organization, system);
+            let mut reasons = Vec::new();
+            if !reached {
+                out.push(SystemObligations {
+                    system: system.id.clone(),
+                    system_name: system.name.clone(),
+                    law: law.id.clone(),
+                    version: law.version.clone(),
+                    classification: Classification::NotInScope,
+                    tiers: Vec::new(),
+                    reasons: vec![format!(
+                        "not placed on the market or used in {}",
+                        law.jurisdiction.as_deref().unwrap_or("its jurisdiction")
+                    )],
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            if roles.is_empty() {
+                reasons.push("no role given for this system: no obligation can be bound".into());
+            }
+            // Versioned laws: the version that governs on the date, and those still to come.
+            let mut version_label = law.version.clone();
+            let mut live_versions: Vec<&aimsgap_catalog::LawVersion> = Vec::new();
+            if versioned {
+                let governing = law
+                    .versions
+                    .iter()
+                    .filter(|v| v.effective <= as_of && v.until.is_none_or(|u| u >= as_of))
+                    .max_by_key(|v| v.effective);
+                let upcoming: Vec<_> = law.versions.iter().filter(|v| v.effective > as_of).collect();
+                if let Some(version) = governing {
+                    reasons.push(format!(
+                        "{} governs on {as_of} (effective {}, status {}{})",
+                        version.id,
+                        version.effective,
+                        version.status,
+                        version
+                            .status_since
+                            .map(|d| format!(" since {d}"))
+                            .unwrap_or_default()
+                    ));
+                    version_label = version.id.clone();
+                    live_versions.push(version);
+                } else {
+                    reasons.push(format!("no version of {} is in effect on {as_of}", law.id));
+                }
+                for version in upcoming {
+                    reasons.push(format!("{} takes effect on {}", version.id, version.effective));
+                    if governing.is_none() {
+                        version_label = version.id.clone();
+                    }
+                    live_versions.push(version);
+                }
+            }
+            let mut tier_names: Vec<String> = Vec::new();
+            for (tier, reason) in &tiers {
+                if *tier != Tier::All || !reason.starts_with("every") {
+                    reasons.push(reason.clone());
+                }
+                if !tier_names.contains(&tier.as_str().to_string()) {
+                    tier_names.push(tier.as_str().to_string());
+                }
+            }
+            let mut items = Vec::new();
+            for requirement in law.assessable() {
+                let Some(obligation) = &requirement.obligation else {
+                    continue;
+                };
+                if !obligation.roles.iter().any(|r| roles.contains(r))
+                    || !obligation.tiers.iter().any(|t| tier_set.contains(t))
+                    || !obligation
+                        .trigger
+                        .is_none_or(|t| trigger_holds(t, system, obligation))
+                {
+                    continue;
+                }
+                let version = match &obligation.version {
+                    Some(id) => match live_versions.iter().find(|v| &v.id == id) {
+                        Some(version) => Some(*version),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                let date = match version {
+                    Some(version) => version.effective.max(obligation.applies_from),
+                    None => applies_from(obligation, &tier_set),
+                };
+                let supported_by = support(catalog, &law.id, &requirement.id, results);
+                let days_until = as_of.days_until(date);
+                let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
+                    || obligation.status == LawStatus::Stayed;
+                let state = if obligation.trigger == Some(Trigger::ProhibitedPractice) {
+                    if days_until <= 0 {
+                        ObligationState::Violation
+                    } else {
+                        ObligationState::Upcoming
+                    }
+                } else if days_until > 0 {
+                    ObligationState::Upcoming
+                } else if stayed {
+                    ObligationState::Stayed
+                } else if supported_by
+                    .iter()
+                    .any(|(_, s)| matches!(s, Status::Gap | Status::Unknown))
+                {
+                    ObligationState::Overdue
+                } else {
+                    ObligationState::InForce
+                };
+                items.push(ObligationItem {
+                    reference: obligation.article.clone(),
+                    id: requirement.id.clone(),
+                    title: requirement.title.clone(),
+                    applies_from: date,
+                    state,
+                    days_until,
+                    supported_by,
+                    unverified: obligation.unverified.clone(),
+                });
+            }
+            out.push(SystemObligations {
+                system: system.id.clone(),
+                system_name: system.name.clone(),
+                law: law.id.clone(),
+                version: version_label,
+                classification: classification(&tiers, versioned, system),
+                tiers: if versioned { Vec::new() } else { tier_names },
+                reasons,
+                items,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,287 @@
+//! What the engine concludes. Every number here can be traced to the input and the catalog:
+//! `sources` of a requirement name the answer or the crosswalk edges behind its credit.
+
+use crate::input::{AnswerStatus, EvidenceKind};
+use aimsgap_catalog::{Date, Relationship, vocabulary};
+
+vocabulary! {
+    /// The engine's judgement of one ISO/IEC 42001 requirement or control.
+    Status {
+        Met => "met",
+        Partial => "partial",
+        Gap => "gap",
+        NotApplicable => "not_applicable",
+        Unknown => "unknown",
+    }
+}
+
+vocabulary! {
+    /// The phases of the path to certification.
+    Phase {
+        GapAssessment => "gap_assessment",
+        Scope => "scope",
+        Policy => "policy",
+        RiskAndImpact => "risk_and_impact_assessments",
+        AnnexAAndSoa => "annex_a_and_soa",
+        Integration => "integration",
+        AuditReadiness => "internal_audit_and_review",
+    }
+}
+
+vocabulary! {
+    /// EU AI Act classification of one AI system.
+    Classification {
+        Prohibited => "prohibited",
+        HighRisk => "high_risk",
+        Transparency => "transparency",
+        Minimal => "minimal",
+        NotInScope => "not_in_scope",
+        ConsequentialDecision => "consequential_decision",
+        NotCovered => "not_covered",
+    }
+}
+
+vocabulary! {
+    /// Where an obligation stands on the as-of date.
+    ObligationState {
+        InForce => "in_force",
+        Upcoming => "upcoming",
+        Overdue => "overdue",
+        Stayed => "stayed",
+        Violation => "violation",
+    }
+}
+
+/// A credit range in 0..1. Invariant: 0 <= lo <= point <= hi <= 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Credit {
+    pub lo: f64,
+    pub point: f64,
+    pub hi: f64,
+}
+
+impl Credit {
+    pub const ZERO: Credit = Credit {
+        lo: 0.0,
+        point: 0.0,
+        hi: 0.0,
+    };
+}
+
+/// One crosswalk edge that gave inherited credit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InheritedEdge {
+    pub framework: String,
+    pub source: String,
+    pub rel: Relationship,
+    pub strength: u8,
+    /// The factor of the source control in the certification (1 implemented, 0.5 partial).
+    pub source_factor: f64,
+    /// This edge's own contribution before combination and capping.
+    pub credit: f64,
+}
+
+/// Where the status of a requirement came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// The organisation answered this id (or the group `from` it inherits the answer of).
+    Answer {
+        from: String,
+        status: AnswerStatus,
+        maturity: Option<u8>,
+        /// The weight of the best evidence (kind, staleness), 0 when none.
+        evidence_weight: f64,
+        best_evidence: Option<EvidenceKind>,
+        stale: bool,
+    },
+    /// Credit inherited from a held certification through crosswalk edges.
+    Inherited {
+        framework: String,
+        scope_covers_ai: bool,
+        certification_factor: f64,
+        edges: Vec<InheritedEdge>,
+    },
+}
+
+/// The judgement of one requirement or control.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequirementResult {
+    pub id: String,
+    pub title: String,
+    pub group: String,
+    pub status: Status,
+    pub credit: Credit,
+    pub sources: Vec<Source>,
+    /// Plain-language reasons, in the order they were applied.
+    pub notes: Vec<String>,
+    pub owner: Option<String>,
+}
+
+/// Readiness 0..100 with its range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Readiness {
+    pub id: String,
+    pub title: String,
+    pub point: f64,
+    pub lo: f64,
+    pub hi: f64,
+    /// Requirements counted (excluded controls are not).
+    pub counted: usize,
+    pub met: usize,
+}
+
+/// What one certification alone is worth.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    pub framework: String,
+    pub point: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub reached: usize,
+    pub counted: usize,
+    /// How the figure was derived, in sentences.
+    pub derivation: Vec<String>,
+}
+
+/// The factors of a gap's priority, each 0..1, and their weighted sum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Factors {
+    pub blocker: f64,
+    pub regulatory: f64,
+    pub system_risk: f64,
+    pub size: f64,
+    pub ease: f64,
+    pub unblocks: f64,
+    /// Obligations behind the regulatory factor, as `system:law:ref`.
+    pub obligations: Vec<String>,
+    pub effort_days: f64,
+    pub waiting: usize,
+}
+
+/// A requirement not met, ranked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gap {
+    pub id: String,
+    pub title: String,
+    pub rank: usize,
+    pub priority: f64,
+    pub blocker: bool,
+    pub status: Status,
+    pub factors: Factors,
+    pub next_action: String,
+}
+
+/// The verdict on Stage 1 readiness.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub ready_for_stage1: bool,
+    pub reasons: Vec<String>,
+}
+
+/// One obligation for one AI system.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObligationItem {
+    pub reference: String,
+    pub id: String,
+    pub title: String,
+    pub applies_from: Date,
+    pub state: ObligationState,
+    pub days_until: i64,
+    /// ISO/IEC 42001 requirements whose implementation supports it, with their status.
+    pub supported_by: Vec<(String, Status)>,
+    pub unverified: Option<String>,
+}
+
+/// The obligations of one law for one AI system.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SystemObligations {
+    pub system: String,
+    pub system_name: String,
+    pub law: String,
+    pub version: String,
+    pub classification: Classification,
+    pub tiers: Vec<String>,
+    pub reasons: Vec<String>,
+    pub items: Vec<ObligationItem>,
+}
+
+/// NIST AI RMF coverage as a voluntary framework.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RmfCoverage {
+    pub point: f64,
+    pub subcategories: usize,
+    pub covered: usize,
+    pub partial: usize,
+    pub uncovered: Vec<String>,
+}
+
+/// One task of the roadmap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub id: String,
+    pub requirement: String,
+    pub title: String,
+    pub phase: Phase,
+    pub effort_days: f64,
+    pub depends_on: Vec<String>,
+    pub start: Date,
+    pub end: Date,
+}
+
+/// The path to certification.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roadmap {
+    pub tasks: Vec<Task>,
+    pub total_effort_days: f64,
+    pub stage1_date: Date,
+    pub stage2_date: Date,
+}
+
+/// One row of the Statement of Applicability.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoaEntry {
+    pub control: String,
+    pub title: String,
+    pub included: bool,
+    pub justification: String,
+    pub status: Status,
+    pub owner: Option<String>,
+    pub evidence: Vec<(String, EvidenceKind, Option<Date>)>,
+    pub last_review: Option<Date>,
+}
+
+/// One of the best next actions: most readiness per person-day, blockers first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NextAction {
+    pub id: String,
+    pub action: String,
+    pub gain: f64,
+    pub effort_days: f64,
+    pub blocker: bool,
+}
+
+/// A finding about the input that is not an error: stale evidence, an expired certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything the engine concludes about one assessment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssessmentResult {
+    pub as_of: Date,
+    pub organization: String,
+    pub readiness: Readiness,
+    pub groups: Vec<Readiness>,
+    pub baseline: Vec<Baseline>,
+    pub requirements: Vec<RequirementResult>,
+    pub gaps: Vec<Gap>,
+    pub verdict: Verdict,
+    pub obligations: Vec<SystemObligations>,
+    pub nist_ai_rmf: Option<RmfCoverage>,
+    pub roadmap: Roadmap,
+    pub soa: Vec<SoaEntry>,
+    pub next_actions: Vec<NextAction>,
+    pub diagnostics: Vec<Diagnostic>,
+}

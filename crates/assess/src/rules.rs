@@ -1,0 +1,213 @@
+//! Every rule and weight of the engine, in one place. ARCHITECTURE.md explains them; change
+//! them here and nowhere else.
+
+use crate::input::{AnswerStatus, CertificationStatus, ControlStatus, EvidenceKind, ReportType};
+use crate::result::{Classification, Phase};
+use aimsgap_catalog::{Date, Relationship};
+
+/// Direct answers: the credit a claimed status is worth before evidence.
+pub fn answer_claim(status: AnswerStatus) -> f64 {
+    match status {
+        AnswerStatus::Implemented => 1.0,
+        AnswerStatus::Partial => 0.5,
+        AnswerStatus::Planned => 0.1,
+        AnswerStatus::NotImplemented | AnswerStatus::NotApplicable => 0.0,
+    }
+}
+
+/// How much a kind of evidence proves. A template or a draft is not an operating process;
+/// for a requirement that is itself a document, an approved document is the proof, while a
+/// process needs records of it running.
+pub fn evidence_weight(kind: EvidenceKind, documented: bool) -> f64 {
+    match (kind, documented) {
+        (EvidenceKind::Template, _) => 0.2,
+        (EvidenceKind::Draft, _) => 0.4,
+        (EvidenceKind::ApprovedDocument, true) => 1.0,
+        (EvidenceKind::ApprovedDocument, false) => 0.7,
+        (EvidenceKind::OperatingRecord | EvidenceKind::AuditReport, _) => 1.0,
+    }
+}
+
+/// Evidence dated more than this many days before the as-of date is stale.
+pub const STALE_AFTER_DAYS: i64 = 365;
+/// Stale evidence counts this much of its weight.
+pub const STALE_FACTOR: f64 = 0.6;
+/// A claim counts this much on its own; evidence earns the rest. Credit of an answer:
+/// lo = claim x weight, point = claim x (CLAIM_ONLY + (1 - CLAIM_ONLY) x weight), hi = claim,
+/// where weight is the best evidence's weight (0 without evidence).
+pub const CLAIM_ONLY: f64 = 0.3;
+/// Evidence weight needed for an implemented answer to be `met`.
+pub const MET_EVIDENCE: f64 = 0.7;
+/// Maturity below this (0 none, 1 ad hoc) keeps an implemented answer `partial`.
+pub const MET_MATURITY: u8 = 2;
+
+/// Inherited credit: how much of the target a relationship lets the source deliver. The
+/// strength of the edge (1..10) already says how much of the target the source practice
+/// delivers; the relationship discounts what the source cannot reach by its nature (a subset
+/// or an intersection never covers the whole target).
+pub fn relationship_factor(rel: Relationship) -> f64 {
+    match rel {
+        Relationship::Equal | Relationship::SupersetOf => 1.0,
+        Relationship::SubsetOf => 0.8,
+        Relationship::IntersectsWith => 0.7,
+        Relationship::NoRelationship => 0.0,
+    }
+}
+
+/// How much a held certification vouches for its controls.
+pub fn certification_factor(status: CertificationStatus, report: Option<ReportType>) -> f64 {
+    let status_factor = match status {
+        CertificationStatus::Certified | CertificationStatus::Attested => 1.0,
+        CertificationStatus::SelfAssessed => 0.5,
+        CertificationStatus::InProgress => 0.3,
+        CertificationStatus::Expired => 0.0,
+    };
+    // A SOC 2 Type 1 report tests design at a point in time, not operation over a period.
+    let report_factor = match report {
+        Some(ReportType::Type1) => 0.7,
+        _ => 1.0,
+    };
+    status_factor * report_factor
+}
+
+/// How much of a source control is in place when stated control by control.
+pub fn control_factor(status: ControlStatus) -> f64 {
+    match status {
+        ControlStatus::Implemented => 1.0,
+        ControlStatus::Partial => 0.5,
+        ControlStatus::NotImplemented | ControlStatus::NotApplicable => 0.0,
+    }
+}
+
+/// A certified scope that does not cover the AI systems vouches for less.
+pub const SCOPE_WITHOUT_AI: f64 = 0.5;
+/// Inherited credit never exceeds this: a certification earns a range, never conformity.
+pub const INHERITED_CAP: f64 = 0.6;
+/// The low end of an inherited range is this fraction of the high end ("verify for AI scope").
+pub const INHERITED_LO: f64 = 0.5;
+/// Inherited credit at or above this makes a requirement `partial`; below, it stays a `gap`.
+pub const INHERITED_PARTIAL: f64 = 0.15;
+
+/// Requirements under these clauses are certification blockers: the documented information a
+/// Stage 1 auditor checks first.
+pub const BLOCKER_CLAUSES: &[&str] = &[
+    "4.3", "5.2", "6.1.2", "6.1.3", "6.1.4", "6.2", "9.2.1", "9.2.2", "9.3.1", "9.3.2", "9.3.3",
+];
+
+/// Priority weights. Invariant: they sum to 1, so priority is 0..100.
+pub const W_BLOCKER: f64 = 0.30;
+pub const W_REGULATORY: f64 = 0.20;
+pub const W_SYSTEM_RISK: f64 = 0.10;
+pub const W_SIZE: f64 = 0.20;
+pub const W_EASE: f64 = 0.10;
+pub const W_UNBLOCKS: f64 = 0.10;
+
+/// Regulatory exposure by how near the obligation's date is; overdue weighs most.
+pub fn date_pressure(as_of: Date, applies_from: Date) -> f64 {
+    let days = as_of.days_until(applies_from);
+    match days {
+        i64::MIN..=0 => 1.0,
+        1..=180 => 0.8,
+        181..=365 => 0.6,
+        366..=730 => 0.4,
+        _ => 0.2,
+    }
+}
+
+/// The risk an AI system carries into the gaps that concern it.
+pub fn classification_risk(classification: Classification) -> f64 {
+    match classification {
+        Classification::Prohibited => 1.0,
+        Classification::HighRisk => 0.8,
+        Classification::ConsequentialDecision => 0.7,
+        Classification::Transparency => 0.4,
+        Classification::Minimal => 0.2,
+        Classification::NotInScope | Classification::NotCovered => 0.0,
+    }
+}
+
+/// Crosswalk edges from a law onto ISO/IEC 42001 weaker than this do not make a requirement
+/// "support" an obligation.
+pub const SUPPORT_MIN_STRENGTH: u8 = 4;
+
+/// Base effort in person-days to close a gap entirely, before size and system scaling.
+pub fn base_effort(id: &str, documented: bool) -> f64 {
+    let group = id.split('.').next().unwrap_or(id);
+    if id.starts_with("A.5") || id.starts_with("6.1.4") || id.starts_with("8.4") {
+        6.0
+    } else if id.starts_with("A.6") || id.starts_with("A.7") {
+        5.0
+    } else if id.starts_with("A.") {
+        3.0
+    } else if matches!(group, "9" | "6") {
+        4.0
+    } else if documented {
+        2.0
+    } else {
+        2.5
+    }
+}
+
+/// Larger organisations take longer to agree, document and roll out.
+pub fn size_factor(employees: u32) -> f64 {
+    match employees {
+        0..=49 => 0.6,
+        50..=249 => 1.0,
+        250..=999 => 1.4,
+        1000..=4999 => 1.8,
+        _ => 2.2,
+    }
+}
+
+/// Requirements done once per AI system grow with the inventory.
+pub fn is_per_system(id: &str) -> bool {
+    ["A.5.", "A.6.", "A.7.", "A.9.", "6.1.4.", "8.4.", "8.2.", "A.8.2"]
+        .iter()
+        .any(|prefix| id.starts_with(prefix))
+}
+
+/// Each further AI system adds this fraction of a per-system requirement's effort.
+pub const PER_EXTRA_SYSTEM: f64 = 0.25;
+/// No task is shorter than this.
+pub const MIN_TASK_DAYS: f64 = 0.5;
+
+/// The phase of the path to certification a requirement belongs to.
+pub fn phase_of(id: &str) -> Phase {
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| id == *p || id.starts_with(&format!("{p}.")));
+    if starts(&["4.1", "4.2"]) {
+        Phase::GapAssessment
+    } else if starts(&["4.3", "4.4"]) {
+        Phase::Scope
+    } else if starts(&["5", "A.2", "A.3"]) {
+        Phase::Policy
+    } else if starts(&["6.1.1", "6.1.2", "6.1.4", "8.2", "8.4", "A.5"]) {
+        Phase::RiskAndImpact
+    } else if starts(&["6.1.3", "6.2", "6.3", "8.1", "8.3", "A.4", "A.6", "A.7", "A.8", "A.9", "A.10"]) {
+        Phase::AnnexAAndSoa
+    } else if starts(&["9.2", "9.3"]) {
+        Phase::AuditReadiness
+    } else {
+        Phase::Integration
+    }
+}
+
+/// The anchor requirement of each phase: later phases wait on it (scope before policy before
+/// risk and impact assessments before the SoA; internal audit and review last).
+pub const PHASE_ANCHORS: &[(Phase, &[&str])] = &[
+    (Phase::Scope, &["4.3.a", "4.3.b"]),
+    (Phase::Policy, &["5.2.a", "5.2.e"]),
+    (Phase::RiskAndImpact, &["6.1.2.a", "6.1.4.a"]),
+    (Phase::AnnexAAndSoa, &["6.1.3.d"]),
+    (Phase::AuditReadiness, &["9.2.1.a"]),
+];
+
+/// Working days per calendar week.
+pub const WORKING_DAYS_PER_WEEK: f64 = 5.0;
+/// Days between the end of the last task and the Stage 1 audit (booking the auditor).
+pub const STAGE1_LEAD_DAYS: i64 = 21;
+/// Days between Stage 1 and Stage 2: closing Stage 1 findings and running the system.
+pub const STAGE2_AFTER_STAGE1_DAYS: i64 = 45;
+/// How many next best actions to give.
+pub const NEXT_ACTIONS: usize = 5;
+/// Overall readiness (low end) needed for the Stage 1 verdict.
+pub const STAGE1_MIN_READINESS: f64 = 60.0;

@@ -1,0 +1,99 @@
+//! `aimsgap assess | explain | check | init`: reading assessment files and running the engine.
+
+use aimsgap_assess::{Assessment, AssessmentResult};
+use aimsgap_catalog::{Catalog, Date};
+use anyhow::{Context, Result, anyhow};
+use std::path::Path;
+
+/// Today's date from the system clock. Only the shell reads the clock; the engine gets the
+/// date as input.
+pub fn today() -> Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_days(i64::try_from(seconds / 86_400).unwrap_or(0))
+}
+
+/// A failure the user caused (bad file, bad id): exit code 2, with every located error.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads and validates an assessment file; `as_of` overrides the file's date.
+pub fn load(catalog: &Catalog, path: &Path, as_of: Option<Date>) -> Result<Assessment> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read assessment file {}", path.display()))?;
+    let name = path.display().to_string();
+    let mut assessment = aimsgap_assess::parse_assessment(&name, &text, catalog, today())
+        .map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow!(InputError(format!(
+                "{} is not a valid assessment file:\n{}",
+                name,
+                lines.join("\n")
+            )))
+        })?;
+    if let Some(date) = as_of {
+        assessment.as_of = date;
+    }
+    Ok(assessment)
+}
+
+pub fn run(catalog: &Catalog, assessment: &Assessment) -> Result<AssessmentResult> {
+    aimsgap_assess::assess(catalog, assessment).map_err(|e| anyhow!("{e}"))
+}
+
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|e| e.0)
+}
+
+/// The outcome of `aimsgap check`: the lines to print and whether every threshold held.
+pub fn check(
+    result: &AssessmentResult,
+    min_readiness: Option<f64>,
+    max_blockers: Option<usize>,
+    require_ready: bool,
+) -> (String, bool) {
+    let mut out = String::new();
+    let mut ok = true;
+    let mut line = |pass: bool, text: String| {
+        out.push_str(if pass { "pass  " } else { "FAIL  " });
+        out.push_str(&text);
+        out.push('\n');
+        ok &= pass;
+    };
+    let readiness = result.readiness.point;
+    if let Some(min) = min_readiness {
+        line(
+            readiness >= min,
+            format!("readiness {readiness:.1} >= {min:.1}"),
+        );
+    }
+    let blockers = result.gaps.iter().filter(|g| g.blocker).count();
+    if let Some(max) = max_blockers {
+        line(blockers <= max, format!("open certification blockers {blockers} <= {max}"));
+    }
+    if require_ready {
+        line(
+            result.verdict.ready_for_stage1,
+            "ready for the Stage 1 audit".to_string(),
+        );
+    }
+    if min_readiness.is_none() && max_blockers.is_none() && !require_ready {
+        out.push_str(&format!(
+            "no threshold given; readiness {readiness:.1}, {blockers} open blockers\n"
+        ));
+    }
+    (out, ok)
+}
+
+/// The commented template written by `aimsgap init`.
+pub const TEMPLATE: &str = include_str!("../assets/assessment-template.yaml");

@@ -1,0 +1,9 @@
+//! Renders an [`AssessmentResult`](aimsgap_assess::AssessmentResult) to bytes: the versioned
+//! JSON result (a public interface) and the terminal summary.
+//!
+//! Pure: values in, text out; no files, no clock. The JSON is deterministic: keys sorted,
+//! numbers rounded, arrays in the engine's order, so the same input gives the same bytes.
+
+pub mod json;
+pub mod table;
+pub mod text;

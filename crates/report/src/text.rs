@@ -1,0 +1,156 @@
+//! The terminal summary of an assessment: verdict and readiness first, then what to do.
+
+use crate::table::{clip, render};
+use aimsgap_assess::*;
+
+/// The summary printed by `aimsgap assess` (format `table`).
+pub fn summary(result: &AssessmentResult, top: usize) -> String {
+    let r = &result.readiness;
+    let mut out = format!(
+        "{}: ISO/IEC 42001 readiness as of {}\n\nReadiness {:.1} (range {:.1} to {:.1}); {} of {} requirements met\n",
+        result.organization, result.as_of, r.point, r.lo, r.hi, r.met, r.counted
+    );
+    out.push_str(&format!(
+        "Verdict: {}\n",
+        if result.verdict.ready_for_stage1 {
+            "ready for the Stage 1 audit"
+        } else {
+            "not ready for the Stage 1 audit"
+        }
+    ));
+    for reason in &result.verdict.reasons {
+        out.push_str(&format!("  - {reason}\n"));
+    }
+
+    out.push_str("\nReadiness per clause and Annex A objective\n");
+    let rows: Vec<Vec<String>> = result
+        .groups
+        .iter()
+        .map(|g| {
+            vec![
+                g.id.clone(),
+                clip(&g.title, 48),
+                format!("{:.1}", g.point),
+                format!("{:.1}-{:.1}", g.lo, g.hi),
+                format!("{}/{}", g.met, g.counted),
+            ]
+        })
+        .collect();
+    out.push_str(&render(&["group", "title", "readiness", "range", "met"], &rows));
+
+    if !result.baseline.is_empty() {
+        out.push_str("\nWhat the held certifications alone are worth\n");
+        let rows: Vec<Vec<String>> = result
+            .baseline
+            .iter()
+            .map(|b| {
+                vec![
+                    b.framework.clone(),
+                    format!("{:.1}", b.point),
+                    format!("{:.1}-{:.1}", b.lo, b.hi),
+                    format!("{}/{}", b.reached, b.counted),
+                ]
+            })
+            .collect();
+        out.push_str(&render(&["baseline", "readiness", "range", "reached"], &rows));
+    }
+
+    out.push_str(&format!(
+        "\nTop gaps ({} of {})\n",
+        top.min(result.gaps.len()),
+        result.gaps.len()
+    ));
+    let rows: Vec<Vec<String>> = result
+        .gaps
+        .iter()
+        .take(top)
+        .map(|g| {
+            vec![
+                g.rank.to_string(),
+                g.id.clone(),
+                format!("{:.1}", g.priority),
+                if g.blocker { "blocker".into() } else { String::new() },
+                g.status.to_string(),
+                clip(&g.title, 60),
+            ]
+        })
+        .collect();
+    out.push_str(&render(&["rank", "id", "priority", "", "status", "title"], &rows));
+
+    if !result.next_actions.is_empty() {
+        out.push_str("\nNext best actions\n");
+        for action in &result.next_actions {
+            out.push_str(&format!(
+                "  {} (+{:.2} readiness, {:.1} person-days){}: {}\n",
+                action.id,
+                action.gain,
+                action.effort_days,
+                if action.blocker { ", blocker" } else { "" },
+                action.action
+            ));
+        }
+    }
+
+    if !result.obligations.is_empty() {
+        out.push_str("\nObligations per AI system\n");
+        for system in &result.obligations {
+            out.push_str(&format!(
+                "  {} ({}) under {} [{}]: {}\n",
+                system.system_name,
+                system.system,
+                system.law,
+                system.version,
+                system.classification
+            ));
+            for item in &system.items {
+                let when = match item.state {
+                    ObligationState::Upcoming => format!("in {} days", item.days_until),
+                    _ => format!("since {}", item.applies_from),
+                };
+                out.push_str(&format!(
+                    "    {:<12} {:<10} {} {} ({when})\n",
+                    item.reference,
+                    item.state.as_str(),
+                    item.applies_from,
+                    clip(&item.title, 60)
+                ));
+            }
+        }
+    }
+
+    if let Some(rmf) = &result.nist_ai_rmf {
+        out.push_str(&format!(
+            "\nNIST AI RMF (voluntary): coverage {:.1}; {} of {} subcategories covered, {} partly\n",
+            rmf.point, rmf.covered, rmf.subcategories, rmf.partial
+        ));
+    }
+
+    let roadmap = &result.roadmap;
+    out.push_str(&format!(
+        "\nRoadmap: {} tasks, {:.1} person-days; Stage 1 audit {}, Stage 2 audit {}\n",
+        roadmap.tasks.len(),
+        roadmap.total_effort_days,
+        roadmap.stage1_date,
+        roadmap.stage2_date
+    ));
+    for phase in Phase::ALL {
+        let tasks: Vec<&Task> = roadmap.tasks.iter().filter(|t| t.phase == *phase).collect();
+        if let (Some(first), Some(last)) = (tasks.first(), tasks.last()) {
+            out.push_str(&format!(
+                "  {:<28} {:>3} tasks  {} to {}\n",
+                phase.as_str(),
+                tasks.len(),
+                first.start,
+                last.end
+            ));
+        }
+    }
+
+    if !result.diagnostics.is_empty() {
+        out.push_str("\nFindings about the input\n");
+        for diagnostic in &result.diagnostics {
+            out.push_str(&format!("  {}: {}\n", diagnostic.field, diagnostic.message));
+        }
+    }
+    out
+}

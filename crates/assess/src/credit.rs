@@ -44,8 +44,8 @@ fn soc2_category(criterion: &str) -> TrustCategory {
 fn source_factor(certification: &Certification, source: &str) -> f64 {
     if certification.framework == "soc2" {
         let category = soc2_category(source);
-        let attested = category == TrustCategory::Security
-            || certification.categories.contains(&category);
+        let attested =
+            category == TrustCategory::Security || certification.categories.contains(&category);
         if !attested {
             return 0.0;
         }
@@ -64,11 +64,7 @@ pub fn certification_in_force(certification: &Certification, as_of: aimsgap_cata
 }
 
 /// The credit inherited by one requirement from the held certifications.
-fn inherited(
-    catalog: &Catalog,
-    assessment: &Assessment,
-    id: &str,
-) -> (Credit, Vec<Source>) {
+fn inherited(catalog: &Catalog, assessment: &Assessment, id: &str) -> (Credit, Vec<Source>) {
     let mut sources = Vec::new();
     let mut contributions = Vec::new();
     for certification in &assessment.certifications {
@@ -300,9 +296,7 @@ pub fn judge(
                     notes.push("not answered, and no held certification reaches it".into());
                     Status::Unknown
                 } else {
-                    notes.push(
-                        "not answered; held certifications reach it only weakly".into(),
-                    );
+                    notes.push("not answered; held certifications reach it only weakly".into());
                     Status::Unknown
                 };
                 (status, credit, sources, None)

@@ -230,7 +230,10 @@ fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec
 
 /// Runs the whole assessment. Pure: the as-of date is in the input; nothing is read from the
 /// environment, so the same input gives the same result.
-pub fn assess(catalog: &Catalog, assessment: &Assessment) -> Result<AssessmentResult, MissingFramework> {
+pub fn assess(
+    catalog: &Catalog,
+    assessment: &Assessment,
+) -> Result<AssessmentResult, MissingFramework> {
     let iso = catalog
         .framework(TARGET)
         .ok_or_else(|| MissingFramework(TARGET.to_string()))?;
@@ -292,8 +295,10 @@ pub fn assess(catalog: &Catalog, assessment: &Assessment) -> Result<AssessmentRe
             for system in &obligations {
                 for item in &system.items {
                     if item.supported_by.iter().any(|(id, _)| id == &result.id) {
-                        regulatory = regulatory.max(rules::date_pressure(assessment.as_of, item.applies_from));
-                        system_risk = system_risk.max(rules::classification_risk(system.classification));
+                        regulatory = regulatory
+                            .max(rules::date_pressure(assessment.as_of, item.applies_from));
+                        system_risk =
+                            system_risk.max(rules::classification_risk(system.classification));
                         linked.push(format!("{}:{}:{}", system.system, system.law, item.id));
                     }
                 }
@@ -438,7 +443,12 @@ fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
         cursor += duration;
         let depends_on = prerequisites(&gap.id, &open)
             .iter()
-            .filter_map(|dep| tasks.iter().find(|t| &t.requirement == dep).map(|t| t.id.clone()))
+            .filter_map(|dep| {
+                tasks
+                    .iter()
+                    .find(|t| &t.requirement == dep)
+                    .map(|t| t.id.clone())
+            })
             .collect();
         tasks.push(Task {
             id: format!("T{:03}", i + 1),

@@ -47,7 +47,9 @@ pub fn explain(catalog: &Catalog, result: &AssessmentResult, id: &str) -> Option
                     } else {
                         format!(" (given on {from})")
                     },
-                    maturity.map(|m| format!(", maturity {m}")).unwrap_or_default()
+                    maturity
+                        .map(|m| format!(", maturity {m}"))
+                        .unwrap_or_default()
                 ));
                 let claim = crate::rules::answer_claim(*status);
                 out.push_str(&format!(
@@ -73,7 +75,11 @@ pub fn explain(catalog: &Catalog, result: &AssessmentResult, id: &str) -> Option
                 out.push_str(&format!(
                     "\nInherited from {framework} (certification factor {:.2}; scope {} AI{}):\n",
                     certification_factor,
-                    if *scope_covers_ai { "covers" } else { "does not cover" },
+                    if *scope_covers_ai {
+                        "covers"
+                    } else {
+                        "does not cover"
+                    },
                     if *scope_covers_ai {
                         String::new()
                     } else {

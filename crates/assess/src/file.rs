@@ -200,9 +200,7 @@ pub fn parse_assessment(
     default_as_of: Date,
 ) -> Result<Assessment, Vec<Error>> {
     let raw: AssessmentFile = serde_saphyr::from_str(text).map_err(|error| {
-        let (line, column) = error
-            .location()
-            .map_or((0, 0), |l| (l.line(), l.column()));
+        let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
         vec![Error {
             location: Location {
                 file: file_name.to_string(),
@@ -287,9 +285,10 @@ pub fn parse_assessment(
             .valid_until
             .as_ref()
             .and_then(|s| check.date(s, field("valid_until")));
-        let report = entry.report.as_ref().and_then(|s| {
-            check.word(s, field("report"), ReportType::parse, ReportType::expected)
-        });
+        let report = entry
+            .report
+            .as_ref()
+            .and_then(|s| check.word(s, field("report"), ReportType::parse, ReportType::expected));
         let mut categories = Vec::new();
         for (j, span) in entry.categories.iter().enumerate() {
             if let Some(c) = check.word(
@@ -351,9 +350,10 @@ pub fn parse_assessment(
                 ErrorKind::Invalid(format!("duplicate AI system id `{}`", entry.id.value)),
             );
         }
-        let role = entry.role.as_ref().and_then(|s| {
-            check.word(s, field("role"), SystemRole::parse, SystemRole::expected)
-        });
+        let role = entry
+            .role
+            .as_ref()
+            .and_then(|s| check.word(s, field("role"), SystemRole::parse, SystemRole::expected));
         let annex_iii_area = entry
             .annex_iii_area
             .as_ref()

@@ -32,7 +32,10 @@ fn roles_of(system: &AiSystem) -> Vec<Role> {
 fn tiers_of(system: &AiSystem) -> Vec<(Tier, String)> {
     let mut tiers = vec![(Tier::All, "every AI system".to_string())];
     if let Some(practice) = &system.prohibited_practice {
-        tiers.push((Tier::Prohibited, format!("prohibited practice `{practice}` (Art. 5)")));
+        tiers.push((
+            Tier::Prohibited,
+            format!("prohibited practice `{practice}` (Art. 5)"),
+        ));
     }
     if let Some(area) = &system.annex_iii_area {
         if system.art_6_3_exemption {
@@ -55,13 +58,19 @@ fn tiers_of(system: &AiSystem) -> Vec<(Tier, String)> {
         || system.emotion_recognition
         || system.biometric_categorisation
     {
-        tiers.push((Tier::Transparency, "Art. 50 transparency duties".to_string()));
+        tiers.push((
+            Tier::Transparency,
+            "Art. 50 transparency duties".to_string(),
+        ));
     }
     if system.gpai_model {
         tiers.push((Tier::Gpai, "general-purpose AI model".to_string()));
     }
     if system.gpai_systemic_risk {
-        tiers.push((Tier::GpaiSystemic, "general-purpose AI model with systemic risk".to_string()));
+        tiers.push((
+            Tier::GpaiSystemic,
+            "general-purpose AI model with systemic risk".to_string(),
+        ));
     }
     tiers
 }
@@ -69,7 +78,9 @@ fn tiers_of(system: &AiSystem) -> Vec<(Tier, String)> {
 fn trigger_holds(trigger: Trigger, system: &AiSystem, obligation: &Obligation) -> bool {
     match trigger {
         Trigger::InteractsWithNaturalPersons => system.interacts_with_natural_persons,
-        Trigger::GeneratesSyntheticContent | Trigger::DeepFake => system.generates_synthetic_content,
+        Trigger::GeneratesSyntheticContent | Trigger::DeepFake => {
+            system.generates_synthetic_content
+        }
         Trigger::EmotionRecognitionOrBiometricCategorisation => {
             system.emotion_recognition || system.biometric_categorisation
         }
@@ -205,7 +216,11 @@ pub fn obligations(
                     .iter()
                     .filter(|v| v.effective <= as_of && v.until.is_none_or(|u| u >= as_of))
                     .max_by_key(|v| v.effective);
-                let upcoming: Vec<_> = law.versions.iter().filter(|v| v.effective > as_of).collect();
+                let upcoming: Vec<_> = law
+                    .versions
+                    .iter()
+                    .filter(|v| v.effective > as_of)
+                    .collect();
                 if let Some(version) = governing {
                     reasons.push(format!(
                         "{} governs on {as_of} (effective {}, status {}{})",
@@ -223,7 +238,10 @@ pub fn obligations(
                     reasons.push(format!("no version of {} is in effect on {as_of}", law.id));
                 }
                 for version in upcoming {
-                    reasons.push(format!("{} takes effect on {}", version.id, version.effective));
+                    reasons.push(format!(
+                        "{} takes effect on {}",
+                        version.id, version.effective
+                    ));
                     if governing.is_none() {
                         version_label = version.id.clone();
                     }

@@ -161,9 +161,11 @@ pub fn size_factor(employees: u32) -> f64 {
 
 /// Requirements done once per AI system grow with the inventory.
 pub fn is_per_system(id: &str) -> bool {
-    ["A.5.", "A.6.", "A.7.", "A.9.", "6.1.4.", "8.4.", "8.2.", "A.8.2"]
-        .iter()
-        .any(|prefix| id.starts_with(prefix))
+    [
+        "A.5.", "A.6.", "A.7.", "A.9.", "6.1.4.", "8.4.", "8.2.", "A.8.2",
+    ]
+    .iter()
+    .any(|prefix| id.starts_with(prefix))
 }
 
 /// Each further AI system adds this fraction of a per-system requirement's effort.
@@ -173,7 +175,11 @@ pub const MIN_TASK_DAYS: f64 = 0.5;
 
 /// The phase of the path to certification a requirement belongs to.
 pub fn phase_of(id: &str) -> Phase {
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| id == *p || id.starts_with(&format!("{p}.")));
+    let starts = |prefixes: &[&str]| {
+        prefixes
+            .iter()
+            .any(|p| id == *p || id.starts_with(&format!("{p}.")))
+    };
     if starts(&["4.1", "4.2"]) {
         Phase::GapAssessment
     } else if starts(&["4.3", "4.4"]) {
@@ -182,7 +188,9 @@ pub fn phase_of(id: &str) -> Phase {
         Phase::Policy
     } else if starts(&["6.1.1", "6.1.2", "6.1.4", "8.2", "8.4", "A.5"]) {
         Phase::RiskAndImpact
-    } else if starts(&["6.1.3", "6.2", "6.3", "8.1", "8.3", "A.4", "A.6", "A.7", "A.8", "A.9", "A.10"]) {
+    } else if starts(&[
+        "6.1.3", "6.2", "6.3", "8.1", "8.3", "A.4", "A.6", "A.7", "A.8", "A.9", "A.10",
+    ]) {
         Phase::AnnexAAndSoa
     } else if starts(&["9.2", "9.3"]) {
         Phase::AuditReadiness

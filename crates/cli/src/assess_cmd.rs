@@ -32,8 +32,8 @@ pub fn load(catalog: &Catalog, path: &Path, as_of: Option<Date>) -> Result<Asses
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read assessment file {}", path.display()))?;
     let name = path.display().to_string();
-    let mut assessment = aimsgap_assess::parse_assessment(&name, &text, catalog, today())
-        .map_err(|errors| {
+    let mut assessment =
+        aimsgap_assess::parse_assessment(&name, &text, catalog, today()).map_err(|errors| {
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
             anyhow!(InputError(format!(
                 "{} is not a valid assessment file:\n{}",
@@ -79,7 +79,10 @@ pub fn check(
     }
     let blockers = result.gaps.iter().filter(|g| g.blocker).count();
     if let Some(max) = max_blockers {
-        line(blockers <= max, format!("open certification blockers {blockers} <= {max}"));
+        line(
+            blockers <= max,
+            format!("open certification blockers {blockers} <= {max}"),
+        );
     }
     if require_ready {
         line(

@@ -1,7 +1,7 @@
 //! `aimsgap catalog ...` and `aimsgap crosswalk ...`: browsing the built-in data.
 
-use aimsgap_report::table::{clip, render};
 use aimsgap_catalog::{Catalog, Crosswalk, Framework, Requirement, coverage};
+use aimsgap_report::table::{clip, render};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 

@@ -36,7 +36,10 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
             ]
         })
         .collect();
-    out.push_str(&render(&["group", "title", "readiness", "range", "met"], &rows));
+    out.push_str(&render(
+        &["group", "title", "readiness", "range", "met"],
+        &rows,
+    ));
 
     if !result.baseline.is_empty() {
         out.push_str("\nWhat the held certifications alone are worth\n");
@@ -52,7 +55,10 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
                 ]
             })
             .collect();
-        out.push_str(&render(&["baseline", "readiness", "range", "reached"], &rows));
+        out.push_str(&render(
+            &["baseline", "readiness", "range", "reached"],
+            &rows,
+        ));
     }
 
     out.push_str(&format!(
@@ -69,13 +75,20 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
                 g.rank.to_string(),
                 g.id.clone(),
                 format!("{:.1}", g.priority),
-                if g.blocker { "blocker".into() } else { String::new() },
+                if g.blocker {
+                    "blocker".into()
+                } else {
+                    String::new()
+                },
                 g.status.to_string(),
                 clip(&g.title, 60),
             ]
         })
         .collect();
-    out.push_str(&render(&["rank", "id", "priority", "", "status", "title"], &rows));
+    out.push_str(&render(
+        &["rank", "id", "priority", "", "status", "title"],
+        &rows,
+    ));
 
     if !result.next_actions.is_empty() {
         out.push_str("\nNext best actions\n");

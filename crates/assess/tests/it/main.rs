@@ -1,0 +1,51 @@
+//! Integration tests of the engine: one binary, modules per concern.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod credit;
+mod errors;
+mod law;
+mod properties;
+
+use aimsgap_assess::{Assessment, AssessmentResult, assess, parse_assessment};
+use aimsgap_catalog::{Catalog, Date};
+use std::sync::OnceLock;
+
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| aimsgap_catalog::builtin().expect("built-in catalog loads"))
+}
+
+pub fn date(text: &str) -> Date {
+    Date::parse(text).unwrap()
+}
+
+/// Parses an assessment written in YAML; panics with the located errors if it does not parse.
+pub fn parse(text: &str) -> Assessment {
+    match parse_assessment("test.yaml", text, catalog(), date("2026-11-29")) {
+        Ok(assessment) => assessment,
+        Err(errors) => panic!(
+            "{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+pub fn run(text: &str) -> AssessmentResult {
+    assess(catalog(), &parse(text)).unwrap()
+}
+
+/// A minimal organisation header followed by `rest`.
+pub fn org(rest: &str) -> String {
+    format!(
+        "aimsgap: 1\nas_of: 2026-11-29\norganization: {{name: Test Org, employees: 100, jurisdictions: [EU, US-CO], team_fte: 1}}\n{rest}"
+    )
+}

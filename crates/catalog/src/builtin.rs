@@ -1,6 +1,6 @@
 //! The catalog files compiled into the binary.
 
-use crate::{Catalog, Error, load};
+use crate::{Area, Catalog, Error, load, parse_areas};
 
 macro_rules! catalog_file {
     ($path:literal) => {
@@ -29,6 +29,11 @@ pub const CROSSWALKS: &[(&str, &str)] = &[
     // catalog_file!("crosswalks/colorado-ai-nist-ai-rmf.yaml"),
 ];
 
+/// The governance areas of `aimsgap compare`, as (path under `catalogs/`, text).
+pub const AREAS: (&str, &str) = catalog_file!("governance-areas.yaml");
+/// Where our crosswalks disagree with the article's comparison table, and why.
+pub const DISAGREEMENTS: (&str, &str) = catalog_file!("article-disagreements.yaml");
+
 /// The JSON Schema of framework files (`aimsgap schema catalog`).
 pub const CATALOG_SCHEMA: &str = include_str!("../../../catalogs/schema/catalog.schema.json");
 /// The JSON Schema of crosswalk files (`aimsgap schema crosswalk`).
@@ -37,4 +42,12 @@ pub const CROSSWALK_SCHEMA: &str = include_str!("../../../catalogs/schema/crossw
 /// Loads and validates the built-in catalog.
 pub fn builtin() -> Result<Catalog, Vec<Error>> {
     load(FILES, CROSSWALKS)
+}
+
+/// Loads the governance areas against the catalog's ISO/IEC 42001.
+pub fn builtin_areas(catalog: &Catalog) -> Result<Vec<Area>, Vec<Error>> {
+    match catalog.framework("iso42001") {
+        Some(iso) => parse_areas(AREAS.0, AREAS.1, iso),
+        None => Ok(Vec::new()),
+    }
 }

@@ -10,6 +10,7 @@
 //! (`model`), and only the former derives `Deserialize`. A value of a domain type has passed
 //! validation, so the engine never re-checks ids or dates.
 
+pub mod areas;
 mod builtin;
 pub mod coverage;
 mod date;
@@ -18,7 +19,11 @@ mod file;
 mod load;
 mod model;
 
-pub use builtin::{CATALOG_SCHEMA, CROSSWALK_SCHEMA, CROSSWALKS, FILES, builtin};
+pub use areas::{Area, parse_areas};
+pub use builtin::{
+    AREAS, CATALOG_SCHEMA, CROSSWALK_SCHEMA, CROSSWALKS, DISAGREEMENTS, FILES, builtin,
+    builtin_areas,
+};
 pub use coverage::{Coverage, GroupCoverage, TargetCoverage, coverage};
 pub use date::{Date, DateError};
 pub use error::{Error, ErrorKind, Location};

@@ -78,6 +78,16 @@ enum Command {
         #[arg(long, value_parser = assess_cmd::parse_date)]
         as_of: Option<aimsgap_catalog::Date>,
     },
+    /// What ISO 27001 or SOC 2 covers of ISO/IEC 42001, per group and governance area.
+    Compare {
+        /// Base frameworks to compare (default: iso27001 and soc2).
+        #[arg(long = "base")]
+        bases: Vec<String>,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+        #[arg(long, value_parser = assess_cmd::parse_date)]
+        as_of: Option<aimsgap_catalog::Date>,
+    },
     /// Write a commented assessment template to start from.
     Init {
         /// Where to write it (standard output when absent).
@@ -135,6 +145,13 @@ enum EdgeFormat {
     Table,
     Json,
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CompareFormat {
+    Table,
+    Json,
+    Md,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -216,6 +233,50 @@ fn run(cli: Cli) -> Result<String> {
             } else {
                 Err(anyhow::anyhow!(CheckFailed(text)))
             }
+        }
+        Command::Compare {
+            bases,
+            format,
+            as_of,
+        } => {
+            let catalog = load_catalog()?;
+            let areas = aimsgap_catalog::builtin_areas(&catalog).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!(
+                    "the governance areas do not validate:\n{}",
+                    lines.join("\n")
+                )
+            })?;
+            let bases = if bases.is_empty() {
+                vec!["iso27001".to_string(), "soc2".to_string()]
+            } else {
+                bases
+            };
+            for base in &bases {
+                if catalog.crosswalk(base, aimsgap_assess::TARGET).is_none() {
+                    anyhow::bail!(assess_cmd::InputError(format!(
+                        "no crosswalk from `{base}` to ISO/IEC 42001; bases with one: {}",
+                        catalog
+                            .crosswalks
+                            .iter()
+                            .filter(|c| c.to == aimsgap_assess::TARGET)
+                            .map(|c| c.from.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+            let comparison = aimsgap_assess::compare::compare(
+                &catalog,
+                &areas,
+                &bases,
+                as_of.unwrap_or_else(assess_cmd::today),
+            );
+            Ok(match format {
+                CompareFormat::Table => aimsgap_report::compare::to_table(&comparison),
+                CompareFormat::Json => aimsgap_report::compare::to_json(&comparison),
+                CompareFormat::Md => aimsgap_report::compare::to_markdown(&comparison),
+            })
         }
         Command::Init { file, force } => match file {
             None => Ok(assess_cmd::TEMPLATE.to_string()),

@@ -4,6 +4,7 @@
 //! Pure: values in, text out; no files, no clock. The JSON is deterministic: keys sorted,
 //! numbers rounded, arrays in the engine's order, so the same input gives the same bytes.
 
+pub mod compare;
 pub mod json;
 pub mod table;
 pub mod text;

@@ -49,3 +49,5 @@ pub fn org(rest: &str) -> String {
         "aimsgap: 1\nas_of: 2026-11-29\norganization: {{name: Test Org, employees: 100, jurisdictions: [EU, US-CO], team_fte: 1}}\n{rest}"
     )
 }
+
+mod compare;

@@ -7,6 +7,7 @@
 )]
 
 mod builtin;
+mod crosswalks;
 mod errors;
 mod schema;
 

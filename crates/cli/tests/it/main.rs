@@ -1,0 +1,272 @@
+//! The `aimsgap` binary end to end: exit codes, located errors, formats, determinism.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn aimsgap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aimsgap"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("aimsgap-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn catalog_list_shows_every_framework_with_counts() {
+    let output = aimsgap(&["catalog", "list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for (id, count) in [
+        ("iso42001", "135"),
+        ("iso27001", "123"),
+        ("soc2", "61"),
+        ("nist-ai-rmf", "72"),
+        ("nist-ai-600-1", "12"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} missing:\n{text}"));
+        assert!(line.split_whitespace().any(|w| w == count), "{line}");
+    }
+    assert!(text.contains("eu-ai-act") && text.contains("colorado-ai"));
+}
+
+#[test]
+fn catalog_show_json_has_the_documented_shape() {
+    let output = aimsgap(&["catalog", "show", "iso42001", "--format", "json"]);
+    assert!(output.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["id"], "iso42001");
+    let requirements = value["requirements"].as_array().unwrap();
+    assert_eq!(
+        requirements
+            .iter()
+            .filter(|r| r["kind"] == "control")
+            .count(),
+        38
+    );
+    let control = requirements.iter().find(|r| r["id"] == "A.6.2.4").unwrap();
+    assert_eq!(control["parent"], "A.6.2");
+    assert!(control["title"].as_str().unwrap().contains("verification"));
+    let top = requirements.iter().find(|r| r["id"] == "4").unwrap();
+    assert!(top["parent"].is_null());
+    let one = aimsgap(&["catalog", "show", "iso42001", "A.6.2.4"]);
+    assert!(stdout(&one).starts_with("A.6.2.4 AI system verification and validation"));
+    let unknown = aimsgap(&["catalog", "show", "iso9001"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("unknown framework `iso9001`"));
+}
+
+#[test]
+fn schemas_are_printed_as_json() {
+    for which in ["catalog", "crosswalk", "assessment"] {
+        let output = aimsgap(&["schema", which]);
+        assert!(output.status.success());
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            value["$schema"]
+                .as_str()
+                .unwrap()
+                .contains("json-schema.org"),
+            "{which}"
+        );
+    }
+}
+
+#[test]
+fn crosswalk_show_and_coverage() {
+    let csv = aimsgap(&[
+        "crosswalk",
+        "show",
+        "--from",
+        "iso27001",
+        "--to",
+        "iso42001",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.status.success());
+    let text = stdout(&csv);
+    assert!(text.starts_with("from,to,rel,strength,rationale,note\n"));
+    assert!(text.lines().count() > 100);
+    let coverage = aimsgap(&[
+        "crosswalk",
+        "coverage",
+        "--from",
+        "iso27001",
+        "--to",
+        "iso42001",
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_slice(&coverage.stdout).unwrap();
+    assert_eq!(value["from"], "iso27001");
+    let unreached: Vec<&str> = value["unreached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(unreached.contains(&"6.1.4.a") && unreached.contains(&"A.5.4"));
+    let targets = value["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 135);
+    assert!(targets.iter().any(|t| t["best"] == "intersects_with"));
+}
+
+#[test]
+fn assess_json_is_deterministic_and_versioned() {
+    let args = [
+        "assess",
+        "examples/hrtech-cv-screening-soc2.yaml",
+        "--format",
+        "json",
+    ];
+    let first = aimsgap(&args);
+    let second = aimsgap(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(first.stdout, second.stdout);
+    let value: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(value["schema"], "aimsgap/assessment-result/1");
+    assert_eq!(value["as_of"], "2026-11-29");
+    for key in [
+        "readiness",
+        "baseline",
+        "requirements",
+        "gaps",
+        "verdict",
+        "obligations",
+        "roadmap",
+        "soa",
+        "next_actions",
+    ] {
+        assert!(!value[key].is_null(), "{key} missing");
+    }
+    assert_eq!(value["soa"].as_array().unwrap().len(), 38);
+    let gaps = value["gaps"].as_array().unwrap();
+    assert_eq!(gaps[0]["rank"], 1);
+    // --as-of moves every date-dependent figure.
+    let later = aimsgap(&[
+        "assess",
+        "examples/hrtech-cv-screening-soc2.yaml",
+        "--format",
+        "json",
+        "--as-of",
+        "2028-01-01",
+    ]);
+    let later: serde_json::Value = serde_json::from_slice(&later.stdout).unwrap();
+    assert_eq!(later["as_of"], "2028-01-01");
+    assert_ne!(later["obligations"], value["obligations"]);
+}
+
+#[test]
+fn a_bad_assessment_file_is_exit_2_with_file_line_and_field() {
+    let path = temp_file(
+        "bad.yaml",
+        "aimsgap: 1\norganization: {name: X}\nanswers:\n  \"5.2\":\n    status: done\n",
+    );
+    let output = aimsgap(&["assess", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("bad.yaml:5:13"), "{message}");
+    assert!(message.contains("answers.5.2.status"), "{message}");
+    assert!(message.contains("implemented, partial"), "{message}");
+    let missing = aimsgap(&["assess", "does-not-exist.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("does-not-exist.yaml"));
+}
+
+#[test]
+fn check_gates_ci_with_exit_codes() {
+    let file = "examples/saas-chatbot-iso27001.yaml";
+    let pass = aimsgap(&["check", file, "--min-readiness", "1"]);
+    assert_eq!(pass.status.code(), Some(0), "{}", stdout(&pass));
+    let fail = aimsgap(&[
+        "check",
+        file,
+        "--min-readiness",
+        "90",
+        "--max-blockers",
+        "0",
+    ]);
+    assert_eq!(fail.status.code(), Some(1));
+    let text = stdout(&fail);
+    assert!(
+        text.contains("FAIL  readiness") && text.contains("FAIL  open certification blockers"),
+        "{text}"
+    );
+    let ready = aimsgap(&[
+        "check",
+        "examples/bank-credit-scoring.yaml",
+        "--require-ready",
+    ]);
+    assert_eq!(ready.status.code(), Some(0), "{}", stdout(&ready));
+}
+
+#[test]
+fn init_writes_a_template_that_assesses() {
+    let dir = std::env::temp_dir().join(format!("aimsgap-init-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("assessment.yaml");
+    let _ = std::fs::remove_file(&path);
+    let output = aimsgap(&["init", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let again = aimsgap(&["init", path.to_str().unwrap()]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "init must not overwrite without --force"
+    );
+    let assessed = aimsgap(&["assess", path.to_str().unwrap()]);
+    assert!(assessed.status.success(), "{}", stderr(&assessed));
+    assert!(stdout(&assessed).contains("Example Ltd"));
+}
+
+#[test]
+fn explain_shows_the_derivation() {
+    let output = aimsgap(&["explain", "examples/saas-chatbot-iso27001.yaml", "9.2.2.a"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("9.2.2.a "), "{text}");
+    assert!(text.contains("priority"), "{text}");
+    let unknown = aimsgap(&["explain", "examples/saas-chatbot-iso27001.yaml", "6.1.2"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn compare_prints_groups_and_the_articles_rows() {
+    let output = aimsgap(&["compare", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["areas"].as_array().unwrap().len(), 22);
+    let md = aimsgap(&["compare", "--base", "iso27001", "--format", "md"]);
+    assert!(stdout(&md).contains("| ai-impact-assessment | AI system impact assessments | none"));
+    let bad = aimsgap(&["compare", "--base", "iso9001"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -1,0 +1,45 @@
+//! Snapshot tests of the example assessments' results: any change to a figure, a rank, a date
+//! or a word shows up as a reviewable diff.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use aimsgap_catalog::{Catalog, Date};
+use std::sync::OnceLock;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| aimsgap_catalog::builtin().unwrap())
+}
+
+macro_rules! example {
+    ($name:ident, $file:literal) => {
+        #[test]
+        fn $name() {
+            let text = include_str!(concat!("../../../../examples/", $file));
+            let assessment = aimsgap_assess::parse_assessment(
+                $file,
+                text,
+                catalog(),
+                Date::parse("2026-11-29").unwrap(),
+            )
+            .unwrap_or_else(|errors| panic!("{errors:?}"));
+            let result = aimsgap_assess::assess(catalog(), &assessment).unwrap();
+            let json = aimsgap_report::json::render(&result);
+            insta::assert_snapshot!(concat!(stringify!($name), "_json"), json);
+            insta::assert_snapshot!(
+                concat!(stringify!($name), "_summary"),
+                aimsgap_report::text::summary(&result, 15)
+            );
+        }
+    };
+}
+
+example!(saas_chatbot_iso27001, "saas-chatbot-iso27001.yaml");
+example!(hrtech_cv_screening_soc2, "hrtech-cv-screening-soc2.yaml");
+example!(bank_credit_scoring, "bank-credit-scoring.yaml");
+example!(medical_device_maker, "medical-device-maker.yaml");
+example!(startup_gpai_provider, "startup-gpai-provider.yaml");

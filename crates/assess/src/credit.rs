@@ -5,6 +5,7 @@ use crate::input::*;
 use crate::result::*;
 use crate::rules;
 use aimsgap_catalog::{Catalog, Framework, Kind, Relationship};
+use std::collections::HashMap;
 
 /// The framework every assessment is about.
 pub const TARGET: &str = "iso42001";
@@ -18,6 +19,22 @@ pub fn governing_answer<'a>(
     let mut current = Some(id);
     while let Some(node) = current {
         if let Some(answer) = answers.iter().find(|a| a.id == node) {
+            return Some(answer);
+        }
+        current = iso.get(node).and_then(|r| r.parent.as_deref());
+    }
+    None
+}
+
+/// The same lookup over an index of answers by id, for judging every requirement at once.
+fn governing<'a>(
+    iso: &Framework,
+    answers: &HashMap<&str, &'a Answer>,
+    id: &str,
+) -> Option<&'a Answer> {
+    let mut current = Some(id);
+    while let Some(node) = current {
+        if let Some(answer) = answers.get(node) {
             return Some(answer);
         }
         current = iso.get(node).and_then(|r| r.parent.as_deref());
@@ -63,7 +80,38 @@ pub fn certification_in_force(certification: &Certification, as_of: aimsgap_cata
         && certification.valid_until.is_none_or(|until| until >= as_of)
 }
 
-/// The credit inherited by one requirement from the held certifications.
+/// The credit one requirement inherits from the held certifications, and how many edges carry
+/// it, without recording the edges (for baselines, where only the figure matters).
+pub fn inherited_credit(catalog: &Catalog, assessment: &Assessment, id: &str) -> (Credit, usize) {
+    let mut contributions = Vec::new();
+    for certification in &assessment.certifications {
+        if !certification_in_force(certification, assessment.as_of) {
+            continue;
+        }
+        let Some(crosswalk) = catalog.crosswalk(&certification.framework, TARGET) else {
+            continue;
+        };
+        let cert_factor = rules::certification_factor(certification.status, certification.report);
+        let scope = if certification.scope_covers_ai {
+            1.0
+        } else {
+            rules::SCOPE_WITHOUT_AI
+        };
+        for edge in crosswalk.edges_to(id) {
+            let credit = rules::relationship_factor(edge.rel) * f64::from(edge.strength) / 10.0
+                * source_factor(certification, &edge.from)
+                * cert_factor
+                * scope;
+            if credit > 0.0 {
+                contributions.push(credit);
+            }
+        }
+    }
+    (combine(&contributions), contributions.len())
+}
+
+/// The credit inherited by one requirement from the held certifications, with every edge that
+/// carries it. Computes the same figure as [`inherited_credit`] (a test holds them equal).
 fn inherited(catalog: &Catalog, assessment: &Assessment, id: &str) -> (Credit, Vec<Source>) {
     let mut sources = Vec::new();
     let mut contributions = Vec::new();
@@ -238,9 +286,14 @@ pub fn judge(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<RequirementResult> {
     let mut results = Vec::with_capacity(iso.requirements.len());
+    let answers: HashMap<&str, &Answer> = assessment
+        .answers
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
     for requirement in iso.assessable() {
         let mut notes = Vec::new();
-        let answer = governing_answer(iso, &assessment.answers, &requirement.id);
+        let answer = governing(iso, &answers, &requirement.id);
         let (status, credit, sources, owner) = match answer {
             Some(answer) => {
                 let own = answer.id == requirement.id;

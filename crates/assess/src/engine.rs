@@ -7,6 +7,7 @@ use crate::law;
 use crate::result::*;
 use crate::rules;
 use aimsgap_catalog::{Catalog, Framework};
+use std::collections::{BTreeSet, HashMap};
 
 /// Why an assessment cannot be run at all (the catalog lacks the target framework).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +20,46 @@ impl std::fmt::Display for MissingFramework {
 }
 
 impl std::error::Error for MissingFramework {}
+
+/// What the law says about one requirement: the pressure of the nearest deadline it supports,
+/// the risk of the systems concerned, and which obligations and systems those are.
+#[derive(Default)]
+struct Exposure {
+    pressure: f64,
+    risk: f64,
+    obligations: BTreeSet<String>,
+    references: BTreeSet<String>,
+    systems: BTreeSet<String>,
+}
+
+/// One pass over every obligation of every system, indexed by supporting requirement.
+fn exposure(
+    as_of: aimsgap_catalog::Date,
+    obligations: &[SystemObligations],
+) -> HashMap<String, Exposure> {
+    let mut index: HashMap<String, Exposure> = HashMap::new();
+    for system in obligations {
+        for item in &system.items {
+            for (id, _) in &item.supported_by {
+                let entry = index.entry(id.clone()).or_default();
+                entry.pressure = entry
+                    .pressure
+                    .max(rules::date_pressure(as_of, item.applies_from));
+                entry.risk = entry
+                    .risk
+                    .max(rules::classification_risk(system.classification));
+                entry
+                    .obligations
+                    .insert(format!("{}:{}", system.law, item.id));
+                entry
+                    .references
+                    .insert(format!("{} {}", system.law, item.reference));
+                entry.systems.insert(system.system.clone());
+            }
+        }
+    }
+    index
+}
 
 fn is_blocker(iso: &Framework, id: &str) -> bool {
     iso.get(id)
@@ -111,16 +152,17 @@ fn rmf_coverage(catalog: &Catalog, results: &[RequirementResult]) -> Option<RmfC
     let crosswalk = catalog.crosswalk("nist-ai-rmf", TARGET)?;
     let (mut total, mut covered, mut partial, mut uncovered, mut count) =
         (0.0, 0, 0, Vec::new(), 0);
+    let point: HashMap<&str, f64> = results
+        .iter()
+        .map(|r| (r.id.as_str(), r.credit.point))
+        .collect();
     for subcategory in rmf.assessable() {
         let value = crosswalk
-            .edges
-            .iter()
-            .filter(|e| e.from == subcategory.id)
+            .edges_from(&subcategory.id)
             .filter_map(|e| {
-                results
-                    .iter()
-                    .find(|r| r.id == e.to)
-                    .map(|r| r.credit.point * f64::from(e.strength).min(7.0) / 7.0)
+                point
+                    .get(e.to.as_str())
+                    .map(|p| p * f64::from(e.strength).min(7.0) / 7.0)
             })
             .fold(0.0, f64::max);
         total += value;
@@ -169,23 +211,36 @@ fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec
                 answers: Vec::new(),
                 ..assessment.clone()
             };
-            let mut ignored = Vec::new();
-            let results = credit::judge(catalog, iso, &alone, &mut ignored);
-            let readiness = credit::readiness(&name, &name, results.iter());
-            let reached = results.iter().filter(|r| r.credit.hi > 0.0).count();
-            let partial = results.iter().filter(|r| r.status == Status::Partial).count();
-            let edges: usize = results
+            let credits: Vec<(Credit, usize)> = iso
+                .assessable()
+                .map(|r| credit::inherited_credit(catalog, &alone, &r.id))
+                .collect();
+            let counted = credits.len();
+            let mean = |f: fn(&Credit) -> f64| {
+                if counted == 0 {
+                    0.0
+                } else {
+                    round1(credits.iter().map(|(c, _)| f(c)).sum::<f64>() / counted as f64 * 100.0)
+                }
+            };
+            let readiness = Readiness {
+                id: name.clone(),
+                title: name.clone(),
+                point: mean(|c| c.point),
+                lo: mean(|c| c.lo),
+                hi: mean(|c| c.hi),
+                counted,
+                met: 0,
+            };
+            let reached = credits.iter().filter(|(c, _)| c.hi > 0.0).count();
+            let partial = credits
                 .iter()
-                .flat_map(|r| &r.sources)
-                .map(|s| match s {
-                    Source::Inherited { edges, .. } => edges.len(),
-                    Source::Answer { .. } => 0,
-                })
-                .sum();
+                .filter(|(c, _)| c.hi >= rules::INHERITED_PARTIAL)
+                .count();
+            let edges: usize = credits.iter().map(|(_, n)| n).sum();
             let mut derivation = vec![
                 format!(
-                    "{edges} crosswalk edges from {name} reach {reached} of {} ISO/IEC 42001 requirements; {partial} of them get enough credit to count as partial",
-                    results.len()
+                    "{edges} crosswalk edges from {name} reach {reached} of {counted} ISO/IEC 42001 requirements; {partial} of them get enough credit to count as partial"
                 ),
                 format!(
                     "each requirement's inherited credit is the strongest edge (relationship factor x strength/10) plus at most a quarter of the rest, capped at {:.0}%, with the low end at half the high end until verified for AI scope",
@@ -207,7 +262,7 @@ fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec
                     ));
                 }
             }
-            let unreached = results.len() - reached;
+            let unreached = counted - reached;
             derivation.push(format!(
                 "{unreached} requirements get nothing from it: they are AI-specific work (impact assessment, AI data, AI life cycle) or not covered"
             ));
@@ -274,45 +329,35 @@ pub fn assess(
     let open_ids: Vec<&str> = open.iter().map(|r| r.id.as_str()).collect();
     let efforts: Vec<f64> = open.iter().map(|r| effort(assessment, iso, r)).collect();
     let max_effort = efforts.iter().copied().fold(rules::MIN_TASK_DAYS, f64::max);
+    // How many open gaps wait on each gap: computed once from every gap's prerequisites.
+    let mut waiting_on: HashMap<String, usize> = HashMap::new();
+    for id in &open_ids {
+        for prerequisite in prerequisites(id, &open_ids) {
+            *waiting_on.entry(prerequisite).or_default() += 1;
+        }
+    }
     let waiting: Vec<usize> = open_ids
         .iter()
-        .map(|id| {
-            open_ids
-                .iter()
-                .filter(|other| prerequisites(other, &open_ids).iter().any(|d| d == id))
-                .count()
-        })
+        .map(|id| waiting_on.get(*id).copied().unwrap_or(0))
         .collect();
     let max_waiting = waiting.iter().copied().max().unwrap_or(0).max(1);
+    let exposure = exposure(assessment.as_of, &obligations);
+    let none = Exposure::default();
     let mut gaps: Vec<Gap> = open
         .iter()
         .zip(efforts.iter().zip(&waiting))
         .map(|(result, (&effort_days, &waiting))| {
             let blocker = is_blocker(iso, &result.id);
-            let mut regulatory: f64 = 0.0;
-            let mut system_risk: f64 = 0.0;
-            let mut linked = Vec::new();
-            for system in &obligations {
-                for item in &system.items {
-                    if item.supported_by.iter().any(|(id, _)| id == &result.id) {
-                        regulatory = regulatory
-                            .max(rules::date_pressure(assessment.as_of, item.applies_from));
-                        system_risk =
-                            system_risk.max(rules::classification_risk(system.classification));
-                        linked.push(format!("{}:{}:{}", system.system, system.law, item.id));
-                    }
-                }
-            }
-            linked.sort();
-            linked.dedup();
+            let law = exposure.get(&result.id).unwrap_or(&none);
             let factors = Factors {
                 blocker: if blocker { 1.0 } else { 0.0 },
-                regulatory,
-                system_risk,
+                regulatory: law.pressure,
+                system_risk: law.risk,
                 size: 1.0 - result.credit.point,
                 ease: 1.0 - effort_days / max_effort,
                 unblocks: waiting as f64 / max_waiting as f64,
-                obligations: linked,
+                obligations: law.obligations.iter().cloned().collect(),
+                systems: law.systems.iter().cloned().collect(),
                 effort_days: round1(effort_days),
                 waiting,
             };
@@ -343,7 +388,7 @@ pub fn assess(
 
     let verdict = verdict(iso, &results, &readiness, &obligations);
     let roadmap = roadmap(assessment, &gaps);
-    let soa = soa(iso, assessment, &results, &obligations);
+    let soa = soa(iso, assessment, &results, &exposure);
     let next_actions = next_actions(&gaps, &results, readiness.counted);
     let nist_ai_rmf = rmf_coverage(catalog, &results);
 
@@ -475,7 +520,7 @@ fn soa(
     iso: &Framework,
     assessment: &Assessment,
     results: &[RequirementResult],
-    obligations: &[SystemObligations],
+    exposure: &HashMap<String, Exposure>,
 ) -> Vec<SoaEntry> {
     results
         .iter()
@@ -485,17 +530,10 @@ fn soa(
             let included = result.status != Status::NotApplicable;
             let justification = if included {
                 let mut drivers = Vec::new();
-                let mut laws: Vec<String> = obligations
-                    .iter()
-                    .flat_map(|s| {
-                        s.items
-                            .iter()
-                            .filter(|i| i.supported_by.iter().any(|(id, _)| id == &result.id))
-                            .map(|i| format!("{} {}", s.law, i.reference))
-                    })
-                    .collect();
-                laws.sort();
-                laws.dedup();
+                let laws: Vec<String> = exposure
+                    .get(&result.id)
+                    .map(|e| e.references.iter().cloned().collect())
+                    .unwrap_or_default();
                 if !assessment.ai_systems.is_empty() {
                     drivers.push(format!(
                         "risk: treats AI risks of {} AI system(s) in scope",

@@ -9,6 +9,7 @@ use crate::result::*;
 use aimsgap_catalog::{
     Catalog, Date, Framework, FrameworkKind, LawStatus, Obligation, Role, Tier, Trigger,
 };
+use std::collections::HashMap;
 
 /// The roles of the catalog vocabulary an AI system's role stands for.
 fn roles_of(system: &AiSystem) -> Vec<Role> {
@@ -114,28 +115,29 @@ fn in_jurisdiction(law: &Framework, organization: &Organization, system: &AiSyst
 }
 
 /// The ISO/IEC 42001 requirements that support an obligation, with their status.
-fn support(
+/// Computed once per law, so that the cost per AI system stays small.
+fn support_index(
     catalog: &Catalog,
     law: &str,
-    obligation_id: &str,
     results: &[RequirementResult],
-) -> Vec<(String, Status)> {
+) -> HashMap<String, Vec<(String, Status)>> {
+    let mut index: HashMap<String, Vec<(String, Status)>> = HashMap::new();
     let Some(crosswalk) = catalog.crosswalk(law, crate::credit::TARGET) else {
-        return Vec::new();
+        return index;
     };
-    let mut support: Vec<(String, Status)> = crosswalk
-        .edges
-        .iter()
-        .filter(|e| e.from == obligation_id && e.strength >= crate::rules::SUPPORT_MIN_STRENGTH)
-        .filter_map(|e| {
-            results
-                .iter()
-                .find(|r| r.id == e.to)
-                .map(|r| (r.id.clone(), r.status))
-        })
-        .collect();
-    support.dedup();
-    support
+    let status: HashMap<&str, Status> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    for edge in &crosswalk.edges {
+        if edge.strength < crate::rules::SUPPORT_MIN_STRENGTH {
+            continue;
+        }
+        if let Some(&s) = status.get(edge.to.as_str()) {
+            let entry = index.entry(edge.from.clone()).or_default();
+            if !entry.iter().any(|(id, _)| id == &edge.to) {
+                entry.push((edge.to.clone(), s));
+            }
+        }
+    }
+    index
 }
 
 fn classification(tiers: &[(Tier, String)], versioned: bool, system: &AiSystem) -> Classification {
@@ -176,15 +178,20 @@ pub fn obligations(
 ) -> Vec<SystemObligations> {
     let as_of = assessment.as_of;
     let mut out = Vec::new();
+    let laws: Vec<&Framework> = catalog
+        .frameworks
+        .iter()
+        .filter(|f| f.kind == FrameworkKind::Law)
+        .collect();
+    let supports: Vec<HashMap<String, Vec<(String, Status)>>> = laws
+        .iter()
+        .map(|law| support_index(catalog, &law.id, results))
+        .collect();
     for system in &assessment.ai_systems {
         let roles = roles_of(system);
         let tiers = tiers_of(system);
         let tier_set: Vec<Tier> = tiers.iter().map(|(t, _)| *t).collect();
-        for law in catalog
-            .frameworks
-            .iter()
-            .filter(|f| f.kind == FrameworkKind::Law)
-        {
+        for (law, support) in laws.iter().zip(&supports) {
             let versioned = !law.versions.is_empty();
             let reached = in_jurisdiction(law, &assessment.organization, system);
             let mut reasons = Vec::new();
@@ -281,7 +288,7 @@ pub fn obligations(
                     Some(version) => version.effective.max(obligation.applies_from),
                     None => applies_from(obligation, &tier_set),
                 };
-                let supported_by = support(catalog, &law.id, &requirement.id, results);
+                let supported_by = support.get(&requirement.id).cloned().unwrap_or_default();
                 let days_until = as_of.days_until(date);
                 let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
                     || obligation.status == LawStatus::Stayed;

@@ -19,7 +19,7 @@ mod law;
 mod result;
 pub mod rules;
 
-pub use credit::{TARGET, combine, governing_answer};
+pub use credit::{TARGET, combine, governing_answer, inherited_credit};
 pub use engine::{MissingFramework, assess};
 pub use explain::explain;
 pub use file::{FORMAT_VERSION, parse_assessment};

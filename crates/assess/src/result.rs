@@ -152,8 +152,10 @@ pub struct Factors {
     pub size: f64,
     pub ease: f64,
     pub unblocks: f64,
-    /// Obligations behind the regulatory factor, as `system:law:ref`.
+    /// Obligations behind the regulatory factor, as `law:obligation`.
     pub obligations: Vec<String>,
+    /// The AI systems those obligations bind.
+    pub systems: Vec<String>,
     pub effort_days: f64,
     pub waiting: usize,
 }

@@ -175,10 +175,12 @@ pub const MIN_TASK_DAYS: f64 = 0.5;
 
 /// The phase of the path to certification a requirement belongs to.
 pub fn phase_of(id: &str) -> Phase {
+    // `id` is the prefix itself or lies beneath it ("6.1.2" covers "6.1.2.a", not "6.1.20").
     let starts = |prefixes: &[&str]| {
-        prefixes
-            .iter()
-            .any(|p| id == *p || id.starts_with(&format!("{p}.")))
+        prefixes.iter().any(|p| {
+            id.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
     };
     if starts(&["4.1", "4.2"]) {
         Phase::GapAssessment

@@ -24,9 +24,9 @@ pub const CROSSWALKS: &[(&str, &str)] = &[
     catalog_file!("crosswalks/iso27001-iso42001.yaml"),
     catalog_file!("crosswalks/soc2-iso42001.yaml"),
     catalog_file!("crosswalks/nist-ai-rmf-iso42001.yaml"),
-    // catalog_file!("crosswalks/eu-ai-act-iso42001.yaml"),
-    // catalog_file!("crosswalks/colorado-ai-iso42001.yaml"),
-    // catalog_file!("crosswalks/colorado-ai-nist-ai-rmf.yaml"),
+    catalog_file!("crosswalks/eu-ai-act-iso42001.yaml"),
+    catalog_file!("crosswalks/colorado-ai-iso42001.yaml"),
+    catalog_file!("crosswalks/colorado-ai-nist-ai-rmf.yaml"),
 ];
 
 /// The governance areas of `aimsgap compare`, as (path under `catalogs/`, text).

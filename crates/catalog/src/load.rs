@@ -548,14 +548,14 @@ pub fn parse_crosswalk(
             });
         }
     }
-    check.finish(Crosswalk {
-        from: header.from.value.clone(),
-        to: header.to.value.clone(),
-        version: header.version.clone(),
-        authors: header.authors.clone(),
-        method: header.method.trim().to_string(),
+    check.finish(Crosswalk::new(
+        header.from.value.clone(),
+        header.to.value.clone(),
+        header.version.clone(),
+        header.authors.clone(),
+        header.method.trim().to_string(),
         edges,
-    })
+    ))
 }
 
 /// Loads frameworks and then crosswalks, each given as (file name, text). All errors of all

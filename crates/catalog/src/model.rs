@@ -341,12 +341,55 @@ pub struct Crosswalk {
     pub authors: String,
     pub method: String,
     pub edges: Vec<Edge>,
+    // Invariant: `by_target[id]` and `by_source[id]` list the positions in `edges`, in file order.
+    pub(crate) by_target: HashMap<String, Vec<usize>>,
+    pub(crate) by_source: HashMap<String, Vec<usize>>,
 }
 
 impl Crosswalk {
+    /// Builds a crosswalk and its indexes.
+    pub fn new(
+        from: String,
+        to: String,
+        version: String,
+        authors: String,
+        method: String,
+        edges: Vec<Edge>,
+    ) -> Crosswalk {
+        let mut by_target: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_source: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, edge) in edges.iter().enumerate() {
+            by_target.entry(edge.to.clone()).or_default().push(i);
+            by_source.entry(edge.from.clone()).or_default().push(i);
+        }
+        Crosswalk {
+            from,
+            to,
+            version,
+            authors,
+            method,
+            edges,
+            by_target,
+            by_source,
+        }
+    }
+
     /// The edges that reach one target requirement, in file order.
-    pub fn edges_to<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.edges.iter().filter(move |e| e.to == target)
+    pub fn edges_to<'a>(&'a self, target: &str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.by_target
+            .get(target)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.edges.get(i))
+    }
+
+    /// The edges that leave one source requirement, in file order.
+    pub fn edges_from<'a>(&'a self, source: &str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.by_source
+            .get(source)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.edges.get(i))
     }
 }
 

@@ -72,7 +72,7 @@ pub fn to_value(result: &AssessmentResult) -> Value {
                 "blocker": r3(g.factors.blocker), "regulatory": r3(g.factors.regulatory),
                 "system_risk": r3(g.factors.system_risk), "size": r3(g.factors.size),
                 "ease": r3(g.factors.ease), "unblocks": r3(g.factors.unblocks),
-                "obligations": g.factors.obligations, "effort_days": g.factors.effort_days,
+                "obligations": g.factors.obligations, "systems": g.factors.systems, "effort_days": g.factors.effort_days,
                 "waiting": g.factors.waiting,
             },
             "next_action": g.next_action,

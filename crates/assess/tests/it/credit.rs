@@ -251,3 +251,39 @@ fn roadmap_puts_scope_before_policy_before_risk_before_soa_before_audit() {
     let bigger = run(&org("").replace("team_fte: 1", "team_fte: 4"));
     assert!(bigger.roadmap.stage1_date < result.roadmap.stage1_date);
 }
+
+#[test]
+fn a_baseline_is_the_readiness_of_the_certification_alone() {
+    let text = org(
+        "certifications:\n  - {framework: iso27001, status: certified, scope_covers_ai: true}\n  - {framework: soc2, status: attested, report: type2, categories: [security]}\n",
+    );
+    let result = run(&text);
+    let both = result
+        .baseline
+        .iter()
+        .find(|b| b.framework == "iso27001+soc2")
+        .unwrap();
+    assert_eq!(both.point, result.readiness.point);
+    assert_eq!(both.lo, result.readiness.lo);
+    assert_eq!(both.hi, result.readiness.hi);
+    let alone = run(&org(
+        "certifications:\n  - {framework: iso27001, status: certified, scope_covers_ai: true}\n",
+    ));
+    let iso = result
+        .baseline
+        .iter()
+        .find(|b| b.framework == "iso27001")
+        .unwrap();
+    assert_eq!(iso.point, alone.readiness.point);
+    // The fast baseline path computes exactly the credit the explained path records.
+    let assessment = parse(&text);
+    for r in &result.requirements {
+        let (credit, _) = aimsgap_assess::inherited_credit(catalog(), &assessment, &r.id);
+        assert_eq!(credit, r.credit, "{}", r.id);
+    }
+    assert!(
+        both.derivation
+            .iter()
+            .any(|d| d.contains("edges from iso27001+soc2"))
+    );
+}

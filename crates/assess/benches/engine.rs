@@ -1,6 +1,11 @@
 //! Engine benchmarks: a full assessment of the largest example, and the same organisation with
 //! 1,000 and 10,000 AI systems (to check that time grows linearly with the inventory).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use aimsgap_assess::{AiSystem, Assessment, assess, parse_assessment};
 use aimsgap_catalog::{Catalog, Date};

@@ -100,3 +100,67 @@ pub fn check(
 
 /// The commented template written by `aimsgap init`.
 pub const TEMPLATE: &str = include_str!("../assets/assessment-template.yaml");
+
+/// A result as JSON: read from a saved result, or computed from an assessment file.
+pub fn result_json(catalog: &Catalog, path: &Path) -> Result<serde_json::Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+        && value.get("schema").is_some()
+    {
+        return Ok(value);
+    }
+    let assessment = load(catalog, path, None)?;
+    let result = run(catalog, &assessment)?;
+    Ok(aimsgap_report::json::to_value(&result))
+}
+
+/// What `import-oscal` prints.
+pub fn imported_text(imported: &aimsgap_report::oscal::Imported, json: bool) -> String {
+    if json {
+        let value = serde_json::json!({
+            "schema": "aimsgap/oscal-import/1",
+            "as_of": imported.as_of.to_string(),
+            "organization": imported.organization,
+            "readiness": imported.readiness.as_ref().map(|r| serde_json::json!({
+                "point": r.point, "lo": r.lo, "hi": r.hi, "counted": r.counted, "met": r.met,
+            })),
+            "requirements": imported.requirements.iter().map(|r| serde_json::json!({
+                "id": r.id, "status": r.status.as_str(),
+                "credit": {"lo": r.credit.lo, "point": r.credit.point, "hi": r.credit.hi},
+            })).collect::<Vec<_>>(),
+        });
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        return text;
+    }
+    let mut out = format!(
+        "{}: OSCAL assessment results as of {}\n",
+        imported.organization, imported.as_of
+    );
+    if let Some(r) = &imported.readiness {
+        out.push_str(&format!(
+            "Readiness {:.1} (range {:.1} to {:.1}); {} of {} met\n",
+            r.point, r.lo, r.hi, r.met, r.counted
+        ));
+    }
+    let rows: Vec<Vec<String>> = imported
+        .requirements
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.status.to_string(),
+                format!("{:.3}", r.credit.lo),
+                format!("{:.3}", r.credit.point),
+                format!("{:.3}", r.credit.hi),
+            ]
+        })
+        .collect();
+    out.push('\n');
+    out.push_str(&aimsgap_report::table::render(
+        &["requirement", "status", "lo", "point", "hi"],
+        &rows,
+    ));
+    out
+}

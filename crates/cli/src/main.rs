@@ -6,6 +6,7 @@
 
 mod assess_cmd;
 mod catalog_cmd;
+mod output;
 
 use aimsgap_catalog::Catalog;
 use anyhow::{Context, Result};
@@ -48,14 +49,42 @@ enum Command {
         /// Judge on this date (YYYY-MM-DD) instead of the file's `as_of` or today.
         #[arg(long, value_parser = assess_cmd::parse_date)]
         as_of: Option<aimsgap_catalog::Date>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// How many gaps the table shows.
+        #[arg(long, value_enum, default_value_t = output::ReportFormat::Table)]
+        format: output::ReportFormat,
+        /// How many gaps the table and Markdown report show.
         #[arg(long, default_value_t = 15)]
         top: usize,
+        /// Which table `--format csv` writes.
+        #[arg(long, value_enum, default_value_t = output::CsvTable::Requirements)]
+        csv_table: output::CsvTable,
         /// Write to this file instead of standard output.
-        #[arg(short, long)]
+        #[arg(short, long, conflicts_with = "out_dir")]
         output: Option<PathBuf>,
+        /// Write every format and the artefact drafts into this directory.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+    /// Write Markdown drafts of the documents the standard demands (scope, AI policy, risk
+    /// method and register, impact assessments, SoA).
+    Artefacts {
+        file: PathBuf,
+        #[arg(long)]
+        out_dir: PathBuf,
+        #[arg(long, value_parser = assess_cmd::parse_date)]
+        as_of: Option<aimsgap_catalog::Date>,
+    },
+    /// What changed between two runs: each an assessment file or a saved JSON result.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+    },
+    /// Read OSCAL assessment results back: requirement statuses and credits.
+    ImportOscal {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Explain how one requirement's status, credit and priority were derived.
     Explain {
@@ -102,6 +131,14 @@ enum Command {
 enum CatalogCommand {
     /// List the frameworks with their number of requirements.
     List,
+    /// Export a framework as an OSCAL catalog (JSON).
+    Export {
+        framework: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Oscal)]
+        format: ExportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Show a framework, or one of its requirements whole.
     Show {
         framework: String,
@@ -148,6 +185,11 @@ enum EdgeFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Oscal,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum CompareFormat {
     Table,
     Json,
@@ -189,23 +231,73 @@ fn run(cli: Cli) -> Result<String> {
             as_of,
             format,
             top,
+            csv_table,
             output,
+            out_dir,
         } => {
             let catalog = load_catalog()?;
             let assessment = assess_cmd::load(&catalog, &file, as_of)?;
             let result = assess_cmd::run(&catalog, &assessment)?;
-            let text = match format {
-                Format::Table => aimsgap_report::text::summary(&result, top),
-                Format::Json => aimsgap_report::json::render(&result),
-            };
-            match output {
-                Some(path) => {
-                    std::fs::write(&path, text)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    Ok(String::new())
-                }
-                None => Ok(text),
+            if let Some(dir) = out_dir {
+                let written = output::write_all(&catalog, &assessment, &result, &dir, top)?;
+                return Ok(format!(
+                    "wrote {} files to {}:\n  {}\n",
+                    written.len(),
+                    dir.display(),
+                    written.join("\n  ")
+                ));
             }
+            let bytes = output::render(&catalog, &result, format, top, csv_table)?;
+            output::emit(&bytes, output.as_deref(), format.is_binary())?;
+            Ok(String::new())
+        }
+        Command::Artefacts {
+            file,
+            out_dir,
+            as_of,
+        } => {
+            let catalog = load_catalog()?;
+            let assessment = assess_cmd::load(&catalog, &file, as_of)?;
+            let result = assess_cmd::run(&catalog, &assessment)?;
+            std::fs::create_dir_all(&out_dir)
+                .with_context(|| format!("cannot create {}", out_dir.display()))?;
+            let mut names = Vec::new();
+            for artefact in aimsgap_report::artefacts::artefacts(&catalog, &assessment, &result) {
+                let path = out_dir.join(&artefact.file_name);
+                std::fs::write(&path, &artefact.markdown)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                names.push(artefact.file_name);
+            }
+            Ok(format!(
+                "wrote {} drafts to {}:\n  {}\n",
+                names.len(),
+                out_dir.display(),
+                names.join("\n  ")
+            ))
+        }
+        Command::Diff { old, new, format } => {
+            let catalog = load_catalog()?;
+            let old = assess_cmd::result_json(&catalog, &old)?;
+            let new = assess_cmd::result_json(&catalog, &new)?;
+            let diff = aimsgap_report::diff::diff(&old, &new)
+                .map_err(|e| anyhow::anyhow!(assess_cmd::InputError(e.to_string())))?;
+            Ok(match format {
+                CompareFormat::Table => aimsgap_report::diff::to_table(&diff),
+                CompareFormat::Json => aimsgap_report::diff::to_json(&diff),
+                CompareFormat::Md => aimsgap_report::diff::to_markdown(&diff),
+            })
+        }
+        Command::ImportOscal { file, format } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let imported =
+                aimsgap_report::oscal::import_assessment_results(&text).map_err(|e| {
+                    anyhow::anyhow!(assess_cmd::InputError(format!("{}: {e}", file.display())))
+                })?;
+            Ok(assess_cmd::imported_text(
+                &imported,
+                matches!(format, Format::Json),
+            ))
         }
         Command::Explain { file, id, as_of } => {
             let catalog = load_catalog()?;
@@ -296,6 +388,16 @@ fn run(cli: Cli) -> Result<String> {
             let catalog = load_catalog()?;
             match command {
                 CatalogCommand::List => Ok(catalog_cmd::list(&catalog)),
+                CatalogCommand::Export {
+                    framework,
+                    format: ExportFormat::Oscal,
+                    output,
+                } => {
+                    let framework = catalog_cmd::framework(&catalog, &framework)?;
+                    let text = aimsgap_report::oscal::catalog(framework);
+                    output::emit(text.as_bytes(), output.as_deref(), false)?;
+                    Ok(String::new())
+                }
                 CatalogCommand::Show {
                     framework,
                     requirement,

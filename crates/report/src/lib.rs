@@ -4,7 +4,15 @@
 //! Pure: values in, text out; no files, no clock. The JSON is deterministic: keys sorted,
 //! numbers rounded, arrays in the engine's order, so the same input gives the same bytes.
 
+pub mod artefacts;
 pub mod compare;
+pub mod csv;
+pub mod diff;
+pub mod escape;
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod oscal;
 pub mod table;
 pub mod text;
+pub mod xlsx;

@@ -7,6 +7,11 @@
     clippy::indexing_slicing
 )]
 
+mod artefacts;
+mod formats;
+
+mod oscal;
+
 use aimsgap_catalog::{Catalog, Date};
 use std::sync::OnceLock;
 

@@ -1,0 +1,324 @@
+//! The report's data as one typst dictionary, `data`, which the template in `report.typ`
+//! lays out. Figures are formatted here (one decimal, ISO dates) so that the page shows exactly
+//! what the text and JSON reports show; the template only arranges them.
+
+use crate::literal::{Value, count, optional_text, text, texts};
+use aimsgap_assess::{
+    AssessmentResult, Classification, Gap, NextAction, ObligationItem, ObligationState, Phase,
+    Readiness, SoaEntry, Status, SystemObligations,
+};
+use aimsgap_catalog::Date;
+
+/// How many gaps the report lists.
+pub(crate) const TOP_GAPS: usize = 15;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "29 November 2026".
+pub(crate) fn long_date(date: Date) -> String {
+    let month = MONTHS
+        .get(usize::from(date.month().saturating_sub(1)))
+        .copied()
+        .unwrap_or("");
+    format!("{} {} {}", date.day(), month, date.year())
+}
+
+fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Met => "met",
+        Status::Partial => "partial",
+        Status::Gap => "gap",
+        Status::NotApplicable => "not applicable",
+        Status::Unknown => "unknown",
+    }
+}
+
+fn phase_label(phase: Phase) -> &'static str {
+    match phase {
+        Phase::GapAssessment => "Gap assessment",
+        Phase::Scope => "Scope",
+        Phase::Policy => "Policy",
+        Phase::RiskAndImpact => "Risk and impact assessments",
+        Phase::AnnexAAndSoa => "Annex A and SoA",
+        Phase::Integration => "Integration",
+        Phase::AuditReadiness => "Internal audit and review",
+    }
+}
+
+fn classification_label(classification: Classification) -> &'static str {
+    match classification {
+        Classification::Prohibited => "prohibited practice",
+        Classification::HighRisk => "high-risk",
+        Classification::Transparency => "transparency obligations",
+        Classification::Minimal => "minimal risk",
+        Classification::NotInScope => "not in scope",
+        Classification::ConsequentialDecision => "consequential decisions",
+        Classification::NotCovered => "not covered",
+    }
+}
+
+fn state_label(state: ObligationState) -> &'static str {
+    match state {
+        ObligationState::InForce => "in force",
+        ObligationState::Upcoming => "upcoming",
+        ObligationState::Overdue => "overdue",
+        ObligationState::Stayed => "stayed",
+        ObligationState::Violation => "violation",
+    }
+}
+
+fn verdict_words(ready: bool) -> &'static str {
+    if ready {
+        "ready for the Stage 1 audit"
+    } else {
+        "not ready for the Stage 1 audit"
+    }
+}
+
+fn readiness(readiness: &Readiness) -> Value {
+    Value::Dict(vec![
+        ("id", text(&readiness.id)),
+        ("title", text(&readiness.title)),
+        ("point", Value::Float(readiness.point)),
+        ("lo", Value::Float(readiness.lo)),
+        ("hi", Value::Float(readiness.hi)),
+        ("label", text(one_decimal(readiness.point))),
+        (
+            "range",
+            text(format!(
+                "{}–{}",
+                one_decimal(readiness.lo),
+                one_decimal(readiness.hi)
+            )),
+        ),
+        ("met", count(readiness.met)),
+        ("counted", count(readiness.counted)),
+    ])
+}
+
+fn gap(gap: &Gap) -> Value {
+    Value::Dict(vec![
+        ("rank", count(gap.rank)),
+        ("id", text(&gap.id)),
+        ("title", text(&gap.title)),
+        ("status", text(status_label(gap.status))),
+        ("priority", text(one_decimal(gap.priority))),
+        ("blocker", Value::Bool(gap.blocker)),
+        ("action", text(&gap.next_action)),
+        ("effort", text(one_decimal(gap.factors.effort_days))),
+    ])
+}
+
+fn next_action(action: &NextAction) -> Value {
+    Value::Dict(vec![
+        ("id", text(&action.id)),
+        ("action", text(&action.action)),
+        ("gain", text(format!("{:.2}", action.gain))),
+        ("effort", text(one_decimal(action.effort_days))),
+        ("blocker", Value::Bool(action.blocker)),
+    ])
+}
+
+fn obligation_item(item: &ObligationItem, note: Option<usize>) -> Value {
+    let when = match item.state {
+        ObligationState::Upcoming if item.days_until == 1 => "in 1 day".to_string(),
+        ObligationState::Upcoming => format!("in {} days", item.days_until),
+        _ => format!("since {}", item.applies_from),
+    };
+    Value::Dict(vec![
+        ("ref", text(&item.reference)),
+        ("title", text(&item.title)),
+        ("from", text(item.applies_from.to_string())),
+        ("state", text(state_label(item.state))),
+        ("when", text(when)),
+        ("note", note.map_or(Value::None, count)),
+    ])
+}
+
+fn system_obligations(system: &SystemObligations) -> Value {
+    // The same caveat is often attached to every obligation of a law version: print it once,
+    // as a numbered note, and mark the obligations it concerns.
+    let mut notes: Vec<&str> = Vec::new();
+    let mut items = Vec::new();
+    for item in &system.items {
+        let note = item.unverified.as_deref().map(|caveat| {
+            match notes.iter().position(|known| *known == caveat) {
+                Some(index) => index + 1,
+                None => {
+                    notes.push(caveat);
+                    notes.len()
+                }
+            }
+        });
+        items.push(obligation_item(item, note));
+    }
+    Value::Dict(vec![
+        ("system", text(&system.system)),
+        ("name", text(&system.system_name)),
+        ("law", text(&system.law)),
+        ("version", text(&system.version)),
+        (
+            "classification",
+            text(classification_label(system.classification)),
+        ),
+        ("tiers", texts(&system.tiers)),
+        ("reasons", texts(&system.reasons)),
+        ("items", Value::Array(items)),
+        ("notes", texts(&notes)),
+    ])
+}
+
+fn soa_entry(entry: &SoaEntry) -> Value {
+    let evidence = entry
+        .evidence
+        .iter()
+        .map(|(reference, kind, date)| {
+            let kind = kind.as_str().replace('_', " ");
+            text(match date {
+                Some(date) => format!("{reference} ({kind}, {date})"),
+                None => format!("{reference} ({kind})"),
+            })
+        })
+        .collect();
+    Value::Dict(vec![
+        ("control", text(&entry.control)),
+        ("title", text(&entry.title)),
+        ("included", Value::Bool(entry.included)),
+        ("justification", text(&entry.justification)),
+        ("status", text(status_label(entry.status))),
+        ("owner", optional_text(entry.owner.as_deref())),
+        ("evidence", Value::Array(evidence)),
+    ])
+}
+
+/// The position of `date` between the as-of date (0) and the Stage 2 audit (1).
+fn position(result: &AssessmentResult, date: Date) -> f64 {
+    let span = result.as_of.days_until(result.roadmap.stage2_date).max(1);
+    let offset = result.as_of.days_until(date).clamp(0, span);
+    // Day counts are far below 2^52, so the conversions are exact.
+    offset as f64 / span as f64
+}
+
+fn roadmap(result: &AssessmentResult) -> Value {
+    let roadmap = &result.roadmap;
+    let phases = Phase::ALL
+        .iter()
+        .filter_map(|phase| {
+            let tasks: Vec<_> = roadmap.tasks.iter().filter(|t| t.phase == *phase).collect();
+            let start = tasks.iter().map(|t| t.start).min()?;
+            let end = tasks.iter().map(|t| t.end).max()?;
+            let effort: f64 = tasks.iter().map(|t| t.effort_days).sum();
+            Some(Value::Dict(vec![
+                ("name", text(phase_label(*phase))),
+                ("tasks", count(tasks.len())),
+                ("start", text(start.to_string())),
+                ("end", text(end.to_string())),
+                ("effort", text(one_decimal(effort))),
+                ("from", Value::Float(position(result, start))),
+                ("to", Value::Float(position(result, end))),
+            ]))
+        })
+        .collect();
+    Value::Dict(vec![
+        ("tasks", count(roadmap.tasks.len())),
+        ("effort", text(one_decimal(roadmap.total_effort_days))),
+        ("stage1", text(roadmap.stage1_date.to_string())),
+        ("stage1_long", text(long_date(roadmap.stage1_date))),
+        ("stage1_at", Value::Float(position(result, roadmap.stage1_date))),
+        ("stage2", text(roadmap.stage2_date.to_string())),
+        ("stage2_long", text(long_date(roadmap.stage2_date))),
+        ("phases", Value::Array(phases)),
+    ])
+}
+
+/// The whole `data` dictionary.
+pub(crate) fn data(result: &AssessmentResult) -> Value {
+    let ready = result.verdict.ready_for_stage1;
+    let open_blockers = result.gaps.iter().filter(|gap| gap.blocker).count();
+    let baseline = result
+        .baseline
+        .iter()
+        .map(|baseline| {
+            Value::Dict(vec![
+                ("framework", text(&baseline.framework)),
+                ("label", text(one_decimal(baseline.point))),
+                (
+                    "range",
+                    text(format!(
+                        "{}–{}",
+                        one_decimal(baseline.lo),
+                        one_decimal(baseline.hi)
+                    )),
+                ),
+                ("point", Value::Float(baseline.point)),
+                ("lo", Value::Float(baseline.lo)),
+                ("hi", Value::Float(baseline.hi)),
+                ("reached", count(baseline.reached)),
+                ("counted", count(baseline.counted)),
+                ("derivation", texts(&baseline.derivation)),
+            ])
+        })
+        .collect();
+    let rmf = result.nist_ai_rmf.as_ref().map_or(Value::None, |rmf| {
+        Value::Dict(vec![
+            ("label", text(one_decimal(rmf.point))),
+            ("subcategories", count(rmf.subcategories)),
+            ("covered", count(rmf.covered)),
+            ("partial", count(rmf.partial)),
+        ])
+    });
+    Value::Dict(vec![
+        ("org", text(&result.organization)),
+        ("as_of", text(long_date(result.as_of))),
+        ("ready", Value::Bool(ready)),
+        ("verdict", text(verdict_words(ready))),
+        ("reasons", texts(&result.verdict.reasons)),
+        ("readiness", readiness(&result.readiness)),
+        ("groups", Value::Array(result.groups.iter().map(readiness).collect())),
+        ("baseline", Value::Array(baseline)),
+        ("gaps_total", count(result.gaps.len())),
+        ("open_blockers", count(open_blockers)),
+        (
+            "gaps",
+            Value::Array(result.gaps.iter().take(TOP_GAPS).map(gap).collect()),
+        ),
+        (
+            "actions",
+            Value::Array(result.next_actions.iter().map(next_action).collect()),
+        ),
+        (
+            "obligations",
+            Value::Array(result.obligations.iter().map(system_obligations).collect()),
+        ),
+        ("rmf", rmf),
+        ("roadmap", roadmap(result)),
+        ("soa", Value::Array(result.soa.iter().map(soa_entry).collect())),
+        (
+            "diagnostics",
+            Value::Array(
+                result
+                    .diagnostics
+                    .iter()
+                    .map(|d| Value::Dict(vec![("field", text(&d.field)), ("message", text(&d.message))]))
+                    .collect(),
+            ),
+        ),
+    ])
+}

@@ -1,0 +1,311 @@
+//! The PDF report of the five examples: a PDF, the same bytes every time, fonts embedded, and
+//! the words an executive reads (organisation, verdict, top gaps, SoA) really on the page.
+//! Reading the text back needs poppler (`pdftotext`, `pdffonts`); without it those checks print
+//! a notice and pass, unless AIMSGAP_REQUIRE_ALL=1.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use aimsgap_assess::AssessmentResult;
+use aimsgap_catalog::{Catalog, Date};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+const EXAMPLES: [(&str, &str); 5] = [
+    (
+        "bank-credit-scoring.yaml",
+        include_str!("../../../../examples/bank-credit-scoring.yaml"),
+    ),
+    (
+        "hrtech-cv-screening-soc2.yaml",
+        include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml"),
+    ),
+    (
+        "medical-device-maker.yaml",
+        include_str!("../../../../examples/medical-device-maker.yaml"),
+    ),
+    (
+        "saas-chatbot-iso27001.yaml",
+        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
+    ),
+    (
+        "startup-gpai-provider.yaml",
+        include_str!("../../../../examples/startup-gpai-provider.yaml"),
+    ),
+];
+
+fn require_all() -> bool {
+    std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| aimsgap_catalog::builtin().unwrap())
+}
+
+fn assess(name: &str, text: &str) -> AssessmentResult {
+    let assessment = aimsgap_assess::parse_assessment(
+        name,
+        text,
+        catalog(),
+        Date::parse("2026-11-29").unwrap(),
+    )
+    .unwrap_or_else(|errors| panic!("{name}: {errors:?}"));
+    aimsgap_assess::assess(catalog(), &assessment).unwrap()
+}
+
+fn example(name: &str) -> AssessmentResult {
+    let (_, text) = EXAMPLES.iter().find(|(file, _)| *file == name).unwrap();
+    assess(name, text)
+}
+
+/// Whether a poppler tool runs here; prints the notice, or fails under AIMSGAP_REQUIRE_ALL=1.
+fn poppler(tool: &str) -> bool {
+    let present = Command::new(tool)
+        .arg("-v")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !present {
+        assert!(
+            !require_all(),
+            "{tool} is missing and AIMSGAP_REQUIRE_ALL=1: install poppler-utils"
+        );
+        eprintln!("notice: {tool} (Debian package poppler-utils) is not installed; check skipped");
+    }
+    present
+}
+
+fn write_pdf(label: &str, pdf: &[u8]) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("aimsgap-pdf-{label}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    path
+}
+
+fn run(tool: &str, args: &[&str]) -> String {
+    let output = Command::new(tool).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text of the PDF in the order typst wrote it (`-raw`: a table cell's lines stay together
+/// instead of interleaving with the next column), with whitespace collapsed and ligatures
+/// undone, so a phrase can be found wherever the line breaks fell.
+fn pdf_text(label: &str, pdf: &[u8]) -> String {
+    let path = write_pdf(label, pdf);
+    let text = run("pdftotext", &["-raw", path.to_str().unwrap(), "-"]);
+    normalise(&text)
+}
+
+fn normalise(text: &str) -> String {
+    let text = text
+        .replace('\u{fb00}', "ff")
+        .replace('\u{fb01}', "fi")
+        .replace('\u{fb02}', "fl")
+        .replace('\u{fb03}', "ffi")
+        .replace('\u{fb04}', "ffl");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn pages(text_with_feeds: &str) -> usize {
+    text_with_feeds.matches('\u{c}').count()
+}
+
+#[test]
+fn every_example_renders_to_the_same_pdf_twice() {
+    for (name, text) in EXAMPLES {
+        let result = assess(name, text);
+        let first = aimsgap_pdf::render(&result).unwrap();
+        let second = aimsgap_pdf::render(&result).unwrap();
+        assert!(first.starts_with(b"%PDF-"), "{name}: not a PDF");
+        assert!(first.len() > 10_000, "{name}: {} bytes", first.len());
+        assert!(first == second, "{name}: two renders differ");
+    }
+}
+
+#[test]
+fn a_different_as_of_date_gives_a_different_pdf() {
+    let result = example("saas-chatbot-iso27001.yaml");
+    let mut later = result.clone();
+    later.as_of = Date::parse("2027-01-15").unwrap();
+    assert_ne!(
+        aimsgap_pdf::render(&result).unwrap(),
+        aimsgap_pdf::render(&later).unwrap()
+    );
+}
+
+#[test]
+fn the_pdf_names_the_organisation_the_verdict_and_the_top_three_gaps() {
+    if !poppler("pdftotext") {
+        return;
+    }
+    for (name, text) in EXAMPLES {
+        let result = assess(name, text);
+        let page_text = pdf_text(name, &aimsgap_pdf::render(&result).unwrap());
+        let find = |phrase: &str| {
+            assert!(
+                page_text.contains(&normalise(phrase)),
+                "{name}: {phrase:?} is not in the PDF text"
+            )
+        };
+        find(&result.organization);
+        find("29 November 2026");
+        find(if result.verdict.ready_for_stage1 {
+            "is ready for the Stage 1 audit"
+        } else {
+            "is not ready for the Stage 1 audit"
+        });
+        for reason in &result.verdict.reasons {
+            find(reason);
+        }
+        assert!(result.gaps.len() >= 3, "{name}: the example has gaps");
+        for gap in result.gaps.iter().take(3) {
+            find(&format!("{} {}", gap.id, gap.title));
+        }
+        find(&format!("{:.1}", result.readiness.point));
+        find(&result.roadmap.stage1_date.to_string());
+        find(&result.roadmap.stage2_date.to_string());
+        find("Appendix: Statement of Applicability");
+        for system in &result.obligations {
+            find(&format!("{} under {}", system.system_name, system.law));
+        }
+    }
+}
+
+#[test]
+fn the_soa_appendix_lists_all_38_controls_with_their_owners() {
+    if !poppler("pdftotext") {
+        return;
+    }
+    let result = example("bank-credit-scoring.yaml");
+    assert_eq!(result.soa.len(), 38);
+    let page_text = pdf_text("soa", &aimsgap_pdf::render(&result).unwrap());
+    let appendix = page_text
+        .split("Appendix: Statement of Applicability")
+        .nth(1)
+        .expect("the appendix heading");
+    for entry in &result.soa {
+        assert!(
+            appendix.contains(&format!("{} ", entry.control)),
+            "{} is not in the appendix",
+            entry.control
+        );
+        if let Some(owner) = &entry.owner {
+            assert!(appendix.contains(&normalise(owner)), "owner {owner:?}");
+        }
+    }
+}
+
+#[test]
+fn every_page_has_a_number_and_the_header_names_the_organisation() {
+    if !poppler("pdftotext") {
+        return;
+    }
+    let result = example("saas-chatbot-iso27001.yaml");
+    let path = write_pdf("pages", &aimsgap_pdf::render(&result).unwrap());
+    let raw = run("pdftotext", &["-raw", path.to_str().unwrap(), "-"]);
+    let total = pages(&raw);
+    assert!(total >= 4, "{total} pages");
+    for (index, page) in raw.split('\u{c}').take(total).enumerate() {
+        let page = normalise(page);
+        assert!(
+            page.contains(&format!("Page {} of {total}", index + 1)),
+            "page {}: {page}",
+            index + 1
+        );
+        assert!(page.contains(&result.organization), "page {}", index + 1);
+    }
+}
+
+#[test]
+fn fonts_are_embedded() {
+    if !poppler("pdffonts") {
+        return;
+    }
+    let pdf = aimsgap_pdf::render(&example("medical-device-maker.yaml")).unwrap();
+    let path = write_pdf("fonts", &pdf);
+    let listing = run("pdffonts", &[path.to_str().unwrap()]);
+    let fonts: Vec<Vec<&str>> = listing
+        .lines()
+        .skip(2)
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert!(!fonts.is_empty(), "{listing}");
+    // Columns from the right: emb sub uni object-number generation.
+    for font in &fonts {
+        assert_eq!(font[font.len() - 5], "yes", "not embedded: {font:?}");
+    }
+    assert!(listing.contains("LibertinusSerif"), "{listing}");
+    assert!(listing.contains("DejaVuSansMono"), "{listing}");
+}
+
+#[test]
+fn the_pdf_is_dated_by_the_assessment_not_the_clock() {
+    if !poppler("pdfinfo") {
+        return;
+    }
+    let pdf = aimsgap_pdf::render(&example("startup-gpai-provider.yaml")).unwrap();
+    let path = write_pdf("info", &pdf);
+    let info = run("pdfinfo", &["-isodates", path.to_str().unwrap()]);
+    let created = info
+        .lines()
+        .find(|line| line.starts_with("CreationDate:"))
+        .unwrap_or_else(|| panic!("{info}"));
+    assert!(created.contains("2026-11-29"), "{created}");
+    assert!(info.contains("Page size:") && info.contains("(A4)"), "{info}");
+}
+
+/// User text must stay text: an organisation, a system, an owner or a justification that looks
+/// like typst markup or code is printed as written, and does not change the layout.
+#[test]
+fn markup_in_user_text_is_printed_literally() {
+    let hostile = r#"Acme #set page(width: 1cm) *bold* $x$ <script>"#;
+    let quoted = r#"Owner "quoted" \ back \n _under_ @ref `tick` [br] ~ // not a comment"#;
+    let mut result = example("bank-credit-scoring.yaml");
+    result.organization = hostile.to_string();
+    result.obligations[0].system_name = r#"System ]) #panic("x") /* open"#.to_string();
+    result.soa[0].owner = Some(quoted.to_string());
+    result.soa[1].justification = "Line one\nline two\t#eval(\"1\")".to_string();
+    result.soa[2].evidence = vec![(
+        "policy#7 $\\".to_string(),
+        aimsgap_assess::EvidenceKind::ApprovedDocument,
+        None,
+    )];
+
+    let source = aimsgap_pdf::render_typst_source(&result);
+    assert!(
+        source.contains(r#"org: "Acme #set page(width: 1cm) *bold* $x$ <script>","#),
+        "the organisation is not a plain string literal"
+    );
+    assert!(source.contains(r#""Owner \"quoted\" \\ back \\n _under_ @ref"#));
+
+    let pdf = aimsgap_pdf::render(&result).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    if !poppler("pdftotext") {
+        return;
+    }
+    let page_text = pdf_text("hostile", &pdf);
+    for phrase in [
+        hostile,
+        quoted,
+        r#"System ]) #panic("x") /* open under"#,
+        "Line one line two #eval(\"1\")",
+        "policy#7 $\\",
+    ] {
+        assert!(
+            page_text.contains(&normalise(phrase)),
+            "{phrase:?} is not printed literally"
+        );
+    }
+    // `#set page(width: 1cm)` would have made every page 1 cm wide, with thousands of them.
+    let path = write_pdf("hostile-pages", &pdf);
+    let info = run("pdfinfo", &[path.to_str().unwrap()]);
+    assert!(info.contains("(A4)"), "{info}");
+}

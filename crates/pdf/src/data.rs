@@ -152,23 +152,38 @@ fn obligation_item(item: &ObligationItem, note: Option<usize>) -> Value {
     ])
 }
 
-fn system_obligations(system: &SystemObligations) -> Value {
-    // The same caveat is often attached to every obligation of a law version: print it once,
-    // as a numbered note, and mark the obligations it concerns.
+/// The obligations of every AI system, and the caveats on unverified sources. The same caveat
+/// is often attached to many obligations (every duty of a stayed law version, every system under
+/// the same law): it is printed once, as a numbered note, and the obligations point to it.
+fn obligations(result: &AssessmentResult) -> (Value, Value) {
     let mut notes: Vec<&str> = Vec::new();
-    let mut items = Vec::new();
-    for item in &system.items {
-        let note = item.unverified.as_deref().map(|caveat| {
-            match notes.iter().position(|known| *known == caveat) {
-                Some(index) => index + 1,
-                None => {
-                    notes.push(caveat);
-                    notes.len()
-                }
-            }
-        });
-        items.push(obligation_item(item, note));
-    }
+    let systems = result
+        .obligations
+        .iter()
+        .map(|system| {
+            let items = system
+                .items
+                .iter()
+                .map(|item| {
+                    let note = item.unverified.as_deref().map(|caveat| {
+                        match notes.iter().position(|known| *known == caveat) {
+                            Some(index) => index + 1,
+                            None => {
+                                notes.push(caveat);
+                                notes.len()
+                            }
+                        }
+                    });
+                    obligation_item(item, note)
+                })
+                .collect();
+            system_obligations(system, items)
+        })
+        .collect();
+    (Value::Array(systems), texts(&notes))
+}
+
+fn system_obligations(system: &SystemObligations, items: Vec<Value>) -> Value {
     Value::Dict(vec![
         ("system", text(&system.system)),
         ("name", text(&system.system_name)),
@@ -181,7 +196,6 @@ fn system_obligations(system: &SystemObligations) -> Value {
         ("tiers", texts(&system.tiers)),
         ("reasons", texts(&system.reasons)),
         ("items", Value::Array(items)),
-        ("notes", texts(&notes)),
     ])
 }
 
@@ -284,6 +298,7 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
             ("partial", count(rmf.partial)),
         ])
     });
+    let (obligations, notes) = obligations(result);
     Value::Dict(vec![
         ("org", text(&result.organization)),
         ("as_of", text(long_date(result.as_of))),
@@ -303,10 +318,8 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
             "actions",
             Value::Array(result.next_actions.iter().map(next_action).collect()),
         ),
-        (
-            "obligations",
-            Value::Array(result.obligations.iter().map(system_obligations).collect()),
-        ),
+        ("obligations", obligations),
+        ("notes", notes),
         ("rmf", rmf),
         ("roadmap", roadmap(result)),
         ("soa", Value::Array(result.soa.iter().map(soa_entry).collect())),

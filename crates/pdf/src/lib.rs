@@ -20,6 +20,7 @@ mod literal;
 mod world;
 
 use aimsgap_assess::AssessmentResult;
+use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
@@ -50,10 +51,15 @@ pub fn render_typst_source(result: &AssessmentResult) -> String {
     source
 }
 
-fn messages(diagnostics: &[typst::diag::SourceDiagnostic]) -> String {
+/// The diagnostics as one line each, with the line of the generated source they point to (see
+/// [`render_typst_source`]).
+fn messages(world: &world::ReportWorld, diagnostics: &[SourceDiagnostic]) -> String {
     diagnostics
         .iter()
-        .map(|diagnostic| diagnostic.message.as_str())
+        .map(|diagnostic| match world.line_of(diagnostic.span) {
+            Some(line) => format!("line {line}: {}", diagnostic.message),
+            None => diagnostic.message.to_string(),
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -66,7 +72,7 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, PdfError> {
     let world = world::ReportWorld::new(render_typst_source(result), today);
     let document: PagedDocument = typst::compile(&world)
         .output
-        .map_err(|errors| PdfError::Layout(messages(&errors)))?;
+        .map_err(|errors| PdfError::Layout(messages(&world, &errors)))?;
     let options = PdfOptions {
         // The document id is derived from this, so it is stable for the same organisation and
         // date and differs between reports.
@@ -75,7 +81,8 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, PdfError> {
         timestamp: Some(Timestamp::new_utc(today)),
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Export(messages(&errors)));
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| PdfError::Export(messages(&world, &errors)));
     // typst memoizes layout work across compilations; drop what this report left behind so a
     // long-running server does not grow with every report.
     typst::comemo::evict(0);

@@ -4,7 +4,8 @@
 use std::sync::LazyLock;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst::syntax::{FileId, Source};
+use typst::WorldExt;
+use typst::syntax::{DiagSpan, FileId, Source};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
@@ -31,6 +32,13 @@ impl ReportWorld {
             main: Source::detached(markup),
             today,
         }
+    }
+
+    /// The 1-based line of the main source a diagnostic points to.
+    pub(crate) fn line_of(&self, span: DiagSpan) -> Option<usize> {
+        let range = self.range(span)?;
+        let before = self.main.text().get(..range.start)?;
+        Some(before.matches('\n').count() + 1)
     }
 }
 

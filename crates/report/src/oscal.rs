@@ -176,14 +176,25 @@ fn markdown(text: &str) -> String {
         let trimmed = text_line.trim_start();
         let indent = text_line.len() - trimmed.len();
         out.push_str(text_line.get(..indent).unwrap_or_default());
-        // Block markers only count at the start of a line.
+        // List markers only count at the start of a line and before a space (`6.1.2 Risk`
+        // stays as it is, `1. one` and `- item` do not become lists).
         let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+        let marker_ends_item = |after: usize| {
+            trimmed
+                .chars()
+                .nth(after)
+                .is_none_or(|ch| ch == ' ' || ch == '\t')
+        };
         let mut rest = trimmed;
-        if digits > 0 && matches!(trimmed.chars().nth(digits), Some('.' | ')')) {
+        if digits > 0
+            && matches!(trimmed.chars().nth(digits), Some('.' | ')'))
+            && marker_ends_item(digits + 1)
+        {
             out.push_str(trimmed.get(..digits).unwrap_or_default());
             out.push('\\');
             rest = trimmed.get(digits..).unwrap_or_default();
-        } else if matches!(trimmed.chars().next(), Some('-' | '+' | '=')) {
+        } else if matches!(trimmed.chars().next(), Some('-' | '+' | '=')) && marker_ends_item(1)
+        {
             out.push('\\');
         }
         for ch in rest.chars() {
@@ -496,7 +507,6 @@ fn control(framework: &Framework, ids: &Ids, requirement: &Requirement) -> Value
             "name": "assessment-method",
             "props": [{"name": "method", "value": "EXAMINE"}],
             "parts": [{
-                "id": format!("{id}_asm-examine_obj"),
                 "name": "assessment-objects",
                 "prose": evidence.trim(),
             }],
@@ -568,7 +578,7 @@ fn group(framework: &Framework, ids: &Ids, requirement: &Requirement) -> Value {
         let wrapper = json!({
             "id": format!("{id}_direct"),
             "class": "direct-requirements",
-            "title": markup_line(&format!("{} (requirements of the clause itself)", line(&requirement.title)), &requirement.id),
+            "title": markup_line(&format!("{} (stated directly)", line(&requirement.title)), &requirement.id),
             "props": [{"name": "grouping", "ns": NS, "value": "direct-children"}],
             "controls": direct,
         });
@@ -854,6 +864,17 @@ fn finding(
     .into_iter()
     .flatten()
     .collect();
+    let soa = context
+        .result
+        .soa
+        .iter()
+        .find(|entry| entry.control == requirement.id);
+    if let Some(entry) = soa {
+        props.extend(prop(
+            "soa-included",
+            if entry.included { "true" } else { "false" },
+        ));
+    }
     if let Some(gap) = gap {
         props.extend(prop("gap-rank", &gap.rank.to_string()));
         props.extend(prop("gap-priority", &number(gap.priority)));
@@ -906,6 +927,14 @@ fn finding(
     put(&mut object, "description", markdown(&description));
     put_list(&mut object, "props", props);
     put(&mut object, "target", Value::Object(target));
+    // An excluded control's justification is what an auditor reads first.
+    if let Some(entry) = soa.filter(|entry| !entry.included) {
+        put(
+            &mut object,
+            "remarks",
+            markdown(&format!("Excluded from the SoA: {}", entry.justification)),
+        );
+    }
     if observed {
         put(
             &mut object,
@@ -1217,7 +1246,13 @@ pub fn poam(result: &AssessmentResult, catalog: &Catalog) -> String {
             markdown(&format!("{} is not met.", gap.id)),
         );
         put(&mut risk, "statement", markdown(&statement));
-        put_list(&mut risk, "props", factor_props(gap));
+        // The factors sit on the POA&M item; the risk names only what it is about.
+        let risk_props = [
+            prop("requirement", &gap.id),
+            prop("status", gap.status.as_str()),
+            prop("gap-priority", &number(gap.priority)),
+        ];
+        put_list(&mut risk, "props", risk_props.into_iter().flatten().collect());
         put(&mut risk, "status", "open");
         if let Some(task) = task {
             put(&mut risk, "deadline", timestamp(task.end));
@@ -1612,6 +1647,8 @@ mod tests {
         assert_eq!(markdown("a *b* [c](d)"), r"a \*b\* \[c\](d)");
         assert_eq!(markdown("- item\n1. one"), "\\- item\n1\\. one");
         assert_eq!(markdown("plain text, 4.1"), "plain text, 4.1");
+        assert_eq!(markdown("6.1.2 AI risk -x"), "6.1.2 AI risk -x");
+        assert_eq!(markdown("10) ten\n+ plus\n-minus"), "10\\) ten\n\\+ plus\n-minus");
         assert_eq!(markup_line("  two\n lines ", "x"), "two lines");
         assert_eq!(markup_line(" \n ", "fallback"), "fallback");
     }

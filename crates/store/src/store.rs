@@ -1,0 +1,1128 @@
+//! The store: one type, two backends (SQLite, PostgreSQL), the same SQL.
+
+use crate::ids::{hash_token, new_id, now_rfc3339};
+use serde_json::Value;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+/// Failures of the store. `Conflict` and `NotFound` are outcomes the caller handles; `Database`
+/// is an operational failure whose text is logged, never shown to clients.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Exists(String),
+    #[error("stale version: the current value is attached")]
+    Conflict(Versioned),
+    #[error("invalid stored data: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which database a store talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A role in an organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Reads and exports; cannot change anything (an external auditor).
+    Auditor,
+    Viewer,
+    Editor,
+    Owner,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Editor, Role::Viewer, Role::Auditor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// May change assessments (answers, AI systems, imports, runs).
+    pub fn can_edit(self) -> bool {
+        matches!(self, Role::Owner | Role::Editor)
+    }
+
+    /// May manage members, invitations and the organisation.
+    pub fn can_manage(self) -> bool {
+        self == Role::Owner
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub user: User,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// A stored value with its version (0 means "does not exist yet").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Versioned {
+    pub key: String,
+    pub value: Option<Value>,
+    pub version: i64,
+    pub updated_at: Option<String>,
+    pub updated_by: Option<String>,
+}
+
+/// An assessment's metadata.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssessmentMeta {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An assessment whole: its profile (format version, as_of, organization, certifications),
+/// its AI systems and its answers, each with a version.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredAssessment {
+    pub meta: AssessmentMeta,
+    pub profile: Versioned,
+    pub ai_systems: Vec<Versioned>,
+    pub answers: Vec<Versioned>,
+}
+
+impl StoredAssessment {
+    /// Reassembles the assessment file (JSON) this stored assessment holds.
+    pub fn document(&self) -> Value {
+        let mut document = match &self.profile.value {
+            Some(Value::Object(map)) => map.clone(),
+            _ => serde_json::Map::new(),
+        };
+        document.insert(
+            "ai_systems".into(),
+            Value::Array(
+                self.ai_systems
+                    .iter()
+                    .filter_map(|s| s.value.clone())
+                    .collect(),
+            ),
+        );
+        let answers: serde_json::Map<String, Value> = self
+            .answers
+            .iter()
+            .filter_map(|a| a.value.clone().map(|v| (a.key.clone(), v)))
+            .collect();
+        document.insert("answers".into(), Value::Object(answers));
+        Value::Object(document)
+    }
+}
+
+/// One entry of an assessment's append-only history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEntry {
+    pub id: String,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub key: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+/// A saved run: the result of an assessment at a moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub id: String,
+    pub assessment_id: String,
+    pub at: String,
+    pub created_by: String,
+    pub readiness: f64,
+    pub result: Option<Value>,
+}
+
+fn parse_json(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn json_text(value: &Value) -> String {
+    value.to_string()
+}
+
+fn user_from(row: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+    })
+}
+
+fn versioned_from(row: &AnyRow, key_column: &str) -> Result<Versioned> {
+    let body: String = row.try_get("body")?;
+    Ok(Versioned {
+        key: row.try_get(key_column)?,
+        value: Some(parse_json(&body)?),
+        version: row.try_get("version")?,
+        updated_at: Some(row.try_get("updated_at")?),
+        updated_by: Some(row.try_get("updated_by")?),
+    })
+}
+
+/// The store.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects and runs the embedded migrations. `sqlite://FILE?mode=rwc`, `sqlite::memory:`
+    /// or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let memory = url.contains(":memory:");
+        let pool = AnyPoolOptions::new()
+            // Each in-memory SQLite connection would be its own database.
+            .max_connections(if memory {
+                1
+            } else if backend == Backend::Sqlite {
+                4
+            } else {
+                16
+            })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
+                        if !memory {
+                            sqlx::query("PRAGMA journal_mode = WAL")
+                                .execute(&mut *conn)
+                                .await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        sqlx::migrate!("../../migrations").run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ---- accounts ---------------------------------------------------------------------
+
+    pub async fn create_user(&self, email: &str, name: &str, password_hash: &str) -> Result<User> {
+        let id = new_id();
+        let done = sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(email)
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Exists(format!("an account for {email}")));
+        }
+        Ok(User {
+            id,
+            email: email.to_string(),
+            name: name.to_string(),
+        })
+    }
+
+    /// The user and their password hash, by e-mail address.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| Ok((user_from(&row)?, row.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    pub async fn user(&self, id: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT id, email, name FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// Stores a session (by the hash of its secret) with its CSRF token.
+    pub async fn create_session(
+        &self,
+        user_id: &str,
+        secret: &str,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(hash_token(secret))
+            .bind(user_id)
+            .bind(csrf)
+            .bind(now_rfc3339())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The user of a live session and its CSRF token.
+    pub async fn session(&self, secret: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(hash_token(secret))
+        .bind(now_rfc3339())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| Ok((user_from(&row)?, row.try_get("csrf")?)))
+            .transpose()
+    }
+
+    pub async fn delete_session(&self, secret: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(hash_token(secret))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Logs a user out everywhere.
+    pub async fn delete_sessions_of(&self, user_id: &str) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn create_api_token(
+        &self,
+        user_id: &str,
+        name: &str,
+        secret: &str,
+    ) -> Result<ApiToken> {
+        let id = new_id();
+        let created_at = now_rfc3339();
+        sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(user_id)
+            .bind(name)
+            .bind(hash_token(secret))
+            .bind(&created_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(ApiToken {
+            id,
+            name: name.to_string(),
+            created_at,
+        })
+    }
+
+    pub async fn api_token_user(&self, secret: &str) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        )
+        .bind(hash_token(secret))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    pub async fn api_tokens(&self, user_id: &str) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ApiToken {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn delete_api_token(&self, user_id: &str, id: &str) -> Result<()> {
+        let done = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    // ---- organisations ----------------------------------------------------------------
+
+    /// Creates an organisation with its creator as owner.
+    pub async fn create_organization(&self, name: &str, owner: &str) -> Result<Organization> {
+        let id = new_id();
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(name)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(owner)
+        .bind(Role::Owner.as_str())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Organization {
+            id,
+            name: name.to_string(),
+            created_at: now,
+        })
+    }
+
+    /// The organisations a user belongs to, with their role in each.
+    pub async fn organizations_of(&self, user_id: &str) -> Result<Vec<(Organization, Role)>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.name, o.created_at, m.role FROM memberships m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.try_get("role")?;
+                Ok((
+                    Organization {
+                        id: row.try_get("id")?,
+                        name: row.try_get("name")?,
+                        created_at: row.try_get("created_at")?,
+                    },
+                    Role::parse(&role)
+                        .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+                ))
+            })
+            .collect()
+    }
+
+    pub async fn organization(&self, id: &str) -> Result<Option<Organization>> {
+        let row = sqlx::query("SELECT id, name, created_at FROM organizations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(Organization {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// A user's role in an organisation, if a member.
+    pub async fn role(&self, org_id: &str, user_id: &str) -> Result<Option<Role>> {
+        let row = sqlx::query("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(row) => {
+                let role: String = row.try_get("role")?;
+                Ok(Role::parse(&role))
+            }
+        }
+    }
+
+    pub async fn members(&self, org_id: &str) -> Result<Vec<Member>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.try_get("role")?;
+                Ok(Member {
+                    user: user_from(row)?,
+                    role: Role::parse(&role)
+                        .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn set_role(&self, org_id: &str, user_id: &str, role: Role) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE memberships SET role = $1 WHERE org_id = $2 AND user_id = $3")
+                .bind(role.as_str())
+                .bind(org_id)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn remove_member(&self, org_id: &str, user_id: &str) -> Result<()> {
+        let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Stores an invitation by the hash of its one-time secret.
+    pub async fn create_invitation(
+        &self,
+        org_id: &str,
+        role: Role,
+        secret: &str,
+        by: &str,
+        expires_at: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO invitations (token_hash, org_id, role, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(hash_token(secret))
+            .bind(org_id)
+            .bind(role.as_str())
+            .bind(by)
+            .bind(now_rfc3339())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Uses an invitation once: the user joins with its role. A used or expired invitation
+    /// is `NotFound`.
+    pub async fn accept_invitation(&self, secret: &str, user_id: &str) -> Result<(String, Role)> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT org_id, role FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            .bind(hash_token(secret))
+            .bind(&now)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let org_id: String = row.try_get("org_id")?;
+        let role_text: String = row.try_get("role")?;
+        let role = Role::parse(&role_text)
+            .ok_or_else(|| StoreError::Corrupt(format!("role {role_text}")))?;
+        let used = sqlx::query("UPDATE invitations SET used_at = $1, used_by = $2 WHERE token_hash = $3 AND used_at IS NULL")
+            .bind(&now)
+            .bind(user_id)
+            .bind(hash_token(secret))
+            .execute(&mut *tx)
+            .await?;
+        if used.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, user_id) DO NOTHING")
+            .bind(&org_id)
+            .bind(user_id)
+            .bind(role.as_str())
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((org_id, role))
+    }
+
+    // ---- assessments ------------------------------------------------------------------
+
+    /// Stores a validated assessment file (as JSON) under an organisation, recording its
+    /// import in the history.
+    pub async fn create_assessment(
+        &self,
+        org_id: &str,
+        name: &str,
+        document: &Value,
+        actor: &str,
+    ) -> Result<AssessmentMeta> {
+        let id = new_id();
+        let now = now_rfc3339();
+        let mut profile = document.as_object().cloned().unwrap_or_default();
+        let systems = profile.remove("ai_systems");
+        let answers = profile.remove("answers");
+        let profile = Value::Object(profile);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO assessments (id, org_id, name, profile, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)")
+            .bind(&id)
+            .bind(org_id)
+            .bind(name)
+            .bind(json_text(&profile))
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        for (position, system) in systems
+            .iter()
+            .flat_map(|s| s.as_array())
+            .flatten()
+            .enumerate()
+        {
+            let key = system.get("id").and_then(Value::as_str).unwrap_or_default();
+            sqlx::query("INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, $3, $4, 1, $5, $6)")
+                .bind(&id)
+                .bind(key)
+                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(json_text(system))
+                .bind(&now)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (requirement, answer) in answers.iter().flat_map(|a| a.as_object()).flatten() {
+            sqlx::query("INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5)")
+                .bind(&id)
+                .bind(requirement)
+                .bind(json_text(answer))
+                .bind(&now)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("INSERT INTO history (id, assessment_id, at, actor, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, 'assessment', $5, NULL, $6)")
+            .bind(new_id())
+            .bind(&id)
+            .bind(&now)
+            .bind(actor)
+            .bind(name)
+            .bind(json_text(document))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(AssessmentMeta {
+            id,
+            org_id: org_id.to_string(),
+            name: name.to_string(),
+            created_at: now.clone(),
+            updated_at: now,
+        })
+    }
+
+    /// A page of an organisation's assessments, newest first, after an id (keyset paging:
+    /// the cost does not grow with the number of assessments).
+    pub async fn assessments(
+        &self,
+        org_id: &str,
+        before: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AssessmentMeta>> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, name, created_at, updated_at FROM assessments WHERE org_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(org_id)
+        .bind(before.unwrap_or("~"))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(meta_from).collect()
+    }
+
+    pub async fn assessment_meta(&self, id: &str) -> Result<Option<AssessmentMeta>> {
+        let row = sqlx::query(
+            "SELECT id, org_id, name, created_at, updated_at FROM assessments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(meta_from).transpose()
+    }
+
+    /// An assessment whole, with the version of every part.
+    pub async fn assessment(&self, id: &str) -> Result<Option<StoredAssessment>> {
+        let Some(row) = sqlx::query("SELECT id, org_id, name, profile, version, created_at, updated_at FROM assessments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let meta = meta_from(&row)?;
+        let profile_text: String = row.try_get("profile")?;
+        let profile = Versioned {
+            key: "profile".into(),
+            value: Some(parse_json(&profile_text)?),
+            version: row.try_get("version")?,
+            updated_at: Some(meta.updated_at.clone()),
+            updated_by: None,
+        };
+        let systems = sqlx::query("SELECT system_id, body, version, updated_at, updated_by FROM ai_systems WHERE assessment_id = $1 ORDER BY position, system_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let answers = sqlx::query("SELECT requirement, body, version, updated_at, updated_by FROM answers WHERE assessment_id = $1 ORDER BY requirement")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Some(StoredAssessment {
+            meta,
+            profile,
+            ai_systems: systems
+                .iter()
+                .map(|r| versioned_from(r, "system_id"))
+                .collect::<Result<_>>()?,
+            answers: answers
+                .iter()
+                .map(|r| versioned_from(r, "requirement"))
+                .collect::<Result<_>>()?,
+        }))
+    }
+
+    /// The current version of one answer (version 0 when it does not exist).
+    pub async fn answer(&self, assessment_id: &str, requirement: &str) -> Result<Versioned> {
+        let row = sqlx::query("SELECT requirement, body, version, updated_at, updated_by FROM answers WHERE assessment_id = $1 AND requirement = $2")
+            .bind(assessment_id)
+            .bind(requirement)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => versioned_from(&row, "requirement"),
+            None => Ok(Versioned {
+                key: requirement.to_string(),
+                value: None,
+                version: 0,
+                updated_at: None,
+                updated_by: None,
+            }),
+        }
+    }
+
+    /// Writes one answer (or deletes it with `None`) if its version is still `expected`;
+    /// otherwise changes nothing and returns `Conflict` with the current value. The change and
+    /// the history entry commit together.
+    pub async fn put_answer(
+        &self,
+        assessment_id: &str,
+        requirement: &str,
+        value: Option<&Value>,
+        expected: i64,
+        actor: &str,
+    ) -> Result<Versioned> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        let current =
+            sqlx::query("SELECT body FROM answers WHERE assessment_id = $1 AND requirement = $2")
+                .bind(assessment_id)
+                .bind(requirement)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let old: Option<Value> = match &current {
+            Some(row) => Some(parse_json(&row.try_get::<String, _>("body")?)?),
+            None => None,
+        };
+        let changed = match (value, expected) {
+            (Some(value), 0) => sqlx::query("INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (assessment_id, requirement) DO NOTHING")
+                .bind(assessment_id)
+                .bind(requirement)
+                .bind(json_text(value))
+                .bind(&now)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            (Some(value), version) => sqlx::query("UPDATE answers SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND requirement = $5 AND version = $6")
+                .bind(json_text(value))
+                .bind(&now)
+                .bind(actor)
+                .bind(assessment_id)
+                .bind(requirement)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            (None, version) => sqlx::query("DELETE FROM answers WHERE assessment_id = $1 AND requirement = $2 AND version = $3")
+                .bind(assessment_id)
+                .bind(requirement)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+        };
+        if changed == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(
+                self.answer(assessment_id, requirement).await?,
+            ));
+        }
+        self.record(
+            &mut tx,
+            assessment_id,
+            actor,
+            "answer",
+            requirement,
+            old.as_ref(),
+            value,
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.answer(assessment_id, requirement).await
+    }
+
+    /// The current version of one AI system (version 0 when it does not exist).
+    pub async fn ai_system(&self, assessment_id: &str, system_id: &str) -> Result<Versioned> {
+        let row = sqlx::query("SELECT system_id, body, version, updated_at, updated_by FROM ai_systems WHERE assessment_id = $1 AND system_id = $2")
+            .bind(assessment_id)
+            .bind(system_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => versioned_from(&row, "system_id"),
+            None => Ok(Versioned {
+                key: system_id.to_string(),
+                value: None,
+                version: 0,
+                updated_at: None,
+                updated_by: None,
+            }),
+        }
+    }
+
+    /// Writes (or deletes) one AI system under the same optimistic rule as answers.
+    pub async fn put_ai_system(
+        &self,
+        assessment_id: &str,
+        system_id: &str,
+        value: Option<&Value>,
+        expected: i64,
+        actor: &str,
+    ) -> Result<Versioned> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        let current =
+            sqlx::query("SELECT body FROM ai_systems WHERE assessment_id = $1 AND system_id = $2")
+                .bind(assessment_id)
+                .bind(system_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let old: Option<Value> = match &current {
+            Some(row) => Some(parse_json(&row.try_get::<String, _>("body")?)?),
+            None => None,
+        };
+        let changed = match (value, expected) {
+            (Some(value), 0) => {
+                let next = sqlx::query("SELECT COUNT(*) AS n FROM ai_systems WHERE assessment_id = $1")
+                    .bind(assessment_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get::<i64, _>("n")?;
+                sqlx::query("INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (assessment_id, system_id) DO NOTHING")
+                    .bind(assessment_id)
+                    .bind(system_id)
+                    .bind(next)
+                    .bind(json_text(value))
+                    .bind(&now)
+                    .bind(actor)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            }
+            (Some(value), version) => sqlx::query("UPDATE ai_systems SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND system_id = $5 AND version = $6")
+                .bind(json_text(value))
+                .bind(&now)
+                .bind(actor)
+                .bind(assessment_id)
+                .bind(system_id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            (None, version) => sqlx::query("DELETE FROM ai_systems WHERE assessment_id = $1 AND system_id = $2 AND version = $3")
+                .bind(assessment_id)
+                .bind(system_id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+        };
+        if changed == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(
+                self.ai_system(assessment_id, system_id).await?,
+            ));
+        }
+        self.record(
+            &mut tx,
+            assessment_id,
+            actor,
+            "ai_system",
+            system_id,
+            old.as_ref(),
+            value,
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.ai_system(assessment_id, system_id).await
+    }
+
+    /// Replaces the profile (format version, as_of, organization, certifications) if its
+    /// version is still `expected`.
+    pub async fn put_profile(
+        &self,
+        assessment_id: &str,
+        value: &Value,
+        expected: i64,
+        actor: &str,
+    ) -> Result<Versioned> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT profile, version FROM assessments WHERE id = $1")
+            .bind(assessment_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let old = parse_json(&row.try_get::<String, _>("profile")?)?;
+        let version: i64 = row.try_get("version")?;
+        let changed = sqlx::query("UPDATE assessments SET profile = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
+            .bind(json_text(value))
+            .bind(&now)
+            .bind(assessment_id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(Versioned {
+                key: "profile".into(),
+                value: Some(old),
+                version,
+                updated_at: None,
+                updated_by: None,
+            }));
+        }
+        self.record(
+            &mut tx,
+            assessment_id,
+            actor,
+            "profile",
+            "profile",
+            Some(&old),
+            Some(value),
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Versioned {
+            key: "profile".into(),
+            value: Some(value.clone()),
+            version: expected + 1,
+            updated_at: Some(now),
+            updated_by: Some(actor.to_string()),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn record(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        assessment_id: &str,
+        actor: &str,
+        entity: &str,
+        key: &str,
+        old: Option<&Value>,
+        new: Option<&Value>,
+        now: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO history (id, assessment_id, at, actor, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(new_id())
+            .bind(assessment_id)
+            .bind(now)
+            .bind(actor)
+            .bind(entity)
+            .bind(key)
+            .bind(old.map(json_text))
+            .bind(new.map(json_text))
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(assessment_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// The history of an assessment, oldest first.
+    pub async fn history(&self, assessment_id: &str) -> Result<Vec<HistoryEntry>> {
+        let rows = sqlx::query("SELECT id, at, actor, entity, entity_key, old_value, new_value FROM history WHERE assessment_id = $1 ORDER BY id")
+            .bind(assessment_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let old: Option<String> = row.try_get("old_value")?;
+                let new: Option<String> = row.try_get("new_value")?;
+                Ok(HistoryEntry {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    entity: row.try_get("entity")?,
+                    key: row.try_get("entity_key")?,
+                    old: old.as_deref().map(parse_json).transpose()?,
+                    new: new.as_deref().map(parse_json).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    // ---- runs -------------------------------------------------------------------------
+
+    pub async fn save_run(
+        &self,
+        assessment_id: &str,
+        actor: &str,
+        readiness: f64,
+        result: &Value,
+    ) -> Result<Run> {
+        let id = new_id();
+        let at = now_rfc3339();
+        sqlx::query("INSERT INTO runs (id, assessment_id, at, created_by, readiness, result) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&id)
+            .bind(assessment_id)
+            .bind(&at)
+            .bind(actor)
+            .bind(readiness)
+            .bind(json_text(result))
+            .execute(&self.pool)
+            .await?;
+        Ok(Run {
+            id,
+            assessment_id: assessment_id.to_string(),
+            at,
+            created_by: actor.to_string(),
+            readiness,
+            result: None,
+        })
+    }
+
+    pub async fn runs(&self, assessment_id: &str) -> Result<Vec<Run>> {
+        let rows = sqlx::query("SELECT id, assessment_id, at, created_by, readiness FROM runs WHERE assessment_id = $1 ORDER BY id DESC")
+            .bind(assessment_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Run {
+                    id: row.try_get("id")?,
+                    assessment_id: row.try_get("assessment_id")?,
+                    at: row.try_get("at")?,
+                    created_by: row.try_get("created_by")?,
+                    readiness: row.try_get("readiness")?,
+                    result: None,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn run(&self, assessment_id: &str, run_id: &str) -> Result<Option<Run>> {
+        let row = sqlx::query("SELECT id, assessment_id, at, created_by, readiness, result FROM runs WHERE assessment_id = $1 AND id = $2")
+            .bind(assessment_id)
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            let result: String = row.try_get("result")?;
+            Ok(Run {
+                id: row.try_get("id")?,
+                assessment_id: row.try_get("assessment_id")?,
+                at: row.try_get("at")?,
+                created_by: row.try_get("created_by")?,
+                readiness: row.try_get("readiness")?,
+                result: Some(parse_json(&result)?),
+            })
+        })
+        .transpose()
+    }
+}
+
+fn meta_from(row: &AnyRow) -> Result<AssessmentMeta> {
+    Ok(AssessmentMeta {
+        id: row.try_get("id")?,
+        org_id: row.try_get("org_id")?,
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}

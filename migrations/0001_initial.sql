@@ -60,6 +60,7 @@ CREATE TABLE assessments (
     name TEXT NOT NULL,
     profile TEXT NOT NULL,
     version BIGINT NOT NULL,
+    revision BIGINT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );

@@ -16,9 +16,10 @@
 //!   the token.
 //! - What OSCAL has no field for (aimsgap status, credit range, sources, gap rank and priority
 //!   factors, law facts) is carried in properties of the namespace [`NS`].
-//! - A SHA-1 of our own (about forty lines, checked against the FIPS 180 and RFC 4122 vectors)
-//!   instead of a crate: it hashes a few kilobytes per document, where speed and side channels
-//!   do not matter, and the workspace keeps small helper crates out.
+//! - A SHA-1 of our own (about fifty lines, checked against the FIPS 180 test vectors and a
+//!   known version-5 UUID) instead of a crate: it hashes at most a document's text (under a
+//!   megabyte) per call, where speed and side channels do not matter, and the workspace keeps
+//!   small helper crates out.
 
 use aimsgap_assess::{
     AnswerStatus, AssessmentResult, Credit, Gap, RequirementResult, Source, Status, TARGET, Task,
@@ -193,8 +194,7 @@ fn markdown(text: &str) -> String {
             out.push_str(trimmed.get(..digits).unwrap_or_default());
             out.push('\\');
             rest = trimmed.get(digits..).unwrap_or_default();
-        } else if matches!(trimmed.chars().next(), Some('-' | '+' | '=')) && marker_ends_item(1)
-        {
+        } else if matches!(trimmed.chars().next(), Some('-' | '+' | '=')) && marker_ends_item(1) {
             out.push('\\');
         }
         for ch in rest.chars() {
@@ -512,13 +512,12 @@ fn control(framework: &Framework, ids: &Ids, requirement: &Requirement) -> Value
             }],
         }));
     }
-    if let Some(text) = requirement.text.as_deref() {
-        if let Some(Value::Object(mut part)) =
+    if let Some(text) = requirement.text.as_deref()
+        && let Some(Value::Object(mut part)) =
             prose_part(format!("{id}_txt"), "official-text", text)
-        {
-            put(&mut part, "ns", NS);
-            parts.push(Value::Object(part));
-        }
+    {
+        put(&mut part, "ns", NS);
+        parts.push(Value::Object(part));
     }
     let mut object = Map::new();
     put(&mut object, "id", id);
@@ -1252,7 +1251,11 @@ pub fn poam(result: &AssessmentResult, catalog: &Catalog) -> String {
             prop("status", gap.status.as_str()),
             prop("gap-priority", &number(gap.priority)),
         ];
-        put_list(&mut risk, "props", risk_props.into_iter().flatten().collect());
+        put_list(
+            &mut risk,
+            "props",
+            risk_props.into_iter().flatten().collect(),
+        );
         put(&mut risk, "status", "open");
         if let Some(task) = task {
             put(&mut risk, "deadline", timestamp(task.end));
@@ -1648,7 +1651,10 @@ mod tests {
         assert_eq!(markdown("- item\n1. one"), "\\- item\n1\\. one");
         assert_eq!(markdown("plain text, 4.1"), "plain text, 4.1");
         assert_eq!(markdown("6.1.2 AI risk -x"), "6.1.2 AI risk -x");
-        assert_eq!(markdown("10) ten\n+ plus\n-minus"), "10\\) ten\n\\+ plus\n-minus");
+        assert_eq!(
+            markdown("10) ten\n+ plus\n-minus"),
+            "10\\) ten\n\\+ plus\n-minus"
+        );
         assert_eq!(markup_line("  two\n lines ", "x"), "two lines");
         assert_eq!(markup_line(" \n ", "fallback"), "fallback");
     }

@@ -621,11 +621,19 @@ impl Store {
         let id = new_id();
         let now = now_rfc3339();
         let mut profile = document.as_object().cloned().unwrap_or_default();
-        let systems = profile.remove("ai_systems");
-        let answers = profile.remove("answers");
+        // Owned lists, so that no borrow of the document lives across an await.
+        let systems: Vec<Value> = profile
+            .remove("ai_systems")
+            .and_then(|s| s.as_array().cloned())
+            .unwrap_or_default();
+        let answers: Vec<(String, Value)> = profile
+            .remove("answers")
+            .and_then(|a| a.as_object().cloned())
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default();
         let profile = Value::Object(profile);
         let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO assessments (id, org_id, name, profile, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)")
+        sqlx::query("INSERT INTO assessments (id, org_id, name, profile, version, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, 1, $5, $5)")
             .bind(&id)
             .bind(org_id)
             .bind(name)
@@ -633,12 +641,7 @@ impl Store {
             .bind(&now)
             .execute(&mut *tx)
             .await?;
-        for (position, system) in systems
-            .iter()
-            .flat_map(|s| s.as_array())
-            .flatten()
-            .enumerate()
-        {
+        for (position, system) in systems.iter().enumerate() {
             let key = system.get("id").and_then(Value::as_str).unwrap_or_default();
             sqlx::query("INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, $3, $4, 1, $5, $6)")
                 .bind(&id)
@@ -650,7 +653,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for (requirement, answer) in answers.iter().flat_map(|a| a.as_object()).flatten() {
+        for (requirement, answer) in &answers {
             sqlx::query("INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5)")
                 .bind(&id)
                 .bind(requirement)
@@ -696,6 +699,17 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(meta_from).collect()
+    }
+
+    /// The organisation and revision of an assessment: one indexed read, enough to authorise a
+    /// request and to validate a cached result (the revision grows with every change).
+    pub async fn assessment_revision(&self, id: &str) -> Result<Option<(String, i64)>> {
+        let row = sqlx::query("SELECT org_id, revision FROM assessments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| Ok((row.try_get("org_id")?, row.try_get("revision")?)))
+            .transpose()
     }
 
     pub async fn assessment_meta(&self, id: &str) -> Result<Option<AssessmentMeta>> {
@@ -1016,7 +1030,7 @@ impl Store {
             .bind(new.map(json_text))
             .execute(&mut **tx)
             .await?;
-        sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2")
+        sqlx::query("UPDATE assessments SET updated_at = $1, revision = revision + 1 WHERE id = $2")
             .bind(now)
             .bind(assessment_id)
             .execute(&mut **tx)

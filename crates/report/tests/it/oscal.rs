@@ -10,6 +10,7 @@ use aimsgap_report::oscal::{self, OscalError};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::process::Command;
+use std::sync::OnceLock;
 
 const EXAMPLES: [(&str, &str); 5] = [
     (
@@ -37,23 +38,29 @@ const EXAMPLES: [(&str, &str); 5] = [
 /// An organisation name that tries every trick: Markdown, HTML, JSON quotes, line breaks.
 const HOSTILE: &str = "  Acme *AI* <b>\"Labs\"</b>\n[click](javascript:alert(1)) #1 | \\ ";
 
+/// The five examples' results, assessed once for all tests (a clone each time).
 fn results() -> Vec<(&'static str, AssessmentResult)> {
-    EXAMPLES
-        .iter()
-        .map(|(name, text)| {
-            let assessment = aimsgap_assess::parse_assessment(
-                name,
-                text,
-                catalog(),
-                Date::parse("2026-11-29").unwrap(),
-            )
-            .unwrap_or_else(|errors| panic!("{errors:?}"));
-            (
-                *name,
-                aimsgap_assess::assess(catalog(), &assessment).unwrap(),
-            )
+    static RESULTS: OnceLock<Vec<(&'static str, AssessmentResult)>> = OnceLock::new();
+    RESULTS
+        .get_or_init(|| {
+            EXAMPLES
+                .iter()
+                .map(|(name, text)| {
+                    let assessment = aimsgap_assess::parse_assessment(
+                        name,
+                        text,
+                        catalog(),
+                        Date::parse("2026-11-29").unwrap(),
+                    )
+                    .unwrap_or_else(|errors| panic!("{errors:?}"));
+                    (
+                        *name,
+                        aimsgap_assess::assess(catalog(), &assessment).unwrap(),
+                    )
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 fn hostile() -> AssessmentResult {
@@ -623,7 +630,12 @@ sys.exit(1 if bad else 0)
     broken["catalog"]["groups"][0]["groups"][0]["controls"][0]["id"] = "4.1.a".into();
     broken["catalog"]["metadata"]["last-modified"] = "2026-11-29".into();
     broken["catalog"]["uuid"] = "6ba7b811-9dad-11d1-80b4-00c04fd430c8".into();
-    write("catalog", "broken-catalog.json".into(), broken.to_string(), 0);
+    write(
+        "catalog",
+        "broken-catalog.json".into(),
+        broken.to_string(),
+        0,
+    );
 
     let output = Command::new("python3")
         .arg("-c")

@@ -395,3 +395,21 @@ async fn concurrent_edits_of_one_answer_have_one_winner() {
         assert_eq!(store.answer(&meta.id, "5.2").await.unwrap().version, 2);
     }
 }
+
+#[tokio::test]
+async fn the_revision_grows_with_every_change() {
+    for (backend, store) in stores().await {
+        let user = store.create_user(&email(), "Ada", "h").await.unwrap();
+        let org = store.create_organization("Acme", &user.id).await.unwrap();
+        let meta = store.create_assessment(&org.id, "r", &document(), &user.id).await.unwrap();
+        let (owner, first) = store.assessment_revision(&meta.id).await.unwrap().unwrap();
+        assert_eq!(owner, org.id);
+        store.put_answer(&meta.id, "5.2", Some(&json!({"status": "partial"})), 1, &user.id).await.unwrap();
+        let (_, second) = store.assessment_revision(&meta.id).await.unwrap().unwrap();
+        assert!(second > first, "{backend}");
+        let _ = store.put_answer(&meta.id, "5.2", Some(&json!({"status": "planned"})), 1, &user.id).await;
+        let (_, third) = store.assessment_revision(&meta.id).await.unwrap().unwrap();
+        assert_eq!(third, second, "{backend}: a refused write changes nothing");
+        assert!(store.assessment_revision("nope").await.unwrap().is_none());
+    }
+}

@@ -1,0 +1,93 @@
+//! The one error type of the server: a stable machine code per variant, a human message, and
+//! never an internal detail in the response (those go to the log).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Exists(String),
+    #[error("someone else changed this; the current value is attached")]
+    Conflict(Value),
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("too many attempts; try again later")]
+    TooManyAttempts,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The stable machine code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Invalid(_) => "invalid",
+            ApiError::Exists(_) => "exists",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Csrf => "csrf",
+            ApiError::TooManyAttempts => "too_many_attempts",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Exists(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let mut body = json!({"error": {"code": self.code(), "message": self.to_string()}});
+        if let ApiError::Conflict(current) = &self
+            && let Some(error) = body.get_mut("error").and_then(Value::as_object_mut)
+        {
+            error.insert("current".into(), current.clone());
+        }
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<aimsgap_store::StoreError> for ApiError {
+    fn from(error: aimsgap_store::StoreError) -> ApiError {
+        use aimsgap_store::StoreError;
+        match error {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Exists(what) => ApiError::Exists(format!("{what} already exists")),
+            StoreError::Conflict(current) => {
+                ApiError::Conflict(crate::api::versioned_json(&current))
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,222 @@
+//! Security plumbing: response headers, the session cookie, CSRF checks, login throttling.
+
+use crate::error::ApiError;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "aimsgap_session";
+/// The header that carries the CSRF token on state-changing requests authenticated by cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The headers every response carries. No page of ours runs script, so the policy forbids it.
+pub fn security_headers() -> Vec<(header::HeaderName, HeaderValue)> {
+    vec![
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ),
+    ]
+}
+
+/// The value of a cookie in a request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The `Set-Cookie` value of a session: HttpOnly, SameSite=Lax, Secure when served over TLS.
+pub fn session_cookie(secret: &str, max_age: Duration, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        max_age.as_secs(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether a method changes state (and so needs CSRF protection).
+pub fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses cross-site state-changing requests by their browser-set headers, and checks the
+/// synchronizer token of a cookie session.
+pub fn check_csrf(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site == "cross-site")
+    {
+        return Err(ApiError::Csrf);
+    }
+    if let (Some(origin), Some(host)) = (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin_host != host {
+            return Err(ApiError::Csrf);
+        }
+    }
+    let given = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if constant_time_eq(given, expected) {
+        Ok(())
+    } else {
+        Err(ApiError::Csrf)
+    }
+}
+
+/// Failed logins per key (an account, an address) in a sliding window. Per process: several
+/// instances each enforce their own limit.
+#[derive(Debug)]
+pub struct Throttle {
+    window: Duration,
+    max_failures: usize,
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl Throttle {
+    pub fn new(window: Duration, max_failures: usize) -> Throttle {
+        Throttle {
+            window,
+            max_failures,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<String, Vec<Instant>>) -> T) -> T {
+        let mut guard = match self.failures.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+
+    /// Whether the key may try again now.
+    pub fn allowed(&self, key: &str) -> bool {
+        let now = Instant::now();
+        self.with(|map| {
+            let entries = map.entry(key.to_string()).or_default();
+            entries.retain(|t| now.duration_since(*t) < self.window);
+            entries.len() < self.max_failures
+        })
+    }
+
+    pub fn failed(&self, key: &str) {
+        let now = Instant::now();
+        self.with(|map| {
+            map.entry(key.to_string()).or_default().push(now);
+            // Bound memory: forget keys whose failures have all expired.
+            if map.len() > 100_000 {
+                map.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < self.window));
+            }
+        });
+    }
+
+    pub fn succeeded(&self, key: &str) {
+        self.with(|map| {
+            map.remove(key);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_blocks_after_the_limit_and_a_success_resets() {
+        let throttle = Throttle::new(Duration::from_secs(60), 3);
+        for _ in 0..3 {
+            assert!(throttle.allowed("a"));
+            throttle.failed("a");
+        }
+        assert!(!throttle.allowed("a"));
+        assert!(throttle.allowed("b"));
+        throttle.succeeded("a");
+        assert!(throttle.allowed("a"));
+    }
+
+    #[test]
+    fn csrf_needs_the_token_and_a_same_site_request() {
+        let mut headers = HeaderMap::new();
+        assert!(check_csrf(&headers, "t").is_err());
+        headers.insert(CSRF_HEADER, HeaderValue::from_static("t"));
+        assert!(check_csrf(&headers, "t").is_ok());
+        assert!(check_csrf(&headers, "u").is_err());
+        headers.insert(header::HOST, HeaderValue::from_static("a.test"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.test"),
+        );
+        assert!(check_csrf(&headers, "t").is_err());
+        headers.insert(header::ORIGIN, HeaderValue::from_static("https://a.test"));
+        assert!(check_csrf(&headers, "t").is_ok());
+        headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(check_csrf(&headers, "t").is_err());
+        assert!(
+            constant_time_eq("abc", "abc")
+                && !constant_time_eq("abc", "abd")
+                && !constant_time_eq("ab", "abc")
+        );
+        assert_eq!(
+            cookie(
+                &{
+                    let mut h = HeaderMap::new();
+                    h.insert(
+                        header::COOKIE,
+                        HeaderValue::from_static("x=1; aimsgap_session=s3cret; y=2"),
+                    );
+                    h
+                },
+                SESSION_COOKIE
+            )
+            .as_deref(),
+            Some("s3cret")
+        );
+    }
+}

@@ -1,0 +1,356 @@
+//! What a compliance lead does over weeks: import, edit, see readiness move, keep history,
+//! save runs and compare them, download reports, work with colleagues without lost updates.
+
+use super::*;
+
+#[tokio::test]
+async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
+    let app = server().await;
+    let owner = sign_up(&app, "Lead").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let base = format!("/api/v1/assessments/{id}");
+
+    let before = owner.get(&app, &format!("{base}/result")).await;
+    assert_eq!(before.status, StatusCode::OK);
+    let before = before.json();
+    assert_eq!(before["schema"], "aimsgap/assessment-result/1");
+    let point = before["readiness"]["overall"]["point"].as_f64().unwrap();
+
+    // Answer a blocker with an approved document: readiness rises.
+    let answer = json!({"status": "implemented", "owner": "CISO",
+        "evidence": [{"ref": "soa.xlsx", "kind": "approved_document", "date": "2026-11-01"}]});
+    let put = owner
+        .put(
+            &app,
+            &format!("{base}/answers/6.1.3.d"),
+            json!({"version": 1, "answer": answer}),
+        )
+        .await;
+    assert_eq!(
+        put.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&put.bytes)
+    );
+    assert_eq!(put.json()["version"], 2);
+    let after = owner.get(&app, &format!("{base}/result")).await.json();
+    assert!(after["readiness"]["overall"]["point"].as_f64().unwrap() > point);
+    let soa_req = after["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "6.1.3.d")
+        .unwrap();
+    assert_eq!(soa_req["status"], "met");
+
+    // An invalid answer is refused with the located reason; nothing is stored.
+    let bad = owner
+        .put(
+            &app,
+            &format!("{base}/answers/6.1.3.d"),
+            json!({"version": 2, "answer": {"status": "done"}}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`done` is not one of")
+    );
+    let unknown = owner
+        .put(
+            &app,
+            &format!("{base}/answers/9.9.9"),
+            json!({"version": 0, "answer": {"status": "partial"}}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // History keeps who, when, what, old and new.
+    let history = owner.get(&app, &format!("{base}/history")).await.json();
+    let entries = history["history"].as_array().unwrap();
+    assert_eq!(entries[0]["entity"], "assessment");
+    let last = entries.last().unwrap();
+    assert_eq!(
+        (last["entity"].as_str(), last["key"].as_str()),
+        (Some("answer"), Some("6.1.3.d"))
+    );
+    assert_eq!(last["actor"], owner.user_id.clone().unwrap());
+    assert_eq!(last["new"]["status"], "implemented");
+    assert_eq!(last["old"]["status"], "planned");
+
+    // Runs: save, list, compare.
+    let first = owner
+        .post(&app, &format!("{base}/runs"), json!({}))
+        .await
+        .json();
+    owner
+        .put(
+            &app,
+            &format!("{base}/answers/9.2.1.a"),
+            json!({"version": 0, "answer": {"status": "implemented",
+        "evidence": [{"ref": "audit-2026.pdf", "kind": "audit_report", "date": "2026-11-15"}]}}),
+        )
+        .await;
+    let second = owner
+        .post(&app, &format!("{base}/runs"), json!({}))
+        .await
+        .json();
+    let runs = owner.get(&app, &format!("{base}/runs")).await.json();
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 2);
+    assert_eq!(runs["runs"][0]["id"], second["id"], "newest first");
+    let diff = owner
+        .get(
+            &app,
+            &format!(
+                "{base}/runs/{}/diff/{}",
+                first["id"].as_str().unwrap(),
+                second["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json();
+    assert_eq!(diff["schema"], "aimsgap/diff/1");
+    assert!(
+        diff["status_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "9.2.1.a" && c["new"] == "met")
+    );
+
+    // Export is the assessment file back, and it round-trips through import.
+    let exported = owner.get(&app, &format!("{base}/export")).await.json();
+    assert_eq!(exported["answers"]["6.1.3.d"]["status"], "implemented");
+    let org = owner.get(&app, "/api/v1/orgs").await.json()["organizations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let again = owner
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "copy", "document": exported}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    let copy = again.json()["id"].as_str().unwrap().to_string();
+    let copied = owner
+        .get(&app, &format!("/api/v1/assessments/{copy}/export"))
+        .await
+        .json();
+    assert_eq!(copied, exported, "lossless round trip");
+    let copy_result = owner
+        .get(&app, &format!("/api/v1/assessments/{copy}/result"))
+        .await
+        .json();
+    let now = owner.get(&app, &format!("{base}/result")).await.json();
+    assert_eq!(copy_result["readiness"], now["readiness"]);
+}
+
+#[tokio::test]
+async fn concurrent_editors_get_one_winner_and_a_409_with_the_current_value() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (org, id) = org_with_assessment(&app, &owner).await;
+    let editor = invite(&app, &owner, &org, "editor", "Editor").await;
+    let uri = format!("/api/v1/assessments/{id}/answers/5.2");
+    let current = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/answers"))
+        .await
+        .json();
+    let version = current["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["key"] == "5.2")
+        .unwrap()["version"]
+        .as_i64()
+        .unwrap();
+    let mine = owner
+        .put(
+            &app,
+            &uri,
+            json!({"version": version, "answer": {"status": "implemented"}}),
+        )
+        .await;
+    let theirs = editor
+        .put(
+            &app,
+            &uri,
+            json!({"version": version, "answer": {"status": "planned"}}),
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(theirs.status, StatusCode::CONFLICT);
+    let error = theirs.json();
+    assert_eq!(error["error"]["code"], "conflict");
+    assert_eq!(error["error"]["current"]["value"]["status"], "implemented");
+    assert_eq!(error["error"]["current"]["version"], version + 1);
+    assert_eq!(
+        error["error"]["current"]["updated_by"],
+        owner.user_id.clone().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn viewers_read_auditors_export_and_neither_edits() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (org, id) = org_with_assessment(&app, &owner).await;
+    let viewer = invite(&app, &owner, &org, "viewer", "Viewer").await;
+    let auditor = invite(&app, &owner, &org, "auditor", "Auditor").await;
+    let base = format!("/api/v1/assessments/{id}");
+    assert_eq!(
+        viewer.get(&app, &format!("{base}/result")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        viewer
+            .get(&app, &format!("{base}/reports/xlsx"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let xlsx = auditor.get(&app, &format!("{base}/reports/xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"), "an XLSX is a zip");
+    for who in [&viewer, &auditor] {
+        let edit = who
+            .put(
+                &app,
+                &format!("{base}/answers/5.2"),
+                json!({"version": 1, "answer": {"status": "planned"}}),
+            )
+            .await;
+        assert_eq!(edit.status, StatusCode::FORBIDDEN);
+    }
+    let html = auditor.get(&app, &format!("{base}/reports/html")).await;
+    assert!(String::from_utf8_lossy(&html.bytes).contains("Acme Cloud"));
+    assert!(
+        html.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("report.html")
+    );
+    let unknown = auditor.get(&app, &format!("{base}/reports/docx")).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn invitations_work_once_and_tokens_automate() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (org, _) = org_with_assessment(&app, &owner).await;
+    let invitation = owner
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/invitations"),
+            json!({"role": "editor"}),
+        )
+        .await
+        .json();
+    let accept = invitation["accept"].as_str().unwrap();
+    let first = sign_up(&app, "First").await;
+    let second = sign_up(&app, "Second").await;
+    assert_eq!(
+        first.post(&app, accept, json!({})).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        second.post(&app, accept, json!({})).await.status,
+        StatusCode::NOT_FOUND,
+        "one use only"
+    );
+
+    // An API token acts for its user without a cookie or CSRF token; it is shown once.
+    let created = owner
+        .post(&app, "/api/v1/tokens", json!({"name": "ci"}))
+        .await
+        .json();
+    let bot = Client {
+        token: created["token"].as_str().map(str::to_string),
+        ..Client::default()
+    };
+    let imported = bot
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "from ci", "content": EXAMPLE}),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED);
+    let listed = owner.get(&app, "/api/v1/tokens").await.json();
+    assert!(
+        listed["tokens"][0].get("token").is_none(),
+        "the secret is never shown again"
+    );
+    let revoked = owner
+        .send(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{}", created["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        bot.get(&app, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The last owner cannot be demoted or removed.
+    let me = owner.user_id.clone().unwrap();
+    let demote = owner
+        .put(
+            &app,
+            &format!("/api/v1/orgs/{org}/members/{me}"),
+            json!({"role": "viewer"}),
+        )
+        .await;
+    assert_eq!(demote.status, StatusCode::BAD_REQUEST);
+
+    // Paging: the list has a cursor when full.
+    let page = owner
+        .get(&app, &format!("/api/v1/orgs/{org}/assessments?limit=1"))
+        .await
+        .json();
+    assert_eq!(page["assessments"].as_array().unwrap().len(), 1);
+    let next = page["next"].as_str().unwrap();
+    let rest = owner
+        .get(
+            &app,
+            &format!("/api/v1/orgs/{org}/assessments?limit=5&before={next}"),
+        )
+        .await
+        .json();
+    assert_eq!(rest["assessments"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn logout_everywhere_ends_every_session() {
+    let app = server().await;
+    let user = sign_up(&app, "Ada").await;
+    let email = user.get(&app, "/api/v1/me").await.json()["user"]["email"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let login = Client::default()
+        .post(
+            &app,
+            "/api/v1/login",
+            json!({"email": email, "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    let ended = user
+        .post(&app, "/api/v1/logout-all", json!({}))
+        .await
+        .json();
+    assert_eq!(ended["sessions_ended"], 2);
+    assert_eq!(
+        user.get(&app, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,0 +1,208 @@
+//! The server driven without a socket: `app(state).oneshot(request)` on an in-memory SQLite
+//! store (and PostgreSQL where the contract suite runs it).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod flows;
+mod matrix;
+mod security;
+
+use aimsgap_web::{AppState, Config, app};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+pub fn catalog() -> Arc<aimsgap_catalog::Catalog> {
+    static CATALOG: OnceLock<Arc<aimsgap_catalog::Catalog>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| Arc::new(aimsgap_catalog::builtin().unwrap()))
+        .clone()
+}
+
+pub async fn server() -> Router {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    app(AppState::new(store, catalog(), Config::default()))
+}
+
+pub const EXAMPLE: &str = include_str!("../../../../examples/saas-chatbot-iso27001.yaml");
+
+/// A browser-like caller: keeps the session cookie and sends the CSRF token.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub token: Option<String>,
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+impl Client {
+    pub async fn send(
+        &self,
+        app: &Router,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method.clone()).uri(uri);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, format!("aimsgap_session={cookie}"));
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+            None => request.body(Body::empty()).unwrap(),
+        };
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    pub async fn get(&self, app: &Router, uri: &str) -> Reply {
+        self.send(app, Method::GET, uri, None).await
+    }
+    pub async fn post(&self, app: &Router, uri: &str, body: Value) -> Reply {
+        self.send(app, Method::POST, uri, Some(body)).await
+    }
+    pub async fn put(&self, app: &Router, uri: &str, body: Value) -> Reply {
+        self.send(app, Method::PUT, uri, Some(body)).await
+    }
+}
+
+/// Signs up a new user and returns a client holding its session.
+pub async fn sign_up(app: &Router, name: &str) -> Client {
+    let email = format!(
+        "{}-{}@example.test",
+        name.to_lowercase(),
+        &aimsgap_store::new_token()[..8]
+    );
+    let reply = Client::default()
+        .post(
+            app,
+            "/api/v1/signup",
+            json!({"email": email, "name": name, "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&reply.bytes)
+    );
+    let cookie = reply.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let secret = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string();
+    let body = reply.json();
+    Client {
+        cookie: Some(secret),
+        csrf: Some(body["csrf"].as_str().unwrap().to_string()),
+        token: None,
+        user_id: Some(body["user"]["id"].as_str().unwrap().to_string()),
+    }
+}
+
+/// An organisation owned by `owner`, with one imported assessment.
+pub async fn org_with_assessment(app: &Router, owner: &Client) -> (String, String) {
+    let org = owner
+        .post(app, "/api/v1/orgs", json!({"name": "Acme"}))
+        .await;
+    assert_eq!(org.status, StatusCode::CREATED);
+    let org = org.json()["id"].as_str().unwrap().to_string();
+    let imported = owner
+        .post(
+            app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "2026", "content": EXAMPLE}),
+        )
+        .await;
+    assert_eq!(
+        imported.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&imported.bytes)
+    );
+    (org, imported.json()["id"].as_str().unwrap().to_string())
+}
+
+/// A member of `org` with `role`, joined through a one-time invitation.
+pub async fn invite(app: &Router, owner: &Client, org: &str, role: &str, name: &str) -> Client {
+    let invitation = owner
+        .post(
+            app,
+            &format!("/api/v1/orgs/{org}/invitations"),
+            json!({"role": role}),
+        )
+        .await;
+    assert_eq!(invitation.status, StatusCode::CREATED);
+    let accept = invitation.json()["accept"].as_str().unwrap().to_string();
+    let member = sign_up(app, name).await;
+    let joined = member.post(app, &accept, json!({})).await;
+    assert_eq!(
+        joined.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&joined.bytes)
+    );
+    member
+}

@@ -1,0 +1,279 @@
+//! The authorisation matrix: every route of the router, tried anonymously, as a member of
+//! another organisation and as each role, against what its access level allows. The routes
+//! come from the same table the router is built from, so a new route is tried automatically;
+//! a route whose path or body this test does not know makes it fail.
+
+use super::*;
+use aimsgap_web::{Access, routes};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Caller {
+    Anonymous,
+    Outsider,
+    Viewer,
+    Auditor,
+    Editor,
+    Owner,
+}
+
+fn expected_allowed(access: Access, caller: Caller) -> bool {
+    use Caller::*;
+    match access {
+        Access::Public => true,
+        Access::User => caller != Anonymous,
+        Access::OrgMember | Access::Read => !matches!(caller, Anonymous | Outsider),
+        Access::Export => matches!(caller, Auditor | Editor | Owner),
+        Access::OrgEditor | Access::Edit => matches!(caller, Editor | Owner),
+        Access::OrgOwner => caller == Owner,
+    }
+}
+
+struct Fixture {
+    org: String,
+    /// Invitations accepted by the matrix lead here, so callers never join `org`.
+    sandbox: String,
+    assessment: String,
+    victim: String,
+    run: String,
+    other_run: String,
+    owner_token_id: String,
+    owner_email: String,
+}
+
+fn body_for(method: &Method, path: &str, f: &Fixture, i: usize) -> Option<Value> {
+    if *method == Method::GET || *method == Method::DELETE {
+        return None;
+    }
+    Some(match path {
+        "/api/v1/signup" => {
+            json!({"email": format!("new{i}@example.test"), "name": "New", "password": "correct horse battery"})
+        }
+        "/api/v1/login" => json!({"email": f.owner_email, "password": "correct horse battery"}),
+        "/api/v1/logout"
+        | "/api/v1/logout-all"
+        | "/api/v1/invitations/{token}/accept"
+        | "/api/v1/assessments/{assessment}/runs" => json!({}),
+        "/api/v1/tokens" => json!({"name": "ci"}),
+        "/api/v1/orgs" => json!({"name": "Other"}),
+        "/api/v1/orgs/{org}/members/{user}" => json!({"role": "viewer"}),
+        "/api/v1/orgs/{org}/invitations" => json!({"role": "viewer"}),
+        "/api/v1/orgs/{org}/assessments" => json!({"name": "again", "content": EXAMPLE}),
+        "/api/v1/assessments/{assessment}/profile" => {
+            json!({"version": 0, "profile": {"aimsgap": 1, "organization": {"name": "X"}}})
+        }
+        "/api/v1/assessments/{assessment}/answers/{requirement}" => {
+            json!({"version": 0, "answer": {"status": "partial"}})
+        }
+        "/api/v1/assessments/{assessment}/ai-systems/{system}" => {
+            json!({"version": 0, "system": {"id": "support-assistant", "name": "X"}})
+        }
+        other => panic!("the matrix has no request body for {method} {other}: add its row"),
+    })
+}
+
+async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
+    let mut out = String::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        let value = match segment {
+            "{org}" => f.org.clone(),
+            "{assessment}" => f.assessment.clone(),
+            "{user}" => f.victim.clone(),
+            "{requirement}" => "7.4.a".to_string(),
+            "{system}" => "support-assistant".to_string(),
+            "{run}" => f.run.clone(),
+            "{other}" => f.other_run.clone(),
+            "{format}" => "html".to_string(),
+            "{token}" if path.starts_with("/api/v1/invitations") => {
+                let invitation = owner
+                    .post(
+                        app,
+                        &format!("/api/v1/orgs/{}/invitations", f.sandbox),
+                        json!({"role": "viewer"}),
+                    )
+                    .await;
+                invitation.json()["token"].as_str().unwrap().to_string()
+            }
+            "{token}" => f.owner_token_id.clone(),
+            other if other.starts_with('{') => {
+                panic!("the matrix cannot fill {other} in {path}: add it")
+            }
+            other => other.to_string(),
+        };
+        out.push_str(&value);
+    }
+    out
+}
+
+fn with_token(client: &Client, token: Option<&String>) -> Client {
+    Client {
+        cookie: None,
+        csrf: None,
+        token: token.cloned(),
+        user_id: client.user_id.clone(),
+    }
+}
+
+#[tokio::test]
+async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (org, assessment) = org_with_assessment(&app, &owner).await;
+    let viewer = invite(&app, &owner, &org, "viewer", "Viewer").await;
+    let auditor = invite(&app, &owner, &org, "auditor", "Auditor").await;
+    let editor = invite(&app, &owner, &org, "editor", "Editor").await;
+    let victim = invite(&app, &owner, &org, "viewer", "Victim").await;
+    let outsider = sign_up(&app, "Outsider").await;
+    org_with_assessment(&app, &outsider).await;
+    let run = owner
+        .post(
+            &app,
+            &format!("/api/v1/assessments/{assessment}/runs"),
+            json!({}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other_run = owner
+        .post(
+            &app,
+            &format!("/api/v1/assessments/{assessment}/runs"),
+            json!({}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = owner
+        .post(&app, "/api/v1/tokens", json!({"name": "matrix"}))
+        .await
+        .json();
+    let me = owner.get(&app, "/api/v1/me").await.json();
+    let sandbox = owner
+        .post(&app, "/api/v1/orgs", json!({"name": "Sandbox"}))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fixture = Fixture {
+        org,
+        sandbox,
+        assessment,
+        victim: victim.user_id.clone().unwrap(),
+        run,
+        other_run,
+        owner_token_id: token["id"].as_str().unwrap().to_string(),
+        owner_email: me["user"]["email"].as_str().unwrap().to_string(),
+    };
+    // API tokens for the last routes, which end sessions.
+    let mut tokens = Vec::new();
+    for client in [&outsider, &viewer, &auditor, &editor, &owner] {
+        let t = client
+            .post(&app, "/api/v1/tokens", json!({"name": "end"}))
+            .await
+            .json();
+        tokens.push(t["token"].as_str().unwrap().to_string());
+    }
+    let callers = [
+        (Caller::Anonymous, Client::default(), None),
+        (Caller::Outsider, outsider.clone(), tokens.first()),
+        (Caller::Viewer, viewer.clone(), tokens.get(1)),
+        (Caller::Auditor, auditor.clone(), tokens.get(2)),
+        (Caller::Editor, editor.clone(), tokens.get(3)),
+        (Caller::Owner, owner.clone(), tokens.get(4)),
+    ];
+
+    let mut table = routes();
+    // Routes that end sessions or remove people go last, in this order.
+    let last = |path: &str| match path {
+        "/api/v1/orgs/{org}/members/{user}" => 1,
+        "/api/v1/tokens/{token}" => 2,
+        "/api/v1/logout-all" => 3,
+        "/api/v1/logout" => 4,
+        _ => 0,
+    };
+    table.sort_by_key(|(spec, _)| last(spec.path));
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for (i, (spec, _)) in table.iter().enumerate() {
+        for (caller, client, token) in &callers {
+            let client = if last(spec.path) >= 3 {
+                with_token(client, *token)
+            } else {
+                client.clone()
+            };
+            let uri = fill(&app, &owner, spec.path, &fixture).await;
+            let body = body_for(&spec.method, spec.path, &fixture, i * 10 + *caller as usize);
+            let reply = client.send(&app, spec.method.clone(), &uri, body).await;
+            tried += 1;
+            let refused = matches!(
+                reply.status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            ) || (reply.status == StatusCode::NOT_FOUND
+                && spec.access != Access::User);
+            let should = expected_allowed(spec.access, *caller);
+            if should == refused {
+                failures.push(format!(
+                    "{} {} as {caller:?}: {} {}",
+                    spec.method,
+                    spec.path,
+                    reply.status,
+                    String::from_utf8_lossy(&reply.bytes)
+                ));
+            }
+            if !should && *caller != Caller::Anonymous && reply.status == StatusCode::OK {
+                failures.push(format!(
+                    "{} {} leaked to {caller:?}",
+                    spec.method, spec.path
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(tried, table.len() * callers.len());
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_routes() {
+    let app = server().await;
+    let document = Client::default()
+        .get(&app, "/api/openapi.json")
+        .await
+        .json();
+    assert_eq!(document["openapi"], "3.0.3");
+    let paths = document["paths"].as_object().unwrap();
+    let mut documented = 0;
+    for (path, methods) in paths {
+        documented += methods.as_object().unwrap().len();
+        assert!(
+            routes().iter().any(|(spec, _)| spec.path == path.as_str()),
+            "{path}"
+        );
+    }
+    assert_eq!(documented, routes().len());
+    for (spec, _) in routes() {
+        let op = &paths[spec.path][spec.method.as_str().to_lowercase()];
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{}",
+            spec.path
+        );
+    }
+    let page = Client::default().get(&app, "/api/docs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = String::from_utf8_lossy(&page.bytes);
+    assert!(html.contains("/api/v1/assessments/{assessment}/answers/{requirement}"));
+    assert!(
+        !html.contains("<script"),
+        "the docs page works without script or network"
+    );
+}

@@ -12,6 +12,9 @@ pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$PGVER main" || pg_createcl
 pg_ctlcluster "$PGVER" main start >/dev/null 2>&1 || true
 for _ in $(seq 1 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
 runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='aimsgap') THEN CREATE ROLE aimsgap LOGIN PASSWORD 'aimsgap' CREATEDB; END IF; END \$\$;" >/dev/null
-runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS aimsgap_test" >/dev/null
-runuser -u postgres -- createdb -O aimsgap aimsgap_test
-echo "postgres://aimsgap:aimsgap@127.0.0.1:5432/aimsgap_test"
+# A fresh database for the contract suite, and an empty one for the restore test.
+for db in aimsgap_test aimsgap_restore; do
+  runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+  runuser -u postgres -- createdb -O aimsgap "$db"
+done
+echo "postgres://aimsgap:aimsgap@127.0.0.1:5432"

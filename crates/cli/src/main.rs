@@ -7,6 +7,7 @@
 mod assess_cmd;
 mod catalog_cmd;
 mod output;
+mod server_cmd;
 
 use aimsgap_catalog::Catalog;
 use anyhow::{Context, Result};
@@ -117,6 +118,43 @@ enum Command {
         #[arg(long, value_parser = assess_cmd::parse_date)]
         as_of: Option<aimsgap_catalog::Date>,
     },
+    /// Run the workspace server (JSON API; SQLite by default, PostgreSQL for several instances).
+    Serve {
+        /// `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "AIMSGAP_DATABASE", default_value = server_cmd::DEFAULT_DATABASE)]
+        database: String,
+        #[arg(long, env = "AIMSGAP_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Mark cookies Secure (set it when TLS terminates in front of the server).
+        #[arg(long, env = "AIMSGAP_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Upload an assessment file to a server (an API token of an owner or editor).
+    Push {
+        file: PathBuf,
+        #[arg(long)]
+        server: String,
+        #[arg(long, env = "AIMSGAP_TOKEN")]
+        token: String,
+        /// The organisation id.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Write every table of a database to a portable JSON file.
+    Backup {
+        #[arg(long, env = "AIMSGAP_DATABASE", default_value = server_cmd::DEFAULT_DATABASE)]
+        database: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into an empty database (either backend).
+    Restore {
+        file: PathBuf,
+        #[arg(long, env = "AIMSGAP_DATABASE", default_value = server_cmd::DEFAULT_DATABASE)]
+        database: String,
+    },
     /// Write a commented assessment template to start from.
     Init {
         /// Where to write it (standard output when absent).
@@ -203,7 +241,7 @@ enum SchemaKind {
     Assessment,
 }
 
-fn load_catalog() -> Result<Catalog> {
+pub(crate) fn load_catalog() -> Result<Catalog> {
     aimsgap_catalog::builtin().map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
@@ -370,6 +408,23 @@ fn run(cli: Cli) -> Result<String> {
                 CompareFormat::Md => aimsgap_report::compare::to_markdown(&comparison),
             })
         }
+        Command::Serve {
+            database,
+            bind,
+            secure_cookies,
+        } => {
+            server_cmd::serve(&database, &bind, secure_cookies)?;
+            Ok(String::new())
+        }
+        Command::Push {
+            file,
+            server,
+            token,
+            org,
+            name,
+        } => server_cmd::push(&file, &server, &token, &org, name.as_deref()),
+        Command::Backup { database, output } => server_cmd::backup(&database, &output),
+        Command::Restore { file, database } => server_cmd::restore(&database, &file),
         Command::Init { file, force } => match file {
             None => Ok(assess_cmd::TEMPLATE.to_string()),
             Some(path) => {

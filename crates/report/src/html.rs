@@ -51,7 +51,7 @@ fn pct(value: f64) -> String {
 }
 
 /// Horizontal bars of readiness per group, with the range drawn as a thin band.
-fn readiness_chart(groups: &[Readiness]) -> String {
+pub fn readiness_chart(groups: &[Readiness]) -> String {
     let row = 26;
     let label = 250;
     let width = 760;
@@ -121,7 +121,7 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// The roadmap as a timeline: one bar per phase, from its first task's start to its last end,
 /// with the Stage 1 and Stage 2 audits marked.
-fn roadmap_chart(roadmap: &Roadmap, as_of: Date) -> String {
+pub fn roadmap_chart(roadmap: &Roadmap, as_of: Date) -> String {
     let phases: Vec<(Phase, Date, Date, usize)> = Phase::ALL
         .iter()
         .filter_map(|phase| {

@@ -253,6 +253,10 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -1030,11 +1034,13 @@ impl Store {
             .bind(new.map(json_text))
             .execute(&mut **tx)
             .await?;
-        sqlx::query("UPDATE assessments SET updated_at = $1, revision = revision + 1 WHERE id = $2")
-            .bind(now)
-            .bind(assessment_id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "UPDATE assessments SET updated_at = $1, revision = revision + 1 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(assessment_id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 

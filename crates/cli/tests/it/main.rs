@@ -6,6 +6,8 @@
     clippy::indexing_slicing
 )]
 
+mod server;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

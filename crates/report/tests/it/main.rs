@@ -39,6 +39,22 @@ macro_rules! example {
                 concat!(stringify!($name), "_summary"),
                 aimsgap_report::text::summary(&result, 15)
             );
+            insta::assert_snapshot!(
+                concat!(stringify!($name), "_html"),
+                aimsgap_report::html::render(&result, catalog())
+            );
+            insta::assert_snapshot!(
+                concat!(stringify!($name), "_md"),
+                aimsgap_report::markdown::render(&result, 15)
+            );
+            insta::assert_snapshot!(
+                concat!(stringify!($name), "_requirements_csv"),
+                aimsgap_report::csv::requirements(&result)
+            );
+            insta::assert_snapshot!(
+                concat!(stringify!($name), "_gaps_csv"),
+                aimsgap_report::csv::gaps(&result)
+            );
         }
     };
 }

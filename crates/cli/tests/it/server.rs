@@ -1,0 +1,383 @@
+//! The real server process: `aimsgap serve` on a socket, `push`, backup and restore, graceful
+//! shutdown, and two instances sharing one PostgreSQL database.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(database: &str) -> Server {
+    let address = format!("127.0.0.1:{}", free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_aimsgap"))
+        .args(["serve", "--database", database, "--bind", &address])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(&address).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "server did not start on {address}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server { child, address }
+}
+
+/// One HTTP/1.1 request; returns status, the session cookie if set, and the JSON body.
+fn http(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> (u16, Option<String>, serde_json::Value) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(&body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, payload) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let cookie = head
+        .lines()
+        .find(|l| l.to_lowercase().starts_with("set-cookie: aimsgap_session="))
+        .map(|l| {
+            l.split_once('=')
+                .unwrap()
+                .1
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        });
+    (
+        status,
+        cookie,
+        serde_json::from_str(payload).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl Session {
+    fn headers(&self) -> Vec<(String, String)> {
+        vec![
+            ("Cookie".into(), format!("aimsgap_session={}", self.cookie)),
+            ("X-CSRF-Token".into(), self.csrf.clone()),
+        ]
+    }
+    fn call(
+        &self,
+        address: &str,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let headers = self.headers();
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (status, _, value) = http(address, method, path, &headers, body);
+        (status, value)
+    }
+}
+
+fn sign_up(address: &str) -> (Session, String) {
+    let email = format!(
+        "{}@example.test",
+        aimsgap_store::new_token().get(..10).unwrap()
+    );
+    let (status, cookie, body) = http(
+        address,
+        "POST",
+        "/api/v1/signup",
+        &[],
+        Some(
+            &serde_json::json!({"email": email, "name": "Ada", "password": "correct horse battery"}),
+        ),
+    );
+    assert_eq!(status, 201, "{body}");
+    (
+        Session {
+            cookie: cookie.unwrap(),
+            csrf: body["csrf"].as_str().unwrap().to_string(),
+        },
+        email,
+    )
+}
+
+fn log_in(address: &str, email: &str) -> Session {
+    let (status, cookie, body) = http(
+        address,
+        "POST",
+        "/api/v1/login",
+        &[],
+        Some(&serde_json::json!({"email": email, "password": "correct horse battery"})),
+    );
+    assert_eq!(status, 200, "{body}");
+    Session {
+        cookie: cookie.unwrap(),
+        csrf: body["csrf"].as_str().unwrap().to_string(),
+    }
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("aimsgap-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn serve_push_backup_restore_and_shut_down_gracefully() {
+    let dir = temp_dir("serve");
+    let database = format!("sqlite://{}?mode=rwc", dir.join("a.db").display());
+    let mut server = start(&database);
+    let (session, _) = sign_up(&server.address);
+    let (_, org) = session.call(
+        &server.address,
+        "POST",
+        "/api/v1/orgs",
+        Some(&serde_json::json!({"name": "Acme"})),
+    );
+    let org = org["id"].as_str().unwrap().to_string();
+    let (_, token) = session.call(
+        &server.address,
+        "POST",
+        "/api/v1/tokens",
+        Some(&serde_json::json!({"name": "ci"})),
+    );
+    let token = token["token"].as_str().unwrap().to_string();
+
+    let push = super::aimsgap(&[
+        "push",
+        "examples/bank-credit-scoring.yaml",
+        "--server",
+        &format!("http://{}", server.address),
+        "--token",
+        &token,
+        "--org",
+        &org,
+    ]);
+    assert!(push.status.success(), "{}", super::stderr(&push));
+    assert!(super::stdout(&push).contains("pushed examples/bank-credit-scoring.yaml"));
+    let refused = super::aimsgap(&[
+        "push",
+        "examples/bank-credit-scoring.yaml",
+        "--server",
+        &format!("http://{}", server.address),
+        "--token",
+        "wrong",
+        "--org",
+        &org,
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        super::stderr(&refused).contains("(401)"),
+        "{}",
+        super::stderr(&refused)
+    );
+    let (status, list) = session.call(
+        &server.address,
+        "GET",
+        &format!("/api/v1/orgs/{org}/assessments"),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(list["assessments"].as_array().unwrap().len(), 1);
+
+    // Graceful shutdown on SIGTERM: the process ends by itself, successfully.
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+
+    // Backup and restore into a second database: the same content.
+    let backup = dir.join("backup.json");
+    let out = super::aimsgap(&[
+        "backup",
+        "--database",
+        &database,
+        "-o",
+        backup.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
+    let second = format!("sqlite://{}?mode=rwc", dir.join("b.db").display());
+    let out = super::aimsgap(&["restore", backup.to_str().unwrap(), "--database", &second]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
+    let again = dir.join("again.json");
+    super::aimsgap(&[
+        "backup",
+        "--database",
+        &second,
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    let first: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&backup).unwrap()).unwrap();
+    let copy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&again).unwrap()).unwrap();
+    assert_eq!(first, copy);
+    assert_eq!(first["tables"]["assessments"].as_array().unwrap().len(), 1);
+    let twice = super::aimsgap(&["restore", backup.to_str().unwrap(), "--database", &second]);
+    assert_eq!(
+        twice.status.code(),
+        Some(2),
+        "restore refuses a database with data"
+    );
+}
+
+/// Two server processes against one PostgreSQL database serve the same organisation
+/// consistently, and concurrent edits of one answer give one winner and one 409.
+#[test]
+fn two_instances_share_one_postgres_database() {
+    let Some(url) = std::env::var("AIMSGAP_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var("AIMSGAP_REQUIRE_ALL").as_deref() != Ok("1"),
+            "AIMSGAP_TEST_DATABASE_URL is required (AIMSGAP_REQUIRE_ALL=1)"
+        );
+        eprintln!("notice: skipping the two-instance test: AIMSGAP_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let a = start(&url);
+    let b = start(&url);
+    let (on_a, email) = sign_up(&a.address);
+    let on_b = log_in(&b.address, &email);
+    let (_, org) = on_a.call(
+        &a.address,
+        "POST",
+        "/api/v1/orgs",
+        Some(&serde_json::json!({"name": "Shared"})),
+    );
+    let org = org["id"].as_str().unwrap().to_string();
+    let content =
+        std::fs::read_to_string(super::root().join("examples/saas-chatbot-iso27001.yaml")).unwrap();
+    let (status, created) = on_b.call(
+        &b.address,
+        "POST",
+        &format!("/api/v1/orgs/{org}/assessments"),
+        Some(&serde_json::json!({"name": "x", "content": content})),
+    );
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let (_, before) = on_a.call(
+        &a.address,
+        "GET",
+        &format!("/api/v1/assessments/{id}/result"),
+        None,
+    );
+
+    // The same version, written through both instances at once.
+    let path = format!("/api/v1/assessments/{id}/answers/9.2.1.a");
+    let body_a = serde_json::json!({"version": 0, "answer": {"status": "implemented", "evidence": [{"ref": "a", "kind": "audit_report", "date": "2026-11-01"}]}});
+    let body_b = serde_json::json!({"version": 0, "answer": {"status": "planned"}});
+    let (address_a, address_b) = (a.address.clone(), b.address.clone());
+    let (headers_a, headers_b) = (on_a.headers(), on_b.headers());
+    let ta = std::thread::spawn({
+        let path = path.clone();
+        move || {
+            let h: Vec<(&str, &str)> = headers_a
+                .iter()
+                .map(|(x, y)| (x.as_str(), y.as_str()))
+                .collect();
+            http(&address_a, "PUT", &path, &h, Some(&body_a)).0
+        }
+    });
+    let tb = std::thread::spawn(move || {
+        let h: Vec<(&str, &str)> = headers_b
+            .iter()
+            .map(|(x, y)| (x.as_str(), y.as_str()))
+            .collect();
+        http(&address_b, "PUT", &path, &h, Some(&body_b)).0
+    });
+    let mut statuses = [ta.join().unwrap(), tb.join().unwrap()];
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 409],
+        "one winner, one conflict, no lost update"
+    );
+
+    // Both instances now see the same answer and the same result (the cache follows the
+    // shared revision, not the instance).
+    let (_, from_a) = on_a.call(
+        &a.address,
+        "GET",
+        &format!("/api/v1/assessments/{id}/answers"),
+        None,
+    );
+    let (_, from_b) = on_b.call(
+        &b.address,
+        "GET",
+        &format!("/api/v1/assessments/{id}/answers"),
+        None,
+    );
+    assert_eq!(from_a, from_b);
+    let (_, result_a) = on_a.call(
+        &a.address,
+        "GET",
+        &format!("/api/v1/assessments/{id}/result"),
+        None,
+    );
+    let (_, result_b) = on_b.call(
+        &b.address,
+        "GET",
+        &format!("/api/v1/assessments/{id}/result"),
+        None,
+    );
+    assert_eq!(result_a, result_b);
+    assert_ne!(
+        result_a["requirements"], before["requirements"],
+        "the edit reached the result"
+    );
+}

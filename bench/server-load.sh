@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-15}
 N=${N:-10000}
+CONNS=${CONNS:-16}
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
 cargo build --release -q -p aimsgap --no-default-features
 cargo build --release -q -p aimsgap-web --example load_seed
@@ -14,7 +15,7 @@ trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 DB="sqlite://$WORK/load.db?mode=rwc"
 target/release/examples/load_seed "$DB" "$N" "$WORK"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-RUST_LOG=warn target/release/aimsgap serve --database "$DB" --bind "127.0.0.1:$PORT" 2>/dev/null &
+RUST_LOG=warn target/release/aimsgap serve --database "$DB" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 TOKEN=$(cat "$WORK/token.txt"); ORG=$(cat "$WORK/org.txt")
@@ -40,8 +41,8 @@ local i = 0
 request = function()
   i = i + 1
   local body = '{"version":0,"answer":{"status":"partial","notes":"load ' .. i .. '"}}'
-  return wrk.format("PUT", "/api/v1/assessments/" .. ids[(i % #ids) + 1] .. "/answers/7.4.a",
-    {["Content-Type"] = "application/json"}, body)
+  wrk.headers["Content-Type"] = "application/json"
+  return wrk.format("PUT", "/api/v1/assessments/" .. ids[(i % #ids) + 1] .. "/answers/7.4.a", nil, body)
 end
 LUA
 cat > "$WORK/report.lua" <<'LUA'
@@ -57,11 +58,12 @@ run() { # name, lua, extra env
   local name=$1 script=$2
   cat "$WORK/$script" "$WORK/report.lua" > "$WORK/run.lua"
   echo "== $name"
-  wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" -s "$WORK/run.lua" "http://127.0.0.1:$PORT" | grep '^RESULT'
+  wrk -t1 -c"$CONNS" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" -H "Accept-Encoding: gzip" -s "$WORK/run.lua" "http://127.0.0.1:$PORT" | grep '^RESULT'
 }
 HOT=100 run "result, 100 hot assessments (cached per revision)" result.lua
 HOT=0 run "result, all $N assessments (mostly computed on first touch)" result.lua
 run "answer updates (new answers, versioned writes with history)" answer.lua
 echo "== list (first page of 50) with $N assessments"
-wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" -s "$WORK/report.lua" "http://127.0.0.1:$PORT/api/v1/orgs/$ORG/assessments" | grep '^RESULT'
+wrk -t1 -c"$CONNS" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" -H "Accept-Encoding: gzip" -s "$WORK/report.lua" "http://127.0.0.1:$PORT/api/v1/orgs/$ORG/assessments" | grep '^RESULT'
+echo "== server errors logged: $(grep -c ERROR "$WORK/server.log" || true)"
 echo "== memory: $(grep -E 'VmHWM|VmRSS' /proc/$SERVER/status | tr -s ' ' | tr '\n' ' ')"

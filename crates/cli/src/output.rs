@@ -97,6 +97,9 @@ pub fn emit(bytes: &[u8], output: Option<&Path>, binary: bool) -> Result<()> {
     }
 }
 
+/// A file name and how to make its bytes.
+type Output<'a> = (&'static str, Box<dyn Fn() -> Result<Vec<u8>> + 'a>);
+
 /// Writes the whole set of reports and artefact drafts into a directory.
 pub fn write_all(
     catalog: &Catalog,
@@ -106,7 +109,7 @@ pub fn write_all(
     top: usize,
 ) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut outputs: Vec<(&str, Box<dyn Fn() -> Result<Vec<u8>> + '_>)> = vec![
+    let mut outputs: Vec<Output<'_>> = vec![
         (
             "report.json",
             Box::new(|| {

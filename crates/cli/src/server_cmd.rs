@@ -200,11 +200,12 @@ pub fn push(
         Ok(format!(
             "pushed {} as assessment {}\n",
             file.display(),
-            value["id"].as_str().unwrap_or("?")
+            value.pointer("/id").and_then(|v| v.as_str()).unwrap_or("?")
         ))
     } else {
-        let message = value["error"]["message"]
-            .as_str()
+        let message = value
+            .pointer("/error/message")
+            .and_then(|v| v.as_str())
             .unwrap_or(&reply)
             .to_string();
         bail!(InputError(format!(

@@ -255,7 +255,10 @@ fn roadmap(result: &AssessmentResult) -> Value {
         ("effort", text(one_decimal(roadmap.total_effort_days))),
         ("stage1", text(roadmap.stage1_date.to_string())),
         ("stage1_long", text(long_date(roadmap.stage1_date))),
-        ("stage1_at", Value::Float(position(result, roadmap.stage1_date))),
+        (
+            "stage1_at",
+            Value::Float(position(result, roadmap.stage1_date)),
+        ),
         ("stage2", text(roadmap.stage2_date.to_string())),
         ("stage2_long", text(long_date(roadmap.stage2_date))),
         ("phases", Value::Array(phases)),
@@ -306,7 +309,10 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
         ("verdict", text(verdict_words(ready))),
         ("reasons", texts(&result.verdict.reasons)),
         ("readiness", readiness(&result.readiness)),
-        ("groups", Value::Array(result.groups.iter().map(readiness).collect())),
+        (
+            "groups",
+            Value::Array(result.groups.iter().map(readiness).collect()),
+        ),
         ("baseline", Value::Array(baseline)),
         ("gaps_total", count(result.gaps.len())),
         ("open_blockers", count(open_blockers)),
@@ -322,14 +328,22 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
         ("notes", notes),
         ("rmf", rmf),
         ("roadmap", roadmap(result)),
-        ("soa", Value::Array(result.soa.iter().map(soa_entry).collect())),
+        (
+            "soa",
+            Value::Array(result.soa.iter().map(soa_entry).collect()),
+        ),
         (
             "diagnostics",
             Value::Array(
                 result
                     .diagnostics
                     .iter()
-                    .map(|d| Value::Dict(vec![("field", text(&d.field)), ("message", text(&d.message))]))
+                    .map(|d| {
+                        Value::Dict(vec![
+                            ("field", text(&d.field)),
+                            ("message", text(&d.message)),
+                        ])
+                    })
                     .collect(),
             ),
         ),

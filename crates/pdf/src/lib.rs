@@ -70,9 +70,6 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, PdfError> {
     let today = Datetime::from_ymd(as_of.year(), as_of.month(), as_of.day())
         .ok_or_else(|| PdfError::Date(as_of.to_string()))?;
     let world = world::ReportWorld::new(render_typst_source(result), today);
-    let document: PagedDocument = typst::compile(&world)
-        .output
-        .map_err(|errors| PdfError::Layout(messages(&world, &errors)))?;
     let options = PdfOptions {
         // The document id is derived from this, so it is stable for the same organisation and
         // date and differs between reports.
@@ -81,10 +78,17 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, PdfError> {
         timestamp: Some(Timestamp::new_utc(today)),
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| PdfError::Export(messages(&world, &errors)));
-    // typst memoizes layout work across compilations; drop what this report left behind so a
-    // long-running server does not grow with every report.
+    let pdf = typeset(&world, &options);
+    // typst memoizes layout work across compilations; drop what this report left behind, so
+    // that a long-running server does not grow with every report (and every report costs the
+    // same, whatever was rendered before it).
     typst::comemo::evict(0);
     pdf
+}
+
+fn typeset(world: &world::ReportWorld, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
+    let document: PagedDocument = typst::compile(world)
+        .output
+        .map_err(|errors| PdfError::Layout(messages(world, &errors)))?;
+    typst_pdf::pdf(&document, options).map_err(|errors| PdfError::Export(messages(world, &errors)))
 }

@@ -2,9 +2,9 @@
 //! compiled into the binary, no files, no packages, and a "today" that is the as-of date.
 
 use std::sync::LazyLock;
+use typst::WorldExt;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst::WorldExt;
 use typst::syntax::{DiagSpan, FileId, Source};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;

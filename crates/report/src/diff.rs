@@ -187,9 +187,7 @@ pub fn diff(old: &Value, new: &Value) -> Result<Diff, DiffError> {
         .cloned()
         .collect();
 
-    let states = |value: &Value,
-                  which: &'static str|
-     -> Result<States, DiffError> {
+    let states = |value: &Value, which: &'static str| -> Result<States, DiffError> {
         let mut map = BTreeMap::new();
         for system in array(value, which, "/obligations")? {
             let items = system.get("items").and_then(Value::as_array);

@@ -196,7 +196,7 @@ impl Store {
             ));
         }
         let mut restored = 0;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         for table in TABLES {
             let rows = backup
                 .pointer(&format!("/tables/{}", table.name))

@@ -253,6 +253,18 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// that concurrent writers wait for each other (busy timeout) instead of failing when a read
+    /// transaction tries to upgrade; PostgreSQL's row locks need no such thing.
+    pub(crate) async fn write(
+        &self,
+    ) -> std::result::Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -431,7 +443,7 @@ impl Store {
     pub async fn create_organization(&self, name: &str, owner: &str) -> Result<Organization> {
         let id = new_id();
         let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(&id)
             .bind(name)
@@ -580,7 +592,7 @@ impl Store {
     /// is `NotFound`.
     pub async fn accept_invitation(&self, secret: &str, user_id: &str) -> Result<(String, Role)> {
         let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row = sqlx::query("SELECT org_id, role FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
             .bind(hash_token(secret))
             .bind(&now)
@@ -636,7 +648,7 @@ impl Store {
             .map(|m| m.into_iter().collect())
             .unwrap_or_default();
         let profile = Value::Object(profile);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("INSERT INTO assessments (id, org_id, name, profile, version, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, 1, $5, $5)")
             .bind(&id)
             .bind(org_id)
@@ -714,6 +726,31 @@ impl Store {
             .await?;
         row.map(|row| Ok((row.try_get("org_id")?, row.try_get("revision")?)))
             .transpose()
+    }
+
+    /// In one read: an assessment's organisation, its revision, and the caller's role in that
+    /// organisation (`None` when not a member). The hot path of every assessment request.
+    pub async fn assessment_access(
+        &self,
+        id: &str,
+        user_id: &str,
+    ) -> Result<Option<(String, i64, Option<Role>)>> {
+        let row = sqlx::query(
+            "SELECT a.org_id, a.revision, m.role FROM assessments a LEFT JOIN memberships m ON m.org_id = a.org_id AND m.user_id = $2 WHERE a.id = $1",
+        )
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let role: Option<String> = row.try_get("role")?;
+            Ok((
+                row.try_get("org_id")?,
+                row.try_get("revision")?,
+                role.as_deref().and_then(Role::parse),
+            ))
+        })
+        .transpose()
     }
 
     pub async fn assessment_meta(&self, id: &str) -> Result<Option<AssessmentMeta>> {
@@ -797,7 +834,7 @@ impl Store {
         actor: &str,
     ) -> Result<Versioned> {
         let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let current =
             sqlx::query("SELECT body FROM answers WHERE assessment_id = $1 AND requirement = $2")
                 .bind(assessment_id)
@@ -886,7 +923,7 @@ impl Store {
         actor: &str,
     ) -> Result<Versioned> {
         let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let current =
             sqlx::query("SELECT body FROM ai_systems WHERE assessment_id = $1 AND system_id = $2")
                 .bind(assessment_id)
@@ -964,7 +1001,7 @@ impl Store {
         actor: &str,
     ) -> Result<Versioned> {
         let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row = sqlx::query("SELECT profile, version FROM assessments WHERE id = $1")
             .bind(assessment_id)
             .fetch_optional(&mut *tx)

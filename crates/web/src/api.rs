@@ -342,7 +342,7 @@ pub async fn not_found() -> ApiError {
 
 // ---- helpers -----------------------------------------------------------------------------
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -350,7 +350,7 @@ fn today() -> Date {
     Date::from_days(i64::try_from(seconds / 86_400).unwrap_or(0))
 }
 
-fn in_seconds(seconds: u64) -> String {
+pub(crate) fn in_seconds(seconds: u64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -393,7 +393,7 @@ fn version_field(body: &Value) -> ApiResult<i64> {
 }
 
 /// The caller's role in an organisation; not a member is `NotFound` (no existence leak).
-async fn org_role(state: &AppState, auth: &Auth, org: &str) -> ApiResult<Role> {
+pub(crate) async fn org_role(state: &AppState, auth: &Auth, org: &str) -> ApiResult<Role> {
     state
         .store
         .role(org, &auth.user.id)
@@ -401,7 +401,7 @@ async fn org_role(state: &AppState, auth: &Auth, org: &str) -> ApiResult<Role> {
         .ok_or(ApiError::NotFound)
 }
 
-fn allowed(role: Role, access: Access) -> bool {
+pub(crate) fn allowed(role: Role, access: Access) -> bool {
     match access {
         Access::Public | Access::User | Access::OrgMember | Access::Read => true,
         Access::Export => role != Role::Viewer,
@@ -411,18 +411,19 @@ fn allowed(role: Role, access: Access) -> bool {
 }
 
 /// Authorises a request on an assessment: the organisation and current revision.
-async fn assessment_access(
+pub(crate) async fn assessment_access(
     state: &AppState,
     auth: &Auth,
     id: &str,
     access: Access,
 ) -> ApiResult<(String, i64)> {
-    let (org, revision) = state
+    let (org, revision, role) = state
         .store
-        .assessment_revision(id)
+        .assessment_access(id, &auth.user.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let role = org_role(state, auth, &org).await?;
+    // Not a member of the assessment's organisation: not found, so nothing leaks.
+    let role = role.ok_or(ApiError::NotFound)?;
     if !allowed(role, access) {
         return Err(ApiError::Forbidden);
     }
@@ -430,7 +431,7 @@ async fn assessment_access(
 }
 
 /// Validates an assessment file document with the engine's parser.
-fn validate(state: &AppState, name: &str, document: &Value) -> ApiResult<Assessment> {
+pub(crate) fn validate(state: &AppState, name: &str, document: &Value) -> ApiResult<Assessment> {
     let text =
         serde_json::to_string_pretty(document).map_err(|e| ApiError::Internal(e.to_string()))?;
     aimsgap_assess::parse_assessment(name, &text, &state.catalog, today()).map_err(|errors| {
@@ -444,7 +445,7 @@ fn validate(state: &AppState, name: &str, document: &Value) -> ApiResult<Assessm
     })
 }
 
-async fn stored_document(state: &AppState, id: &str) -> ApiResult<Value> {
+pub(crate) async fn stored_document(state: &AppState, id: &str) -> ApiResult<Value> {
     Ok(state
         .store
         .assessment(id)
@@ -454,26 +455,24 @@ async fn stored_document(state: &AppState, id: &str) -> ApiResult<Value> {
 }
 
 /// The engine's result for an assessment's current content, cached per revision.
-async fn current_result(state: &AppState, id: &str, revision: i64) -> ApiResult<Arc<String>> {
-    if let Ok(cache) = state.results.lock()
-        && let Some((cached, body)) = cache.get(id)
-        && *cached == revision
-    {
-        return Ok(body.clone());
+async fn current_result(
+    state: &AppState,
+    id: &str,
+    revision: i64,
+) -> ApiResult<Arc<crate::cache::Cached>> {
+    if let Some(cached) = state.results.get(id, revision) {
+        return Ok(cached);
     }
     let (result, _) = compute(state, id).await?;
-    let body = Arc::new(aimsgap_report::json::render(&result));
-    if let Ok(mut cache) = state.results.lock() {
-        // Bounded: a cache of results, not a second database.
-        if cache.len() > 10_000 {
-            cache.clear();
-        }
-        cache.insert(id.to_string(), (revision, body.clone()));
-    }
-    Ok(body)
+    let cached = Arc::new(crate::cache::Cached::new(
+        revision,
+        &aimsgap_report::json::render(&result),
+    ));
+    state.results.insert(id, cached.clone());
+    Ok(cached)
 }
 
-async fn compute(
+pub(crate) async fn compute(
     state: &AppState,
     id: &str,
 ) -> ApiResult<(aimsgap_assess::AssessmentResult, Assessment)> {
@@ -512,7 +511,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn hash_password(password: String) -> ApiResult<String> {
+pub(crate) async fn hash_password(password: String) -> ApiResult<String> {
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::PasswordHasher;
         argon2::Argon2::default()
@@ -524,7 +523,7 @@ async fn hash_password(password: String) -> ApiResult<String> {
     .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
+pub(crate) async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::PasswordVerifier;
         use argon2::password_hash::phc::PasswordHash;
@@ -540,13 +539,13 @@ async fn verify_password(password: String, hash: String) -> bool {
 
 /// A hash to verify against when the account does not exist, so that timing does not reveal
 /// which e-mail addresses have accounts.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpcyBpcyBub3QgYSByZWFsIGhhc2ggb2YgYW55dGhpbmc";
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpcyBpcyBub3QgYSByZWFsIGhhc2ggb2YgYW55dGhpbmc";
 
-async fn start_session(
+/// Starts a session for a user: its CSRF token and the `Set-Cookie` header value.
+pub(crate) async fn new_session(
     state: &AppState,
     user: &aimsgap_store::User,
-    status: StatusCode,
-) -> ApiResult<Response> {
+) -> ApiResult<(String, HeaderValue)> {
     let secret = new_token();
     let csrf = new_token();
     let ttl = state.config.session_ttl;
@@ -555,11 +554,19 @@ async fn start_session(
         .create_session(&user.id, &secret, &csrf, &in_seconds(ttl.as_secs()))
         .await?;
     let cookie = security::session_cookie(&secret, ttl, state.config.secure_cookies);
+    let cookie = HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((csrf, cookie))
+}
+
+async fn start_session(
+    state: &AppState,
+    user: &aimsgap_store::User,
+    status: StatusCode,
+) -> ApiResult<Response> {
+    let (csrf, cookie) = new_session(state, user).await?;
     let mut response =
         (status, Json(json!({"user": user_json(user), "csrf": csrf}))).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(response)
 }
 
@@ -581,9 +588,32 @@ async fn signup(
     Json(body): Json<Value>,
 ) -> ApiResult<Response> {
     same_site(&headers)?;
-    let email = text_field(&body, "email", 254)?.to_lowercase();
+    let email = text_field(&body, "email", 254)?;
     let name = text_field(&body, "name", 200)?;
     let password = body.get("password").and_then(Value::as_str).unwrap_or("");
+    let user = create_account(&state, email, name, password).await?;
+    start_session(&state, &user, StatusCode::CREATED).await
+}
+
+/// Creates an account after checking the address and the password's length.
+pub(crate) async fn create_account(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> ApiResult<aimsgap_store::User> {
+    let email = email.trim().to_lowercase();
+    let name = name.trim();
+    if email.is_empty() || email.chars().count() > 254 {
+        return Err(ApiError::BadRequest(
+            "`email` must have 1 to 254 characters".into(),
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::BadRequest(
+            "`name` must have 1 to 200 characters".into(),
+        ));
+    }
     if !email.contains('@') || email.contains(char::is_whitespace) {
         return Err(ApiError::BadRequest(
             "`email` must be an e-mail address".into(),
@@ -595,11 +625,10 @@ async fn signup(
         ));
     }
     let hash = hash_password(password.to_string()).await?;
-    let user = state.store.create_user(&email, name, &hash).await?;
-    start_session(&state, &user, StatusCode::CREATED).await
+    Ok(state.store.create_user(&email, name, &hash).await?)
 }
 
-fn client_key(headers: &HeaderMap, extensions: &axum::http::Extensions) -> String {
+pub(crate) fn client_key(headers: &HeaderMap, extensions: &axum::http::Extensions) -> String {
     let peer = extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string());
@@ -622,14 +651,25 @@ async fn login(
     Json(body): Json<Value>,
 ) -> ApiResult<Response> {
     same_site(&headers)?;
-    let email = text_field(&body, "email", 254)?.to_lowercase();
-    let password = body
-        .get("password")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let email = text_field(&body, "email", 254)?;
+    let password = body.get("password").and_then(Value::as_str).unwrap_or("");
+    let user = check_login(&state, &headers, &extensions, email, password).await?;
+    start_session(&state, &user, StatusCode::OK).await
+}
+
+/// Checks an e-mail and password, throttled per account and per address; an unknown account
+/// costs the same time as a wrong password.
+pub(crate) async fn check_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    email: &str,
+    password: &str,
+) -> ApiResult<aimsgap_store::User> {
+    let email = email.trim().to_lowercase();
+    let password = password.to_string();
     let account = format!("account:{email}");
-    let address = client_key(&headers, &extensions);
+    let address = client_key(headers, extensions);
     if !state.throttle.allowed(&account) || !state.throttle.allowed(&address) {
         return Err(ApiError::TooManyAttempts);
     }
@@ -642,7 +682,7 @@ async fn login(
     match (user, ok) {
         (Some(user), true) => {
             state.throttle.succeeded(&account);
-            start_session(&state, &user, StatusCode::OK).await
+            Ok(user)
         }
         _ => {
             state.throttle.failed(&account);
@@ -775,7 +815,7 @@ async fn require_owner(state: &AppState, auth: &Auth, org: &str) -> ApiResult<()
     }
 }
 
-async fn last_owner(state: &AppState, org: &str, user: &str) -> ApiResult<bool> {
+pub(crate) async fn last_owner(state: &AppState, org: &str, user: &str) -> ApiResult<bool> {
     let members = state.store.members(org).await?;
     let owners: Vec<_> = members.iter().filter(|m| m.role == Role::Owner).collect();
     Ok(owners.len() == 1 && owners.iter().any(|m| m.user.id == user))
@@ -838,23 +878,37 @@ async fn create_invitation(
         .and_then(Value::as_u64)
         .unwrap_or(7)
         .clamp(1, 30);
-    let secret = new_token();
-    state
-        .store
-        .create_invitation(
-            &org,
-            role,
-            &secret,
-            &auth.user.id,
-            &in_seconds(days * 86_400),
-        )
-        .await?;
+    let secret = invite(&state, &auth, &org, role, days).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"token": secret, "role": role.as_str(), "accept": format!("/api/v1/invitations/{secret}/accept"),
                     "expires_in_days": days, "note": "one use; shown once"})),
     )
         .into_response())
+}
+
+/// Creates a one-time invitation valid for `days` (1 to 30) and returns its secret.
+pub(crate) async fn invite(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    role: Role,
+    days: u64,
+) -> ApiResult<String> {
+    require_owner(state, auth, org).await?;
+    let days = days.clamp(1, 30);
+    let secret = new_token();
+    state
+        .store
+        .create_invitation(
+            org,
+            role,
+            &secret,
+            &auth.user.id,
+            &in_seconds(days * 86_400),
+        )
+        .await?;
+    Ok(secret)
 }
 
 async fn accept_invitation(
@@ -910,22 +964,7 @@ async fn import_assessment(
         body.get("content").and_then(Value::as_str),
         body.get("document"),
     ) {
-        (Some(content), _) => {
-            // Validate the file as written, so errors name its own lines.
-            aimsgap_assess::parse_assessment(name, content, &state.catalog, today()).map_err(
-                |errors| {
-                    ApiError::Invalid(
-                        errors
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    )
-                },
-            )?;
-            serde_saphyr::from_str::<Value>(content)
-                .map_err(|e| ApiError::Invalid(e.to_string()))?
-        }
+        (Some(content), _) => parse_file(&state, name, content)?,
         (None, Some(document)) => {
             validate(&state, name, document)?;
             document.clone()
@@ -946,6 +985,21 @@ async fn import_assessment(
         Json(json!({"id": meta.id, "name": meta.name, "created_at": meta.created_at})),
     )
         .into_response())
+}
+
+/// Validates an assessment file's text (YAML or JSON) as written, so errors name its own
+/// lines, and returns it as a JSON document to store.
+pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResult<Value> {
+    aimsgap_assess::parse_assessment(name, content, &state.catalog, today()).map_err(|errors| {
+        ApiError::Invalid(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    serde_saphyr::from_str::<Value>(content).map_err(|e| ApiError::Invalid(e.to_string()))
 }
 
 async fn get_assessment(
@@ -1031,21 +1085,34 @@ async fn put_answer(
     Path((id, requirement)): Path<(String, String)>,
     Json(body): Json<Value>,
 ) -> ApiResult<Json<Value>> {
-    assessment_access(&state, &auth, &id, Access::Edit).await?;
     let version = version_field(&body)?;
     let answer = body.get("answer").filter(|a| !a.is_null());
-    if let Some(answer) = answer {
-        let mut document = stored_document(&state, &id).await?;
-        if let Some(answers) = document.get_mut("answers").and_then(Value::as_object_mut) {
-            answers.insert(requirement.clone(), answer.clone());
-        }
-        validate(&state, &format!("answers.{requirement}"), &document)?;
-    }
-    let saved = state
-        .store
-        .put_answer(&id, &requirement, answer, version, &auth.user.id)
-        .await?;
+    let saved = save_answer(&state, &auth, &id, &requirement, answer, version).await?;
     Ok(Json(versioned_json(&saved)))
+}
+
+/// Writes (or with `None` deletes) one answer if its version is still `version`, after
+/// validating the assessment it would make.
+pub(crate) async fn save_answer(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    requirement: &str,
+    answer: Option<&Value>,
+    version: i64,
+) -> ApiResult<Versioned> {
+    assessment_access(state, auth, id, Access::Edit).await?;
+    if let Some(answer) = answer {
+        let mut document = stored_document(state, id).await?;
+        if let Some(answers) = document.get_mut("answers").and_then(Value::as_object_mut) {
+            answers.insert(requirement.to_string(), answer.clone());
+        }
+        validate(state, &format!("answers.{requirement}"), &document)?;
+    }
+    Ok(state
+        .store
+        .put_answer(id, requirement, answer, version, &auth.user.id)
+        .await?)
 }
 
 async fn list_systems(
@@ -1113,16 +1180,34 @@ async fn history(
 async fn result(
     State(state): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let (_, revision) = assessment_access(&state, &auth, &id, Access::Read).await?;
-    Ok(json_bytes(
-        StatusCode::OK,
-        current_result(&state, &id, revision).await?,
-    ))
+    let cached = current_result(&state, &id, revision).await?;
+    let gzip = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let mut response = if gzip {
+        let mut response = (StatusCode::OK, cached.gzip.clone()).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        response
+    } else {
+        (StatusCode::OK, cached.json()).into_response()
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(response)
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, file: &str) -> Response {
+pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file: &str) -> Response {
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -1151,51 +1236,61 @@ async fn report(
 ) -> ApiResult<Response> {
     assessment_access(&state, &auth, &id, Access::Export).await?;
     let (result, assessment) = compute(&state, &id).await?;
+    report_response(&state, &result, &assessment, &format)
+}
+
+/// A report of a result in one of the formats, as a download.
+pub(crate) fn report_response(
+    state: &AppState,
+    result: &aimsgap_assess::AssessmentResult,
+    assessment: &Assessment,
+    format: &str,
+) -> ApiResult<Response> {
     let catalog = &state.catalog;
-    Ok(match format.as_str() {
+    Ok(match format {
         "html" => download(
-            aimsgap_report::html::render(&result, catalog).into_bytes(),
+            aimsgap_report::html::render(result, catalog).into_bytes(),
             "text/html; charset=utf-8",
             "report.html",
         ),
         "md" => download(
-            aimsgap_report::markdown::render(&result, 25).into_bytes(),
+            aimsgap_report::markdown::render(result, 25).into_bytes(),
             "text/markdown; charset=utf-8",
             "report.md",
         ),
         "csv" => download(
-            aimsgap_report::csv::requirements(&result).into_bytes(),
+            aimsgap_report::csv::requirements(result).into_bytes(),
             "text/csv; charset=utf-8",
             "requirements.csv",
         ),
         "gaps-csv" => download(
-            aimsgap_report::csv::gaps(&result).into_bytes(),
+            aimsgap_report::csv::gaps(result).into_bytes(),
             "text/csv; charset=utf-8",
             "gaps.csv",
         ),
         "json" => download(
-            aimsgap_report::json::render(&result).into_bytes(),
+            aimsgap_report::json::render(result).into_bytes(),
             "application/json",
             "report.json",
         ),
         "xlsx" => download(
-            aimsgap_report::xlsx::render(&result).map_err(|e| ApiError::Internal(e.to_string()))?,
+            aimsgap_report::xlsx::render(result).map_err(|e| ApiError::Internal(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "report.xlsx",
         ),
-        "pdf" => download(pdf(&result)?, "application/pdf", "report.pdf"),
+        "pdf" => download(pdf(result)?, "application/pdf", "report.pdf"),
         "oscal" => download(
-            aimsgap_report::oscal::assessment_results(&result, catalog).into_bytes(),
+            aimsgap_report::oscal::assessment_results(result, catalog).into_bytes(),
             "application/json",
             "assessment-results.oscal.json",
         ),
         "poam" => download(
-            aimsgap_report::oscal::poam(&result, catalog).into_bytes(),
+            aimsgap_report::oscal::poam(result, catalog).into_bytes(),
             "application/json",
             "poam.oscal.json",
         ),
         "artefacts" => {
-            let drafts = aimsgap_report::artefacts::artefacts(catalog, &assessment, &result);
+            let drafts = aimsgap_report::artefacts::artefacts(catalog, assessment, result);
             let joined = drafts
                 .iter()
                 .map(|a| a.markdown.as_str())

@@ -26,6 +26,8 @@ pub enum ApiError {
     Csrf,
     #[error("too many attempts; try again later")]
     TooManyAttempts,
+    #[error("the request is too large")]
+    TooLarge,
     #[error("internal error")]
     Internal(String),
 }
@@ -43,6 +45,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::Csrf => "csrf",
             ApiError::TooManyAttempts => "too_many_attempts",
+            ApiError::TooLarge => "too_large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -56,6 +59,7 @@ impl ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Exists(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,5 +1,5 @@
-//! The aimsgap server: a JSON API under `/api/v1` (pages come next, as siblings over the same
-//! core calls), over the pure engine and the store.
+//! The aimsgap server: a JSON API under `/api/v1` and server-rendered HTML pages (`pages/`), as
+//! siblings over the same core calls, over the pure engine and the store.
 //!
 //! `app(state)` returns the whole router, so tests drive it with `oneshot` and no socket. The
 //! routes are one table ([`routes`]): the router, the OpenAPI document and the authorisation
@@ -8,8 +8,10 @@
 
 mod api;
 mod auth;
+mod cache;
 mod error;
 mod openapi;
+mod pages;
 mod security;
 
 pub use error::{ApiError, ApiResult};
@@ -21,8 +23,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::MethodRouter;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Who may call a route.
@@ -55,6 +56,14 @@ pub struct RouteSpec {
     pub summary: &'static str,
 }
 
+impl RouteSpec {
+    /// Whether the route serves HTML pages for browsers (`pages/`) rather than the JSON API and
+    /// its documentation; the OpenAPI document lists only the latter.
+    pub fn is_page(&self) -> bool {
+        !(self.path.starts_with("/api/") || self.path == "/healthz")
+    }
+}
+
 /// Server settings.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -76,10 +85,6 @@ impl Default for Config {
     }
 }
 
-/// Results computed per (assessment, revision): valid across instances because the revision
-/// lives in the shared database.
-type ResultCache = Mutex<HashMap<String, (i64, Arc<String>)>>;
-
 /// Everything a handler needs.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -87,7 +92,7 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub config: Config,
     pub(crate) throttle: Arc<security::Throttle>,
-    pub(crate) results: Arc<ResultCache>,
+    pub(crate) results: Arc<cache::ResultCache>,
 }
 
 impl AppState {
@@ -98,14 +103,16 @@ impl AppState {
             config,
             // Five failures per account or address in fifteen minutes, then 429.
             throttle: Arc::new(security::Throttle::new(Duration::from_secs(15 * 60), 5)),
-            results: Arc::new(Mutex::new(HashMap::new())),
+            results: Arc::new(cache::ResultCache::default()),
         }
     }
 }
 
 /// The route table with the handler of each route.
 pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
-    api::routes()
+    let mut table = api::routes();
+    table.extend(pages::routes());
+    table
 }
 
 /// The whole application.

@@ -41,7 +41,10 @@ fn operation(spec: &RouteSpec) -> Value {
     });
     if writes && let Some(map) = responses.as_object_mut() {
         map.insert("409".into(), json!({"description": "Stale version (code `conflict`, with the current value) or already exists"}));
-        map.insert("422".into(), json!({"description": "Invalid content, with the located errors (code `invalid`)"}));
+        map.insert(
+            "422".into(),
+            json!({"description": "Invalid content, with the located errors (code `invalid`)"}),
+        );
     }
     let mut op = Map::new();
     op.insert("summary".into(), json!(spec.summary));
@@ -79,7 +82,7 @@ fn operation(spec: &RouteSpec) -> Value {
 /// The OpenAPI document.
 pub fn build() -> Value {
     let mut paths: Map<String, Value> = Map::new();
-    for (spec, _) in routes() {
+    for (spec, _) in routes().into_iter().filter(|(spec, _)| !spec.is_page()) {
         let entry = paths
             .entry(spec.path.to_string())
             .or_insert_with(|| json!({}));
@@ -114,7 +117,7 @@ fn escape(text: &str) -> String {
 /// A plain page listing every operation: no script, no external resource, readable offline.
 pub async fn page(State(_): State<AppState>) -> Html<String> {
     let mut rows = String::new();
-    for (spec, _) in routes() {
+    for (spec, _) in routes().into_iter().filter(|(spec, _)| !spec.is_page()) {
         rows.push_str(&format!(
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             spec.method,

@@ -69,6 +69,49 @@ pub fn clear_cookie(secure: bool) -> String {
     )
 }
 
+/// The cookie of the double-submit token that protects the forms a visitor without a session
+/// posts (sign-up, sign-in, saving a quick assessment). Over TLS it takes the `__Host-` prefix,
+/// so that no sibling subdomain can plant one.
+pub fn form_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-aimsgap_form"
+    } else {
+        "aimsgap_form"
+    }
+}
+
+/// The hidden field that carries the double-submit token of a visitor's form.
+pub const FORM_FIELD: &str = "form_token";
+
+/// The `Set-Cookie` value of a visitor's form token (a day; HttpOnly; SameSite=Lax).
+pub fn form_cookie(value: &str, secure: bool) -> String {
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400{}",
+        form_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Checks a form posted by a visitor who has no session yet, so no synchronizer token.
+///
+/// Why a double-submit cookie rather than a signed token: the server holds no secret to sign
+/// with that all instances share (they share only the database), and a visitor has no session
+/// row to keep a token in. The page that shows the form sets a random token in a cookie and
+/// repeats it in a hidden field; the post must bring both, equal. Another site can neither read
+/// the cookie (HttpOnly, and the same-origin policy) nor write it (SameSite=Lax keeps it off
+/// cross-site posts entirely, and `__Host-` over TLS stops a sibling subdomain from planting
+/// one), so it cannot forge the pair. The `Origin` / `Sec-Fetch-Site` check, which every current
+/// browser supports, is a second, independent layer.
+pub fn check_visitor_form(headers: &HeaderMap, given: &str, secure: bool) -> Result<(), ApiError> {
+    check_same_origin(headers)?;
+    let expected = cookie(headers, form_cookie_name(secure)).unwrap_or_default();
+    if expected.len() >= 32 && constant_time_eq(given, &expected) {
+        Ok(())
+    } else {
+        Err(ApiError::Csrf)
+    }
+}
+
 /// Compares two secrets in time independent of where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -81,17 +124,46 @@ pub fn is_unsafe(method: &Method) -> bool {
 }
 
 /// Refuses cross-site state-changing requests by their browser-set headers, and checks the
-/// synchronizer token of a cookie session.
+/// synchronizer token of a cookie session (sent in the `X-CSRF-Token` header).
 pub fn check_csrf(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
-    if headers
-        .get("sec-fetch-site")
+    let given = headers
+        .get(CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| site == "cross-site")
-    {
+        .unwrap_or("");
+    check_csrf_token(headers, expected, given)
+}
+
+/// The same check with the token given by the caller: the header, or for an HTML form the
+/// hidden field (see `auth::FormAuth`).
+pub fn check_csrf_token(headers: &HeaderMap, expected: &str, given: &str) -> Result<(), ApiError> {
+    check_same_origin(headers)?;
+    if !expected.is_empty() && constant_time_eq(given, expected) {
+        Ok(())
+    } else {
+        Err(ApiError::Csrf)
+    }
+}
+
+/// Refuses a request that the browser says comes from another site: `Sec-Fetch-Site:
+/// cross-site`, or an `Origin` whose host is not ours.
+pub fn check_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if site == Some("cross-site") {
         return Err(ApiError::Csrf);
     }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if origin == Some("null") {
+        // Our pages send `Referrer-Policy: no-referrer`, under which browsers post forms with
+        // `Origin: null` even to their own origin. An opaque origin proves nothing either way,
+        // so the browser's own `Sec-Fetch-Site` must vouch that the post is same-origin.
+        return if site == Some("same-origin") {
+            Ok(())
+        } else {
+            Err(ApiError::Csrf)
+        };
+    }
     if let (Some(origin), Some(host)) = (
-        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        origin,
         headers.get(header::HOST).and_then(|v| v.to_str().ok()),
     ) {
         let origin_host = origin.split("://").nth(1).unwrap_or(origin);
@@ -99,15 +171,7 @@ pub fn check_csrf(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
             return Err(ApiError::Csrf);
         }
     }
-    let given = headers
-        .get(CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if constant_time_eq(given, expected) {
-        Ok(())
-    } else {
-        Err(ApiError::Csrf)
-    }
+    Ok(())
 }
 
 /// Failed logins per key (an account, an address) in a sliding window. Per process: several
@@ -197,6 +261,14 @@ mod tests {
         headers.insert(header::ORIGIN, HeaderValue::from_static("https://a.test"));
         assert!(check_csrf(&headers, "t").is_ok());
         headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(check_csrf(&headers, "t").is_err());
+        // `Origin: null` (a form posted under `Referrer-Policy: no-referrer`) passes only when
+        // the browser says the request is same-origin.
+        headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(check_csrf(&headers, "t").is_err());
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(check_csrf(&headers, "t").is_ok());
+        headers.remove("sec-fetch-site");
         assert!(check_csrf(&headers, "t").is_err());
         assert!(
             constant_time_eq("abc", "abc")

@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod browser;
 mod server;
 
 use std::path::PathBuf;

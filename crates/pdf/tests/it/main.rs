@@ -48,19 +48,23 @@ fn catalog() -> &'static Catalog {
 }
 
 fn assess(name: &str, text: &str) -> AssessmentResult {
-    let assessment = aimsgap_assess::parse_assessment(
-        name,
-        text,
-        catalog(),
-        Date::parse("2026-11-29").unwrap(),
-    )
-    .unwrap_or_else(|errors| panic!("{name}: {errors:?}"));
+    let assessment =
+        aimsgap_assess::parse_assessment(name, text, catalog(), Date::parse("2026-11-29").unwrap())
+            .unwrap_or_else(|errors| panic!("{name}: {errors:?}"));
     aimsgap_assess::assess(catalog(), &assessment).unwrap()
 }
 
 fn example(name: &str) -> AssessmentResult {
     let (_, text) = EXAMPLES.iter().find(|(file, _)| *file == name).unwrap();
     assess(name, text)
+}
+
+/// The PDF of each example, rendered once for all tests (a debug-build render takes seconds).
+fn rendered(name: &str) -> &'static [u8] {
+    static PDFS: OnceLock<Vec<OnceLock<Vec<u8>>>> = OnceLock::new();
+    let index = EXAMPLES.iter().position(|(file, _)| *file == name).unwrap();
+    PDFS.get_or_init(|| EXAMPLES.iter().map(|_| OnceLock::new()).collect())[index]
+        .get_or_init(|| aimsgap_pdf::render(&example(name)).unwrap())
 }
 
 /// Whether a poppler tool runs here; prints the notice, or fails under AIMSGAP_REQUIRE_ALL=1.
@@ -121,9 +125,8 @@ fn pages(text_with_feeds: &str) -> usize {
 #[test]
 fn every_example_renders_to_the_same_pdf_twice() {
     for (name, text) in EXAMPLES {
-        let result = assess(name, text);
-        let first = aimsgap_pdf::render(&result).unwrap();
-        let second = aimsgap_pdf::render(&result).unwrap();
+        let first = rendered(name);
+        let second = aimsgap_pdf::render(&assess(name, text)).unwrap();
         assert!(first.starts_with(b"%PDF-"), "{name}: not a PDF");
         assert!(first.len() > 10_000, "{name}: {} bytes", first.len());
         assert!(first == second, "{name}: two renders differ");
@@ -132,11 +135,10 @@ fn every_example_renders_to_the_same_pdf_twice() {
 
 #[test]
 fn a_different_as_of_date_gives_a_different_pdf() {
-    let result = example("saas-chatbot-iso27001.yaml");
-    let mut later = result.clone();
+    let mut later = example("saas-chatbot-iso27001.yaml");
     later.as_of = Date::parse("2027-01-15").unwrap();
     assert_ne!(
-        aimsgap_pdf::render(&result).unwrap(),
+        rendered("saas-chatbot-iso27001.yaml"),
         aimsgap_pdf::render(&later).unwrap()
     );
 }
@@ -148,7 +150,7 @@ fn the_pdf_names_the_organisation_the_verdict_and_the_top_three_gaps() {
     }
     for (name, text) in EXAMPLES {
         let result = assess(name, text);
-        let page_text = pdf_text(name, &aimsgap_pdf::render(&result).unwrap());
+        let page_text = pdf_text(name, rendered(name));
         let find = |phrase: &str| {
             assert!(
                 page_text.contains(&normalise(phrase)),
@@ -186,7 +188,7 @@ fn the_soa_appendix_lists_all_38_controls_with_their_owners() {
     }
     let result = example("bank-credit-scoring.yaml");
     assert_eq!(result.soa.len(), 38);
-    let page_text = pdf_text("soa", &aimsgap_pdf::render(&result).unwrap());
+    let page_text = pdf_text("soa", rendered("bank-credit-scoring.yaml"));
     let appendix = page_text
         .split("Appendix: Statement of Applicability")
         .nth(1)
@@ -209,7 +211,7 @@ fn every_page_has_a_number_and_the_header_names_the_organisation() {
         return;
     }
     let result = example("saas-chatbot-iso27001.yaml");
-    let path = write_pdf("pages", &aimsgap_pdf::render(&result).unwrap());
+    let path = write_pdf("pages", rendered("saas-chatbot-iso27001.yaml"));
     let raw = run("pdftotext", &["-raw", path.to_str().unwrap(), "-"]);
     let total = pages(&raw);
     assert!(total >= 4, "{total} pages");
@@ -229,8 +231,7 @@ fn fonts_are_embedded() {
     if !poppler("pdffonts") {
         return;
     }
-    let pdf = aimsgap_pdf::render(&example("medical-device-maker.yaml")).unwrap();
-    let path = write_pdf("fonts", &pdf);
+    let path = write_pdf("fonts", rendered("medical-device-maker.yaml"));
     let listing = run("pdffonts", &[path.to_str().unwrap()]);
     let fonts: Vec<Vec<&str>> = listing
         .lines()
@@ -251,15 +252,17 @@ fn the_pdf_is_dated_by_the_assessment_not_the_clock() {
     if !poppler("pdfinfo") {
         return;
     }
-    let pdf = aimsgap_pdf::render(&example("startup-gpai-provider.yaml")).unwrap();
-    let path = write_pdf("info", &pdf);
+    let path = write_pdf("info", rendered("startup-gpai-provider.yaml"));
     let info = run("pdfinfo", &["-isodates", path.to_str().unwrap()]);
     let created = info
         .lines()
         .find(|line| line.starts_with("CreationDate:"))
         .unwrap_or_else(|| panic!("{info}"));
     assert!(created.contains("2026-11-29"), "{created}");
-    assert!(info.contains("Page size:") && info.contains("(A4)"), "{info}");
+    assert!(
+        info.contains("Page size:") && info.contains("(A4)"),
+        "{info}"
+    );
 }
 
 /// User text must stay text: an organisation, a system, an owner or a justification that looks

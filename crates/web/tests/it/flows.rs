@@ -354,3 +354,38 @@ async fn logout_everywhere_ends_every_session() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn results_are_served_gzip_to_clients_that_accept_it() {
+    let app = server().await;
+    let owner = sign_up(&app, "Lead").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let plain = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await;
+    let request = Request::builder()
+        .uri(format!("/api/v1/assessments/{id}/result"))
+        .header(
+            header::COOKIE,
+            format!("aimsgap_session={}", owner.cookie.clone().unwrap()),
+        )
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    let compressed = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        compressed.len() * 5 < plain.bytes.len(),
+        "{} vs {}",
+        compressed.len(),
+        plain.bytes.len()
+    );
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(compressed.as_ref()),
+        &mut decoded,
+    )
+    .unwrap();
+    assert_eq!(decoded, plain.bytes);
+}

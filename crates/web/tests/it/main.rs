@@ -9,6 +9,7 @@
 
 mod flows;
 mod matrix;
+mod pages;
 mod security;
 
 use aimsgap_web::{AppState, Config, app};
@@ -53,6 +54,16 @@ pub struct Reply {
 }
 
 impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
     }
@@ -106,6 +117,56 @@ impl Client {
         }
     }
 
+    /// A form post as a browser sends it: URL-encoded fields, no CSRF header; with a session
+    /// the token goes in the hidden field `csrf`, without one the visitor's double-submit
+    /// token goes in both its cookie and the field `form_token`.
+    pub async fn form(&self, app: &Router, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut cookies = vec![format!("aimsgap_form={FORM_TOKEN}")];
+        pairs.push(("form_token".into(), FORM_TOKEN.into()));
+        if let Some(cookie) = &self.cookie {
+            cookies.push(format!("aimsgap_session={cookie}"));
+        }
+        if let Some(csrf) = &self.csrf {
+            pairs.push(("csrf".into(), csrf.clone()));
+        }
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::COOKIE, cookies.join("; "))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let response = app
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
     pub async fn get(&self, app: &Router, uri: &str) -> Reply {
         self.send(app, Method::GET, uri, None).await
     }
@@ -115,6 +176,22 @@ impl Client {
     pub async fn put(&self, app: &Router, uri: &str, body: Value) -> Reply {
         self.send(app, Method::PUT, uri, Some(body)).await
     }
+}
+
+/// The visitor's double-submit token that [`Client::form`] sends in cookie and field alike.
+pub const FORM_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// Percent-encodes a form field.
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Signs up a new user and returns a client holding its session.

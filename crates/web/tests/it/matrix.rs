@@ -67,6 +67,20 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize) -> Option<Value>
         "/api/v1/assessments/{assessment}/ai-systems/{system}" => {
             json!({"version": 0, "system": {"id": "support-assistant", "name": "X"}})
         }
+        // Pages: form fields (sent URL-encoded by `Client::form`).
+        "/quick/save" => json!({"email": format!("quick{i}@example.test"), "name": "New",
+            "password": "correct horse battery", "iso": "certified", "n": "1", "s1_name": "Bot"}),
+        "/signup" => {
+            json!({"email": format!("page{i}@example.test"), "name": "New", "password": "correct horse battery"})
+        }
+        "/signin" => json!({"email": f.owner_email, "password": "correct horse battery"}),
+        "/signout" | "/invitations/{token}" | "/assessments/{assessment}/runs" => json!({}),
+        "/orgs" => json!({"name": "Other"}),
+        "/orgs/{org}/invitations" => json!({"role": "viewer"}),
+        "/orgs/{org}/assessments" => json!({"name": "again", "content": EXAMPLE}),
+        "/assessments/{assessment}/requirements/{requirement}" => {
+            json!({"version": "0", "status": "partial"})
+        }
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -84,7 +98,7 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
             "{run}" => f.run.clone(),
             "{other}" => f.other_run.clone(),
             "{format}" => "html".to_string(),
-            "{token}" if path.starts_with("/api/v1/invitations") => {
+            "{token}" if path.contains("invitations/{token}") => {
                 let invitation = owner
                     .post(
                         app,
@@ -101,6 +115,9 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
             other => other.to_string(),
         };
         out.push_str(&value);
+    }
+    if out.is_empty() {
+        out.push('/');
     }
     out
 }
@@ -193,7 +210,7 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
         "/api/v1/orgs/{org}/members/{user}" => 1,
         "/api/v1/tokens/{token}" => 2,
         "/api/v1/logout-all" => 3,
-        "/api/v1/logout" => 4,
+        "/api/v1/logout" | "/signout" => 4,
         _ => 0,
     };
     table.sort_by_key(|(spec, _)| last(spec.path));
@@ -208,7 +225,22 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
             };
             let uri = fill(&app, &owner, spec.path, &fixture).await;
             let body = body_for(&spec.method, spec.path, &fixture, i * 10 + *caller as usize);
-            let reply = client.send(&app, spec.method.clone(), &uri, body).await;
+            let reply = match body {
+                Some(body) if spec.is_page() => {
+                    let fields: Vec<(String, String)> = body
+                        .as_object()
+                        .unwrap()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                        .collect();
+                    let fields: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    client.form(&app, &uri, &fields).await
+                }
+                body => client.send(&app, spec.method.clone(), &uri, body).await,
+            };
             tried += 1;
             let refused = matches!(
                 reply.status,
@@ -251,16 +283,24 @@ async fn the_openapi_document_lists_exactly_the_routes() {
         .json();
     assert_eq!(document["openapi"], "3.0.3");
     let paths = document["paths"].as_object().unwrap();
+    let api: Vec<_> = routes()
+        .into_iter()
+        .filter(|(spec, _)| !spec.is_page())
+        .collect();
+    assert!(
+        api.len() < routes().len(),
+        "the pages are in the same table"
+    );
     let mut documented = 0;
     for (path, methods) in paths {
         documented += methods.as_object().unwrap().len();
         assert!(
-            routes().iter().any(|(spec, _)| spec.path == path.as_str()),
+            api.iter().any(|(spec, _)| spec.path == path.as_str()),
             "{path}"
         );
     }
-    assert_eq!(documented, routes().len());
-    for (spec, _) in routes() {
+    assert_eq!(documented, api.len());
+    for (spec, _) in api {
         let op = &paths[spec.path][spec.method.as_str().to_lowercase()];
         assert!(
             op["summary"].as_str().is_some_and(|s| !s.is_empty()),

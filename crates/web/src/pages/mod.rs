@@ -1,0 +1,394 @@
+//! The HTML pages: server-rendered siblings of the JSON API over the same core calls (the
+//! store, `aimsgap_assess::assess`, the report renderers), in the same route table.
+//!
+//! Every page works without script: reading is a GET, changing is a plain form POST carrying
+//! the session's CSRF token in the hidden field `csrf` (or, for a visitor without a session,
+//! the double-submit token of `security::check_visitor_form`), answered by a redirect or by the
+//! page again with the problem stated. The quick assessment keeps no state on the server: its
+//! answers travel in the query string from step to step. Every piece of user text goes through
+//! [`layout::e`].
+
+mod account;
+mod assessment;
+mod layout;
+mod quick;
+mod workspace;
+
+use crate::auth::{Auth, identify};
+use crate::error::ApiError;
+use crate::{Access, AppState, RouteSpec};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use layout::{e, html, page};
+
+fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        summary,
+    }
+}
+
+/// The pages' rows of the route table.
+pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    use Access::*;
+    vec![
+        (
+            spec(Method::GET, "/", Public, "Landing page"),
+            get(account::landing),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/quick",
+                Public,
+                "Quick assessment, step 1: the organisation",
+            ),
+            get(quick::organisation),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/quick/certifications",
+                Public,
+                "Quick assessment, step 2: certifications held",
+            ),
+            get(quick::certifications),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/quick/systems",
+                Public,
+                "Quick assessment, step 3: AI systems",
+            ),
+            get(quick::systems),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/quick/questions",
+                Public,
+                "Quick assessment, step 4: the questions that matter most",
+            ),
+            get(quick::questions),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/quick/result",
+                Public,
+                "Quick assessment, step 5: the result",
+            ),
+            get(quick::result),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/quick/report/{format}",
+                Public,
+                "The quick assessment's report (html, pdf, xlsx) for the answers in the query",
+            ),
+            get(quick::report),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/quick/save",
+                Public,
+                "Save a quick assessment to a new organisation (creating the account if needed)",
+            ),
+            post(quick::save),
+        ),
+        (
+            spec(Method::GET, "/signup", Public, "Sign-up form"),
+            get(account::signup_form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/signup",
+                Public,
+                "Create an account and sign in",
+            ),
+            post(account::signup),
+        ),
+        (
+            spec(Method::GET, "/signin", Public, "Sign-in form"),
+            get(account::signin_form),
+        ),
+        (
+            spec(Method::POST, "/signin", Public, "Sign in"),
+            post(account::signin),
+        ),
+        (
+            spec(Method::POST, "/signout", User, "Sign out"),
+            post(account::signout),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/orgs",
+                User,
+                "Your organisations, and a form to create one",
+            ),
+            get(workspace::orgs),
+        ),
+        (
+            spec(Method::POST, "/orgs", User, "Create an organisation"),
+            post(workspace::create_org),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/orgs/{org}",
+                OrgMember,
+                "An organisation: members, invitations, assessments",
+            ),
+            get(workspace::org),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/orgs/{org}/invitations",
+                OrgOwner,
+                "Invite someone as a role; shows the one-time link",
+            ),
+            post(workspace::invite),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/orgs/{org}/assessments",
+                OrgEditor,
+                "Import an assessment file pasted as YAML or JSON",
+            ),
+            post(workspace::import),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/invitations/{token}",
+                User,
+                "An invitation, with the button that accepts it",
+            ),
+            get(workspace::invitation),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/invitations/{token}",
+                User,
+                "Accept an invitation",
+            ),
+            post(workspace::accept),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}",
+                Read,
+                "An assessment: readiness, verdict and every requirement",
+            ),
+            get(assessment::overview),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/requirements/{requirement}",
+                Read,
+                "One requirement: status, credit, derivation and (for editors) its answer form",
+            ),
+            get(assessment::requirement),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/requirements/{requirement}",
+                Edit,
+                "Save one answer with the version read",
+            ),
+            post(assessment::save_answer),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/systems",
+                Read,
+                "The AI system inventory and its classification",
+            ),
+            get(assessment::systems),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/history",
+                Read,
+                "Every change: who, when, what",
+            ),
+            get(assessment::history),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/runs",
+                Read,
+                "Saved runs, and the form to compare two",
+            ),
+            get(assessment::runs),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/runs",
+                Edit,
+                "Save a run now",
+            ),
+            post(assessment::save_run),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/runs/compare",
+                Read,
+                "What changed between two saved runs",
+            ),
+            get(assessment::compare),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/soa",
+                Read,
+                "The Statement of Applicability",
+            ),
+            get(assessment::soa),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/roadmap",
+                Read,
+                "The roadmap to certification as a timeline",
+            ),
+            get(assessment::roadmap),
+        ),
+    ]
+}
+
+/// A failure shown as a page: the API's error (same status, same words), and for a caller who
+/// is not signed in, the way to sign in and come back.
+#[derive(Debug)]
+pub struct PageError {
+    error: ApiError,
+    next: Option<String>,
+}
+
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> PageError {
+        PageError { error, next: None }
+    }
+}
+
+impl From<aimsgap_store::StoreError> for PageError {
+    fn from(error: aimsgap_store::StoreError) -> PageError {
+        PageError::from(ApiError::from(error))
+    }
+}
+
+pub type PageResult<T> = Result<T, PageError>;
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.error.status();
+        if let ApiError::Internal(detail) = &self.error {
+            tracing::error!(%detail, "internal error");
+        }
+        let (title, body) = match &self.error {
+            ApiError::Unauthenticated => {
+                let next = self
+                    .next
+                    .as_deref()
+                    .filter(|n| account::local_path(n))
+                    .map(|n| format!("?next={}", layout::url_encode(n)))
+                    .unwrap_or_default();
+                (
+                    "Sign in to continue",
+                    format!(
+                        "<h1>Sign in to continue</h1><p>This page belongs to a workspace. <a href=\"/signin{next}\">Sign in</a> or <a href=\"/signup{next}\">create an account</a>, and you will come back here.</p>"
+                    ),
+                )
+            }
+            ApiError::NotFound => (
+                "Not found",
+                "<h1>Not found</h1><p>There is nothing here, or it belongs to an organisation you are not a member of.</p><p><a href=\"/orgs\">Your organisations</a></p>".to_string(),
+            ),
+            ApiError::Forbidden => (
+                "Not allowed",
+                "<h1>Not allowed</h1><p>Your role in this organisation does not allow this. Owners and editors change assessments; owners manage members.</p>".to_string(),
+            ),
+            ApiError::Csrf => (
+                "Form expired",
+                "<h1>This form has expired</h1><p>The form was not sent from this site's current page. Go back, reload the page and send it again.</p>".to_string(),
+            ),
+            other => (
+                "Something went wrong",
+                format!(
+                    "<h1>Something went wrong</h1><p>{}</p>",
+                    e(&other.to_string())
+                ),
+            ),
+        };
+        html(status, page(title, None, &[], &body))
+    }
+}
+
+/// A signed-in caller for a page; a visitor gets the sign-in page, which brings them back.
+#[derive(Clone, Debug)]
+pub struct Signed(pub Auth);
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Signed, PageError> {
+        match identify(parts, state).await {
+            Ok(auth) => Ok(Signed(auth)),
+            Err(error) => Err(PageError {
+                error,
+                next: parts.uri.path_and_query().map(|p| p.as_str().to_string()),
+            }),
+        }
+    }
+}
+
+/// Adds a `Set-Cookie` header to a response.
+fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The double-submit token of a visitor's form: the one in the cookie, or a new one with the
+/// cookie that sets it.
+fn visitor_token(headers: &axum::http::HeaderMap, secure: bool) -> (String, Option<HeaderValue>) {
+    match crate::security::cookie(headers, crate::security::form_cookie_name(secure))
+        .filter(|t| t.len() >= 32 && t.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        Some(token) => (token, None),
+        None => {
+            let token = aimsgap_store::new_token();
+            let cookie = HeaderValue::from_str(&crate::security::form_cookie(&token, secure)).ok();
+            (token, cookie)
+        }
+    }
+}
+
+/// A status for a failed form: the API's status for the error.
+fn status_of(error: &ApiError) -> StatusCode {
+    error.status()
+}

@@ -1,0 +1,944 @@
+//! The HTML pages: every page answers with its key content, the quick assessment runs end to
+//! end as a browser would (following each form's action and hidden fields), the workspace's
+//! forms save with CSRF and versions, and every page passes a structural accessibility check.
+
+use super::*;
+
+// ---- a browser's view of a page ----------------------------------------------------------
+
+/// Every tag `<name ...>` of a page, as written.
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}");
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(&open) {
+        let after = &rest[start + open.len()..];
+        if after.starts_with([' ', '>', '\n']) {
+            let end = after.find('>').unwrap();
+            found.push(&rest[start..start + open.len() + end + 1]);
+        }
+        rest = &rest[start + open.len()..];
+    }
+    found
+}
+
+/// An attribute of a tag, unescaped for the few entities the pages write.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = tag[start..].find('"')?;
+    Some(
+        tag[start..start + end]
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The form of a page whose action starts with `action`: its action, method and the fields a
+/// browser would send as they stand (hidden fields, filled text, checked boxes, selected
+/// options).
+fn form_of(html: &str, action: &str) -> (String, Vec<(String, String)>) {
+    let start = html
+        .find(&format!("action=\"{action}"))
+        .unwrap_or_else(|| panic!("no form to {action}"));
+    let form_start = html[..start].rfind("<form").unwrap();
+    let form_end = form_start + html[form_start..].find("</form>").unwrap();
+    let form = &html[form_start..form_end];
+    let action = attr(tags(form, "form")[0], "action").unwrap();
+    let mut fields = Vec::new();
+    for input in tags(form, "input") {
+        let kind = attr(input, "type").unwrap_or_default();
+        let (Some(name), value) = (attr(input, "name"), attr(input, "value")) else {
+            continue;
+        };
+        let keep = match kind.as_str() {
+            "radio" | "checkbox" => input.contains(" checked"),
+            "submit" | "button" => false,
+            _ => true,
+        };
+        if keep {
+            fields.push((name, value.unwrap_or_default()));
+        }
+    }
+    (action, fields)
+}
+
+/// The query string a GET form sends.
+fn query(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, values: &[&str]) {
+    fields.retain(|(k, _)| k != name);
+    for value in values {
+        fields.push((name.to_string(), value.to_string()));
+    }
+}
+
+/// The names of the questions a page asks (visible fields), without repeats.
+fn asked(html: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for kind in ["input", "select", "textarea"] {
+        for tag in tags(html, kind) {
+            let input_type = attr(tag, "type").unwrap_or_default();
+            if matches!(input_type.as_str(), "hidden" | "submit") {
+                continue;
+            }
+            if let Some(name) = attr(tag, "name")
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The structural accessibility check every page must pass.
+fn accessible(uri: &str, html: &str) {
+    assert!(html.contains("<html lang=\"en\""), "{uri}: <html lang>");
+    assert!(html.contains("<title>"), "{uri}: <title>");
+    assert!(
+        html.contains("name=\"viewport\""),
+        "{uri}: viewport for phones"
+    );
+    let mut ids = Vec::new();
+    for kind in [
+        "input", "select", "textarea", "button", "a", "div", "h2", "svg", "title",
+    ] {
+        for tag in tags(html, kind) {
+            if let Some(id) = attr(tag, "id") {
+                assert!(!ids.contains(&id), "{uri}: duplicate id {id}");
+                ids.push(id);
+            }
+        }
+    }
+    let labels: Vec<String> = tags(html, "label")
+        .iter()
+        .filter_map(|l| attr(l, "for"))
+        .collect();
+    for kind in ["input", "select", "textarea"] {
+        for tag in tags(html, kind) {
+            let input_type = attr(tag, "type").unwrap_or_default();
+            if matches!(input_type.as_str(), "hidden" | "submit") {
+                continue;
+            }
+            let labelled = attr(tag, "aria-label").is_some()
+                || attr(tag, "id").is_some_and(|id| labels.contains(&id));
+            assert!(labelled, "{uri}: no label for {tag}");
+        }
+    }
+    for image in tags(html, "img") {
+        assert!(attr(image, "alt").is_some(), "{uri}: {image} has no alt");
+    }
+    let mut levels = Vec::new();
+    let bytes = html.as_bytes();
+    for (i, window) in bytes.windows(3).enumerate() {
+        if window[0] == b'<'
+            && window[1] == b'h'
+            && window[2].is_ascii_digit()
+            && bytes.get(i + 3).is_some_and(|b| *b == b'>' || *b == b' ')
+        {
+            levels.push(window[2] - b'0');
+        }
+    }
+    assert_eq!(
+        levels.iter().filter(|l| **l == 1).count(),
+        1,
+        "{uri}: exactly one <h1>, levels {levels:?}"
+    );
+    assert_eq!(levels.first(), Some(&1), "{uri}: the first heading is <h1>");
+    for pair in levels.windows(2) {
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "{uri}: heading level skipped ({levels:?})"
+        );
+    }
+    assert!(!html.contains("<script"), "{uri}: no script");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("<link"),
+        "{uri}: nothing fetched from elsewhere"
+    );
+}
+
+fn cookie_value(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap()
+                .split_once('=')
+                .unwrap()
+                .1
+                .to_string()
+        })
+}
+
+/// A browser without a session that keeps the cookies the pages set.
+async fn visit(app: &Router, uri: &str, cookies: &str) -> Reply {
+    let request = Request::builder()
+        .uri(uri)
+        .header(header::COOKIE, cookies)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        bytes,
+    }
+}
+
+async fn post_form(app: &Router, uri: &str, cookies: &str, fields: &[(String, String)]) -> Reply {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::COOKIE, cookies)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(query(fields)))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        bytes,
+    }
+}
+
+// ---- the quick assessment ----------------------------------------------------------------
+
+/// Walks the quick assessment from the landing page, as a browser submits each form.
+/// Returns the result page and the query it was reached with.
+async fn quick_walk(
+    app: &Router,
+    iso_scope: &str,
+    pages: &mut Vec<(String, String)>,
+) -> (Reply, String) {
+    let landing = Client::default().get(app, "/").await;
+    assert_eq!(landing.status, StatusCode::OK);
+    assert!(landing.text().contains("href=\"/quick\""));
+    pages.push(("/".into(), landing.text()));
+
+    let step1 = Client::default().get(app, "/quick").await;
+    assert_eq!(step1.status, StatusCode::OK);
+    let html = step1.text();
+    pages.push(("/quick".into(), html.clone()));
+    let (action, mut fields) = form_of(&html, "/quick/certifications");
+    let mut questions = asked(&html);
+    set(&mut fields, "org_name", &["Acme <b>Cloud</b>"]);
+    set(&mut fields, "size", &["150"]);
+    set(&mut fields, "jur", &["EU", "US-CO"]);
+
+    let step2 = Client::default()
+        .get(app, &format!("{action}?{}", query(&fields)))
+        .await;
+    assert_eq!(step2.status, StatusCode::OK);
+    let html = step2.text();
+    pages.push(("/quick/certifications".into(), html.clone()));
+    assert!(html.contains("ISO/IEC 27001"));
+    let (action, mut fields) = form_of(&html, "/quick/systems");
+    assert!(
+        fields.contains(&("size".into(), "150".into())),
+        "step 1's answers travel on: {fields:?}"
+    );
+    questions.extend(asked(&html));
+    set(&mut fields, "iso", &["certified"]);
+    set(&mut fields, "scope_ai", &[iso_scope]);
+
+    let step3 = Client::default()
+        .get(app, &format!("{action}?{}", query(&fields)))
+        .await;
+    assert_eq!(step3.status, StatusCode::OK);
+    let html = step3.text();
+    pages.push(("/quick/systems".into(), html.clone()));
+    assert!(
+        html.contains("Employment"),
+        "Annex III areas from the catalog"
+    );
+    let (action, mut fields) = form_of(&html, "/quick/questions");
+    questions.extend(asked(&html));
+    set(
+        &mut fields,
+        "s1_name",
+        &["CV screening <script>alert(1)</script>"],
+    );
+    set(&mut fields, "s1_role", &["deployer"]);
+    set(&mut fields, "s1_market", &["EU", "US-CO"]);
+    set(&mut fields, "s1_people", &["yes"]);
+    set(&mut fields, "s1_content", &["no"]);
+    set(&mut fields, "s1_annex3", &["employment"]);
+    set(&mut fields, "s1_decision", &["employment"]);
+    set(&mut fields, "s1_gpai", &["no"]);
+
+    let step4 = Client::default()
+        .get(app, &format!("{action}?{}", query(&fields)))
+        .await;
+    assert_eq!(step4.status, StatusCode::OK);
+    let html = step4.text();
+    pages.push(("/quick/questions".into(), html.clone()));
+    let (action, mut fields) = form_of(&html, "/quick/result");
+    let blockers = asked(&html);
+    questions.extend(blockers.clone());
+    assert!(
+        questions.len() < 25,
+        "an ISO 27001 organisation answers fewer than 25 questions: {} {questions:?}",
+        questions.len()
+    );
+    assert!(blockers.contains(&"q_4.3".to_string()), "{blockers:?}");
+    set(&mut fields, "q_4.3", &["yes"]);
+    set(&mut fields, "q_5.2", &["partly"]);
+    set(&mut fields, "q_6.1.2", &["no"]);
+    set(&mut fields, "q_6.1.4", &["unsure"]);
+
+    let result_query = query(&fields);
+    let result = Client::default()
+        .get(app, &format!("{action}?{result_query}"))
+        .await;
+    pages.push(("/quick/result".into(), result.text()));
+    (result, result_query)
+}
+
+#[tokio::test]
+async fn the_quick_assessment_runs_from_landing_to_a_saved_workspace() {
+    let app = server().await;
+    let mut pages = Vec::new();
+    let (result, result_query) = quick_walk(&app, "no", &mut pages).await;
+    assert_eq!(result.status, StatusCode::OK);
+    let html = result.text();
+    for needle in [
+        "Your ISO/IEC 42001 readiness",
+        "range ",
+        "Verdict",
+        "Not ready for the Stage 1 audit yet",
+        "What your certifications are worth",
+        "ISO/IEC 27001",
+        "Top gaps and why",
+        "Why: a certification blocker",
+        "Next best actions",
+        "Obligations of your AI systems",
+        "high risk",
+        "Applies from",
+        "/quick/report/html?",
+        "/quick/report/xlsx?",
+        "Save to a workspace",
+    ] {
+        assert!(html.contains(needle), "result page lacks {needle:?}");
+    }
+    // Hostile text from the query is escaped wherever it appears.
+    assert!(html.contains("Acme &lt;b&gt;Cloud&lt;/b&gt;"));
+    assert!(html.contains("CV screening &lt;script&gt;"));
+    assert!(!html.contains("<script>alert"));
+    // With the scope not covering AI, every blocker question was asked: none is listed as
+    // answered by the certificate.
+    assert!(!html.contains("Not asked, because"));
+
+    // The downloads are the same assessment's reports.
+    let report = Client::default()
+        .get(&app, &format!("/quick/report/html?{result_query}"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.text().contains("Acme &lt;b&gt;Cloud"));
+    let xlsx = Client::default()
+        .get(&app, &format!("/quick/report/xlsx?{result_query}"))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"));
+
+    // Saving: the page set the visitor's form token; the post needs cookie and field alike.
+    let token = cookie_value(&result, "aimsgap_form").expect("the result page sets a form token");
+    let (action, mut fields) = form_of(&html, "/quick/save");
+    assert_eq!(action, "/quick/save");
+    assert!(fields.contains(&("form_token".into(), token.clone())));
+    set(&mut fields, "name", &["Quinn"]);
+    set(&mut fields, "email", &["quinn@example.test"]);
+    set(&mut fields, "password", &["correct horse battery"]);
+    let forged = post_form(&app, &action, "", &fields).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no cookie, no save");
+    let short = {
+        let mut weak = fields.clone();
+        set(&mut weak, "password", &["short"]);
+        post_form(&app, &action, &format!("aimsgap_form={token}"), &weak).await
+    };
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(short.text().contains("at least 10 characters"));
+    assert!(
+        short.text().contains("quinn@example.test"),
+        "keeps what was typed"
+    );
+    let saved = post_form(&app, &action, &format!("aimsgap_form={token}"), &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let location = saved.location();
+    assert!(location.starts_with("/assessments/"), "{location}");
+    let session = cookie_value(&saved, "aimsgap_session").expect("signed in");
+    let page = visit(&app, &location, &format!("aimsgap_session={session}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Quick assessment "));
+    assert!(page.text().contains("Acme &lt;b&gt;Cloud&lt;/b&gt;"));
+
+    // The stored assessment gives the readiness the quick result showed.
+    let id = location.trim_start_matches("/assessments/");
+    let user = Client {
+        cookie: Some(session),
+        ..Client::default()
+    };
+    let stored = user
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let point = stored["readiness"]["overall"]["point"].as_f64().unwrap();
+    assert!(
+        html.contains(&format!("<div class=\"big\">{point:.0}<")),
+        "quick readiness {point:.0} shown"
+    );
+    let exported = user
+        .get(&app, &format!("/api/v1/assessments/{id}/export"))
+        .await
+        .json();
+    assert_eq!(exported["answers"]["4.3"]["status"], "implemented");
+    assert_eq!(exported["answers"]["5.2"]["status"], "partial");
+    assert_eq!(exported["answers"]["6.1.2"]["status"], "not_implemented");
+    assert!(
+        exported["answers"].get("6.1.4").is_none(),
+        "not sure is no answer"
+    );
+    assert_eq!(exported["ai_systems"][0]["annex_iii_area"], "employment");
+
+    for (uri, html) in &pages {
+        accessible(uri, html);
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_covering_ai_leaves_fewer_questions() {
+    let app = server().await;
+    let mut pages = Vec::new();
+    let (result, _) = quick_walk(&app, "yes", &mut pages).await;
+    assert_eq!(result.status, StatusCode::OK);
+    let step4 = &pages
+        .iter()
+        .find(|(u, _)| u == "/quick/questions")
+        .unwrap()
+        .1;
+    let blockers: Vec<String> = asked(step4)
+        .into_iter()
+        .filter(|n| n.starts_with("q_"))
+        .collect();
+    assert!(
+        blockers.len() < 8 && !blockers.contains(&"q_9.2".to_string()),
+        "{blockers:?}"
+    );
+    assert!(step4.contains("not asked here"));
+    assert!(result.text().contains("Not asked, because"));
+    // Without any certificate, every question is asked.
+    let bare = Client::default().get(&app, "/quick/questions?n=1").await;
+    assert_eq!(
+        asked(&bare.text())
+            .iter()
+            .filter(|n| n.starts_with("q_"))
+            .count(),
+        8
+    );
+    // Add and remove AI systems without script: the buttons submit to step 3 again.
+    let two = Client::default()
+        .get(&app, "/quick/systems?n=1&s1_name=A&n=2")
+        .await
+        .text();
+    assert!(two.contains("AI system 2") && two.contains("value=\"A\""));
+    let one = Client::default()
+        .get(&app, "/quick/systems?n=2&s1_name=A&s2_name=B&remove=1")
+        .await
+        .text();
+    assert!(!one.contains("AI system 2") && one.contains("value=\"B\""));
+}
+
+// ---- accounts ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn sign_up_in_and_out_with_forms_protected_without_a_session() {
+    let app = server().await;
+    let form = Client::default().get(&app, "/signup?next=/orgs").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = cookie_value(&form, "aimsgap_form").unwrap();
+    let cookie = format!("aimsgap_form={token}");
+    let (action, mut fields) = form_of(&form.text(), "/signup");
+    set(&mut fields, "name", &["Ada"]);
+    set(&mut fields, "email", &["ada@example.test"]);
+    set(&mut fields, "password", &["correct horse battery"]);
+    // Without the cookie, with another token, or from another site: refused.
+    assert_eq!(
+        post_form(&app, &action, "", &fields).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post_form(
+            &app,
+            &action,
+            &format!("aimsgap_form={}", "f".repeat(64)),
+            &fields
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let cross = Request::builder()
+        .method(Method::POST)
+        .uri("/signup")
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(query(&fields)))
+        .unwrap();
+    assert_eq!(
+        app.clone().oneshot(cross).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let created = post_form(&app, &action, &cookie, &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    assert_eq!(created.location(), "/orgs");
+    assert!(cookie_value(&created, "aimsgap_session").is_some());
+    let again = post_form(&app, &action, &cookie, &fields).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.text().contains("already exists"));
+
+    let signin = Client::default().get(&app, "/signin").await;
+    let token = cookie_value(&signin, "aimsgap_form").unwrap();
+    let cookie = format!("aimsgap_form={token}");
+    let (action, mut fields) = form_of(&signin.text(), "/signin");
+    set(&mut fields, "email", &["ada@example.test"]);
+    set(&mut fields, "password", &["wrong password!"]);
+    let wrong = post_form(&app, &action, &cookie, &fields).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.text().contains("Wrong e-mail address or password"));
+    set(&mut fields, "password", &["correct horse battery"]);
+    set(&mut fields, "next", &["//evil.example/"]);
+    let ok = post_form(&app, &action, &cookie, &fields).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location(), "/orgs", "no open redirect");
+    let session = cookie_value(&ok, "aimsgap_session").unwrap();
+
+    let orgs = visit(&app, "/orgs", &format!("aimsgap_session={session}")).await;
+    assert_eq!(orgs.status, StatusCode::OK);
+    let (action, fields) = form_of(&orgs.text(), "/signout");
+    let out = post_form(
+        &app,
+        &action,
+        &format!("aimsgap_session={session}"),
+        &fields,
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = visit(&app, "/orgs", &format!("aimsgap_session={session}")).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert!(after.text().contains("/signin?next=%2Forgs"));
+}
+
+// ---- the workspace -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (org, id) = org_with_assessment(&app, &owner).await;
+    let mut pages: Vec<(String, String)> = Vec::new();
+
+    let orgs = owner.get(&app, "/orgs").await;
+    assert_eq!(orgs.status, StatusCode::OK);
+    assert!(orgs.text().contains(&format!("/orgs/{org}")));
+    pages.push(("/orgs".into(), orgs.text()));
+    let created = owner.form(&app, "/orgs", &[("name", "Beta <i>")]).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let beta = owner.get(&app, &created.location()).await.text();
+    assert!(beta.contains("Beta &lt;i&gt;"));
+
+    let org_page = owner.get(&app, &format!("/orgs/{org}")).await;
+    assert_eq!(org_page.status, StatusCode::OK);
+    let html = org_page.text();
+    assert!(html.contains("Import an assessment file") && html.contains("Invite someone"));
+    assert!(html.contains(&format!("/assessments/{id}")));
+    pages.push(("/orgs/{org}".into(), html));
+
+    // Invite a viewer: the page shows the one-time link once.
+    let invited = owner
+        .form(
+            &app,
+            &format!("/orgs/{org}/invitations"),
+            &[("role", "viewer")],
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::CREATED);
+    let html = invited.text();
+    pages.push(("/orgs/{org}/invitations".into(), html.clone()));
+    let start = html.find("/invitations/").unwrap();
+    let link: String = html[start..].chars().take_while(|c| *c != '<').collect();
+    let viewer = sign_up(&app, "Viewer").await;
+    let invitation = viewer.get(&app, &link).await;
+    assert_eq!(invitation.status, StatusCode::OK);
+    pages.push(("/invitations/{token}".into(), invitation.text()));
+    let joined = viewer.form(&app, &link, &[]).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    assert_eq!(joined.location(), format!("/orgs/{org}"));
+    let used = sign_up(&app, "Late").await.form(&app, &link, &[]).await;
+    assert_eq!(used.status, StatusCode::NOT_FOUND, "one use");
+
+    // Every assessment page, for the owner.
+    let base = format!("/assessments/{id}");
+    owner
+        .post(&app, &format!("/api/v1{base}/runs"), json!({}))
+        .await;
+    let saved = owner.form(&app, &format!("{base}/runs"), &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    for (uri, needles) in [
+        (
+            base.clone(),
+            vec![
+                "Acme",
+                "Readiness",
+                "Verdict",
+                "6.1.3.d",
+                "<svg",
+                "Download reports",
+                "/reports/xlsx",
+            ],
+        ),
+        (format!("{base}?show=open"), vec!["Only those not met"]),
+        (
+            format!("{base}/requirements/7.4.a"),
+            vec![
+                "7.4.a",
+                "Save the answer",
+                "name=\"version\"",
+                "How this was derived",
+            ],
+        ),
+        (
+            format!("{base}/requirements/4.3"),
+            vec!["4.3.a", "applies to each requirement beneath it"],
+        ),
+        (
+            format!("{base}/systems"),
+            vec!["Customer support assistant", "transparency", "EU AI Act"],
+        ),
+        (format!("{base}/history"), vec!["imported the assessment"]),
+        (
+            format!("{base}/runs"),
+            vec!["Save a run now", "Compare two runs"],
+        ),
+        (
+            format!("{base}/runs/compare"),
+            vec!["Earlier run", "Later run"],
+        ),
+        (
+            format!("{base}/soa"),
+            vec!["A.2.2", "Statement of Applicability"],
+        ),
+        (
+            format!("{base}/roadmap"),
+            vec!["<svg", "Stage 1 audit", "person-days"],
+        ),
+    ] {
+        let reply = owner.get(&app, &uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        let html = reply.text();
+        for needle in needles {
+            assert!(html.contains(needle), "{uri} lacks {needle:?}");
+        }
+        pages.push((uri, html));
+    }
+    let runs = owner.get(&app, &format!("/api/v1{base}/runs")).await.json();
+    let (new_run, old_run) = (
+        runs["runs"][0]["id"].as_str().unwrap(),
+        runs["runs"][1]["id"].as_str().unwrap(),
+    );
+    let compared = owner
+        .get(
+            &app,
+            &format!("{base}/runs/compare?old={old_run}&new={new_run}"),
+        )
+        .await;
+    assert_eq!(compared.status, StatusCode::OK);
+    assert!(compared.text().contains("Requirements that moved"));
+    pages.push(("/runs/compare?old&new".into(), compared.text()));
+    assert_eq!(
+        owner
+            .get(&app, &format!("{base}/requirements/9.9.9"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The viewer reads without any form that changes something; a forced post is refused.
+    for uri in [
+        base.clone(),
+        format!("{base}/requirements/7.4.a"),
+        format!("{base}/runs"),
+    ] {
+        let reply = viewer.get(&app, &uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        let html = reply.text();
+        let posts: Vec<&str> = tags(&html, "form")
+            .into_iter()
+            .filter(|f| f.contains("method=\"post\"") && !f.contains("/signout"))
+            .collect();
+        assert!(posts.is_empty(), "{uri}: {posts:?}");
+        assert!(!html.contains("/reports/xlsx"), "viewers do not download");
+    }
+    let forced = viewer
+        .form(
+            &app,
+            &format!("{base}/requirements/7.4.a"),
+            &[("version", "0"), ("status", "implemented")],
+        )
+        .await;
+    assert_eq!(forced.status, StatusCode::FORBIDDEN);
+    assert!(forced.text().contains("Not allowed"));
+    let auditor = invite(&app, &owner, &org, "auditor", "Auditor").await;
+    assert!(
+        auditor
+            .get(&app, &base)
+            .await
+            .text()
+            .contains("/reports/xlsx")
+    );
+
+    // A member of another organisation is refused without learning that it exists.
+    let outsider = sign_up(&app, "Outsider").await;
+    for uri in [
+        format!("/orgs/{org}"),
+        base.clone(),
+        format!("{base}/requirements/7.4.a"),
+        format!("{base}/soa"),
+    ] {
+        let reply = outsider.get(&app, &uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        pages.push((format!("{uri} (outsider)"), reply.text()));
+    }
+    // A visitor is sent to sign in, and brought back.
+    let visitor = Client::default().get(&app, &base).await;
+    assert_eq!(visitor.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        visitor
+            .text()
+            .contains(&format!("/signin?next=%2Fassessments%2F{id}"))
+    );
+    pages.push(("visitor".into(), visitor.text()));
+
+    // Importing a pasted file: a bad one says where, a good one lands on its page.
+    let bad = owner
+        .form(
+            &app,
+            &format!("/orgs/{org}/assessments"),
+            &[
+                ("name", "bad.yaml"),
+                (
+                    "content",
+                    "aimsgap: 1\norganization: {name: X}\nanswers:\n  \"5.2\": {status: maybe}\n",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("bad.yaml:4:"), "{}", bad.text());
+    pages.push(("import error".into(), bad.text()));
+    let good = owner
+        .form(
+            &app,
+            &format!("/orgs/{org}/assessments"),
+            &[("name", "pasted"), ("content", EXAMPLE)],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    assert!(good.location().starts_with("/assessments/"));
+
+    for page in ["/signup", "/signin"] {
+        pages.push((page.into(), Client::default().get(&app, page).await.text()));
+    }
+    for (uri, html) in &pages {
+        accessible(uri, html);
+    }
+}
+
+#[tokio::test]
+async fn answering_moves_readiness_and_a_stale_form_shows_the_conflict() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (org, id) = org_with_assessment(&app, &owner).await;
+    let editor = invite(&app, &owner, &org, "editor", "Editor").await;
+    let uri = format!("/assessments/{id}/requirements/6.1.3.d");
+    let readiness = |value: Value| value["readiness"]["overall"]["point"].as_f64().unwrap();
+    let before = readiness(
+        owner
+            .get(&app, &format!("/api/v1/assessments/{id}/result"))
+            .await
+            .json(),
+    );
+
+    // Both open the form and read the same version.
+    let mine = owner.get(&app, &uri).await.text();
+    let theirs = editor.get(&app, &uri).await.text();
+    let (action, mut fields) = form_of(&mine, &uri);
+    let (_, mut their_fields) = form_of(&theirs, &uri);
+    assert!(fields.iter().any(|(k, _)| k == "version"));
+    assert!(fields.iter().any(|(k, _)| k == "csrf"));
+    fields.retain(|(k, _)| k != "csrf");
+    their_fields.retain(|(k, _)| k != "csrf");
+    set(&mut fields, "status", &["implemented"]);
+    set(&mut fields, "maturity", &["3"]);
+    set(&mut fields, "owner", &["CISO <3"]);
+    set(&mut fields, "ev0_ref", &["soa-v1.xlsx"]);
+    set(&mut fields, "ev0_kind", &["approved_document"]);
+    set(&mut fields, "ev0_date", &["2026-11-01"]);
+    let as_pairs = |fields: &[(String, String)]| -> Vec<(String, String)> { fields.to_vec() };
+
+    // The CSRF token must come with the form (here in the field, as a browser sends it).
+    let without = Client {
+        csrf: None,
+        ..owner.clone()
+    };
+    let refused = without
+        .form(
+            &app,
+            &action,
+            &as_pairs(&fields)
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = owner.form(&app, &action, &pairs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let shown = owner.get(&app, &saved.location()).await.text();
+    assert!(shown.contains("Saved."));
+    assert!(shown.contains("CISO &lt;3"));
+    let after = readiness(
+        owner
+            .get(&app, &format!("/api/v1/assessments/{id}/result"))
+            .await
+            .json(),
+    );
+    assert!(after > before, "readiness {before} -> {after}");
+    let overview = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    assert!(overview.contains(&format!("<div class=\"big\">{after:.0}<")));
+
+    // The editor's form still carries the old version: 409, their values kept, ours shown.
+    set(&mut their_fields, "status", &["planned"]);
+    set(&mut their_fields, "owner", &["Editor's pick"]);
+    let pairs: Vec<(&str, &str)> = their_fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let conflict = editor.form(&app, &action, &pairs).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    let html = conflict.text();
+    assert!(html.contains("This answer changed while you were editing"));
+    assert!(html.contains("Owner saved version 2 at "));
+    assert!(html.contains("implemented, maturity 3, owner CISO &lt;3; evidence soa-v1.xlsx"));
+    assert!(
+        html.contains("value=\"Editor&#39;s pick\""),
+        "the editor's values stay"
+    );
+    accessible("conflict", &html);
+    // Saving the conflict page's form (now with the current version) goes through.
+    let (_, retry) = form_of(&html, &uri);
+    let retry: Vec<(&str, &str)> = retry
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        editor.form(&app, &action, &retry).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // An invalid answer is refused with the reason, and the form keeps the input.
+    let bad = owner
+        .get(&app, &format!("/assessments/{id}/requirements/5.2"))
+        .await
+        .text();
+    let (_, mut bad_fields) = form_of(&bad, &format!("/assessments/{id}/requirements/5.2"));
+    bad_fields.retain(|(k, _)| k != "csrf");
+    set(&mut bad_fields, "status", &["not_applicable"]);
+    let pairs: Vec<(&str, &str)> = bad_fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = owner
+        .form(&app, &format!("/assessments/{id}/requirements/5.2"), &pairs)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("Annex A controls only"));
+}
+
+#[tokio::test]
+async fn the_api_still_takes_its_csrf_token_from_the_header_only() {
+    let app = server().await;
+    let user = sign_up(&app, "Ada").await;
+    // A form-encoded post to the API with the token in the body is refused: only pages read
+    // the field.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/logout")
+        .header(
+            header::COOKIE,
+            format!("aimsgap_session={}", user.cookie.clone().unwrap()),
+        )
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}", user.csrf.clone().unwrap())))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(user.get(&app, "/api/v1/me").await.status, StatusCode::OK);
+    // And a page refuses a form from another origin even with the right token.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/orgs")
+        .header(
+            header::COOKIE,
+            format!("aimsgap_session={}", user.cookie.clone().unwrap()),
+        )
+        .header(header::HOST, "aimsgap.example")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "name=X&csrf={}",
+            user.csrf.clone().unwrap()
+        )))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

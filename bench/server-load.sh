@@ -15,7 +15,7 @@ trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 DB="sqlite://$WORK/load.db?mode=rwc"
 target/release/examples/load_seed "$DB" "$N" "$WORK"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-RUST_LOG=warn target/release/aimsgap serve --database "$DB" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
+env ${WORKERS:+AIMSGAP_WORKERS=$WORKERS} RUST_LOG=warn target/release/aimsgap serve --database "$DB" --bind "127.0.0.1:$PORT" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 TOKEN=$(cat "$WORK/token.txt"); ORG=$(cat "$WORK/org.txt")

@@ -128,6 +128,9 @@ enum Command {
         /// Mark cookies Secure (set it when TLS terminates in front of the server).
         #[arg(long, env = "AIMSGAP_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long, env = "AIMSGAP_WORKERS")]
+        workers: Option<usize>,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -412,8 +415,9 @@ fn run(cli: Cli) -> Result<String> {
             database,
             bind,
             secure_cookies,
+            workers,
         } => {
-            server_cmd::serve(&database, &bind, secure_cookies)?;
+            server_cmd::serve(&database, &bind, secure_cookies, workers)?;
             Ok(String::new())
         }
         Command::Push {

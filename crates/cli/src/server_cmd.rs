@@ -12,7 +12,16 @@ use std::time::Duration;
 pub const DEFAULT_DATABASE: &str = "sqlite://aimsgap.db?mode=rwc";
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+    runtime_with(None)
+}
+
+/// A runtime with `workers` threads (default: one per core).
+fn runtime_with(workers: Option<usize>) -> Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = workers {
+        builder.worker_threads(workers.max(1));
+    }
+    builder
         .enable_all()
         .build()
         .context("cannot start the async runtime")
@@ -41,7 +50,12 @@ async fn connect(url: &str) -> Result<aimsgap_store::Store> {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then finishes the requests in flight.
-pub fn serve(database: &str, bind: &str, secure_cookies: bool) -> Result<()> {
+pub fn serve(
+    database: &str,
+    bind: &str,
+    secure_cookies: bool,
+    workers: Option<usize>,
+) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -50,7 +64,7 @@ pub fn serve(database: &str, bind: &str, secure_cookies: bool) -> Result<()> {
         .with_target(false)
         .init();
     let catalog = crate::load_catalog()?;
-    runtime()?.block_on(async move {
+    runtime_with(workers)?.block_on(async move {
         let store = connect(database).await?;
         tracing::info!(database = %describe(database), "storage ready, migrations applied");
         let config = aimsgap_web::Config {

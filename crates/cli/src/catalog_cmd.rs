@@ -281,20 +281,11 @@ pub fn edges_csv(crosswalk: &Crosswalk) -> String {
             e.rationale.as_str(),
             e.note.as_str(),
         ]
-        .map(csv_field);
+        .map(aimsgap_report::escape::csv);
         out.push_str(&fields.join(","));
         out.push('\n');
     }
     out
-}
-
-/// Quotes a CSV field when it needs it (RFC 4180).
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 pub fn coverage_json(catalog: &Catalog, from: &str, to: &str) -> Result<Value> {

@@ -202,6 +202,37 @@ fn versioned_from(row: &AnyRow, key_column: &str) -> Result<Versioned> {
     })
 }
 
+/// A versioned part of an assessment kept one row per key (answers, AI systems), with the
+/// statements that read and write it. Parameters: select/delete ($1 assessment, $2 key,
+/// [$3 version]); insert ($1 assessment, $2 key, $3 body, $4 time, $5 actor); update ($1 body,
+/// $2 time, $3 actor, $4 assessment, $5 key, $6 version).
+struct Part {
+    entity: &'static str,
+    key_column: &'static str,
+    select: &'static str,
+    insert: &'static str,
+    update: &'static str,
+    delete: &'static str,
+}
+
+const ANSWERS: Part = Part {
+    entity: "answer",
+    key_column: "requirement",
+    select: "SELECT requirement, body, version, updated_at, updated_by FROM answers WHERE assessment_id = $1 AND requirement = $2",
+    insert: "INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (assessment_id, requirement) DO NOTHING",
+    update: "UPDATE answers SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND requirement = $5 AND version = $6",
+    delete: "DELETE FROM answers WHERE assessment_id = $1 AND requirement = $2 AND version = $3",
+};
+
+const AI_SYSTEMS: Part = Part {
+    entity: "ai_system",
+    key_column: "system_id",
+    select: "SELECT system_id, body, version, updated_at, updated_by FROM ai_systems WHERE assessment_id = $1 AND system_id = $2",
+    insert: "INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, (SELECT COUNT(*) FROM ai_systems WHERE assessment_id = $1), $3, 1, $4, $5) ON CONFLICT (assessment_id, system_id) DO NOTHING",
+    update: "UPDATE ai_systems SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND system_id = $5 AND version = $6",
+    delete: "DELETE FROM ai_systems WHERE assessment_id = $1 AND system_id = $2 AND version = $3",
+};
+
 /// The store.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -717,17 +748,6 @@ impl Store {
         rows.iter().map(meta_from).collect()
     }
 
-    /// The organisation and revision of an assessment: one indexed read, enough to authorise a
-    /// request and to validate a cached result (the revision grows with every change).
-    pub async fn assessment_revision(&self, id: &str) -> Result<Option<(String, i64)>> {
-        let row = sqlx::query("SELECT org_id, revision FROM assessments WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| Ok((row.try_get("org_id")?, row.try_get("revision")?)))
-            .transpose()
-    }
-
     /// In one read: an assessment's organisation, its revision, and the caller's role in that
     /// organisation (`None` when not a member). The hot path of every assessment request.
     pub async fn assessment_access(
@@ -805,21 +825,7 @@ impl Store {
 
     /// The current version of one answer (version 0 when it does not exist).
     pub async fn answer(&self, assessment_id: &str, requirement: &str) -> Result<Versioned> {
-        let row = sqlx::query("SELECT requirement, body, version, updated_at, updated_by FROM answers WHERE assessment_id = $1 AND requirement = $2")
-            .bind(assessment_id)
-            .bind(requirement)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(row) => versioned_from(&row, "requirement"),
-            None => Ok(Versioned {
-                key: requirement.to_string(),
-                value: None,
-                version: 0,
-                updated_at: None,
-                updated_by: None,
-            }),
-        }
+        self.current(&ANSWERS, assessment_id, requirement).await
     }
 
     /// Writes one answer (or deletes it with `None`) if its version is still `expected`;
@@ -833,87 +839,17 @@ impl Store {
         expected: i64,
         actor: &str,
     ) -> Result<Versioned> {
-        let now = now_rfc3339();
-        let mut tx = self.write().await?;
-        let current =
-            sqlx::query("SELECT body FROM answers WHERE assessment_id = $1 AND requirement = $2")
-                .bind(assessment_id)
-                .bind(requirement)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let old: Option<Value> = match &current {
-            Some(row) => Some(parse_json(&row.try_get::<String, _>("body")?)?),
-            None => None,
-        };
-        let changed = match (value, expected) {
-            (Some(value), 0) => sqlx::query("INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (assessment_id, requirement) DO NOTHING")
-                .bind(assessment_id)
-                .bind(requirement)
-                .bind(json_text(value))
-                .bind(&now)
-                .bind(actor)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
-            (Some(value), version) => sqlx::query("UPDATE answers SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND requirement = $5 AND version = $6")
-                .bind(json_text(value))
-                .bind(&now)
-                .bind(actor)
-                .bind(assessment_id)
-                .bind(requirement)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
-            (None, version) => sqlx::query("DELETE FROM answers WHERE assessment_id = $1 AND requirement = $2 AND version = $3")
-                .bind(assessment_id)
-                .bind(requirement)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
-        };
-        if changed == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict(
-                self.answer(assessment_id, requirement).await?,
-            ));
-        }
-        self.record(
-            &mut tx,
-            assessment_id,
-            actor,
-            "answer",
-            requirement,
-            old.as_ref(),
-            value,
-            &now,
-        )
-        .await?;
-        tx.commit().await?;
-        self.answer(assessment_id, requirement).await
+        self.put(&ANSWERS, assessment_id, requirement, value, expected, actor)
+            .await
     }
 
     /// The current version of one AI system (version 0 when it does not exist).
     pub async fn ai_system(&self, assessment_id: &str, system_id: &str) -> Result<Versioned> {
-        let row = sqlx::query("SELECT system_id, body, version, updated_at, updated_by FROM ai_systems WHERE assessment_id = $1 AND system_id = $2")
-            .bind(assessment_id)
-            .bind(system_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(row) => versioned_from(&row, "system_id"),
-            None => Ok(Versioned {
-                key: system_id.to_string(),
-                value: None,
-                version: 0,
-                updated_at: None,
-                updated_by: None,
-            }),
-        }
+        self.current(&AI_SYSTEMS, assessment_id, system_id).await
     }
 
-    /// Writes (or deletes) one AI system under the same optimistic rule as answers.
+    /// Writes (or deletes) one AI system under the same optimistic rule as answers; a new
+    /// system goes to the end of the inventory.
     pub async fn put_ai_system(
         &self,
         assessment_id: &str,
@@ -922,49 +858,80 @@ impl Store {
         expected: i64,
         actor: &str,
     ) -> Result<Versioned> {
+        self.put(
+            &AI_SYSTEMS,
+            assessment_id,
+            system_id,
+            value,
+            expected,
+            actor,
+        )
+        .await
+    }
+
+    async fn current(&self, part: &Part, assessment_id: &str, key: &str) -> Result<Versioned> {
+        let row = sqlx::query(part.select)
+            .bind(assessment_id)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => versioned_from(&row, part.key_column),
+            None => Ok(Versioned {
+                key: key.to_string(),
+                value: None,
+                version: 0,
+                updated_at: None,
+                updated_by: None,
+            }),
+        }
+    }
+
+    /// The optimistic write shared by answers and AI systems: insert at version 0, update at
+    /// the expected version, delete at the expected version; nothing changed is a conflict.
+    async fn put(
+        &self,
+        part: &Part,
+        assessment_id: &str,
+        key: &str,
+        value: Option<&Value>,
+        expected: i64,
+        actor: &str,
+    ) -> Result<Versioned> {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
-        let current =
-            sqlx::query("SELECT body FROM ai_systems WHERE assessment_id = $1 AND system_id = $2")
-                .bind(assessment_id)
-                .bind(system_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let old: Option<Value> = match &current {
+        let old: Option<Value> = match sqlx::query(part.select)
+            .bind(assessment_id)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?
+        {
             Some(row) => Some(parse_json(&row.try_get::<String, _>("body")?)?),
             None => None,
         };
         let changed = match (value, expected) {
-            (Some(value), 0) => {
-                let next = sqlx::query("SELECT COUNT(*) AS n FROM ai_systems WHERE assessment_id = $1")
-                    .bind(assessment_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get::<i64, _>("n")?;
-                sqlx::query("INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (assessment_id, system_id) DO NOTHING")
-                    .bind(assessment_id)
-                    .bind(system_id)
-                    .bind(next)
-                    .bind(json_text(value))
-                    .bind(&now)
-                    .bind(actor)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-            }
-            (Some(value), version) => sqlx::query("UPDATE ai_systems SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND system_id = $5 AND version = $6")
+            (Some(value), 0) => sqlx::query(part.insert)
+                .bind(assessment_id)
+                .bind(key)
+                .bind(json_text(value))
+                .bind(&now)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            (Some(value), version) => sqlx::query(part.update)
                 .bind(json_text(value))
                 .bind(&now)
                 .bind(actor)
                 .bind(assessment_id)
-                .bind(system_id)
+                .bind(key)
                 .bind(version)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected(),
-            (None, version) => sqlx::query("DELETE FROM ai_systems WHERE assessment_id = $1 AND system_id = $2 AND version = $3")
+            (None, version) => sqlx::query(part.delete)
                 .bind(assessment_id)
-                .bind(system_id)
+                .bind(key)
                 .bind(version)
                 .execute(&mut *tx)
                 .await?
@@ -973,22 +940,22 @@ impl Store {
         if changed == 0 {
             tx.rollback().await?;
             return Err(StoreError::Conflict(
-                self.ai_system(assessment_id, system_id).await?,
+                self.current(part, assessment_id, key).await?,
             ));
         }
         self.record(
             &mut tx,
             assessment_id,
             actor,
-            "ai_system",
-            system_id,
+            part.entity,
+            key,
             old.as_ref(),
             value,
             &now,
         )
         .await?;
         tx.commit().await?;
-        self.ai_system(assessment_id, system_id).await
+        self.current(part, assessment_id, key).await
     }
 
     /// Replaces the profile (format version, as_of, organization, certifications) if its

@@ -355,7 +355,7 @@ pub(crate) fn in_seconds(seconds: u64) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    aimsgap_store::rfc3339_for_tests(now + seconds)
+    aimsgap_store::rfc3339(now + seconds)
 }
 
 fn user_json(user: &aimsgap_store::User) -> Value {
@@ -483,14 +483,14 @@ pub(crate) async fn compute(
     Ok((result, assessment))
 }
 
-fn json_bytes(status: StatusCode, body: Arc<String>) -> Response {
+fn json_bytes(status: StatusCode, body: String) -> Response {
     (
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        body.as_ref().clone(),
+        body,
     )
         .into_response()
 }
@@ -1380,6 +1380,6 @@ async fn diff_runs(
         aimsgap_report::diff::diff(&old, &new).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(json_bytes(
         StatusCode::OK,
-        Arc::new(aimsgap_report::diff::to_json(&diff)),
+        aimsgap_report::diff::to_json(&diff),
     ))
 }

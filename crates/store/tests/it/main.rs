@@ -39,7 +39,7 @@ fn in_days(days: i64) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    aimsgap_store::rfc3339_for_tests((now + days * 86_400) as u64)
+    aimsgap_store::rfc3339((now + days * 86_400) as u64)
 }
 
 fn document() -> serde_json::Value {
@@ -273,6 +273,31 @@ async fn assessments_round_trip_with_versions_history_and_runs() {
             .await
             .unwrap();
         assert_eq!(system.version, 2);
+        let added = store
+            .put_ai_system(
+                &meta.id,
+                "third",
+                Some(&json!({"id": "third", "name": "Third"})),
+                0,
+                &user.id,
+            )
+            .await
+            .unwrap();
+        assert_eq!(added.version, 1);
+        let keys: Vec<String> = store
+            .assessment(&meta.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .ai_systems
+            .iter()
+            .map(|s| s.key.clone())
+            .collect();
+        assert_eq!(
+            keys,
+            vec!["bot", "scorer", "third"],
+            "{backend}: a new system goes last"
+        );
         let profile = store.assessment(&meta.id).await.unwrap().unwrap().profile;
         let mut changed = profile.value.clone().unwrap();
         changed["as_of"] = json!("2027-01-01");
@@ -300,6 +325,7 @@ async fn assessments_round_trip_with_versions_history_and_runs() {
                 ("answer", "6.1.2"),
                 ("answer", "6.1.2"),
                 ("ai_system", "bot"),
+                ("ai_system", "third"),
                 ("profile", "profile")
             ],
             "{backend}"
@@ -405,8 +431,12 @@ async fn the_revision_grows_with_every_change() {
             .create_assessment(&org.id, "r", &document(), &user.id)
             .await
             .unwrap();
-        let (owner, first) = store.assessment_revision(&meta.id).await.unwrap().unwrap();
-        assert_eq!(owner, org.id);
+        let (owner, first, role) = store
+            .assessment_access(&meta.id, &user.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((owner.as_str(), role), (org.id.as_str(), Some(Role::Owner)));
         store
             .put_answer(
                 &meta.id,
@@ -417,7 +447,11 @@ async fn the_revision_grows_with_every_change() {
             )
             .await
             .unwrap();
-        let (_, second) = store.assessment_revision(&meta.id).await.unwrap().unwrap();
+        let (_, second, _) = store
+            .assessment_access(&meta.id, &user.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(second > first, "{backend}");
         let _ = store
             .put_answer(
@@ -428,9 +462,26 @@ async fn the_revision_grows_with_every_change() {
                 &user.id,
             )
             .await;
-        let (_, third) = store.assessment_revision(&meta.id).await.unwrap().unwrap();
+        let (_, third, _) = store
+            .assessment_access(&meta.id, &user.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(third, second, "{backend}: a refused write changes nothing");
-        assert!(store.assessment_revision("nope").await.unwrap().is_none());
+        assert!(
+            store
+                .assessment_access("nope", &user.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let stranger = store.create_user(&email(), "Eve", "h").await.unwrap();
+        let (_, _, none) = store
+            .assessment_access(&meta.id, &stranger.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(none, None, "{backend}: not a member");
     }
 }
 

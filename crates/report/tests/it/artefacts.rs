@@ -469,3 +469,25 @@ fn snapshots_of_the_saas_scope_and_impact_assessment() {
         document(&documents, "impact-assessment-support-assistant.md")
     );
 }
+
+/// Every draft of every example, one snapshot per example: a change to any word of any
+/// document shows up as a reviewable diff.
+#[test]
+fn snapshots_of_every_draft_of_every_example() {
+    for example in EXAMPLES {
+        let (_, documents) = generate(&parse(example));
+        let mut all = String::new();
+        for artefact in &documents {
+            all.push_str(&format!(
+                "======== {} ({})\n",
+                artefact.file_name, artefact.title
+            ));
+            all.push_str(&artefact.markdown);
+        }
+        let name = format!(
+            "artefacts_all_{}",
+            example.0.trim_end_matches(".yaml").replace('-', "_")
+        );
+        insta::assert_snapshot!(name, all);
+    }
+}

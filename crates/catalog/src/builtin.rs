@@ -1,6 +1,6 @@
 //! The catalog files compiled into the binary.
 
-use crate::{Area, Catalog, Error, load, parse_areas};
+use crate::{Area, Catalog, Error, load, parse_areas, parse_risk_method};
 
 macro_rules! catalog_file {
     ($path:literal) => {
@@ -34,14 +34,23 @@ pub const AREAS: (&str, &str) = catalog_file!("governance-areas.yaml");
 /// Where our crosswalks disagree with the article's comparison table, and why.
 pub const DISAGREEMENTS: (&str, &str) = catalog_file!("article-disagreements.yaml");
 
+/// The defaults of the drafted risk method: rating scales and the Annex A treatment of the
+/// NIST AI 600-1 risks. Loaded after the frameworks, whose ids it names.
+pub const RISK_METHOD: (&str, &str) = catalog_file!("risk-method.yaml");
+
 /// The JSON Schema of framework files (`aimsgap schema catalog`).
 pub const CATALOG_SCHEMA: &str = include_str!("../../../catalogs/schema/catalog.schema.json");
 /// The JSON Schema of crosswalk files (`aimsgap schema crosswalk`).
 pub const CROSSWALK_SCHEMA: &str = include_str!("../../../catalogs/schema/crosswalk.schema.json");
+/// The JSON Schema of the risk method file.
+pub const RISK_METHOD_SCHEMA: &str =
+    include_str!("../../../catalogs/schema/risk-method.schema.json");
 
-/// Loads and validates the built-in catalog.
+/// Loads and validates the built-in catalog, its risk method included.
 pub fn builtin() -> Result<Catalog, Vec<Error>> {
-    load(FILES, CROSSWALKS)
+    let mut catalog = load(FILES, CROSSWALKS)?;
+    catalog.risk_method = parse_risk_method(RISK_METHOD.0, RISK_METHOD.1, &catalog)?;
+    Ok(catalog)
 }
 
 /// Loads the governance areas against the catalog's ISO/IEC 42001.

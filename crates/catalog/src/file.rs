@@ -117,3 +117,35 @@ pub(crate) struct EdgeEntry {
     pub rationale: S,
     pub note: String,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RiskMethodFile {
+    pub scales: ScalesEntry,
+    pub generative_ai_treatment: Vec<TreatmentEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScalesEntry {
+    pub likelihood: Spanned<Vec<LevelEntry>>,
+    pub consequence_organisation: Spanned<Vec<LevelEntry>>,
+    pub consequence_individuals: Spanned<Vec<LevelEntry>>,
+    pub consequence_societies: Spanned<Vec<LevelEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LevelEntry {
+    pub level: Spanned<i64>,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TreatmentEntry {
+    pub risk: S,
+    pub controls: Vec<S>,
+    pub affected: String,
+}

@@ -393,11 +393,58 @@ impl Crosswalk {
     }
 }
 
-/// Every framework and crosswalk aimsgap knows.
+/// One level of a rating scale of the risk method (`3 Possible`: expected once in a while).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScaleLevel {
+    /// 1 to 5, in order.
+    pub level: u8,
+    pub name: String,
+    pub description: String,
+}
+
+/// The rating scales of the drafted AI risk method: how likely, and how bad for whom.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RiskScales {
+    pub likelihood: Vec<ScaleLevel>,
+    pub consequence_organisation: Vec<ScaleLevel>,
+    pub consequence_individuals: Vec<ScaleLevel>,
+    pub consequence_societies: Vec<ScaleLevel>,
+}
+
+/// The ISO/IEC 42001 Annex A controls that treat one NIST AI 600-1 risk, and who it affects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskTreatment {
+    /// A risk id of `nist-ai-600-1`.
+    pub risk: String,
+    /// Annex A control ids of `iso42001`, in the order the file gives them.
+    pub controls: Vec<String>,
+    pub affected: String,
+}
+
+/// The defaults of the risk method the artefact drafts propose (`catalogs/risk-method.yaml`).
+/// Every id has been checked against the frameworks it names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RiskMethod {
+    pub scales: RiskScales,
+    pub generative_ai_treatment: Vec<RiskTreatment>,
+}
+
+impl RiskMethod {
+    /// The treatment of a NIST AI 600-1 risk, if the method maps it.
+    pub fn treatment(&self, risk: &str) -> Option<&RiskTreatment> {
+        self.generative_ai_treatment
+            .iter()
+            .find(|treatment| treatment.risk == risk)
+    }
+}
+
+/// Every framework and crosswalk aimsgap knows, and the defaults of its risk method.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     pub frameworks: Vec<Framework>,
     pub crosswalks: Vec<Crosswalk>,
+    /// Empty unless loaded with [`parse_risk_method`](crate::parse_risk_method).
+    pub risk_method: RiskMethod,
 }
 
 impl Catalog {

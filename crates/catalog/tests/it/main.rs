@@ -9,6 +9,7 @@
 mod builtin;
 mod crosswalks;
 mod errors;
+mod risk_method;
 mod schema;
 
 use aimsgap_catalog::Catalog;

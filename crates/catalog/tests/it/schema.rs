@@ -1,7 +1,9 @@
 //! The published JSON Schemas describe the formats the loader accepts.
 
 use super::require_all;
-use aimsgap_catalog::{CATALOG_SCHEMA, CROSSWALK_SCHEMA, CROSSWALKS, FILES};
+use aimsgap_catalog::{
+    CATALOG_SCHEMA, CROSSWALK_SCHEMA, CROSSWALKS, FILES, RISK_METHOD, RISK_METHOD_SCHEMA,
+};
 use serde_json::Value;
 use std::process::Command;
 
@@ -63,6 +65,27 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
         properties(&crosswalk, "/properties/edges/items/properties"),
         vec!["from", "note", "rationale", "rel", "strength", "to"]
     );
+    let risk_method: Value = serde_json::from_str(RISK_METHOD_SCHEMA).unwrap();
+    assert_eq!(
+        properties(&risk_method, "/properties/scales/properties"),
+        vec![
+            "consequence_individuals",
+            "consequence_organisation",
+            "consequence_societies",
+            "likelihood"
+        ]
+    );
+    assert_eq!(
+        properties(&risk_method, "/$defs/scale/items/properties"),
+        vec!["description", "level", "name"]
+    );
+    assert_eq!(
+        properties(
+            &risk_method,
+            "/properties/generative_ai_treatment/items/properties"
+        ),
+        vec!["affected", "controls", "risk"]
+    );
 }
 
 /// Validates every built-in file against the schemas with Python's `jsonschema`, a reader
@@ -87,8 +110,14 @@ fn every_builtin_file_validates_against_its_schema_with_an_independent_validator
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("catalog.schema.json"), CATALOG_SCHEMA).unwrap();
     std::fs::write(dir.join("crosswalk.schema.json"), CROSSWALK_SCHEMA).unwrap();
+    std::fs::write(dir.join("risk-method.schema.json"), RISK_METHOD_SCHEMA).unwrap();
     let mut args = Vec::new();
-    for (kind, files) in [("catalog", FILES), ("crosswalk", CROSSWALKS)] {
+    let risk_method = [RISK_METHOD];
+    for (kind, files) in [
+        ("catalog", FILES),
+        ("crosswalk", CROSSWALKS),
+        ("risk-method", &risk_method[..]),
+    ] {
         for (name, text) in files {
             let path = dir.join(name.replace('/', "_"));
             std::fs::write(&path, text).unwrap();
@@ -102,7 +131,7 @@ class Loader(yaml.SafeLoader): pass
 Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != 'tag:yaml.org,2002:timestamp']
                                   for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 d = sys.argv[1]
-schemas = {k: json.load(open(f"{d}/{k}.schema.json")) for k in ("catalog", "crosswalk")}
+schemas = {k: json.load(open(f"{d}/{k}.schema.json")) for k in ("catalog", "crosswalk", "risk-method")}
 bad = 0
 for arg in sys.argv[2:]:
     kind, path = arg.split("=", 1)

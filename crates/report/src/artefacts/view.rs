@@ -1,0 +1,165 @@
+//! The views shared by every draft: the preface (document control and reading note), what the
+//! assessment records today, and the signature table. Each is a small typed value rendered by its own Markdown template, so user text is
+//! escaped by the template engine and never spliced into Markdown by hand.
+
+use super::{Context, escape, words};
+use aimsgap_assess::Answer;
+use askama::Template;
+
+/// Renders a template to a string.
+///
+/// The views write only strings into a `String`, which cannot fail; should a future view
+/// fail, the draft says so where the text would have been instead of losing the document.
+pub(super) fn render(template: &impl Template) -> String {
+    template
+        .render()
+        .unwrap_or_else(|error| format!("(rendering failed: {})", escape(&error.to_string())))
+}
+
+/// Document control and the reading note at the top of every draft.
+#[derive(Debug, Template)]
+#[template(path = "artefacts/preface.md")]
+pub(super) struct Preface<'a> {
+    /// Our name of the document, with the clauses it answers.
+    document: &'static str,
+    clause: &'static str,
+    organisation: &'a str,
+    as_of: String,
+    owner: Option<Owner<'a>>,
+}
+
+/// The owner recorded on the answer that governs a document, and that answer's id.
+#[derive(Debug)]
+struct Owner<'a> {
+    name: &'a str,
+    answer: &'a str,
+}
+
+impl<'a> Preface<'a> {
+    /// `owner_of` lists the ISO/IEC 42001 ids whose answer may name the document's owner,
+    /// the first that does wins.
+    pub(super) fn new(
+        context: &Context<'a>,
+        document: &'static str,
+        clause: &'static str,
+        owner_of: &[&str],
+    ) -> Preface<'a> {
+        let owner = owner_of.iter().find_map(|id| {
+            context.answer(id).and_then(|answer| {
+                answer.owner.as_deref().map(|name| Owner {
+                    name,
+                    answer: &answer.id,
+                })
+            })
+        });
+        Preface {
+            document,
+            clause,
+            organisation: &context.assessment.organization.name,
+            as_of: context.assessment.as_of.to_string(),
+            owner,
+        }
+    }
+}
+
+/// One piece of evidence of an answer.
+#[derive(Debug)]
+pub(super) struct EvidenceView<'a> {
+    pub(super) reference: &'a str,
+    pub(super) kind: String,
+    /// The date, or `undated`.
+    pub(super) date: String,
+}
+
+/// An answer of the assessment, as a statement.
+#[derive(Debug)]
+pub(super) struct AnswerView<'a> {
+    id: &'a str,
+    status: String,
+    maturity: Option<u8>,
+    owner: Option<&'a str>,
+    evidence: Vec<EvidenceView<'a>>,
+    notes: Option<&'a str>,
+    justification: Option<&'a str>,
+}
+
+impl<'a> AnswerView<'a> {
+    fn new(answer: &'a Answer) -> AnswerView<'a> {
+        AnswerView {
+            id: &answer.id,
+            status: words(answer.status.as_str()),
+            maturity: answer.maturity,
+            owner: answer.owner.as_deref(),
+            evidence: answer
+                .evidence
+                .iter()
+                .map(|evidence| EvidenceView {
+                    reference: &evidence.reference,
+                    kind: words(evidence.kind.as_str()),
+                    date: evidence
+                        .date
+                        .map_or_else(|| "undated".to_string(), |date| date.to_string()),
+                })
+                .collect(),
+            notes: answer.notes.as_deref(),
+            justification: answer.justification.as_deref(),
+        }
+    }
+}
+
+/// What the assessment records about one ISO/IEC 42001 id and the ids beneath it.
+#[derive(Debug)]
+pub(super) struct StateOf<'a> {
+    id: &'a str,
+    answers: Vec<AnswerView<'a>>,
+    /// (requirement id, status words) as the engine judged them.
+    statuses: Vec<(&'a str, String)>,
+}
+
+/// The list items saying what the assessment records today about some ISO/IEC 42001 ids: the
+/// answers and the statuses the engine gave. Renders list items only, so a document can add
+/// items of its own to the same list.
+#[derive(Debug, Template)]
+#[template(path = "artefacts/current_state.md")]
+pub(super) struct CurrentState<'a> {
+    ids: Vec<StateOf<'a>>,
+}
+
+impl<'a> CurrentState<'a> {
+    pub(super) fn new(context: &Context<'a>, ids: &[&'a str]) -> CurrentState<'a> {
+        let ids = ids
+            .iter()
+            .map(|id| {
+                let prefix = format!("{id}.");
+                let within = |other: &str| other == *id || other.starts_with(&prefix);
+                StateOf {
+                    id,
+                    answers: context
+                        .assessment
+                        .answers
+                        .iter()
+                        .filter(|answer| within(&answer.id))
+                        .map(AnswerView::new)
+                        .collect(),
+                    statuses: context
+                        .result
+                        .requirements
+                        .iter()
+                        .filter(|requirement| within(&requirement.id))
+                        .map(|requirement| {
+                            (requirement.id.as_str(), words(requirement.status.as_str()))
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        CurrentState { ids }
+    }
+}
+
+/// The approval table: one row per role, name and date left to the organisation.
+#[derive(Debug, Template)]
+#[template(path = "artefacts/signatures.md")]
+pub(super) struct Signatures {
+    pub(super) roles: &'static [&'static str],
+}

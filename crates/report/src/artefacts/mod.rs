@@ -11,15 +11,19 @@
 //! source (an answer, an AI system fact, a requirement of the catalog, a law obligation or a
 //! conclusion of the result), and every choice that belongs to the organisation is marked
 //! `**[DECIDE: ...]**`, in that one form everywhere, so a reviewer can search for what is left.
-//! The wording is ours; no text of a standard is reproduced. Every piece of user text goes
-//! through [`escape`], so a system name cannot break a table or smuggle HTML into a page.
+//! The wording is ours; no text of a standard is reproduced.
+//!
+//! Layout: each document has a module here that gathers a small typed view from the
+//! assessment and the result, and an askama Markdown template under `templates/artefacts/`
+//! that words it. The templates escape every value with the Markdown escaper of [`escape`], so
+//! a system name cannot break a table or smuggle HTML into a page; a value that is itself a
+//! rendered fragment (the preface, a source note) is marked `|safe`.
 
 use aimsgap_assess::{
-    AiSystem, Answer, Assessment, AssessmentResult, Certification, CertificationStatus,
-    Classification, ControlStatus, ObligationItem, ObligationState, SoaEntry, SystemObligations,
-    SystemRole, TARGET, governing_answer, inherited_credit,
+    AiSystem, Answer, Assessment, AssessmentResult, Classification, SoaEntry, SystemObligations,
+    TARGET, governing_answer,
 };
-use aimsgap_catalog::{Catalog, Framework, Obligation, Relationship, Tier, Trigger};
+use aimsgap_catalog::{Catalog, Framework, Obligation};
 
 pub(crate) mod escape;
 mod impact;
@@ -79,116 +83,6 @@ pub fn artefacts(
     documents
 }
 
-/// The marker of a choice the organisation must make. `what` is our text (or escaped).
-fn decide(what: &str) -> String {
-    format!("**[DECIDE: {what}]**")
-}
-
-/// The trailing source note of a statement; every entry is already escaped.
-fn source(entries: &[String]) -> String {
-    let mut unique: Vec<&str> = Vec::new();
-    for entry in entries {
-        if !unique.contains(&entry.as_str()) {
-            unique.push(entry);
-        }
-    }
-    format!("(source: {})", unique.join("; "))
-}
-
-/// `1 obligation`, `2 obligations`.
-fn count(number: usize, noun: &str) -> String {
-    if number == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{number} {noun}s")
-    }
-}
-
-fn src_answer(id: &str) -> String {
-    format!("answer {}", escape(id))
-}
-
-fn src_system(system: &AiSystem, field: &str) -> String {
-    format!("ai_system {}.{field}", escape(&system.id))
-}
-
-fn src_system_id(system: &AiSystem) -> String {
-    format!("ai_system {}", escape(&system.id))
-}
-
-fn src_org(field: &str) -> String {
-    format!("organization.{field}")
-}
-
-fn src_iso(id: &str) -> String {
-    format!("iso42001 {}", escape(id))
-}
-
-fn src_obligation(law: &str, reference: &str) -> String {
-    format!("{} {}", escape(law), escape(reference))
-}
-
-fn src_result(what: &str) -> String {
-    format!("result {what}")
-}
-
-/// A Markdown document under construction.
-struct Doc {
-    text: String,
-}
-
-impl Doc {
-    fn new(title: &str) -> Doc {
-        Doc {
-            text: format!("# {title}\n\n"),
-        }
-    }
-
-    fn heading(&mut self, text: &str) {
-        self.text.push_str(&format!("## {text}\n\n"));
-    }
-
-    fn subheading(&mut self, text: &str) {
-        self.text.push_str(&format!("### {text}\n\n"));
-    }
-
-    fn para(&mut self, text: &str) {
-        self.text.push_str(text);
-        self.text.push_str("\n\n");
-    }
-
-    fn bullets(&mut self, items: &[String]) {
-        if items.is_empty() {
-            return;
-        }
-        for item in items {
-            self.text.push_str("- ");
-            self.text.push_str(item);
-            self.text.push('\n');
-        }
-        self.text.push('\n');
-    }
-
-    /// A table; every cell is already escaped (no raw `|`, no newline).
-    fn table(&mut self, header: &[&str], rows: &[Vec<String>]) {
-        self.text.push_str(&format!("| {} |\n", header.join(" | ")));
-        self.text.push_str(&format!(
-            "|{}\n",
-            header.iter().map(|_| "---|").collect::<String>()
-        ));
-        for row in rows {
-            self.text.push_str(&format!("| {} |\n", row.join(" | ")));
-        }
-        self.text.push('\n');
-    }
-
-    fn finish(self) -> String {
-        let mut text = self.text.trim_end().to_string();
-        text.push('\n');
-        text
-    }
-}
-
 /// What every document reads from.
 struct Context<'a> {
     catalog: &'a Catalog,
@@ -198,10 +92,6 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn org(&self) -> String {
-        escape(&self.assessment.organization.name)
-    }
-
     /// The answer that governs an ISO/IEC 42001 id (its own, or its nearest answered parent).
     fn answer(&self, id: &str) -> Option<&'a Answer> {
         match self.iso {
@@ -210,17 +100,19 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The law entries of the result for one AI system, in the result's order.
     fn obligations_of<'s>(
         &'s self,
         system: &'s AiSystem,
-    ) -> impl Iterator<Item = &'s SystemObligations> + 's {
+    ) -> impl Iterator<Item = &'a SystemObligations> + 's {
         self.result
             .obligations
             .iter()
             .filter(move |entry| entry.system == system.id)
     }
 
-    fn soa(&self, control: &str) -> Option<&SoaEntry> {
+    /// The SoA entry of an Annex A control.
+    fn soa(&self, control: &str) -> Option<&'a SoaEntry> {
         self.result
             .soa
             .iter()
@@ -228,22 +120,10 @@ impl<'a> Context<'a> {
     }
 
     /// The name of a framework of the catalog, or its id when the catalog lacks it.
-    fn framework_title<'s>(&'s self, id: &'s str) -> &'s str {
+    fn framework_title(&self, id: &'a str) -> &'a str {
         self.catalog
             .framework(id)
             .map_or(id, |framework| framework.name.as_str())
-    }
-
-    fn framework_name(&self, id: &str) -> String {
-        self.catalog
-            .framework(id)
-            .map_or_else(|| escape(id), |framework| escape(&framework.name))
-    }
-
-    fn iso_title(&self, id: &str) -> Option<String> {
-        self.iso
-            .and_then(|iso| iso.get(id))
-            .map(|requirement| escape(&requirement.title))
     }
 
     /// The legal facts of one obligation of the result.
@@ -254,22 +134,26 @@ impl<'a> Context<'a> {
             .and_then(|requirement| requirement.obligation.as_ref())
     }
 
-    /// The title of an entry of a named list of a catalog (an Annex III area, a role).
-    fn list_title(&self, framework: &str, list: &str, id: &str) -> Option<String> {
+    /// The title of an entry of a named list of a catalog, as the catalog writes it.
+    fn list_entry(&self, framework: &str, list: &str, id: &str) -> Option<&'a str> {
         self.catalog
             .framework(framework)
             .and_then(|f| f.list(list))
             .and_then(|entries| entries.iter().find(|entry| entry.id == id))
-            .map(|entry| escape(&entry.title))
+            .map(|entry| entry.title.as_str())
     }
 
     /// The obligations of a system whose legal facts match, as source entries.
-    fn triggered(&self, system: &AiSystem, matches: &dyn Fn(&Obligation) -> bool) -> Vec<String> {
+    fn triggered_refs(
+        &self,
+        system: &AiSystem,
+        matches: &dyn Fn(&Obligation) -> bool,
+    ) -> Vec<view::SourceRef> {
         let mut found = Vec::new();
         for entry in self.obligations_of(system) {
             for item in &entry.items {
                 if self.obligation(&entry.law, &item.id).is_some_and(matches) {
-                    found.push(src_obligation(&entry.law, &item.reference));
+                    found.push(view::SourceRef::obligation(&entry.law, &item.reference));
                 }
             }
         }
@@ -284,39 +168,12 @@ fn finish(mut markdown: String) -> String {
     markdown
 }
 
-/// The first `limit` entries and a count of the rest.
-fn capped(mut entries: Vec<String>, limit: usize) -> Vec<String> {
-    if entries.len() > limit {
-        let rest = entries.len() - limit;
-        entries.truncate(limit);
-        entries.push(format!("and {rest} more"));
-    }
-    entries
-}
-
+/// A vocabulary word as prose: `not_applicable` reads `not applicable`.
 fn words(vocabulary_word: &str) -> String {
     vocabulary_word.replace('_', " ")
 }
 
-fn list_or(items: &[String], empty: &str) -> String {
-    if items.is_empty() {
-        empty.to_string()
-    } else {
-        items
-            .iter()
-            .map(|item| escape(item))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-fn role_word(system: &AiSystem) -> String {
-    system.role.map_or_else(
-        || decide("the organisation's role"),
-        |role| words(role.as_str()),
-    )
-}
-
+/// The short label of a classification, as the drafts print it.
 fn classification_words(classification: Classification) -> &'static str {
     match classification {
         Classification::Prohibited => "prohibited practice",
@@ -327,27 +184,6 @@ fn classification_words(classification: Classification) -> &'static str {
         Classification::ConsequentialDecision => "consequential decisions",
         Classification::NotCovered => "not covered",
     }
-}
-
-fn state_words(item: &ObligationItem) -> String {
-    match item.state {
-        ObligationState::Upcoming => format!("upcoming, in {} days", item.days_until),
-        ObligationState::InForce => "in force".to_string(),
-        ObligationState::Overdue => {
-            "in force and overdue (a supporting requirement is a gap or unknown)".to_string()
-        }
-        ObligationState::Stayed => "stayed".to_string(),
-        ObligationState::Violation => "violation".to_string(),
-    }
-}
-
-fn evidence_text(reference: &str, kind: &str, date: Option<aimsgap_catalog::Date>) -> String {
-    format!(
-        "{} ({}, {})",
-        escape(reference),
-        words(kind),
-        date.map_or_else(|| "undated".to_string(), |d| d.to_string())
-    )
 }
 
 /// File names of the impact assessments: the system id reduced to `[a-z0-9_-]`, made unique.
@@ -376,191 +212,4 @@ fn file_stems(systems: &[AiSystem]) -> Vec<String> {
         stems.push(stem);
     }
     stems
-}
-
-/// Document control, the reading note and what the assessment records about the clause.
-fn preface(doc: &mut Doc, context: &Context, document: &str, clause: &str, owner_of: &[&str]) {
-    let owner = owner_of.iter().find_map(|id| {
-        context.answer(id).and_then(|answer| {
-            answer
-                .owner
-                .as_ref()
-                .map(|owner| (answer.id.as_str(), owner))
-        })
-    });
-    let owner = match owner {
-        Some((id, owner)) => format!(
-            "{} (proposed: the owner recorded in the assessment) {}",
-            escape(owner),
-            source(&[src_answer(id)])
-        ),
-        None => decide("document owner"),
-    };
-    doc.bullets(&[
-        format!("Document: {document} {}", source(&[src_iso(clause)])),
-        format!(
-            "Organisation: {} {}",
-            context.org(),
-            source(&[src_org("name")])
-        ),
-        format!(
-            "Drafted from: the assessment as of {} {}",
-            context.assessment.as_of,
-            source(&["assessment as_of".to_string()])
-        ),
-        format!("Owner: {owner}"),
-        format!("Version: {}", decide("version number")),
-        format!(
-            "Approved by: {} on {}",
-            decide("approver"),
-            decide("approval date")
-        ),
-    ]);
-    doc.para(
-        "> This is a draft generated by aimsgap. Each statement ends with its source: `answer <id>` is \
-         an answer in the assessment file, `ai_system <id>.<field>` a fact recorded about an AI \
-         system, `organization.<field>` the organisation profile, `certification <framework>` a \
-         held certification, `iso42001 <id>` a requirement of ISO/IEC 42001 as the catalog \
-         summarises it, `<law> <reference>` a law obligation the assessment found, `result ...` a \
-         conclusion of the assessment engine. Every **[DECIDE: ...]** marks a choice only the \
-         organisation can make; resolve them all before approval.",
-    );
-}
-
-/// What the assessment records today about some ISO/IEC 42001 ids: the answers and the
-/// statuses the engine gave.
-fn current_state(context: &Context, ids: &[&str]) -> Vec<String> {
-    let mut lines = Vec::new();
-    for id in ids {
-        let prefix = format!("{id}.");
-        let answers: Vec<&Answer> = context
-            .assessment
-            .answers
-            .iter()
-            .filter(|answer| answer.id == *id || answer.id.starts_with(&prefix))
-            .collect();
-        for answer in &answers {
-            lines.push(answer_line(answer));
-        }
-        let statuses: Vec<String> = context
-            .result
-            .requirements
-            .iter()
-            .filter(|r| r.id == *id || r.id.starts_with(&prefix))
-            .map(|r| format!("{} {}", escape(&r.id), words(r.status.as_str())))
-            .collect();
-        if answers.is_empty() {
-            lines.push(format!(
-                "No answer about {} is recorded {}",
-                escape(id),
-                source(&["assessment answers".to_string()])
-            ));
-        }
-        if !statuses.is_empty() {
-            lines.push(format!(
-                "Assessed status: {} {}",
-                statuses.join(", "),
-                source(&[src_result(&format!("requirements {}", escape(id)))])
-            ));
-        }
-    }
-    lines
-}
-
-fn answer_line(answer: &Answer) -> String {
-    let mut parts = vec![words(answer.status.as_str())];
-    if let Some(maturity) = answer.maturity {
-        parts.push(format!("maturity {maturity}"));
-    }
-    if let Some(owner) = &answer.owner {
-        parts.push(format!("owner {}", escape(owner)));
-    }
-    let mut line = format!("Answer {}: {}", escape(&answer.id), parts.join(", "));
-    if !answer.evidence.is_empty() {
-        let evidence: Vec<String> = answer
-            .evidence
-            .iter()
-            .map(|e| evidence_text(&e.reference, e.kind.as_str(), e.date))
-            .collect();
-        line.push_str(&format!("; evidence: {}", evidence.join("; ")));
-    }
-    if let Some(notes) = &answer.notes {
-        line.push_str(&format!("; note: {}", escape(notes)));
-    }
-    if let Some(justification) = &answer.justification {
-        line.push_str(&format!("; justification: {}", escape(justification)));
-    }
-    format!("{line} {}", source(&[src_answer(&answer.id)]))
-}
-
-fn signature_block(doc: &mut Doc, roles: &[&str]) {
-    let rows: Vec<Vec<String>> = roles
-        .iter()
-        .map(|role| {
-            vec![
-                (*role).to_string(),
-                decide("name"),
-                decide("date"),
-                String::new(),
-            ]
-        })
-        .collect();
-    doc.table(&["Role", "Name", "Date", "Signature"], &rows);
-}
-
-/// Control, title, included, status and owner of one Annex A control, as table cells.
-fn control_cells(context: &Context, control: &str) -> Vec<String> {
-    let title = context
-        .iso_title(control)
-        .unwrap_or_else(|| decide("control title"));
-    match context.soa(control) {
-        Some(entry) => vec![
-            escape(control),
-            title,
-            if entry.included {
-                "included"
-            } else {
-                "excluded"
-            }
-            .to_string(),
-            words(entry.status.as_str()),
-            entry
-                .owner
-                .as_deref()
-                .map_or_else(|| decide("owner"), escape),
-        ],
-        None => vec![
-            escape(control),
-            title,
-            "not in the SoA".to_string(),
-            "-".to_string(),
-            decide("owner"),
-        ],
-    }
-}
-
-/// One line per control: its title and what the SoA says of it.
-fn control_lines(context: &Context, controls: &[&str]) -> Vec<String> {
-    controls
-        .iter()
-        .filter_map(|id| {
-            let title = context.iso_title(id)?;
-            let state = match context.soa(id) {
-                Some(entry) if entry.included => format!(
-                    "included, status {}, owner {}",
-                    words(entry.status.as_str()),
-                    entry
-                        .owner
-                        .as_deref()
-                        .map_or_else(|| decide("owner"), escape)
-                ),
-                Some(_) => "excluded".to_string(),
-                None => "not in the SoA".to_string(),
-            };
-            Some(format!(
-                "{id} {title}: {state} {}",
-                source(&[src_result(&format!("soa {id}"))])
-            ))
-        })
-        .collect()
 }

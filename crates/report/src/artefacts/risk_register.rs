@@ -1,45 +1,56 @@
-//! The AI risk register, seeded from the facts of each AI system and, for generative systems,
-//! from the NIST AI 600-1 risks (ISO/IEC 42001 clauses 6.1.2 and 8.2).
+//! The AI risk register (ISO/IEC 42001 clauses 6.1.2 and 8.2), seeded from the facts recorded
+//! about each AI system and, for generative systems, from the NIST AI 600-1 risks with the
+//! Annex A treatment the catalog maps to them.
 
-use super::*;
+use super::view::{ControlLines, Preface, Source, SourceRef, render};
+use super::{Artefact, Context, finish};
+use aimsgap_assess::SystemRole;
+use aimsgap_catalog::{Tier, Trigger};
+use askama::Template;
+
+/// How many law obligations a seeded row cites before it counts the rest.
+const OBLIGATIONS_CITED: usize = 3;
+
+/// What a seeded row is about; the template words the risk source, the consequence and the
+/// affected parties of each kind.
+#[derive(Debug)]
+enum Seed<'a> {
+    /// The system gives wrong results in operation; the system's name.
+    Performance(&'a str),
+    /// Data used by a provider.
+    Data,
+    /// A supplied system; the system's name.
+    Supply(&'a str),
+    /// People interact with the system; its name.
+    Interaction(&'a str),
+    Synthetic,
+    /// Emotions or categories inferred about people; the system's name.
+    Inference(&'a str),
+    /// Use in an Annex III area: the system's name and the area's title.
+    HighRiskArea(&'a str, &'a str),
+    /// The AI of an Annex I product, in words.
+    Product(String),
+    /// A consequential decision domain's title.
+    Decision(&'a str),
+    Gpai,
+    Systemic,
+    /// A prohibited practice: the system's name and the practice's title.
+    Prohibited(&'a str, &'a str),
+    /// A NIST AI 600-1 risk: its title, the first sentence of its summary, and who it affects
+    /// when the catalog says.
+    Generative(&'a str, &'a str, Option<&'a str>),
+}
 
 /// One seeded row of the risk register.
+#[derive(Debug)]
 pub(super) struct RiskRow<'a> {
     pub(super) id: String,
+    /// Position of the AI system in the inventory.
     pub(super) system: usize,
-    /// What gives rise to the risk (our text, user text escaped).
-    pub(super) cause: String,
-    pub(super) consequence: String,
-    pub(super) affected: String,
+    seed: Seed<'a>,
+    /// The Annex A controls proposed as treatment.
     pub(super) controls: Vec<&'a str>,
-    pub(super) sources: Vec<String>,
-}
-
-/// A register row before it gets its id.
-struct Seed<'a> {
-    cause: String,
-    consequence: String,
-    affected: String,
-    controls: Vec<&'a str>,
-    sources: Vec<String>,
-}
-
-impl<'a> Seed<'a> {
-    fn new(
-        cause: String,
-        consequence: String,
-        affected: String,
-        controls: Vec<&'a str>,
-        sources: Vec<String>,
-    ) -> Seed<'a> {
-        Seed {
-            cause,
-            consequence,
-            affected,
-            controls,
-            sources,
-        }
-    }
+    sources: Vec<SourceRef>,
 }
 
 fn first_sentence(text: &str) -> &str {
@@ -54,223 +65,142 @@ fn first_sentence(text: &str) -> &str {
 pub(super) fn risk_rows<'a>(context: &Context<'a>) -> Vec<RiskRow<'a>> {
     let mut rows = Vec::new();
     for (position, system) in context.assessment.ai_systems.iter().enumerate() {
-        let mut seeds: Vec<Seed<'a>> = Vec::new();
-        let name = escape(&system.name);
+        let mut seeds: Vec<(Seed<'a>, Vec<&'a str>, Vec<SourceRef>)> = Vec::new();
+        let name = system.name.as_str();
+        let id = system.id.as_str();
+        // A fact about the system, then the obligations it triggers.
+        let cited = |field: &'static str,
+                     matches: &dyn Fn(&aimsgap_catalog::Obligation) -> bool| {
+            let mut sources = vec![SourceRef::system(id, field)];
+            sources.extend(SourceRef::capped(
+                context.triggered_refs(system, matches),
+                OBLIGATIONS_CITED,
+            ));
+            sources
+        };
         let provides = matches!(
             system.role,
             Some(SystemRole::Provider | SystemRole::ProductManufacturer)
         );
-        seeds.push(Seed::new(
-            "Performance: the system gives wrong, unstable or degraded results in operation \
-             (errors, drift, inputs unlike those it was built for)"
-                .to_string(),
-            "wrong outputs reach users or affected people; rework, complaints and liability"
-                .to_string(),
-            format!("users of {name}; people affected by its outputs; the organisation"),
+        seeds.push((
+            Seed::Performance(name),
             if provides {
                 vec!["A.6.2.4", "A.6.2.6", "A.6.2.8"]
             } else {
                 vec!["A.6.2.6", "A.9.2", "A.9.4"]
             },
-            vec![src_system(system, "description"), src_iso("6.1.2.c")],
+            vec![
+                SourceRef::system(id, "description"),
+                SourceRef::iso("6.1.2.c"),
+            ],
         ));
         if provides {
-            seeds.push(Seed::new(
-                "Data: training, validation or input data that is unrepresentative, of poor \
-                 quality or of unclear provenance"
-                    .to_string(),
-                "biased or inaccurate outputs; data used without a right to use it".to_string(),
-                "people the outputs concern; data subjects; the organisation".to_string(),
+            seeds.push((
+                Seed::Data,
                 vec!["A.7.2", "A.7.3", "A.7.4", "A.7.5", "A.7.6"],
-                vec![src_system(system, "role")],
+                vec![SourceRef::system(id, "role")],
             ));
         } else if system.role.is_some() {
-            seeds.push(Seed::new(
-                "Supply: the provider changes, withdraws or under-documents the system, or it \
-                 is used outside its intended purpose"
-                    .to_string(),
-                "the organisation cannot explain, control or rely on the system".to_string(),
-                format!("the organisation; people affected by {name}"),
+            seeds.push((
+                Seed::Supply(name),
                 vec!["A.10.2", "A.10.3", "A.9.4"],
-                vec![src_system(system, "role")],
+                vec![SourceRef::system(id, "role")],
             ));
         }
         if system.interacts_with_natural_persons {
-            let mut sources = vec![src_system(system, "interacts_with_natural_persons")];
-            sources.extend(capped(
-                context.triggered(system, &|o| {
+            seeds.push((
+                Seed::Interaction(name),
+                vec!["A.8.2", "A.8.5", "A.9.2"],
+                cited("interacts_with_natural_persons", &|o| {
                     o.trigger == Some(Trigger::InteractsWithNaturalPersons)
                 }),
-                3,
-            ));
-            seeds.push(Seed::new(
-                "Interaction: people do not realise they are dealing with an AI system, or rely \
-                 on its answers more than they should"
-                    .to_string(),
-                "deception, decisions taken on unchecked output, loss of trust".to_string(),
-                format!("people who interact with {name}"),
-                vec!["A.8.2", "A.8.5", "A.9.2"],
-                sources,
             ));
         }
         if system.generates_synthetic_content {
-            let mut sources = vec![src_system(system, "generates_synthetic_content")];
-            sources.extend(capped(
-                context.triggered(system, &|o| {
+            seeds.push((
+                Seed::Synthetic,
+                vec!["A.6.2.2", "A.8.2", "A.8.5"],
+                cited("generates_synthetic_content", &|o| {
                     matches!(
                         o.trigger,
                         Some(Trigger::GeneratesSyntheticContent | Trigger::DeepFake)
                     )
                 }),
-                3,
-            ));
-            seeds.push(Seed::new(
-                "Synthetic content: generated text, images, audio or video is taken for \
-                 authentic or used to deceive"
-                    .to_string(),
-                "people are misled; unlawful or harmful content is spread".to_string(),
-                "recipients of the content; people depicted; society".to_string(),
-                vec!["A.6.2.2", "A.8.2", "A.8.5"],
-                sources,
             ));
         }
         if system.emotion_recognition || system.biometric_categorisation {
-            let mut sources = vec![src_system(system, "emotion_recognition")];
-            sources.extend(capped(
-                context.triggered(system, &|o| {
+            seeds.push((
+                Seed::Inference(name),
+                vec!["A.5.4", "A.7.3", "A.8.2"],
+                cited("emotion_recognition", &|o| {
                     o.trigger == Some(Trigger::EmotionRecognitionOrBiometricCategorisation)
                 }),
-                3,
-            ));
-            seeds.push(Seed::new(
-                "Inference about people: emotions or categories are inferred about people \
-                 without their knowledge"
-                    .to_string(),
-                "intrusion into privacy and dignity; decisions on unreliable inferences"
-                    .to_string(),
-                format!("people observed by {name}"),
-                vec!["A.5.4", "A.7.3", "A.8.2"],
-                sources,
             ));
         }
         if let Some(area) = &system.annex_iii_area {
-            let area_title = context
-                .list_title("eu-ai-act", "annex_iii_areas", area)
-                .unwrap_or_else(|| escape(area));
-            let mut sources = vec![src_system(system, "annex_iii_area")];
-            sources.extend(capped(
-                context.triggered(system, &|o| {
+            let title = context
+                .list_entry("eu-ai-act", "annex_iii_areas", area)
+                .unwrap_or(area);
+            seeds.push((
+                Seed::HighRiskArea(name, title),
+                vec!["A.5.4", "A.5.5", "A.6.2.4", "A.9.2", "A.9.4"],
+                cited("annex_iii_area", &|o| {
                     o.tiers.contains(&Tier::HighRiskAnnexIii)
                         || o.trigger == Some(Trigger::Art63Exemption)
                 }),
-                3,
-            ));
-            seeds.push(Seed::new(
-                format!(
-                    "High-risk area: the system is used in the Annex III area \"{area_title}\", \
-                     where errors or bias affect people's rights and access to opportunities or \
-                     services"
-                ),
-                "wrongful outcomes for people; breach of the high-risk requirements of the law"
-                    .to_string(),
-                format!("people about whom {name} is used; groups exposed to bias"),
-                vec!["A.5.4", "A.5.5", "A.6.2.4", "A.9.2", "A.9.4"],
-                sources,
             ));
         }
         if let Some(product) = &system.annex_i_product {
-            let mut sources = vec![src_system(system, "annex_i_product")];
-            sources.extend(capped(
-                context.triggered(system, &|o| o.tiers.contains(&Tier::HighRiskAnnexI)),
-                3,
-            ));
-            seeds.push(Seed::new(
-                format!(
-                    "Product safety: the AI in the product ({}) fails or misleads its user",
-                    escape(&words(product))
-                ),
-                "injury or harm to health; product recall".to_string(),
-                "patients, users and others exposed to the product".to_string(),
+            seeds.push((
+                Seed::Product(product.replace('_', " ")),
                 vec!["A.6.2.4", "A.6.2.5", "A.6.2.6", "A.8.4"],
-                sources,
+                cited("annex_i_product", &|o| {
+                    o.tiers.contains(&Tier::HighRiskAnnexI)
+                }),
             ));
         }
         for decision in &system.consequential_decisions {
-            let decision_title = context
-                .list_title("colorado-ai", "consequential_decisions", decision)
-                .unwrap_or_else(|| escape(decision));
-            let mut sources = vec![src_system(system, "consequential_decisions")];
-            sources.extend(capped(
-                context.triggered(system, &|o| {
+            let title = context
+                .list_entry("colorado-ai", "consequential_decisions", decision)
+                .unwrap_or(decision);
+            seeds.push((
+                Seed::Decision(title),
+                vec!["A.5.4", "A.6.2.4", "A.7.4", "A.8.5", "A.9.2"],
+                cited("consequential_decisions", &|o| {
                     matches!(
                         o.trigger,
                         Some(Trigger::ConsequentialDecision | Trigger::CreditOrInsuranceScoring)
                     )
                 }),
-                3,
-            ));
-            seeds.push(Seed::new(
-                format!(
-                    "Consequential decision: the system contributes to decisions in the domain \
-                     \"{decision_title}\""
-                ),
-                "unlawful discrimination; adverse outcomes people cannot understand or contest"
-                    .to_string(),
-                "people subject to those decisions; protected groups".to_string(),
-                vec!["A.5.4", "A.6.2.4", "A.7.4", "A.8.5", "A.9.2"],
-                sources,
             ));
         }
         if system.gpai_model {
-            let mut sources = vec![src_system(system, "gpai_model")];
-            sources.extend(capped(
-                context.triggered(system, &|o| o.tiers.contains(&Tier::Gpai)),
-                3,
-            ));
-            seeds.push(Seed::new(
-                "General-purpose model: downstream providers lack what they need to use the \
-                 model safely, or its training content infringes rights"
-                    .to_string(),
-                "harm through downstream systems; copyright claims; breach of the model duties"
-                    .to_string(),
-                "downstream providers and their users; rights holders".to_string(),
+            seeds.push((
+                Seed::Gpai,
                 vec!["A.6.2.7", "A.7.5", "A.8.2", "A.10.4"],
-                sources,
+                cited("gpai_model", &|o| o.tiers.contains(&Tier::Gpai)),
             ));
         }
         if system.gpai_systemic_risk {
-            let mut sources = vec![src_system(system, "gpai_systemic_risk")];
-            sources.extend(capped(
-                context.triggered(system, &|o| o.tiers.contains(&Tier::GpaiSystemic)),
-                3,
-            ));
-            seeds.push(Seed::new(
-                "Systemic risk: the model's capabilities have large-scale effects".to_string(),
-                "serious incidents affecting many people or critical functions".to_string(),
-                "society".to_string(),
+            seeds.push((
+                Seed::Systemic,
                 vec!["A.5.5", "A.6.2.4", "A.8.4"],
-                sources,
+                cited("gpai_systemic_risk", &|o| {
+                    o.tiers.contains(&Tier::GpaiSystemic)
+                }),
             ));
         }
         if let Some(practice) = &system.prohibited_practice {
-            let practice_title = context
-                .list_title("eu-ai-act", "prohibited_practices", practice)
-                .unwrap_or_else(|| escape(practice));
-            let mut sources = vec![src_system(system, "prohibited_practice")];
-            sources.extend(capped(
-                context.triggered(system, &|o| {
+            let title = context
+                .list_entry("eu-ai-act", "prohibited_practices", practice)
+                .unwrap_or(practice);
+            seeds.push((
+                Seed::Prohibited(name, title),
+                vec!["A.9.4", "A.5.4"],
+                cited("prohibited_practice", &|o| {
                     o.tiers.contains(&Tier::Prohibited)
                         || o.trigger == Some(Trigger::ProhibitedPractice)
                 }),
-                3,
-            ));
-            seeds.push(Seed::new(
-                format!("Prohibited practice: {practice_title}"),
-                "the practice is banned: the system may not be placed on the market or used"
-                    .to_string(),
-                format!("people subject to {name}"),
-                vec!["A.9.4", "A.5.4"],
-                sources,
             ));
         }
         if system.generates_synthetic_content || system.gpai_model {
@@ -281,138 +211,85 @@ pub(super) fn risk_rows<'a>(context: &Context<'a>) -> Vec<RiskRow<'a>> {
             };
             if let Some(profile) = context.catalog.framework("nist-ai-600-1") {
                 for risk in profile.assessable() {
-                    let (controls, affected) = context
-                        .catalog
-                        .risk_method
-                        .treatment(&risk.id)
-                        .map_or((Vec::new(), decide("affected parties")), |treatment| {
-                            (
-                                treatment.controls.iter().map(String::as_str).collect(),
-                                treatment.affected.clone(),
-                            )
-                        });
-                    seeds.push(Seed::new(
-                        format!(
-                            "Generative AI risk (NIST AI 600-1): {}",
-                            escape(&risk.title)
+                    let treatment = context.catalog.risk_method.treatment(&risk.id);
+                    seeds.push((
+                        Seed::Generative(
+                            &risk.title,
+                            first_sentence(&risk.summary),
+                            treatment.map(|t| t.affected.as_str()),
                         ),
-                        escape(first_sentence(&risk.summary)),
-                        affected,
-                        controls,
+                        treatment.map_or_else(Vec::new, |t| {
+                            t.controls.iter().map(String::as_str).collect()
+                        }),
                         vec![
-                            src_system(system, fact),
-                            format!("nist-ai-600-1 {}", escape(&risk.id)),
+                            SourceRef::system(id, fact),
+                            SourceRef::labelled("nist-ai-600-1 ", &risk.id),
                         ],
                     ));
                 }
             }
         }
-        for (number, seed) in seeds.into_iter().enumerate() {
+        for (number, (seed, controls, sources)) in seeds.into_iter().enumerate() {
             rows.push(RiskRow {
                 id: format!("R{:02}-{:02}", position + 1, number + 1),
                 system: position,
-                cause: seed.cause,
-                consequence: seed.consequence,
-                affected: seed.affected,
-                controls: seed.controls,
-                sources: seed.sources,
+                seed,
+                controls,
+                sources,
             });
         }
     }
     rows
 }
 
-/// The controls of a treatment, with a warning where the SoA excludes one.
-fn treatment(context: &Context, controls: &[&str]) -> String {
-    let known: Vec<String> = controls
-        .iter()
-        .filter(|id| context.iso.is_none_or(|iso| iso.get(id).is_some()))
-        .map(|id| match context.soa(id) {
-            Some(entry) if !entry.included => format!("{id} (excluded in the SoA: review)"),
-            _ => (*id).to_string(),
-        })
-        .collect();
-    if known.is_empty() {
-        decide("treatment")
-    } else {
-        format!("proposed: {}", known.join(", "))
-    }
+/// A control proposed as treatment, flagged when the SoA excludes it.
+#[derive(Debug)]
+struct Proposed<'a> {
+    control: &'a str,
+    excluded: bool,
 }
 
-pub(super) fn risk_register(context: &Context, risks: &[RiskRow]) -> Artefact {
-    let title = "AI risk register";
-    let mut doc = Doc::new(&format!("{title}: {}", context.org()));
-    preface(
-        &mut doc,
-        context,
-        "AI risk register (ISO/IEC 42001 clauses 6.1.2 and 8.2)",
-        "6.1.2",
-        &["6.1.2.c", "6.1.2", "8.2"],
-    );
-    let generative = context
-        .assessment
-        .ai_systems
-        .iter()
-        .any(|s| s.generates_synthetic_content || s.gpai_model);
-    doc.para(&format!(
-        "The register is seeded from the facts recorded about each AI system{}. It follows the \
-         method in ai-risk-method.md. Each row still needs its rating, its treatment decision \
-         and its owner; risks the facts cannot reveal must be added {}",
-        if generative {
-            " and, for generative systems, from the twelve risks of the NIST AI 600-1 profile"
-        } else {
-            ""
-        },
-        source(&["assessment ai_systems".to_string(), src_iso("6.1.2.c")])
-    ));
+/// One row of the register as printed.
+#[derive(Debug)]
+struct RowView<'r, 'a> {
+    row: &'r RiskRow<'a>,
+    system: &'a str,
+    treatment: Vec<Proposed<'a>>,
+    source: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "artefacts/risk-register.md")]
+struct RiskRegisterView<'r, 'a> {
+    organisation: &'a str,
+    preface: String,
+    generative: bool,
+    rows: Vec<RowView<'r, 'a>>,
+    /// Whether any row names a control, and what the SoA says of those the catalog knows.
+    named: bool,
+    controls: String,
+}
+
+pub(super) fn risk_register<'a>(context: &Context<'a>, risks: &[RiskRow<'a>]) -> Artefact {
     let systems = &context.assessment.ai_systems;
-    let rows: Vec<Vec<String>> = risks
+    let rows = risks
         .iter()
-        .map(|risk| {
-            let system = systems
-                .get(risk.system)
-                .map_or_else(String::new, |s| escape(&s.name));
-            vec![
-                risk.id.clone(),
-                system,
-                risk.cause.clone(),
-                risk.consequence.clone(),
-                risk.affected.clone(),
-                decide("likelihood × consequence"),
-                treatment(context, &risk.controls),
-                decide("owner"),
-                source(&risk.sources),
-            ]
+        .map(|risk| RowView {
+            row: risk,
+            system: systems.get(risk.system).map_or("", |s| s.name.as_str()),
+            // Ids the catalog does not know are left out rather than proposed.
+            treatment: risk
+                .controls
+                .iter()
+                .filter(|id| context.iso.is_none_or(|iso| iso.get(id).is_some()))
+                .map(|id| Proposed {
+                    control: id,
+                    excluded: context.soa(id).is_some_and(|entry| !entry.included),
+                })
+                .collect(),
+            source: render(&Source::new(risk.sources.iter().cloned())),
         })
         .collect();
-    if rows.is_empty() {
-        doc.para(&format!(
-            "No AI system is recorded, so no row is seeded. {}",
-            decide("the risks of the AI systems in scope")
-        ));
-    } else {
-        doc.table(
-            &[
-                "Risk",
-                "AI system",
-                "Risk source",
-                "Consequence",
-                "Affected parties",
-                "Initial rating",
-                "Treatment (Annex A)",
-                "Owner",
-                "Source",
-            ],
-            &rows,
-        );
-    }
-    doc.para(&format!(
-        "Risks not derived from the facts (for example from the impact assessments, from \
-         incidents or from the organisation's own context): {} {}",
-        decide("add rows"),
-        source(&[src_iso("6.1.2.c")])
-    ));
-
     let mut named: Vec<&str> = Vec::new();
     for risk in risks {
         for control in &risk.controls {
@@ -424,14 +301,24 @@ pub(super) fn risk_register(context: &Context, risks: &[RiskRow]) -> Artefact {
     if let Some(iso) = context.iso {
         named.sort_by_key(|id| iso.position(id).unwrap_or(usize::MAX));
     }
-    if !named.is_empty() {
-        doc.heading("Controls named in the register");
-        doc.bullets(&control_lines(context, &named));
-    }
-
+    let view = RiskRegisterView {
+        organisation: &context.assessment.organization.name,
+        preface: render(&Preface::new(
+            context,
+            "AI risk register (ISO/IEC 42001 clauses 6.1.2 and 8.2)",
+            "6.1.2",
+            &["6.1.2.c", "6.1.2", "8.2"],
+        )),
+        generative: systems
+            .iter()
+            .any(|s| s.generates_synthetic_content || s.gpai_model),
+        rows,
+        named: !named.is_empty(),
+        controls: render(&ControlLines::new(context, &named)),
+    };
     Artefact {
         file_name: "ai-risk-register.md".to_string(),
-        title: title.to_string(),
-        markdown: doc.finish(),
+        title: "AI risk register".to_string(),
+        markdown: finish(render(&view)),
     }
 }

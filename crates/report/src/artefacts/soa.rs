@@ -1,128 +1,108 @@
-//! The Statement of Applicability (ISO/IEC 42001 clause 6.1.3).
+//! The Statement of Applicability (ISO/IEC 42001 clause 6.1.3): the 38 Annex A controls with
+//! the engine's inclusion, status and evidence, and the register risks each one treats.
 
-use super::*;
+use super::view::{CurrentState, EvidenceView, Preface, Signatures, render};
+use super::{Artefact, Context, RiskRow, escape, finish, words};
+use askama::Template;
 
-pub(super) fn statement_of_applicability(context: &Context, risks: &[RiskRow]) -> Artefact {
-    let title = "Statement of Applicability";
-    let mut doc = Doc::new(&format!("{title}: {}", context.org()));
-    preface(
-        &mut doc,
-        context,
-        "Statement of Applicability (ISO/IEC 42001 clause 6.1.3)",
-        "6.1.3",
-        &["6.1.3.d", "6.1.3"],
-    );
-    doc.heading("What the assessment records today");
-    doc.bullets(&current_state(context, &["6.1.3"]));
+/// How many register risks a row names before it counts the rest.
+const TREATED_SHOWN: usize = 6;
 
+/// One Annex A control of the SoA.
+#[derive(Debug)]
+struct Row<'a> {
+    control: &'a str,
+    title: &'a str,
+    included: bool,
+    /// The engine's justification, absent when it is blank.
+    justification: Option<&'a str>,
+    /// The justification needs a full stop before the register risks are added.
+    needs_period: bool,
+    /// The governing answer, if any.
+    answer: Option<&'a str>,
+    treated: Vec<&'a str>,
+    more: usize,
+    status: String,
+    owner: Option<&'a str>,
+    evidence: Vec<EvidenceView<'a>>,
+    last_review: Option<String>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "artefacts/soa.md")]
+struct SoaView<'a> {
+    organisation: &'a str,
+    preface: String,
+    current: String,
+    as_of: String,
+    included: usize,
+    rows: Vec<Row<'a>>,
+    signatures: String,
+}
+
+pub(super) fn statement_of_applicability<'a>(
+    context: &Context<'a>,
+    risks: &[RiskRow<'a>],
+) -> Artefact {
     let soa = &context.result.soa;
-    let included = soa.iter().filter(|entry| entry.included).count();
-    doc.heading("Controls");
-    doc.para(&format!(
-        "{} controls of Annex A: {} included, {} excluded. An included control is justified by \
-         the risks it treats, the law obligations it supports and its place in the reference \
-         control set; an excluded one by the organisation's own justification. The status is \
-         the assessment's judgement on {} {}",
-        soa.len(),
-        included,
-        soa.len() - included,
-        context.assessment.as_of,
-        source(&[src_result("soa"), src_iso("6.1.3")])
-    ));
-    let rows: Vec<Vec<String>> = soa
+    let rows = soa
         .iter()
         .map(|entry| {
-            let mut sources = Vec::new();
-            if let Some(answer) = context.answer(&entry.control) {
-                sources.push(src_answer(&answer.id));
-            }
-            sources.push(src_result(&format!("soa {}", escape(&entry.control))));
-            let mut justification = if entry.justification.trim().is_empty() {
-                decide("justification")
-            } else {
-                escape(&entry.justification)
-            };
-            let treated: Vec<String> = risks
+            let justification =
+                (!entry.justification.trim().is_empty()).then_some(entry.justification.as_str());
+            let mut treated: Vec<&str> = risks
                 .iter()
                 .filter(|risk| risk.controls.contains(&entry.control.as_str()))
-                .map(|risk| risk.id.clone())
+                .map(|risk| risk.id.as_str())
                 .collect();
-            if !treated.is_empty() {
-                sources.push("ai-risk-register.md".to_string());
-                if !justification.ends_with('.') {
-                    justification.push('.');
-                }
-                if entry.included {
-                    justification.push_str(&format!(
-                        " Treats the register risks {}",
-                        capped(treated, 6).join(", ")
-                    ));
-                } else {
-                    justification.push_str(&format!(
-                        " The register proposes it to treat {}: {}",
-                        capped(treated, 6).join(", "),
-                        decide("keep the exclusion or include the control")
-                    ));
-                }
+            let more = treated.len().saturating_sub(TREATED_SHOWN);
+            treated.truncate(TREATED_SHOWN);
+            Row {
+                control: &entry.control,
+                title: &entry.title,
+                included: entry.included,
+                justification,
+                // The full stop goes after the text as it will be printed.
+                needs_period: !justification.is_some_and(|text| escape(text).ends_with('.')),
+                answer: context
+                    .answer(&entry.control)
+                    .map(|answer| answer.id.as_str()),
+                treated,
+                more,
+                status: words(entry.status.as_str()),
+                owner: entry.owner.as_deref(),
+                evidence: entry
+                    .evidence
+                    .iter()
+                    .map(|(reference, kind, date)| EvidenceView {
+                        reference,
+                        kind: words(kind.as_str()),
+                        date: date.map_or_else(|| "undated".to_string(), |d| d.to_string()),
+                    })
+                    .collect(),
+                last_review: entry.last_review.map(|date| date.to_string()),
             }
-            let evidence: Vec<String> = entry
-                .evidence
-                .iter()
-                .map(|(reference, kind, date)| evidence_text(reference, kind.as_str(), *date))
-                .collect();
-            vec![
-                escape(&entry.control),
-                escape(&entry.title),
-                if entry.included { "yes" } else { "no" }.to_string(),
-                format!("{justification} {}", source(&sources)),
-                words(entry.status.as_str()),
-                entry
-                    .owner
-                    .as_deref()
-                    .map_or_else(|| decide("owner"), escape),
-                if evidence.is_empty() {
-                    if entry.included {
-                        decide("evidence")
-                    } else {
-                        "-".to_string()
-                    }
-                } else {
-                    evidence.join("; ")
-                },
-                entry
-                    .last_review
-                    .map_or_else(|| decide("date of review"), |date| date.to_string()),
-            ]
         })
         .collect();
-    doc.table(
-        &[
-            "Control",
-            "Title",
-            "Included",
-            "Justification",
-            "Status",
-            "Owner",
-            "Evidence",
-            "Last review",
-        ],
-        &rows,
-    );
-    doc.para(&format!(
-        "Controls beyond Annex A that the risk treatment calls for: {} {}",
-        decide("additional controls, or none"),
-        source(&[src_iso("6.1.3")])
-    ));
-
-    doc.heading("Approval");
-    signature_block(
-        &mut doc,
-        &["Prepared by", "Reviewed by", "Approved by (top management)"],
-    );
-
+    let view = SoaView {
+        organisation: &context.assessment.organization.name,
+        preface: render(&Preface::new(
+            context,
+            "Statement of Applicability (ISO/IEC 42001 clause 6.1.3)",
+            "6.1.3",
+            &["6.1.3.d", "6.1.3"],
+        )),
+        current: render(&CurrentState::new(context, &["6.1.3"])),
+        as_of: context.assessment.as_of.to_string(),
+        included: soa.iter().filter(|entry| entry.included).count(),
+        rows,
+        signatures: render(&Signatures {
+            roles: &["Prepared by", "Reviewed by", "Approved by (top management)"],
+        }),
+    };
     Artefact {
         file_name: "statement-of-applicability.md".to_string(),
-        title: title.to_string(),
-        markdown: doc.finish(),
+        title: "Statement of Applicability".to_string(),
+        markdown: finish(render(&view)),
     }
 }

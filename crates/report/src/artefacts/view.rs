@@ -1,5 +1,6 @@
-//! The views shared by every draft: the preface (document control and reading note), what the
-//! assessment records today, and the signature table. Each is a small typed value rendered by its own Markdown template, so user text is
+//! The views shared by every draft: the source note that ends each statement, the preface
+//! (document control and reading note), what the assessment records today, the state of Annex A
+//! controls, and the signature table. Each is a small typed value rendered by its own Markdown template, so user text is
 //! escaped by the template engine and never spliced into Markdown by hand.
 
 use super::{Context, escape, words};
@@ -14,6 +15,95 @@ pub(super) fn render(template: &impl Template) -> String {
     template
         .render()
         .unwrap_or_else(|error| format!("(rendering failed: {})", escape(&error.to_string())))
+}
+
+/// A piece of a source entry: our own words, or a value from the data that gets escaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Piece {
+    Ours(&'static str),
+    Data(String),
+    /// `and <n> more`: the entries left out of a capped list.
+    More(usize),
+}
+
+/// One entry of a source note, such as `ai_system <id>.description`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct SourceRef {
+    pub(super) pieces: Vec<Piece>,
+}
+
+impl SourceRef {
+    /// An entry made of our words only (`assessment ai_systems`).
+    pub(super) fn ours(text: &'static str) -> SourceRef {
+        SourceRef {
+            pieces: vec![Piece::Ours(text)],
+        }
+    }
+
+    /// Our label, then a value (`answer <id>`, `iso42001 <id>`).
+    pub(super) fn labelled(label: &'static str, value: &str) -> SourceRef {
+        SourceRef {
+            pieces: vec![Piece::Ours(label), Piece::Data(value.to_string())],
+        }
+    }
+
+    pub(super) fn iso(id: &str) -> SourceRef {
+        SourceRef::labelled("iso42001 ", id)
+    }
+
+    /// A fact recorded about an AI system: `ai_system <id>.<field>`.
+    pub(super) fn system(id: &str, field: &'static str) -> SourceRef {
+        SourceRef {
+            pieces: vec![
+                Piece::Ours("ai_system "),
+                Piece::Data(id.to_string()),
+                Piece::Ours("."),
+                Piece::Ours(field),
+            ],
+        }
+    }
+
+    /// A law obligation: `<law> <reference>`.
+    pub(super) fn obligation(law: &str, reference: &str) -> SourceRef {
+        SourceRef {
+            pieces: vec![
+                Piece::Data(law.to_string()),
+                Piece::Ours(" "),
+                Piece::Data(reference.to_string()),
+            ],
+        }
+    }
+
+    /// The first `limit` entries, then one that counts the rest.
+    pub(super) fn capped(mut entries: Vec<SourceRef>, limit: usize) -> Vec<SourceRef> {
+        if entries.len() > limit {
+            let rest = entries.len() - limit;
+            entries.truncate(limit);
+            entries.push(SourceRef {
+                pieces: vec![Piece::More(rest)],
+            });
+        }
+        entries
+    }
+}
+
+/// The trailing note of a statement: `(source: a; b)`, each entry once, in first-seen order.
+#[derive(Clone, Debug, Template)]
+#[template(path = "artefacts/source.md")]
+pub(super) struct Source {
+    entries: Vec<SourceRef>,
+}
+
+impl Source {
+    pub(super) fn new(entries: impl IntoIterator<Item = SourceRef>) -> Source {
+        let mut unique: Vec<SourceRef> = Vec::new();
+        for entry in entries {
+            if !unique.contains(&entry) {
+                unique.push(entry);
+            }
+        }
+        Source { entries: unique }
+    }
 }
 
 /// Document control and the reading note at the top of every draft.
@@ -162,4 +252,48 @@ impl<'a> CurrentState<'a> {
 #[template(path = "artefacts/signatures.md")]
 pub(super) struct Signatures {
     pub(super) roles: &'static [&'static str],
+}
+
+/// Where the SoA stands on one Annex A control.
+#[derive(Debug)]
+pub(super) enum ControlState<'a> {
+    /// Included, with its status words and owner.
+    Included(String, Option<&'a str>),
+    Excluded,
+    Absent,
+}
+
+/// One Annex A control with its title and SoA state.
+#[derive(Debug)]
+pub(super) struct ControlLine<'a> {
+    id: &'a str,
+    title: &'a str,
+    state: ControlState<'a>,
+}
+
+/// List items, one per Annex A control the catalog knows: its title and what the SoA says.
+#[derive(Debug, Template)]
+#[template(path = "artefacts/control-lines.md")]
+pub(super) struct ControlLines<'a> {
+    lines: Vec<ControlLine<'a>>,
+}
+
+impl<'a> ControlLines<'a> {
+    pub(super) fn new(context: &Context<'a>, controls: &[&'a str]) -> ControlLines<'a> {
+        let lines = controls
+            .iter()
+            .filter_map(|id| {
+                let title = context.iso?.get(id)?.title.as_str();
+                let state = match context.soa(id) {
+                    Some(entry) if entry.included => {
+                        ControlState::Included(words(entry.status.as_str()), entry.owner.as_deref())
+                    }
+                    Some(_) => ControlState::Excluded,
+                    None => ControlState::Absent,
+                };
+                Some(ControlLine { id, title, state })
+            })
+            .collect();
+        ControlLines { lines }
+    }
 }

@@ -1,39 +1,97 @@
 //! Escaping user text for each output format. Every name, owner, reference and justification
 //! passes through here: hostile input renders as text.
 
+use askama::filters::Escaper;
+use std::fmt::{self, Write};
+
 /// Escapes text for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = Html.write_escaped_str(&mut out, text);
     out
 }
 
 /// Escapes text for a Markdown table cell or paragraph: no HTML, no emphasis, no table breaks.
+/// Every Markdown writer of the crate uses this one function (or the [`Markdown`] escaper that
+/// the Markdown templates apply to each value), so a character that one report defuses is
+/// defused in all of them.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
+    let _ = Markdown.write_escaped_str(&mut out, text);
+    out
+}
+
+/// Makes text safe inside a Markdown code span: a backtick would close the span early, so it
+/// becomes an apostrophe. Nothing else needs escaping there, because a code span shows its
+/// content literally.
+pub fn markdown_code_span(text: &str) -> String {
+    text.replace('`', "'")
+}
+
+/// The HTML escaper of the report templates (configured in askama.toml for `.html` and
+/// `.svg`). It writes named entities, as [`html`] does, rather than askama's numeric ones, so
+/// every HTML the crate writes escapes alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Html;
+
+impl askama::filters::Escaper for Html {
+    fn write_escaped_str<W: Write>(&self, dest: W, text: &str) -> fmt::Result {
+        write_replacing(dest, text, |c| match c {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '"' => Some("&quot;"),
+            '\'' => Some("&#39;"),
+            _ => None,
+        })
+    }
+}
+
+/// The Markdown escaper of the report templates (configured in askama.toml for `.md`):
+/// backslash-escapes what Markdown reads as emphasis, code, links, headings, tables or
+/// strike-through, turns `<`, `>` and `&` into entities so no HTML gets through, and folds
+/// line breaks into spaces so a value cannot end a table row.
+#[derive(Debug, Clone, Copy)]
+pub struct Markdown;
+
+impl askama::filters::Escaper for Markdown {
+    fn write_escaped_str<W: Write>(&self, dest: W, text: &str) -> fmt::Result {
+        write_replacing(dest, text, |c| match c {
+            '\\' => Some("\\\\"),
+            '`' => Some("\\`"),
+            '*' => Some("\\*"),
+            '_' => Some("\\_"),
+            '[' => Some("\\["),
+            ']' => Some("\\]"),
+            '#' => Some("\\#"),
+            '|' => Some("\\|"),
+            '~' => Some("\\~"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '&' => Some("&amp;"),
+            '\n' | '\r' => Some(" "),
+            _ => None,
+        })
+    }
+}
+
+/// Writes `text` with each character that `replace` maps swapped for its replacement, copying
+/// the runs in between whole.
+fn write_replacing<W: Write>(
+    mut dest: W,
+    text: &str,
+    replace: impl Fn(char) -> Option<&'static str>,
+) -> fmt::Result {
+    let mut start = 0;
+    for (index, c) in text.char_indices() {
+        if let Some(replacement) = replace(c) {
+            dest.write_str(text.get(start..index).unwrap_or_default())?;
+            dest.write_str(replacement)?;
+            start = index + c.len_utf8();
         }
     }
-    out
+    dest.write_str(text.get(start..).unwrap_or_default())
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180), and defuses spreadsheet formulas: a cell
@@ -61,10 +119,15 @@ mod tests {
         );
         assert_eq!(super::markdown("a|b *c* <i>"), "a\\|b \\*c\\* &lt;i&gt;");
         assert_eq!(
+            super::markdown("\\ `x` _y_ [z] # ~ &\r\né"),
+            "\\\\ \\`x\\` \\_y\\_ \\[z\\] \\# \\~ &amp;  é"
+        );
+        assert_eq!(
             super::csv("=HYPERLINK(\"x\")"),
             "\"'=HYPERLINK(\"\"x\"\")\""
         );
         assert_eq!(super::csv("plain"), "plain");
+        assert_eq!(super::markdown_code_span("a`b"), "a'b");
         assert_eq!(super::csv("-1,5"), "\"'-1,5\"");
     }
 }

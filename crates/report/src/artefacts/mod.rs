@@ -15,9 +15,9 @@
 //!
 //! Layout: each document has a module here that gathers a small typed view from the
 //! assessment and the result, and an askama Markdown template under `templates/artefacts/`
-//! that words it. The templates escape every value with the Markdown escaper of [`escape`], so
-//! a system name cannot break a table or smuggle HTML into a page; a value that is itself a
-//! rendered fragment (the preface, a source note) is marked `|safe`.
+//! that words it. The templates escape every value with the crate's one Markdown escaper
+//! ([`crate::escape::Markdown`]), so a system name cannot break a table or smuggle HTML into a
+//! page; a value that is itself a rendered fragment (the preface, a source note) is `|safe`.
 
 use aimsgap_assess::{
     AiSystem, Answer, Assessment, AssessmentResult, Classification, SoaEntry, SystemObligations,
@@ -25,7 +25,6 @@ use aimsgap_assess::{
 };
 use aimsgap_catalog::{Catalog, Framework, Obligation};
 
-pub(crate) mod escape;
 mod impact;
 mod policy;
 mod risk_method;
@@ -34,7 +33,8 @@ mod scope;
 mod soa;
 mod view;
 
-pub use escape::escape;
+/// The Markdown escaping of user text in the drafts: the crate's one Markdown escaper.
+pub use crate::escape::markdown as escape;
 use impact::impact_assessment;
 use policy::policy;
 use risk_method::risk_method;

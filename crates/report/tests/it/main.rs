@@ -8,6 +8,7 @@
 )]
 
 mod artefacts;
+mod escaping;
 mod formats;
 
 mod oscal;

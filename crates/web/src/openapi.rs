@@ -4,7 +4,8 @@
 use crate::{Access, AppState, RouteSpec, routes};
 use axum::Json;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 fn parameters(path: &str) -> Vec<Value> {
@@ -110,26 +111,39 @@ pub async fn document(State(_): State<AppState>) -> Json<Value> {
     Json(build())
 }
 
-fn escape(text: &str) -> String {
-    aimsgap_report::escape::html(text)
+/// One operation as the docs page lists it.
+#[derive(Debug)]
+struct Operation {
+    method: String,
+    path: &'static str,
+    summary: &'static str,
+    access: &'static str,
 }
 
-/// A plain page listing every operation: no script, no external resource, readable offline.
-pub async fn page(State(_): State<AppState>) -> Html<String> {
-    let mut rows = String::new();
-    for (spec, _) in routes().into_iter().filter(|(spec, _)| !spec.is_page()) {
-        rows.push_str(&format!(
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            spec.method,
-            escape(spec.path),
-            escape(spec.summary),
-            escape(access_text(spec.access))
-        ));
-    }
-    Html(format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>aimsgap API</title>\
-         <style>body{{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:20px;color:#1b1f24}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #d5dae1;padding:6px;text-align:left;vertical-align:top}}code{{font-size:.9em}}</style></head>\
-         <body><main><h1>aimsgap API</h1><p>The machine-readable document is at <a href=\"/api/openapi.json\">/api/openapi.json</a> (OpenAPI 3). Errors are JSON with a stable <code>code</code> and a <code>message</code>.</p>\
-         <table><thead><tr><th scope=\"col\">Method</th><th scope=\"col\">Path</th><th scope=\"col\">What it does</th><th scope=\"col\">Who may call it</th></tr></thead><tbody>{rows}</tbody></table></main></body></html>"
-    ))
+#[derive(askama::Template, Debug)]
+#[template(path = "api_docs.html")]
+struct Docs {
+    frame: crate::pages::Frame,
+    operations: Vec<Operation>,
+}
+
+/// A page listing every operation: no script, no external resource, readable offline.
+pub async fn page(
+    State(_): State<AppState>,
+    crate::auth::MaybeAuth(auth): crate::auth::MaybeAuth,
+) -> Response {
+    let view = Docs {
+        frame: crate::pages::Frame::new("API", auth.as_ref()),
+        operations: routes()
+            .into_iter()
+            .filter(|(spec, _)| !spec.is_page())
+            .map(|(spec, _)| Operation {
+                method: spec.method.to_string(),
+                path: spec.path,
+                summary: spec.summary,
+                access: access_text(spec.access),
+            })
+            .collect(),
+    };
+    crate::pages::render(StatusCode::OK, &view)
 }

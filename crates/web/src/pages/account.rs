@@ -1,11 +1,12 @@
 //! The landing page, sign-up, sign-in and sign-out.
 
-use super::layout::{e, hidden, html, input, page, see_other};
+use super::layout::{Frame, next_query, render, see_other};
 use super::{PageError, PageResult, status_of, visitor_token, with_cookie};
 use crate::api;
 use crate::auth::{FormAuth, MaybeAuth, Via, read_form};
 use crate::error::ApiError;
 use crate::{AppState, security};
+use askama::Template;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -23,79 +24,55 @@ fn next_of(pairs: &[(String, String)]) -> Option<String> {
         .filter(|n| local_path(n))
 }
 
+#[derive(Template, Debug)]
+#[template(path = "landing.html")]
+struct Landing {
+    frame: Frame,
+}
+
 pub async fn landing(MaybeAuth(auth): MaybeAuth) -> Response {
-    let workspace = match &auth {
-        Some(auth) => format!(
-            "<p>Signed in as {}. <a href=\"/orgs\">Go to your organisations</a>.</p>",
-            e(&auth.user.name)
-        ),
-        None => "<p><a href=\"/signin\">Sign in</a> to your workspace, or <a href=\"/signup\">create an account</a> to keep assessments, answer them with your team and track progress.</p>".to_string(),
+    let view = Landing {
+        frame: Frame::new("ISO/IEC 42001 readiness", auth.as_ref()),
     };
-    let content = format!(
-        "<h1>How far are you from ISO/IEC 42001 certification?</h1>\
-         <p class=\"lead\">aimsgap measures the distance between your organisation and an ISO/IEC 42001 certificate for its AI management system, and tells you which AI laws bind your AI systems and from when.</p>\
-         <ul><li>It credits what your ISO/IEC 27001 certificate or SOC 2 report already proves, as a range to verify, never as conformity.</li>\
-         <li>It names the certification blockers a Stage 1 auditor checks first, ranks every gap and plans the work.</li>\
-         <li>It classifies each AI system under the EU AI Act and Colorado's AI law and dates its obligations.</li></ul>\
-         <div class=\"actions\"><a class=\"button\" href=\"/quick\">Start the quick assessment</a><span class=\"muted\">About 20 questions, no account needed, nothing stored.</span></div>\
-         <h2>Work on it with your team</h2>{workspace}"
-    );
-    html(
-        StatusCode::OK,
-        page("ISO/IEC 42001 readiness", auth.as_ref(), &[], &content),
-    )
+    render(StatusCode::OK, &view)
+}
+
+/// The fields that create an account, as typed so far (`partials/new_account.html`).
+#[derive(Debug, Default)]
+pub struct NewAccount {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "signup.html")]
+struct Signup<'a> {
+    frame: Frame,
+    form_field: &'a str,
+    token: &'a str,
+    next: Option<&'a str>,
+    next_query: String,
+    new_account: NewAccount,
+    problem: Option<&'a str>,
 }
 
 fn signup_page(
+    status: StatusCode,
     token: &str,
     next: Option<&str>,
-    name: &str,
-    email: &str,
+    new_account: NewAccount,
     problem: Option<&str>,
-) -> String {
-    let mut content = String::from("<h1>Create an account</h1>");
-    if let Some(problem) = problem {
-        content.push_str(&format!(
-            "<div class=\"notice bad\" role=\"alert\"><p>{}</p></div>",
-            e(problem)
-        ));
-    }
-    content.push_str("<form class=\"stack\" method=\"post\" action=\"/signup\">");
-    content.push_str(&hidden(security::FORM_FIELD, token));
-    if let Some(next) = next {
-        content.push_str(&hidden("next", next));
-    }
-    content.push_str(&input(
-        "text",
-        "name",
-        "Your name",
-        name,
-        " autocomplete=\"name\" required maxlength=\"200\"",
-    ));
-    content.push_str(&input(
-        "email",
-        "email",
-        "E-mail address",
-        email,
-        " autocomplete=\"email\" required maxlength=\"254\"",
-    ));
-    content.push_str(&input(
-        "password",
-        "password",
-        "Password (at least 10 characters)",
-        "",
-        " autocomplete=\"new-password\" required minlength=\"10\"",
-    ));
-    content.push_str(
-        "<div class=\"actions\"><button type=\"submit\">Create the account</button></div></form>",
-    );
-    let next_query = next
-        .map(|n| format!("?next={}", super::layout::url_encode(n)))
-        .unwrap_or_default();
-    content.push_str(&format!(
-        "<p>Already have an account? <a href=\"/signin{next_query}\">Sign in</a>.</p>"
-    ));
-    page("Create an account", None, &[], &content)
+) -> Response {
+    let view = Signup {
+        frame: Frame::new("Create an account", None),
+        form_field: security::FORM_FIELD,
+        token,
+        next,
+        next_query: next_query(next),
+        new_account,
+        problem,
+    };
+    render(status, &view)
 }
 
 pub async fn signup_form(
@@ -106,9 +83,12 @@ pub async fn signup_form(
     let (token, cookie) = visitor_token(&headers, state.config.secure_cookies);
     let next = next_of(&query);
     with_cookie(
-        html(
+        signup_page(
             StatusCode::OK,
-            signup_page(&token, next.as_deref(), "", "", None),
+            &token,
+            next.as_deref(),
+            NewAccount::default(),
+            None,
         ),
         cookie,
     )
@@ -152,10 +132,17 @@ pub async fn signup(State(state): State<AppState>, request: Request) -> PageResu
                 }
                 other => other.to_string(),
             };
+            let typed = NewAccount {
+                name: name.to_string(),
+                email: email.to_string(),
+            };
             Ok(with_cookie(
-                html(
+                signup_page(
                     status_of(&error),
-                    signup_page(&token, next.as_deref(), name, email, Some(&message)),
+                    &token,
+                    next.as_deref(),
+                    typed,
+                    Some(&message),
                 ),
                 cookie,
             ))
@@ -164,42 +151,35 @@ pub async fn signup(State(state): State<AppState>, request: Request) -> PageResu
     }
 }
 
-fn signin_page(token: &str, next: Option<&str>, email: &str, problem: Option<&str>) -> String {
-    let mut content = String::from("<h1>Sign in</h1>");
-    if let Some(problem) = problem {
-        content.push_str(&format!(
-            "<div class=\"notice bad\" role=\"alert\"><p>{}</p></div>",
-            e(problem)
-        ));
-    }
-    content.push_str("<form class=\"stack\" method=\"post\" action=\"/signin\">");
-    content.push_str(&hidden(security::FORM_FIELD, token));
-    if let Some(next) = next {
-        content.push_str(&hidden("next", next));
-    }
-    content.push_str(&input(
-        "email",
-        "email",
-        "E-mail address",
+#[derive(Template, Debug)]
+#[template(path = "signin.html")]
+struct Signin<'a> {
+    frame: Frame,
+    form_field: &'a str,
+    token: &'a str,
+    next: Option<&'a str>,
+    next_query: String,
+    email: &'a str,
+    problem: Option<&'a str>,
+}
+
+fn signin_page(
+    status: StatusCode,
+    token: &str,
+    next: Option<&str>,
+    email: &str,
+    problem: Option<&str>,
+) -> Response {
+    let view = Signin {
+        frame: Frame::new("Sign in", None),
+        form_field: security::FORM_FIELD,
+        token,
+        next,
+        next_query: next_query(next),
         email,
-        " autocomplete=\"username\" required",
-    ));
-    content.push_str(&input(
-        "password",
-        "password",
-        "Password",
-        "",
-        " autocomplete=\"current-password\" required",
-    ));
-    content
-        .push_str("<div class=\"actions\"><button type=\"submit\">Sign in</button></div></form>");
-    let next_query = next
-        .map(|n| format!("?next={}", super::layout::url_encode(n)))
-        .unwrap_or_default();
-    content.push_str(&format!(
-        "<p>No account yet? <a href=\"/signup{next_query}\">Create one</a>.</p>"
-    ));
-    page("Sign in", None, &[], &content)
+        problem,
+    };
+    render(status, &view)
 }
 
 pub async fn signin_form(
@@ -210,10 +190,7 @@ pub async fn signin_form(
     let (token, cookie) = visitor_token(&headers, state.config.secure_cookies);
     let next = next_of(&query);
     with_cookie(
-        html(
-            StatusCode::OK,
-            signin_page(&token, next.as_deref(), "", None),
-        ),
+        signin_page(StatusCode::OK, &token, next.as_deref(), "", None),
         cookie,
     )
 }
@@ -249,9 +226,12 @@ pub async fn signin(State(state): State<AppState>, request: Request) -> PageResu
                 _ => "Wrong e-mail address or password.",
             };
             Ok(with_cookie(
-                html(
+                signin_page(
                     status_of(&error),
-                    signin_page(&token, next.as_deref(), email, Some(message)),
+                    &token,
+                    next.as_deref(),
+                    email,
+                    Some(message),
                 ),
                 cookie,
             ))

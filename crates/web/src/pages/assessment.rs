@@ -3,20 +3,19 @@
 //! history, runs and their comparison, the SoA and the roadmap. Viewers and auditors get the
 //! same pages without any form that changes something.
 
-use super::layout::when;
 use super::layout::{
-    Crumb, csrf_field, e, framework_label, hidden, html, input, page, pct, see_other, select,
-    status_badge, table,
+    Badge, Choice, Crumb, Frame, choices, framework_label, pct, render, see_other, when,
 };
-use super::quick::{obligations, result_summary};
+use super::summary::{self, Summary, SystemObligations};
 use super::{PageError, PageResult, Signed};
 use crate::api;
 use crate::auth::{Auth, Fields, FormAuth};
 use crate::error::ApiError;
 use crate::{Access, AppState};
 use aimsgap_assess::{AssessmentResult, RequirementResult, Source, Status};
-use aimsgap_catalog::Catalog;
+use aimsgap_catalog::{Catalog, Date};
 use aimsgap_store::{AssessmentMeta, Role};
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -45,6 +44,14 @@ const TABS: [(Tab, &str, &str); 6] = [
     (Tab::History, "/history", "History"),
 ];
 
+/// One tab of `templates/assessment/base.html`.
+#[derive(Debug)]
+struct TabLink {
+    href: String,
+    name: &'static str,
+    current: bool,
+}
+
 /// An assessment as a page sees it: who reads it with which role, and where it belongs.
 struct Context {
     auth: Auth,
@@ -60,35 +67,26 @@ impl Context {
 
     fn crumbs(&self) -> Vec<Crumb> {
         vec![
-            ("/orgs".to_string(), "Your organisations".to_string()),
-            (format!("/orgs/{}", self.meta.org_id), self.org_name.clone()),
-            (self.base(), self.meta.name.clone()),
+            Crumb::new("/orgs", "Your organisations"),
+            Crumb::new(format!("/orgs/{}", self.meta.org_id), self.org_name.clone()),
+            Crumb::new(self.base(), self.meta.name.clone()),
         ]
     }
 
-    /// The whole page: breadcrumbs, the assessment's tabs, and `content` (which holds the h1).
-    fn page(&self, tab: Tab, title: &str, content: &str) -> String {
-        let mut body = String::from("<nav class=\"tabs\" aria-label=\"Assessment\"><ul>");
-        for (which, suffix, name) in TABS {
-            let _ = write!(
-                body,
-                "<li><a href=\"{}{suffix}\"{}>{name}</a></li>",
-                e(&self.base()),
-                if which == tab {
-                    " aria-current=\"page\""
-                } else {
-                    ""
-                }
-            );
-        }
-        body.push_str("</ul></nav>");
-        body.push_str(content);
-        page(
-            &format!("{title} · {}", self.meta.name),
-            Some(&self.auth),
-            &self.crumbs(),
-            &body,
-        )
+    /// The frame of a page (its title names the assessment) and the assessment's tabs.
+    fn chrome(&self, tab: Tab, title: &str) -> (Frame, Vec<TabLink>) {
+        let frame = Frame::new(format!("{title} · {}", self.meta.name), Some(&self.auth))
+            .with_crumbs(self.crumbs());
+        let base = self.base();
+        let tabs = TABS
+            .iter()
+            .map(|(which, suffix, name)| TabLink {
+                href: format!("{base}{suffix}"),
+                name,
+                current: *which == tab,
+            })
+            .collect();
+        (frame, tabs)
     }
 }
 
@@ -190,6 +188,38 @@ async fn computed(state: &AppState, id: &str) -> PageResult<AssessmentResult> {
     Ok(api::compute(state, id).await?.0)
 }
 
+/// A requirement as the overview lists it.
+#[derive(Debug)]
+struct RequirementRow {
+    id: String,
+    title: String,
+    status: Badge,
+    credit: String,
+    lo: String,
+    hi: String,
+    sources: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/overview.html")]
+struct Overview<'a> {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    id: &'a str,
+    name: &'a str,
+    org_name: &'a str,
+    as_of: Date,
+    role: &'static str,
+    summary: Summary,
+    obligations: Vec<SystemObligations>,
+    /// SVG from the report crate.
+    chart: String,
+    downloads: Vec<(&'static str, &'static str)>,
+    show: Vec<Choice>,
+    rows: Vec<RequirementRow>,
+    total: usize,
+}
+
 pub async fn overview(
     State(state): State<AppState>,
     Signed(auth): Signed,
@@ -200,83 +230,47 @@ pub async fn overview(
     let result = computed(&state, &id).await?;
     let catalog = &state.catalog;
     let show_open = query.iter().any(|(k, v)| k == "show" && v == "open");
-    let mut content = format!(
-        "<h1>{}</h1><p class=\"muted\">{} · as of {} · your role: {}</p>",
-        e(&ctx.meta.name),
-        e(&ctx.org_name),
-        result.as_of,
-        ctx.role.as_str()
-    );
-    content.push_str(&result_summary(catalog, &result));
-
-    content.push_str("<h2 id=\"groups\">Readiness per clause and Annex A objective</h2><p class=\"small\">Bars show the point estimate; the thin band shows the range from the evidence-backed low end to the claimed high end.</p>");
-    content.push_str(&aimsgap_report::html::readiness_chart(&result.groups));
-
-    if ctx.role != Role::Viewer {
-        content.push_str("<h2 id=\"downloads\">Download reports</h2><ul>");
-        for (format, name) in report_formats() {
-            let _ = write!(
-                content,
-                "<li><a href=\"/api/v1/assessments/{}/reports/{format}\">{name}</a></li>",
-                e(&id)
-            );
-        }
-        content.push_str("</ul>");
-    }
-
-    content.push_str("<h2 id=\"requirements\">Requirements</h2>");
-    let _ = write!(
-        content,
-        "<form method=\"get\" action=\"/assessments/{}#requirements\">{}<div class=\"actions\"><button type=\"submit\" class=\"secondary\">Show</button></div></form>",
-        e(&id),
-        select(
-            "show",
-            "Which requirements",
+    let (frame, tabs) = ctx.chrome(Tab::Overview, "Overview");
+    let view = Overview {
+        frame,
+        tabs,
+        id: &id,
+        name: &ctx.meta.name,
+        org_name: &ctx.org_name,
+        as_of: result.as_of,
+        role: ctx.role.as_str(),
+        summary: Summary::of(catalog, &result),
+        obligations: summary::obligations(catalog, &result),
+        chart: aimsgap_report::html::readiness_chart(&result.groups),
+        downloads: if ctx.role == Role::Viewer {
+            Vec::new()
+        } else {
+            report_formats()
+        },
+        show: choices(
             &[
-                ("all".to_string(), "All requirements".to_string()),
-                (
-                    "open".to_string(),
-                    "Only those not met (gaps, partial, unknown)".to_string()
-                ),
+                ("all", "All requirements"),
+                ("open", "Only those not met (gaps, partial, unknown)"),
             ],
-            if show_open { "open" } else { "all" }
-        )
-    );
-    let mut rows = String::new();
-    let mut shown = 0;
-    for requirement in &result.requirements {
-        if show_open && matches!(requirement.status, Status::Met | Status::NotApplicable) {
-            continue;
-        }
-        shown += 1;
-        let _ = write!(
-            rows,
-            "<tr><td><a href=\"/assessments/{}/requirements/{}\">{}</a> {}</td><td>{}</td><td class=\"num\">{} <span class=\"small\">({} to {})</span></td><td class=\"small\">{}</td></tr>",
-            e(&id),
-            e(&requirement.id),
-            e(&requirement.id),
-            e(&requirement.title),
-            status_badge(requirement.status),
-            pct(requirement.credit.point),
-            pct(requirement.credit.lo),
-            pct(requirement.credit.hi),
-            e(&source_summary(catalog, requirement))
-        );
-    }
-    let _ = write!(
-        content,
-        "<p class=\"muted\">{shown} of {} requirements.</p>",
-        result.requirements.len()
-    );
-    content.push_str(&table(
-        "Requirements",
-        &["Requirement", "Status", "#Credit", "Sources"],
-        &rows,
-    ));
-    Ok(html(
-        StatusCode::OK,
-        ctx.page(Tab::Overview, "Overview", &content),
-    ))
+            &[if show_open { "open" } else { "all" }],
+        ),
+        rows: result
+            .requirements
+            .iter()
+            .filter(|r| !(show_open && matches!(r.status, Status::Met | Status::NotApplicable)))
+            .map(|requirement| RequirementRow {
+                id: requirement.id.clone(),
+                title: requirement.title.clone(),
+                status: requirement.status.into(),
+                credit: pct(requirement.credit.point),
+                lo: pct(requirement.credit.lo),
+                hi: pct(requirement.credit.hi),
+                sources: source_summary(catalog, requirement),
+            })
+            .collect(),
+        total: result.requirements.len(),
+    };
+    Ok(render(StatusCode::OK, &view))
 }
 
 // ---- the answer of one requirement -------------------------------------------------------
@@ -413,12 +407,6 @@ impl AnswerForm {
     }
 }
 
-fn options(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(v, t)| ((*v).to_string(), (*t).to_string()))
-        .collect()
-}
-
 fn answer_text(value: Option<&Value>) -> String {
     let form = AnswerForm::from_value(value);
     if form.status.is_empty() {
@@ -457,6 +445,147 @@ struct Outcome<'a> {
     conflict: Option<&'a Value>,
 }
 
+/// Someone else's answer, saved while this user edited.
+#[derive(Debug)]
+struct Conflict {
+    by: String,
+    version: i64,
+    at: String,
+    answer: String,
+}
+
+/// How a requirement that is judged itself stands.
+#[derive(Debug)]
+struct Judged {
+    status: Badge,
+    credit: String,
+    lo: String,
+    hi: String,
+    sources: String,
+    explanation: Option<String>,
+}
+
+/// A requirement beneath a group.
+#[derive(Debug)]
+struct Child {
+    id: String,
+    title: String,
+    status: Badge,
+}
+
+#[derive(Debug)]
+struct StoredAnswer {
+    version: i64,
+    at: String,
+    by: String,
+    text: String,
+}
+
+/// The answer of a group above that applies here.
+#[derive(Debug)]
+struct Governing {
+    id: String,
+    status: String,
+}
+
+/// One row of evidence in the answer form.
+#[derive(Debug)]
+struct EvidenceRow {
+    index: usize,
+    reference: String,
+    kinds: Vec<Choice>,
+    date: String,
+}
+
+impl EvidenceRow {
+    /// The name of one of its fields: `ev0_ref`.
+    fn key(&self, field: &str) -> String {
+        format!("ev{}_{field}", self.index)
+    }
+
+    /// The label of one of its fields: "Evidence 1 reference".
+    fn label(&self, what: &str) -> String {
+        format!("Evidence {} {what}", self.index + 1)
+    }
+}
+
+/// The answer form, for owners and editors.
+#[derive(Debug)]
+struct AnswerFormView {
+    csrf: String,
+    version: i64,
+    statuses: Vec<Choice>,
+    maturity: Vec<Choice>,
+    owner: String,
+    evidence: Vec<EvidenceRow>,
+    justification: String,
+    notes: String,
+}
+
+impl AnswerFormView {
+    fn new(auth: &Auth, form: &AnswerForm, version: i64) -> AnswerFormView {
+        let maturity_levels = [
+            ("", "Not stated"),
+            ("0", "0 none"),
+            ("1", "1 ad hoc"),
+            ("2", "2 repeatable"),
+            ("3", "3 defined"),
+            ("4", "4 measured"),
+            ("5", "5 optimised"),
+        ];
+        // The stored rows and one empty row to add another.
+        let rows = (form.evidence.len() + 1).min(MAX_EVIDENCE);
+        AnswerFormView {
+            csrf: auth.csrf().to_string(),
+            version,
+            statuses: choices(&STATUSES, &[form.status.as_str()]),
+            maturity: choices(&maturity_levels, &[form.maturity.as_str()]),
+            owner: form.owner.clone(),
+            evidence: (0..rows)
+                .map(|index| {
+                    let (reference, kind, date) =
+                        form.evidence.get(index).cloned().unwrap_or_default();
+                    let kind = if kind.is_empty() {
+                        "approved_document".to_string()
+                    } else {
+                        kind
+                    };
+                    EvidenceRow {
+                        index,
+                        reference,
+                        kinds: choices(&KINDS, &[kind.as_str()]),
+                        date,
+                    }
+                })
+                .collect(),
+            justification: form.justification.clone(),
+            notes: form.notes.clone(),
+        }
+    }
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/requirement.html")]
+struct RequirementPage<'a> {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    base: String,
+    id: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    documented: bool,
+    saved: bool,
+    conflict: Option<Conflict>,
+    problem: Option<&'a str>,
+    judged: Option<Judged>,
+    children: Vec<Child>,
+    /// Overall readiness: point, low, high.
+    readiness: (f64, f64, f64),
+    stored: Option<StoredAnswer>,
+    governing: Option<Governing>,
+    form: Option<AnswerFormView>,
+}
+
 async fn requirement_page(
     state: &AppState,
     ctx: &Context,
@@ -471,242 +600,96 @@ async fn requirement_page(
     let (result, assessment) = api::compute(state, &ctx.meta.id).await?;
     let stored = state.store.answer(&ctx.meta.id, requirement_id).await?;
     let who = names(state, &ctx.meta.org_id).await?;
-    let base = ctx.base();
+    let name_of = |id: &str| who.get(id).cloned().unwrap_or_else(|| id.to_string());
 
-    let mut content = format!(
-        "<h1>{} {}</h1><p>{}</p>",
-        e(&node.id),
-        e(&node.title),
-        e(&node.summary)
-    );
-    if node.documented {
-        content.push_str("<p class=\"muted\">This requirement demands documented information.</p>");
-    }
-    if outcome.saved {
-        content.push_str(
-            "<div class=\"notice good\" role=\"status\"><p>Saved. Readiness below is recomputed.</p></div>",
-        );
-    }
-    if let Some(current) = outcome.conflict {
-        let by = match current.get("updated_by").and_then(Value::as_str) {
+    let conflict = outcome.conflict.map(|current| Conflict {
+        by: match current.get("updated_by").and_then(Value::as_str) {
             Some(id) if id == ctx.auth.user.id => "You, in another window or session,".to_string(),
-            Some(id) => who.get(id).cloned().unwrap_or_else(|| id.to_string()),
+            Some(id) => name_of(id),
             None => "Someone".to_string(),
-        };
-        let _ = write!(
-            content,
-            "<div class=\"notice bad\" role=\"alert\"><h2>This answer changed while you were editing</h2>\
-             <p>{} saved version {} at {}. <strong>Your changes were not saved.</strong></p>\
-             <p>Their answer now: {}</p>\
-             <p>The form below still holds your values. Save it again to replace their answer, or reload the page to start from theirs.</p></div>",
-            e(&by),
-            current.get("version").and_then(Value::as_i64).unwrap_or(0),
-            e(&when(
-                current
-                    .get("updated_at")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-            )),
-            e(&answer_text(current.get("value")))
-        );
-    }
-    if let Some(problem) = outcome.problem {
-        let _ = write!(
-            content,
-            "<div class=\"notice bad\" role=\"alert\"><p>The answer was not saved:</p><pre class=\"explain\">{}</pre></div>",
-            e(problem)
-        );
-    }
-
-    let judged = result.requirements.iter().find(|r| r.id == requirement_id);
-    content.push_str("<h2>Where it stands</h2>");
-    match judged {
-        Some(judged) => {
-            let _ = write!(
-                content,
-                "<p>Status {} · credit {} (range {} to {}) · overall readiness {:.1} (range {:.1} to {:.1})</p>",
-                status_badge(judged.status),
-                pct(judged.credit.point),
-                pct(judged.credit.lo),
-                pct(judged.credit.hi),
-                result.readiness.point,
-                result.readiness.lo,
-                result.readiness.hi
-            );
-            let _ = write!(
-                content,
-                "<p class=\"small\">Sources: {}</p>",
-                e(&source_summary(catalog, judged))
-            );
-            if let Some(explanation) = aimsgap_assess::explain(catalog, &result, requirement_id) {
-                let _ = write!(
-                    content,
-                    "<details><summary>How this was derived</summary><pre class=\"explain\">{}</pre></details>",
-                    e(&explanation)
-                );
+        },
+        version: current.get("version").and_then(Value::as_i64).unwrap_or(0),
+        at: when(
+            current
+                .get("updated_at")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+        ),
+        answer: answer_text(current.get("value")),
+    });
+    let judged = result
+        .requirements
+        .iter()
+        .find(|r| r.id == requirement_id)
+        .map(|judged| Judged {
+            status: judged.status.into(),
+            credit: pct(judged.credit.point),
+            lo: pct(judged.credit.lo),
+            hi: pct(judged.credit.hi),
+            sources: source_summary(catalog, judged),
+            explanation: aimsgap_assess::explain(catalog, &result, requirement_id),
+        });
+    let children = result
+        .requirements
+        .iter()
+        .filter(|r| {
+            r.id.strip_prefix(requirement_id)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .map(|r| Child {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            status: r.status.into(),
+        })
+        .collect();
+    let governing =
+        aimsgap_assess::governing_answer(iso, &assessment.answers, requirement_id).map(|answer| {
+            Governing {
+                id: answer.id.clone(),
+                status: answer.status.as_str().replace('_', " "),
             }
-        }
-        None => {
-            let children: Vec<String> = result
-                .requirements
-                .iter()
-                .filter(|r| {
-                    r.id.strip_prefix(requirement_id)
-                        .is_some_and(|rest| rest.starts_with('.'))
-                })
-                .map(|r| {
-                    format!(
-                        "<li><a href=\"{}/requirements/{}\">{}</a> {} {}</li>",
-                        e(&base),
-                        e(&r.id),
-                        e(&r.id),
-                        e(&r.title),
-                        status_badge(r.status)
-                    )
-                })
-                .collect();
-            let _ = write!(
-                content,
-                "<p>A group: an answer here applies to each requirement beneath it that has no answer of its own.</p><ul>{}</ul>",
-                children.join("")
-            );
-        }
-    }
-
-    content.push_str("<h2>The answer</h2>");
-    if stored.value.is_some() {
-        let _ = write!(
-            content,
-            "<p>Version {}, saved {} by {}: {}</p>",
-            stored.version,
-            e(&when(stored.updated_at.as_deref().unwrap_or(""))),
-            e(&stored
-                .updated_by
-                .as_deref()
-                .map(|id| who.get(id).cloned().unwrap_or_else(|| id.to_string()))
-                .unwrap_or_default()),
-            e(&answer_text(stored.value.as_ref()))
-        );
-    } else if let Some(governing) =
-        aimsgap_assess::governing_answer(iso, &assessment.answers, requirement_id)
-    {
-        let _ = write!(
-            content,
-            "<p>No answer of its own: the answer on <a href=\"{}/requirements/{}\">{}</a> ({}) applies.</p>",
-            e(&base),
-            e(&governing.id),
-            e(&governing.id),
-            governing.status.as_str().replace('_', " ")
-        );
-    } else {
-        content.push_str("<p>No answer yet.</p>");
-    }
-
-    if ctx.role.can_edit() {
+        });
+    let form = ctx.role.can_edit().then(|| {
         let form = outcome
             .form
+            .clone()
             .unwrap_or_else(|| AnswerForm::from_value(stored.value.as_ref()));
-        let version = outcome.version.unwrap_or(stored.version);
-        content.push_str(&answer_form(
-            &base,
-            requirement_id,
-            &ctx.auth,
-            &form,
-            version,
-        ));
-    } else {
-        content.push_str("<p class=\"notice\">You can read this assessment. Only owners and editors change answers.</p>");
-    }
-    Ok(html(
-        outcome.status,
-        ctx.page(Tab::None, &format!("{} {}", node.id, node.title), &content),
-    ))
-}
-
-fn answer_form(base: &str, id: &str, auth: &Auth, form: &AnswerForm, version: i64) -> String {
-    let mut html = format!(
-        "<form class=\"stack wide\" method=\"post\" action=\"{}/requirements/{}\">{}{}",
-        e(base),
-        e(id),
-        csrf_field(auth),
-        hidden("version", &version.to_string())
-    );
-    html.push_str(&select(
-        "status",
-        "Status",
-        &options(&STATUSES),
-        &form.status,
-    ));
-    let mut maturity = vec![("".to_string(), "Not stated".to_string())];
-    maturity.extend(
-        [
-            "0 none",
-            "1 ad hoc",
-            "2 repeatable",
-            "3 defined",
-            "4 measured",
-            "5 optimised",
-        ]
-        .iter()
-        .map(|label| {
-            (
-                label.get(..1).unwrap_or("").to_string(),
-                (*label).to_string(),
-            )
-        }),
-    );
-    html.push_str(&select("maturity", "Maturity", &maturity, &form.maturity));
-    html.push_str(&input(
-        "text",
-        "owner",
-        "Owner",
-        &form.owner,
-        " maxlength=\"200\"",
-    ));
-    html.push_str("<fieldset><legend>Evidence</legend><span class=\"hint\">A reference to a document or record (file name, link, ticket). Clear a reference to remove that evidence.</span>");
-    let rows = (form.evidence.len() + 1).min(MAX_EVIDENCE);
-    for i in 0..rows {
-        let (reference, kind, date) = form.evidence.get(i).cloned().unwrap_or_default();
-        let kind = if kind.is_empty() {
-            "approved_document".to_string()
-        } else {
-            kind
-        };
-        let _ = write!(
-            html,
-            "<div class=\"evidence-row\">{}{}{}</div>",
-            input(
-                "text",
-                &format!("ev{i}_ref"),
-                &format!("Evidence {} reference", i + 1),
-                &reference,
-                " maxlength=\"500\""
-            ),
-            select(
-                &format!("ev{i}_kind"),
-                &format!("Evidence {} kind", i + 1),
-                &options(&KINDS),
-                &kind
-            ),
-            input(
-                "date",
-                &format!("ev{i}_date"),
-                &format!("Evidence {} date", i + 1),
-                &date,
-                ""
-            )
-        );
-    }
-    html.push_str("</fieldset>");
-    let _ = write!(
-        html,
-        "<div class=\"field\"><label for=\"f-justification\">Justification <span class=\"hint\">Required to exclude an Annex A control.</span></label><textarea id=\"f-justification\" name=\"justification\" style=\"min-height:5em\">{}</textarea></div>\
-         <div class=\"field\"><label for=\"f-notes\">Notes</label><textarea id=\"f-notes\" name=\"notes\" style=\"min-height:5em\">{}</textarea></div>\
-         <div class=\"actions\"><button type=\"submit\">Save the answer</button></div></form>",
-        e(&form.justification),
-        e(&form.notes)
-    );
-    html
+        AnswerFormView::new(&ctx.auth, &form, outcome.version.unwrap_or(stored.version))
+    });
+    let stored_answer = stored.value.is_some().then(|| StoredAnswer {
+        version: stored.version,
+        at: when(stored.updated_at.as_deref().unwrap_or("")),
+        by: stored
+            .updated_by
+            .as_deref()
+            .map(name_of)
+            .unwrap_or_default(),
+        text: answer_text(stored.value.as_ref()),
+    });
+    let (frame, tabs) = ctx.chrome(Tab::None, &format!("{} {}", node.id, node.title));
+    let view = RequirementPage {
+        frame,
+        tabs,
+        base: ctx.base(),
+        id: &node.id,
+        title: &node.title,
+        summary: &node.summary,
+        documented: node.documented,
+        saved: outcome.saved,
+        conflict,
+        problem: outcome.problem,
+        judged,
+        children,
+        readiness: (
+            result.readiness.point,
+            result.readiness.lo,
+            result.readiness.hi,
+        ),
+        stored: stored_answer,
+        governing,
+        form,
+    };
+    Ok(render(outcome.status, &view))
 }
 
 pub async fn requirement(
@@ -810,6 +793,26 @@ pub async fn save_answer(
 
 // ---- inventory, history, runs, SoA, roadmap ----------------------------------------------
 
+/// An AI system as the inventory lists it.
+#[derive(Debug)]
+struct SystemRow {
+    id: String,
+    name: String,
+    role: &'static str,
+    markets: String,
+    facts: String,
+    classes: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/systems.html")]
+struct SystemsPage {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    systems: Vec<SystemRow>,
+    obligations: Vec<SystemObligations>,
+}
+
 pub async fn systems(
     State(state): State<AppState>,
     Signed(auth): Signed,
@@ -818,12 +821,10 @@ pub async fn systems(
     let ctx = context(&state, auth, &id, Access::Read).await?;
     let (result, assessment) = api::compute(&state, &id).await?;
     let catalog = &state.catalog;
-    let mut content = String::from("<h1>AI system inventory</h1>");
-    if assessment.ai_systems.is_empty() {
-        content.push_str("<p>No AI system is listed in this assessment.</p>");
-    } else {
-        let mut rows = String::new();
-        for system in &assessment.ai_systems {
+    let systems = assessment
+        .ai_systems
+        .iter()
+        .map(|system| {
             let classes: Vec<String> = result
                 .obligations
                 .iter()
@@ -855,29 +856,24 @@ pub async fn systems(
             if system.gpai_model {
                 facts.push("general-purpose AI model".to_string());
             }
-            let _ = write!(
-                rows,
-                "<tr><td><strong>{}</strong><br><span class=\"small\">{}</span></td><td>{}</td><td>{}</td><td class=\"small\">{}</td><td>{}</td></tr>",
-                e(&system.name),
-                e(&system.id),
-                e(system.role.map_or("not stated", |r| r.as_str())),
-                e(&system.markets.join(", ")),
-                e(&facts.join("; ")),
-                e(&classes.join("; "))
-            );
-        }
-        content.push_str(&table(
-            "AI systems",
-            &["System", "Role", "Markets", "Facts", "Classification"],
-            &rows,
-        ));
-    }
-    content.push_str("<h2>Obligations and their dates</h2>");
-    content.push_str(&obligations(catalog, &result));
-    Ok(html(
-        StatusCode::OK,
-        ctx.page(Tab::Systems, "AI systems", &content),
-    ))
+            SystemRow {
+                id: system.id.clone(),
+                name: system.name.clone(),
+                role: system.role.map_or("not stated", |r| r.as_str()),
+                markets: system.markets.join(", "),
+                facts: facts.join("; "),
+                classes: classes.join("; "),
+            }
+        })
+        .collect();
+    let (frame, tabs) = ctx.chrome(Tab::Systems, "AI systems");
+    let view = SystemsPage {
+        frame,
+        tabs,
+        systems,
+        obligations: summary::obligations(catalog, &result),
+    };
+    Ok(render(StatusCode::OK, &view))
 }
 
 /// A stored value in a few words: an answer's status, or "set".
@@ -894,6 +890,24 @@ fn brief(value: Option<&Value>) -> String {
     }
 }
 
+/// One change in the history.
+#[derive(Debug)]
+struct HistoryRow {
+    at: String,
+    who: String,
+    what: String,
+    /// The requirement page of a changed answer.
+    link: Option<String>,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/history.html")]
+struct HistoryPage {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    entries: Vec<HistoryRow>,
+}
+
 pub async fn history(
     State(state): State<AppState>,
     Signed(auth): Signed,
@@ -902,52 +916,94 @@ pub async fn history(
     let ctx = context(&state, auth, &id, Access::Read).await?;
     let entries = state.store.history(&id).await?;
     let who = names(&state, &ctx.meta.org_id).await?;
-    let mut rows = String::new();
-    for entry in entries.iter().rev() {
-        let what = match entry.entity.as_str() {
-            "assessment" => "imported the assessment".to_string(),
-            "answer" => format!(
-                "answer on {}: {} → {}",
-                entry.key,
-                brief(entry.old.as_ref()),
-                brief(entry.new.as_ref())
-            ),
-            "ai_system" => format!(
-                "AI system {}: {} → {}",
-                entry.key,
-                brief(entry.old.as_ref()),
-                brief(entry.new.as_ref())
-            ),
-            other => format!("{} {}", other.replace('_', " "), entry.key),
-        };
-        let link = if entry.entity == "answer" {
-            format!(
-                "<a href=\"/assessments/{}/requirements/{}\">{}</a>",
-                e(&id),
-                e(&entry.key),
-                e(&what)
-            )
-        } else {
-            e(&what)
-        };
-        let _ = write!(
-            rows,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{link}</td></tr>",
-            e(&when(&entry.at)),
-            e(&who
-                .get(&entry.actor)
-                .cloned()
-                .unwrap_or_else(|| entry.actor.clone())),
-        );
+    let entries = entries
+        .iter()
+        .rev()
+        .map(|entry| {
+            let what = match entry.entity.as_str() {
+                "assessment" => "imported the assessment".to_string(),
+                "answer" => format!(
+                    "answer on {}: {} → {}",
+                    entry.key,
+                    brief(entry.old.as_ref()),
+                    brief(entry.new.as_ref())
+                ),
+                "ai_system" => format!(
+                    "AI system {}: {} → {}",
+                    entry.key,
+                    brief(entry.old.as_ref()),
+                    brief(entry.new.as_ref())
+                ),
+                other => format!("{} {}", other.replace('_', " "), entry.key),
+            };
+            HistoryRow {
+                at: when(&entry.at),
+                who: who
+                    .get(&entry.actor)
+                    .cloned()
+                    .unwrap_or_else(|| entry.actor.clone()),
+                what,
+                link: (entry.entity == "answer")
+                    .then(|| format!("/assessments/{id}/requirements/{}", entry.key)),
+            }
+        })
+        .collect();
+    let (frame, tabs) = ctx.chrome(Tab::History, "History");
+    let view = HistoryPage {
+        frame,
+        tabs,
+        entries,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// A saved run as the list shows it.
+#[derive(Debug)]
+struct RunRow {
+    at: String,
+    by: String,
+    readiness: f64,
+}
+
+/// The form that picks two runs to compare (`templates/partials/compare_form.html`).
+#[derive(Debug)]
+struct CompareForm {
+    old: Vec<Choice>,
+    new: Vec<Choice>,
+}
+
+impl CompareForm {
+    /// The form over `runs` (newest first), with the newest two chosen unless `old` and `new`
+    /// name others.
+    fn new(runs: &[aimsgap_store::Run], old: Option<&str>, new: Option<&str>) -> CompareForm {
+        let options: Vec<(String, String)> = runs
+            .iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    format!("{} (readiness {:.1})", when(&r.at), r.readiness),
+                )
+            })
+            .collect();
+        let newest = runs.first().map(|r| r.id.as_str()).unwrap_or("");
+        let previous = runs.get(1).map_or(newest, |r| r.id.as_str());
+        CompareForm {
+            old: choices(&options, &[old.unwrap_or(previous)]),
+            new: choices(&options, &[new.unwrap_or(newest)]),
+        }
     }
-    let content = format!(
-        "<h1>History</h1><p>Every change, newest first. History is append-only.</p>{}",
-        table("History", &["When", "Who", "What"], &rows)
-    );
-    Ok(html(
-        StatusCode::OK,
-        ctx.page(Tab::History, "History", &content),
-    ))
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/runs.html")]
+struct RunsPage<'a> {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    id: &'a str,
+    /// The token of "Save a run now", for those who may edit.
+    csrf: Option<&'a str>,
+    runs: Vec<RunRow>,
+    compare: Option<CompareForm>,
 }
 
 pub async fn runs(
@@ -958,65 +1014,26 @@ pub async fn runs(
     let ctx = context(&state, auth, &id, Access::Read).await?;
     let runs = state.store.runs(&id).await?;
     let who = names(&state, &ctx.meta.org_id).await?;
-    let mut content = String::from(
-        "<h1>Runs</h1><p>A run keeps the result of a moment, so that later results can be compared with it.</p>",
-    );
-    if ctx.role.can_edit() {
-        let _ = write!(
-            content,
-            "<form method=\"post\" action=\"/assessments/{}/runs\">{}<div class=\"actions\"><button type=\"submit\">Save a run now</button></div></form>",
-            e(&id),
-            csrf_field(&ctx.auth)
-        );
-    }
-    if runs.is_empty() {
-        content.push_str("<p>No run saved yet.</p>");
-    } else {
-        let mut rows = String::new();
-        for run in &runs {
-            let _ = write!(
-                rows,
-                "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{:.1}</td></tr>",
-                e(&when(&run.at)),
-                e(&who
+    let (frame, tabs) = ctx.chrome(Tab::Runs, "Runs");
+    let view = RunsPage {
+        frame,
+        tabs,
+        id: &id,
+        csrf: ctx.role.can_edit().then(|| ctx.auth.csrf()),
+        runs: runs
+            .iter()
+            .map(|run| RunRow {
+                at: when(&run.at),
+                by: who
                     .get(&run.created_by)
                     .cloned()
-                    .unwrap_or_else(|| run.created_by.clone())),
-                run.readiness
-            );
-        }
-        content.push_str(&table("Saved runs", &["When", "By", "#Readiness"], &rows));
-    }
-    if runs.len() >= 2 {
-        content.push_str("<h2>Compare two runs</h2>");
-        content.push_str(&compare_form(&id, &runs, None, None));
-    }
-    Ok(html(StatusCode::OK, ctx.page(Tab::Runs, "Runs", &content)))
-}
-
-fn compare_form(
-    id: &str,
-    runs: &[aimsgap_store::Run],
-    old: Option<&str>,
-    new: Option<&str>,
-) -> String {
-    let choices: Vec<(String, String)> = runs
-        .iter()
-        .map(|r| {
-            (
-                r.id.clone(),
-                format!("{} (readiness {:.1})", when(&r.at), r.readiness),
-            )
-        })
-        .collect();
-    let newest = runs.first().map(|r| r.id.as_str()).unwrap_or("");
-    let previous = runs.get(1).map_or(newest, |r| r.id.as_str());
-    format!(
-        "<form class=\"stack\" method=\"get\" action=\"/assessments/{}/runs/compare\">{}{}<div class=\"actions\"><button type=\"submit\">Compare</button></div></form>",
-        e(id),
-        select("old", "Earlier run", &choices, old.unwrap_or(previous)),
-        select("new", "Later run", &choices, new.unwrap_or(newest))
-    )
+                    .unwrap_or_else(|| run.created_by.clone()),
+                readiness: run.readiness,
+            })
+            .collect(),
+        compare: (runs.len() >= 2).then(|| CompareForm::new(&runs, None, None)),
+    };
+    Ok(render(StatusCode::OK, &view))
 }
 
 pub async fn save_run(
@@ -1035,6 +1052,97 @@ pub async fn save_run(
     Ok(see_other(&format!("/assessments/{id}/runs")))
 }
 
+/// A requirement that moved between two runs.
+#[derive(Debug)]
+struct Moved {
+    id: String,
+    title: String,
+    old: String,
+    new: String,
+    old_credit: String,
+    new_credit: String,
+}
+
+/// An obligation that changed state between two runs.
+#[derive(Debug)]
+struct ObligationMoved {
+    system: String,
+    reference: String,
+    law: String,
+    old: String,
+    new: String,
+}
+
+/// What changed between two runs, as the page shows it.
+#[derive(Debug)]
+struct DiffView {
+    /// (earlier, later) of the point, low and high readiness.
+    point: (f64, f64),
+    lo: (f64, f64),
+    hi: (f64, f64),
+    old_as_of: String,
+    new_as_of: String,
+    /// The Stage 1 verdict before and after, when it changed.
+    verdict: Option<(&'static str, &'static str)>,
+    moved: Vec<Moved>,
+    gap_lists: Vec<(&'static str, Vec<(String, String)>)>,
+    obligations: Vec<ObligationMoved>,
+}
+
+impl DiffView {
+    fn new(diff: aimsgap_report::diff::Diff) -> DiffView {
+        let [point, lo, hi] = diff.readiness;
+        let word = |ready: bool| if ready { "ready" } else { "not ready" };
+        let (was, is) = diff.ready_for_stage1;
+        DiffView {
+            point,
+            lo,
+            hi,
+            old_as_of: diff.old_as_of,
+            new_as_of: diff.new_as_of,
+            verdict: (was != is).then(|| (word(was), word(is))),
+            moved: diff
+                .status_changes
+                .into_iter()
+                .map(|change| Moved {
+                    old: change.old.replace('_', " "),
+                    new: change.new.replace('_', " "),
+                    old_credit: pct(change.old_credit),
+                    new_credit: pct(change.new_credit),
+                    id: change.id,
+                    title: change.title,
+                })
+                .collect(),
+            gap_lists: vec![
+                ("Gaps opened", diff.gaps_opened),
+                ("Gaps closed", diff.gaps_closed),
+            ],
+            obligations: diff
+                .obligations
+                .into_iter()
+                .map(|change| ObligationMoved {
+                    system: change.system,
+                    reference: change.reference,
+                    law: change.law,
+                    old: change.old.unwrap_or_else(|| "none".to_string()),
+                    new: change.new.unwrap_or_else(|| "none".to_string()),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/compare.html")]
+struct ComparePage<'a> {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    id: &'a str,
+    /// The form, when there are two runs to compare.
+    compare: Option<CompareForm>,
+    diff: Option<DiffView>,
+}
+
 pub async fn compare(
     State(state): State<AppState>,
     Signed(auth): Signed,
@@ -1049,120 +1157,52 @@ pub async fn compare(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let mut content = String::from("<h1>Compare two runs</h1>");
+    let (frame, tabs) = ctx.chrome(Tab::Runs, "Compare runs");
     let (Some(old_id), Some(new_id)) = (param("old"), param("new")) else {
-        if runs.len() < 2 {
-            content.push_str("<p>Save at least two runs to compare them.</p>");
-        } else {
-            content.push_str(&compare_form(&id, &runs, None, None));
-        }
-        return Ok(html(
-            StatusCode::OK,
-            ctx.page(Tab::Runs, "Compare runs", &content),
-        ));
+        let view = ComparePage {
+            frame,
+            tabs,
+            id: &id,
+            compare: (runs.len() >= 2).then(|| CompareForm::new(&runs, None, None)),
+            diff: None,
+        };
+        return Ok(render(StatusCode::OK, &view));
     };
     let load = |run: Option<aimsgap_store::Run>| run.and_then(|r| r.result);
     let old = load(state.store.run(&id, old_id).await?).ok_or(ApiError::NotFound)?;
     let new = load(state.store.run(&id, new_id).await?).ok_or(ApiError::NotFound)?;
     let diff =
         aimsgap_report::diff::diff(&old, &new).map_err(|e| ApiError::Internal(e.to_string()))?;
-    content.push_str(&compare_form(&id, &runs, Some(old_id), Some(new_id)));
-    let (point, lo, hi) = (diff.readiness[0], diff.readiness[1], diff.readiness[2]);
-    let _ = write!(
-        content,
-        "<h2>Readiness</h2><p>{:.1} → {:.1} ({:+.1}); range {:.1}–{:.1} → {:.1}–{:.1}. Judged on {} and {}.</p>",
-        point.0,
-        point.1,
-        point.1 - point.0,
-        lo.0,
-        hi.0,
-        lo.1,
-        hi.1,
-        e(&diff.old_as_of),
-        e(&diff.new_as_of)
-    );
-    if diff.ready_for_stage1.0 != diff.ready_for_stage1.1 {
-        let _ = write!(
-            content,
-            "<p class=\"notice\">The Stage 1 verdict changed: {} → {}.</p>",
-            if diff.ready_for_stage1.0 {
-                "ready"
-            } else {
-                "not ready"
-            },
-            if diff.ready_for_stage1.1 {
-                "ready"
-            } else {
-                "not ready"
-            }
-        );
-    }
-    content.push_str("<h2>Requirements that moved</h2>");
-    if diff.status_changes.is_empty() {
-        content.push_str("<p>No requirement changed status or credit.</p>");
-    } else {
-        let mut rows = String::new();
-        for change in &diff.status_changes {
-            let _ = write!(
-                rows,
-                "<tr><td><a href=\"/assessments/{}/requirements/{}\">{}</a> {}</td><td>{} → {}</td><td class=\"num\">{} → {}</td></tr>",
-                e(&id),
-                e(&change.id),
-                e(&change.id),
-                e(&change.title),
-                e(&change.old.replace('_', " ")),
-                e(&change.new.replace('_', " ")),
-                pct(change.old_credit),
-                pct(change.new_credit)
-            );
-        }
-        content.push_str(&table(
-            "Requirements that moved",
-            &["Requirement", "Status", "#Credit"],
-            &rows,
-        ));
-    }
-    for (title, list) in [
-        ("Gaps opened", &diff.gaps_opened),
-        ("Gaps closed", &diff.gaps_closed),
-    ] {
-        let _ = write!(content, "<h2>{title}</h2>");
-        if list.is_empty() {
-            content.push_str("<p>None.</p>");
-        } else {
-            content.push_str("<ul>");
-            for (gap, name) in list {
-                let _ = write!(content, "<li>{} {}</li>", e(gap), e(name));
-            }
-            content.push_str("</ul>");
-        }
-    }
-    content.push_str("<h2>Obligations that changed state</h2>");
-    if diff.obligations.is_empty() {
-        content.push_str("<p>None.</p>");
-    } else {
-        let mut rows = String::new();
-        for change in &diff.obligations {
-            let _ = write!(
-                rows,
-                "<tr><td>{}</td><td>{} {}</td><td>{} → {}</td></tr>",
-                e(&change.system),
-                e(&change.reference),
-                e(&change.law),
-                e(change.old.as_deref().unwrap_or("none")),
-                e(change.new.as_deref().unwrap_or("none"))
-            );
-        }
-        content.push_str(&table(
-            "Obligations that changed",
-            &["System", "Obligation", "State"],
-            &rows,
-        ));
-    }
-    Ok(html(
-        StatusCode::OK,
-        ctx.page(Tab::Runs, "Compare runs", &content),
-    ))
+    let view = ComparePage {
+        frame,
+        tabs,
+        id: &id,
+        compare: Some(CompareForm::new(&runs, Some(old_id), Some(new_id))),
+        diff: Some(DiffView::new(diff)),
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// A control of the Statement of Applicability.
+#[derive(Debug)]
+struct SoaRow {
+    control: String,
+    title: String,
+    included: bool,
+    justification: String,
+    status: Badge,
+    owner: String,
+    evidence: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/soa.html")]
+struct SoaPage<'a> {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    id: &'a str,
+    included: usize,
+    entries: Vec<SoaRow>,
 }
 
 pub async fn soa(
@@ -1172,55 +1212,67 @@ pub async fn soa(
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
     let result = computed(&state, &id).await?;
-    let mut rows = String::new();
-    for entry in &result.soa {
-        let evidence: Vec<String> = entry
-            .evidence
-            .iter()
-            .map(|(reference, kind, date)| {
-                format!(
-                    "{} ({}{})",
-                    reference,
-                    kind.as_str().replace('_', " "),
-                    date.map(|d| format!(", {d}")).unwrap_or_default()
-                )
-            })
-            .collect();
-        let _ = write!(
-            rows,
-            "<tr><td><a href=\"/assessments/{}/requirements/{}\">{}</a> {}</td><td>{}</td><td class=\"small\">{}</td><td>{}</td><td>{}</td><td class=\"small\">{}</td></tr>",
-            e(&id),
-            e(&entry.control),
-            e(&entry.control),
-            e(&entry.title),
-            if entry.included { "yes" } else { "no" },
-            e(&entry.justification),
-            status_badge(entry.status),
-            e(entry.owner.as_deref().unwrap_or("")),
-            e(&evidence.join("; "))
-        );
-    }
-    let included = result.soa.iter().filter(|s| s.included).count();
-    let content = format!(
-        "<h1>Statement of Applicability</h1><p>{included} of {} Annex A controls included.</p>{}",
-        result.soa.len(),
-        table(
-            "Statement of Applicability",
-            &[
-                "Control",
-                "Included",
-                "Justification",
-                "Status",
-                "Owner",
-                "Evidence"
-            ],
-            &rows
-        )
-    );
-    Ok(html(
-        StatusCode::OK,
-        ctx.page(Tab::Soa, "Statement of Applicability", &content),
-    ))
+    let entries = result
+        .soa
+        .iter()
+        .map(|entry| {
+            let evidence: Vec<String> = entry
+                .evidence
+                .iter()
+                .map(|(reference, kind, date)| {
+                    format!(
+                        "{} ({}{})",
+                        reference,
+                        kind.as_str().replace('_', " "),
+                        date.map(|d| format!(", {d}")).unwrap_or_default()
+                    )
+                })
+                .collect();
+            SoaRow {
+                control: entry.control.clone(),
+                title: entry.title.clone(),
+                included: entry.included,
+                justification: entry.justification.clone(),
+                status: entry.status.into(),
+                owner: entry.owner.clone().unwrap_or_default(),
+                evidence: evidence.join("; "),
+            }
+        })
+        .collect();
+    let (frame, tabs) = ctx.chrome(Tab::Soa, "Statement of Applicability");
+    let view = SoaPage {
+        frame,
+        tabs,
+        id: &id,
+        included: result.soa.iter().filter(|s| s.included).count(),
+        entries,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// A task of the roadmap.
+#[derive(Debug)]
+struct TaskRow {
+    requirement: String,
+    title: String,
+    phase: String,
+    effort_days: f64,
+    start: Date,
+    end: Date,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "assessment/roadmap.html")]
+struct RoadmapPage<'a> {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    id: &'a str,
+    effort_days: f64,
+    stage1: Date,
+    stage2: Date,
+    /// SVG from the report crate.
+    chart: String,
+    tasks: Vec<TaskRow>,
 }
 
 pub async fn roadmap(
@@ -1231,37 +1283,27 @@ pub async fn roadmap(
     let ctx = context(&state, auth, &id, Access::Read).await?;
     let result = computed(&state, &id).await?;
     let roadmap = &result.roadmap;
-    let mut content = format!(
-        "<h1>Roadmap to certification</h1><p>{} tasks, {:.1} person-days. Stage 1 audit {}, Stage 2 audit {}.</p>",
-        roadmap.tasks.len(),
-        roadmap.total_effort_days,
-        roadmap.stage1_date,
-        roadmap.stage2_date
-    );
-    content.push_str(&aimsgap_report::html::roadmap_chart(roadmap, result.as_of));
-    content.push_str("<h2>Tasks</h2>");
-    let mut rows = String::new();
-    for task in &roadmap.tasks {
-        let _ = write!(
-            rows,
-            "<tr><td><a href=\"/assessments/{}/requirements/{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"num\">{:.1}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            e(&id),
-            e(&task.requirement),
-            e(&task.requirement),
-            e(&task.title),
-            e(&task.phase.as_str().replace('_', " ")),
-            task.effort_days,
-            task.start,
-            task.end
-        );
-    }
-    content.push_str(&table(
-        "Roadmap tasks",
-        &["Requirement", "Task", "Phase", "#Days", "#Start", "#End"],
-        &rows,
-    ));
-    Ok(html(
-        StatusCode::OK,
-        ctx.page(Tab::Roadmap, "Roadmap", &content),
-    ))
+    let (frame, tabs) = ctx.chrome(Tab::Roadmap, "Roadmap");
+    let view = RoadmapPage {
+        frame,
+        tabs,
+        id: &id,
+        effort_days: roadmap.total_effort_days,
+        stage1: roadmap.stage1_date,
+        stage2: roadmap.stage2_date,
+        chart: aimsgap_report::html::roadmap_chart(roadmap, result.as_of),
+        tasks: roadmap
+            .tasks
+            .iter()
+            .map(|task| TaskRow {
+                requirement: task.requirement.clone(),
+                title: task.title.clone(),
+                phase: task.phase.as_str().replace('_', " "),
+                effort_days: task.effort_days,
+                start: task.start,
+                end: task.end,
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &view))
 }

@@ -5,13 +5,17 @@
 //! the session's CSRF token in the hidden field `csrf` (or, for a visitor without a session,
 //! the double-submit token of `security::check_visitor_form`), answered by a redirect or by the
 //! page again with the problem stated. The quick assessment keeps no state on the server: its
-//! answers travel in the query string from step to step. Every piece of user text goes through
-//! [`layout::e`].
+//! answers travel in the query string from step to step.
+//!
+//! Each page is a small view struct deriving askama's `Template` over a file in `templates/`
+//! (checked when the crate compiles, escaping every value by default), filled by its handler
+//! and answered through [`layout::render`]. No handler writes markup.
 
 mod account;
 mod assessment;
 mod layout;
 mod quick;
+mod summary;
 mod workspace;
 
 use crate::auth::{Auth, identify};
@@ -22,7 +26,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use layout::{e, html, page};
+pub(crate) use layout::{Frame, render};
 
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
     RouteSpec {
@@ -40,6 +44,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             spec(Method::GET, "/", Public, "Landing page"),
             get(account::landing),
+        ),
+        (
+            spec(
+                Method::GET,
+                layout::stylesheet_path(),
+                Public,
+                "The stylesheet of the pages, under a name that carries its hash",
+            ),
+            get(layout::stylesheet),
         ),
         (
             spec(
@@ -302,48 +315,48 @@ impl From<aimsgap_store::StoreError> for PageError {
 
 pub type PageResult<T> = Result<T, PageError>;
 
+/// Which failure an error page explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ErrorKind {
+    SignIn,
+    NotFound,
+    Forbidden,
+    Csrf,
+    Other,
+}
+
+#[derive(askama::Template, Debug)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    kind: ErrorKind,
+    /// `?next=...` back to the page asked for, for the sign-in links.
+    next_query: String,
+    /// The error in words, for `Other` (never internals: those are logged, not shown).
+    message: String,
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.error.status();
         if let ApiError::Internal(detail) = &self.error {
             tracing::error!(%detail, "internal error");
         }
-        let (title, body) = match &self.error {
-            ApiError::Unauthenticated => {
-                let next = self
-                    .next
-                    .as_deref()
-                    .filter(|n| account::local_path(n))
-                    .map(|n| format!("?next={}", layout::url_encode(n)))
-                    .unwrap_or_default();
-                (
-                    "Sign in to continue",
-                    format!(
-                        "<h1>Sign in to continue</h1><p>This page belongs to a workspace. <a href=\"/signin{next}\">Sign in</a> or <a href=\"/signup{next}\">create an account</a>, and you will come back here.</p>"
-                    ),
-                )
-            }
-            ApiError::NotFound => (
-                "Not found",
-                "<h1>Not found</h1><p>There is nothing here, or it belongs to an organisation you are not a member of.</p><p><a href=\"/orgs\">Your organisations</a></p>".to_string(),
-            ),
-            ApiError::Forbidden => (
-                "Not allowed",
-                "<h1>Not allowed</h1><p>Your role in this organisation does not allow this. Owners and editors change assessments; owners manage members.</p>".to_string(),
-            ),
-            ApiError::Csrf => (
-                "Form expired",
-                "<h1>This form has expired</h1><p>The form was not sent from this site's current page. Go back, reload the page and send it again.</p>".to_string(),
-            ),
-            other => (
-                "Something went wrong",
-                format!(
-                    "<h1>Something went wrong</h1><p>{}</p>",
-                    e(&other.to_string())
-                ),
-            ),
+        let (title, kind) = match &self.error {
+            ApiError::Unauthenticated => ("Sign in to continue", ErrorKind::SignIn),
+            ApiError::NotFound => ("Not found", ErrorKind::NotFound),
+            ApiError::Forbidden => ("Not allowed", ErrorKind::Forbidden),
+            ApiError::Csrf => ("Form expired", ErrorKind::Csrf),
+            _ => ("Something went wrong", ErrorKind::Other),
         };
-        html(status, page(title, None, &[], &body))
+        let next = self.next.as_deref().filter(|n| account::local_path(n));
+        let view = ErrorPage {
+            frame: Frame::new(title, None),
+            kind,
+            next_query: layout::next_query(next),
+            message: self.error.to_string(),
+        };
+        render(status, &view)
     }
 }
 

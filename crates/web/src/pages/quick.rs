@@ -6,10 +6,9 @@
 //! auditor checks first) that the certifications of step 2 leave with little inherited credit,
 //! so an ISO/IEC 27001 organisation with one AI system answers fewer than 25 questions in all.
 
-use super::layout::{
-    choices, e, framework_label, hidden, html, input as field, page, pct, query_string, see_other,
-    select, table,
-};
+use super::account::NewAccount;
+use super::layout::{Choice, Frame, choices, pct, query_string, render, see_other};
+use super::summary::{self, Summary, SystemObligations};
 use super::{PageResult, status_of, visitor_token, with_cookie};
 use crate::api;
 use crate::auth::{Auth, MaybeAuth, Via, identify, read_form};
@@ -18,14 +17,14 @@ use crate::{AppState, security};
 use aimsgap_assess::rules;
 use aimsgap_assess::{
     AiSystem, Answer, AnswerStatus, Assessment, AssessmentResult, Certification,
-    CertificationStatus, ObligationState, Organization, ReportType, SystemRole, TrustCategory,
+    CertificationStatus, Organization, ReportType, SystemRole, TrustCategory,
 };
 use aimsgap_catalog::{Catalog, Date};
+use askama::Template;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
-use std::fmt::Write;
 
 /// Jurisdictions offered, with the codes the law catalogs use.
 const JURISDICTIONS: &[(&str, &str)] = &[
@@ -620,59 +619,61 @@ const STEPS: [(&str, &str); 5] = [
     ("/quick/result", "Result"),
 ];
 
-/// The list of steps, each a link carrying the answers so far; `current` is 0-based.
-fn steps_nav(current: usize, query: &str) -> String {
-    let mut html = String::from("<nav aria-label=\"Steps\"><ol class=\"steps\">");
-    for (i, (path, name)) in STEPS.iter().enumerate() {
-        if i == current {
-            let _ = write!(html, "<li aria-current=\"step\">{name}</li>");
-        } else {
-            let _ = write!(html, "<li><a href=\"{path}?{}\">{name}</a></li>", e(query));
+/// One entry of the list of steps: a link carrying the answers so far, or the current step.
+#[derive(Debug)]
+struct StepLink {
+    href: Option<String>,
+    name: &'static str,
+}
+
+/// What every step shows around its form (`templates/quick/step.html`).
+#[derive(Debug)]
+struct Step {
+    steps: Vec<StepLink>,
+    heading: &'static str,
+    /// Hidden fields for every answer that the current step does not ask itself.
+    carried: Vec<(String, String)>,
+    /// The previous step, with the answers so far.
+    back: String,
+}
+
+impl Step {
+    /// Step `current` (0-based) of `input`; `own` names the fields the step asks itself.
+    fn new(
+        current: usize,
+        heading: &'static str,
+        input: &QuickInput,
+        own: impl Fn(&str) -> bool,
+    ) -> Step {
+        let pairs = input.to_pairs();
+        let query = query_string(&pairs);
+        Step {
+            steps: STEPS
+                .iter()
+                .enumerate()
+                .map(|(i, (path, name))| StepLink {
+                    href: (i != current).then(|| format!("{path}?{query}")),
+                    name,
+                })
+                .collect(),
+            heading,
+            carried: pairs.into_iter().filter(|(k, _)| !own(k)).collect(),
+            back: match current.checked_sub(1).and_then(|i| STEPS.get(i)) {
+                Some((path, _)) => format!("{path}?{query}"),
+                None => "/".to_string(),
+            },
         }
     }
-    html.push_str("</ol></nav>");
-    html
 }
 
-/// Hidden fields for every answer that the current step does not ask itself.
-fn carried(input: &QuickInput, own: impl Fn(&str) -> bool) -> String {
-    input
-        .to_pairs()
-        .iter()
-        .filter(|(k, _)| !own(k))
-        .map(|(k, v)| hidden(k, v))
-        .collect()
-}
-
-fn options(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(v, t)| ((*v).to_string(), (*t).to_string()))
-        .collect()
-}
-
-fn step_page(
-    auth: Option<&Auth>,
-    step: usize,
-    title: &str,
-    input: &QuickInput,
-    body: &str,
-) -> Response {
-    let query = query_string(&input.to_pairs());
-    let content = format!("{}<h1>{}</h1>{body}", steps_nav(step, &query), e(title));
-    html(
-        StatusCode::OK,
-        page(&format!("Quick assessment: {title}"), auth, &[], &content),
-    )
-}
-
-fn back_link(step: usize, input: &QuickInput) -> String {
-    match step.checked_sub(1).and_then(|i| STEPS.get(i)) {
-        Some((path, _)) => format!(
-            "<a href=\"{path}?{}\">Back</a>",
-            e(&query_string(&input.to_pairs()))
-        ),
-        None => "<a href=\"/\">Back</a>".to_string(),
-    }
+#[derive(Template, Debug)]
+#[template(path = "quick/organisation.html")]
+struct OrganisationStep {
+    frame: Frame,
+    step: Step,
+    org_name: String,
+    sizes: Vec<Choice>,
+    jurisdictions: Vec<Choice>,
 }
 
 pub async fn organisation(
@@ -681,44 +682,31 @@ pub async fn organisation(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
     let input = QuickInput::parse(&query, &state.catalog);
-    let own = |k: &str| matches!(k, "org_name" | "size" | "jur");
     let size = input.employees.map(|n| n.to_string()).unwrap_or_default();
-    let sizes: Vec<(String, String)> = SIZES
-        .iter()
-        .map(|(n, t)| (n.to_string(), (*t).to_string()))
-        .collect();
+    let sizes: Vec<(String, &str)> = SIZES.iter().map(|(n, t)| (n.to_string(), *t)).collect();
     let jurisdictions: Vec<&str> = input.jurisdictions.iter().map(String::as_str).collect();
-    let body = format!(
-        "<p>Four short steps, then your result. Nothing is stored: your answers travel in the page address until you choose to save them.</p>\
-         <form class=\"stack\" method=\"get\" action=\"/quick/certifications\">{}{}{}{}\
-         <div class=\"actions\"><button type=\"submit\">Continue</button>{}</div></form>",
-        carried(&input, own),
-        field(
-            "text",
-            "org_name",
-            "Organisation name (optional)",
-            &input.org_name,
-            " maxlength=\"200\" autocomplete=\"organization\""
-        ),
-        choices(
-            "radio",
-            "size",
-            "How many people work in your organisation?",
-            "It scales the effort of the roadmap.",
-            &sizes,
-            &[size.as_str()]
-        ),
-        choices(
-            "checkbox",
-            "jur",
-            "Where do you operate or offer AI systems?",
-            "The AI laws of these places are checked against your AI systems.",
-            &options(JURISDICTIONS),
-            &jurisdictions
-        ),
-        back_link(0, &input)
-    );
-    step_page(auth.as_ref(), 0, "Your organisation", &input, &body)
+    let heading = "Your organisation";
+    let view = OrganisationStep {
+        frame: Frame::new(format!("Quick assessment: {heading}"), auth.as_ref()),
+        step: Step::new(0, heading, &input, |k| {
+            matches!(k, "org_name" | "size" | "jur")
+        }),
+        org_name: input.org_name.clone(),
+        sizes: choices(&sizes, &[size.as_str()]),
+        jurisdictions: choices(JURISDICTIONS, &jurisdictions),
+    };
+    render(StatusCode::OK, &view)
+}
+
+#[derive(Template, Debug)]
+#[template(path = "quick/certifications.html")]
+struct CertificationsStep {
+    frame: Frame,
+    step: Step,
+    iso: Vec<Choice>,
+    soc2: Vec<Choice>,
+    soc2_categories: Vec<Choice>,
+    scope_ai: Vec<Choice>,
 }
 
 pub async fn certifications(
@@ -727,7 +715,6 @@ pub async fn certifications(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
     let input = QuickInput::parse(&query, &state.catalog);
-    let own = |k: &str| matches!(k, "iso" | "soc2" | "soc2_cat" | "scope_ai");
     let iso = match input.iso {
         Some(Iso::Certified) => "certified",
         Some(Iso::InProgress) => "in_progress",
@@ -741,146 +728,108 @@ pub async fn certifications(
         None => "",
     };
     let categories: Vec<&str> = input.soc2_categories.iter().map(|c| c.as_str()).collect();
-    let body = format!(
-        "<p>What you already hold earns credit towards ISO/IEC 42001 through published crosswalks, as a range to verify for your AI scope.</p>\
-         <form class=\"stack\" method=\"get\" action=\"/quick/systems\">{}{}{}{}{}\
-         <div class=\"actions\"><button type=\"submit\">Continue</button>{}</div></form>",
-        carried(&input, own),
-        choices(
-            "radio",
-            "iso",
-            "Do you hold an ISO/IEC 27001 certificate?",
-            "",
-            &options(&[
+    // "Not sure" is sent but kept as no answer; show it chosen again.
+    let scope = word(input.scope_ai).unwrap_or(if query.iter().any(|(k, _)| k == "scope_ai") {
+        "unsure"
+    } else {
+        ""
+    });
+    let heading = "What you already hold";
+    let view = CertificationsStep {
+        frame: Frame::new(format!("Quick assessment: {heading}"), auth.as_ref()),
+        step: Step::new(1, heading, &input, |k| {
+            matches!(k, "iso" | "soc2" | "soc2_cat" | "scope_ai")
+        }),
+        iso: choices(
+            &[
                 ("certified", "Yes, certified"),
                 ("in_progress", "Working towards it"),
-                ("no", "No")
-            ]),
-            &[iso]
+                ("no", "No"),
+            ],
+            &[iso],
         ),
-        choices(
-            "radio",
-            "soc2",
-            "Do you have a SOC 2 report?",
-            "",
-            &options(&[
+        soc2: choices(
+            &[
                 ("type2", "Yes, Type 2"),
                 ("type1", "Yes, Type 1"),
-                ("no", "No")
-            ]),
-            &[soc2]
+                ("no", "No"),
+            ],
+            &[soc2],
         ),
-        choices(
-            "checkbox",
-            "soc2_cat",
-            "Which categories does the SOC 2 report cover besides Security?",
-            "Security is always covered. Leave these empty without a SOC 2 report.",
-            &options(&[
+        soc2_categories: choices(
+            &[
                 ("availability", "Availability"),
                 ("confidentiality", "Confidentiality"),
                 ("processing_integrity", "Processing integrity"),
-                ("privacy", "Privacy")
-            ]),
-            &categories
+                ("privacy", "Privacy"),
+            ],
+            &categories,
         ),
-        choices(
-            "radio",
-            "scope_ai",
-            "Does the certified or attested scope include your AI systems?",
-            "A scope without them vouches for half as much.",
-            &options(&[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]),
-            &[
-                word(input.scope_ai).unwrap_or(if query.iter().any(|(k, _)| k == "scope_ai") {
-                    "unsure"
-                } else {
-                    ""
-                })
-            ]
+        scope_ai: choices(
+            &[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+            &[scope],
         ),
-        back_link(1, &input)
-    );
-    step_page(auth.as_ref(), 1, "What you already hold", &input, &body)
+    };
+    render(StatusCode::OK, &view)
 }
 
-fn system_fields(catalog: &Catalog, i: usize, slot: &QuickSystem, removable: bool) -> String {
-    let key = |field: &str| format!("s{i}_{field}");
-    let markets: Vec<&str> = slot.markets.iter().map(String::as_str).collect();
-    let yes_no_options = options(&[("yes", "Yes"), ("no", "No")]);
-    let mut areas = vec![("".to_string(), "None of these".to_string())];
-    areas.extend(list_ids(catalog, "eu-ai-act", "annex_iii_areas"));
-    let mut decisions = vec![("".to_string(), "No".to_string())];
-    decisions.extend(list_ids(catalog, "colorado-ai", "consequential_decisions"));
-    let role = slot.role.map(|r| r.as_str()).unwrap_or("");
-    let mut html = format!("<h2>AI system {i}</h2>");
-    html.push_str(&field(
-        "text",
-        &key("name"),
-        "What does it do?",
-        &slot.name,
-        " maxlength=\"200\" placeholder=\"e.g. CV screening, support chatbot\"",
-    ));
-    html.push_str(&choices(
-        "radio",
-        &key("role"),
-        "Your role",
-        "",
-        &options(&[
-            ("provider", "We build it (provider)"),
-            ("deployer", "We use a system built by others (deployer)"),
-        ]),
-        &[role],
-    ));
-    html.push_str(&choices(
-        "checkbox",
-        &key("market"),
-        "Where is it offered or used?",
-        "",
-        &options(JURISDICTIONS),
-        &markets,
-    ));
-    html.push_str(&choices(
-        "radio",
-        &key("people"),
-        "Does it interact directly with people?",
-        "",
-        &yes_no_options,
-        &[word(slot.people).unwrap_or("")],
-    ));
-    html.push_str(&choices(
-        "radio",
-        &key("content"),
-        "Does it generate text, images, audio or video?",
-        "",
-        &yes_no_options,
-        &[word(slot.content).unwrap_or("")],
-    ));
-    html.push_str(&select(
-        &key("annex3"),
-        "Is it used in one of the EU AI Act's high-risk areas (Annex III)?",
-        &areas,
-        slot.annex_iii.as_deref().unwrap_or(""),
-    ));
-    html.push_str(&select(
-        &key("decision"),
-        "Does it make, or substantially help make, consequential decisions about people in Colorado?",
-        &decisions,
-        slot.decision.as_deref().unwrap_or(""),
-    ));
-    html.push_str(&choices(
-        "radio",
-        &key("gpai"),
-        "Is it a general-purpose AI model that you provide to others?",
-        "",
-        &yes_no_options,
-        &[word(slot.gpai).unwrap_or("")],
-    ));
-    if removable {
-        let _ = write!(
-            html,
-            "<p><button type=\"submit\" class=\"secondary\" formaction=\"/quick/systems\" name=\"remove\" value=\"{i}\">Remove AI system {i}</button></p>"
-        );
+/// The fields of one AI system on step 3.
+#[derive(Debug)]
+struct SystemSlot {
+    number: usize,
+    name: String,
+    role: Vec<Choice>,
+    markets: Vec<Choice>,
+    people: Vec<Choice>,
+    content: Vec<Choice>,
+    areas: Vec<Choice>,
+    decisions: Vec<Choice>,
+    gpai: Vec<Choice>,
+}
+
+impl SystemSlot {
+    fn new(catalog: &Catalog, number: usize, slot: &QuickSystem) -> SystemSlot {
+        let markets: Vec<&str> = slot.markets.iter().map(String::as_str).collect();
+        let yes_no = [("yes", "Yes"), ("no", "No")];
+        let mut areas = vec![(String::new(), "None of these".to_string())];
+        areas.extend(list_ids(catalog, "eu-ai-act", "annex_iii_areas"));
+        let mut decisions = vec![(String::new(), "No".to_string())];
+        decisions.extend(list_ids(catalog, "colorado-ai", "consequential_decisions"));
+        SystemSlot {
+            number,
+            name: slot.name.clone(),
+            role: choices(
+                &[
+                    ("provider", "We build it (provider)"),
+                    ("deployer", "We use a system built by others (deployer)"),
+                ],
+                &[slot.role.map(|r| r.as_str()).unwrap_or("")],
+            ),
+            markets: choices(JURISDICTIONS, &markets),
+            people: choices(&yes_no, &[word(slot.people).unwrap_or("")]),
+            content: choices(&yes_no, &[word(slot.content).unwrap_or("")]),
+            areas: choices(&areas, &[slot.annex_iii.as_deref().unwrap_or("")]),
+            decisions: choices(&decisions, &[slot.decision.as_deref().unwrap_or("")]),
+            gpai: choices(&yes_no, &[word(slot.gpai).unwrap_or("")]),
+        }
     }
-    html
+
+    /// The name of one of its fields: `s2_market`.
+    fn key(&self, field: &str) -> String {
+        format!("s{}_{field}", self.number)
+    }
+}
+
+#[derive(Template, Debug)]
+#[template(path = "quick/systems.html")]
+struct SystemsStep {
+    frame: Frame,
+    step: Step,
+    shown: usize,
+    slots: Vec<SystemSlot>,
+    removable: bool,
+    /// The value of "Add another AI system", while there is room.
+    add: Option<usize>,
 }
 
 pub async fn systems(
@@ -889,33 +838,53 @@ pub async fn systems(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
     let input = QuickInput::parse(&query, &state.catalog);
-    // The fields of the system slots: s1_name, s2_market, ...
-    let own = |k: &str| {
-        k == "n"
-            || k.strip_prefix('s')
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-    };
     let shown = input.slots.len();
-    let mut body = String::from(
-        "<p>Describe up to three AI systems you build or use. Each is classified under the EU AI Act and Colorado's AI law, and its obligations are dated.</p>\
-         <form class=\"stack\" method=\"get\" action=\"/quick/questions\">",
-    );
-    body.push_str(&carried(&input, own));
-    body.push_str(&hidden("n", &shown.to_string()));
-    for (i, slot) in input.slots.iter().enumerate() {
-        body.push_str(&system_fields(&state.catalog, i + 1, slot, shown > 1));
-    }
-    body.push_str("<div class=\"actions\"><button type=\"submit\">Continue</button>");
-    if shown < MAX_SYSTEMS {
-        let _ = write!(
-            body,
-            "<button type=\"submit\" class=\"secondary\" formaction=\"/quick/systems\" name=\"n\" value=\"{}\">Add another AI system</button>",
-            shown + 1
-        );
-    }
-    body.push_str(&back_link(2, &input));
-    body.push_str("</div></form>");
-    step_page(auth.as_ref(), 2, "Your AI systems", &input, &body)
+    let heading = "Your AI systems";
+    let view = SystemsStep {
+        frame: Frame::new(format!("Quick assessment: {heading}"), auth.as_ref()),
+        // The fields of the system slots: n, s1_name, s2_market, ...
+        step: Step::new(2, heading, &input, |k| {
+            k == "n"
+                || k.strip_prefix('s')
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        }),
+        shown,
+        slots: input
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, slot)| SystemSlot::new(&state.catalog, i + 1, slot))
+            .collect(),
+        removable: shown > 1,
+        add: (shown < MAX_SYSTEMS).then_some(shown + 1),
+    };
+    render(StatusCode::OK, &view)
+}
+
+/// A question of step 4 that is asked.
+#[derive(Debug)]
+struct Asked {
+    name: String,
+    legend: String,
+    hint: &'static str,
+    replies: Vec<Choice>,
+}
+
+/// A question of step 4 that the certifications already answer.
+#[derive(Debug)]
+struct Covered {
+    id: &'static str,
+    text: &'static str,
+    credit: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "quick/questions.html")]
+struct QuestionsStep {
+    frame: Frame,
+    step: Step,
+    covered: Vec<Covered>,
+    asked: Vec<Asked>,
 }
 
 pub async fn questions(
@@ -924,61 +893,39 @@ pub async fn questions(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
     let input = QuickInput::parse(&query, &state.catalog);
-    let own = |k: &str| k.starts_with("q_");
     let assessment = input.assessment(api::today());
     let (asked, covered) = split_questions(&state.catalog, &assessment);
-    let mut body = String::from(
-        "<p>These are the documents and processes a Stage 1 auditor checks first: an ISO/IEC 42001 certificate cannot be issued without them. Answer what you know; <q>Not sure</q> counts as no answer.</p>",
-    );
-    if !covered.is_empty() {
-        body.push_str("<div class=\"notice\"><p>Your certifications already give good credit for these, so they are not asked here:</p><ul>");
-        for (question, credit) in &covered {
-            let _ = write!(
-                body,
-                "<li>{} {} <span class=\"muted\">(up to {} inherited)</span></li>",
-                e(question.id),
-                e(question.text),
-                pct(*credit)
-            );
-        }
-        body.push_str("</ul></div>");
-    }
-    body.push_str("<form class=\"stack\" method=\"get\" action=\"/quick/result\">");
-    body.push_str(&carried(&input, own));
-    for question in &asked {
-        let current = input
-            .replies
+    let replies: Vec<(&str, &str)> = Reply::ALL.iter().map(|(_, w, t)| (*w, *t)).collect();
+    let heading = "The questions that matter most";
+    let view = QuestionsStep {
+        frame: Frame::new(format!("Quick assessment: {heading}"), auth.as_ref()),
+        step: Step::new(3, heading, &input, |k| k.starts_with("q_")),
+        covered: covered
             .iter()
-            .find(|(id, _)| id == &question.id)
-            .map_or("", |(_, r)| r.word());
-        let name = format!("q_{}", question.id);
-        let replies: Vec<(String, String)> = Reply::ALL
+            .map(|(question, credit)| Covered {
+                id: question.id,
+                text: question.text,
+                credit: pct(*credit),
+            })
+            .collect(),
+        asked: asked
             .iter()
-            .map(|(_, w, t)| ((*w).to_string(), (*t).to_string()))
-            .collect();
-        let _ = write!(
-            body,
-            "<div class=\"question\">{}</div>",
-            choices(
-                "radio",
-                &name,
-                &format!("{} {}", question.id, question.text),
-                question.hint,
-                &replies,
-                &[current]
-            )
-        );
-    }
-    body.push_str("<div class=\"actions\"><button type=\"submit\">See the result</button>");
-    body.push_str(&back_link(3, &input));
-    body.push_str("</div></form>");
-    step_page(
-        auth.as_ref(),
-        3,
-        "The questions that matter most",
-        &input,
-        &body,
-    )
+            .map(|question| {
+                let current = input
+                    .replies
+                    .iter()
+                    .find(|(id, _)| id == &question.id)
+                    .map_or("", |(_, r)| r.word());
+                Asked {
+                    name: format!("q_{}", question.id),
+                    legend: format!("{} {}", question.id, question.text),
+                    hint: question.hint,
+                    replies: choices(&replies, &[current]),
+                }
+            })
+            .collect(),
+    };
+    render(StatusCode::OK, &view)
 }
 
 fn compute(state: &AppState, input: &QuickInput) -> ApiResult<(AssessmentResult, Assessment)> {
@@ -986,222 +933,6 @@ fn compute(state: &AppState, input: &QuickInput) -> ApiResult<(AssessmentResult,
     let result = aimsgap_assess::assess(&state.catalog, &assessment)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((result, assessment))
-}
-
-/// Why a gap ranks where it does, in words, from its factors.
-fn why(gap: &aimsgap_assess::Gap) -> Vec<String> {
-    let f = &gap.factors;
-    let mut reasons = Vec::new();
-    if gap.blocker {
-        reasons.push("a certification blocker: a Stage 1 auditor checks it first".to_string());
-    }
-    if f.regulatory >= 0.6 && !f.obligations.is_empty() {
-        reasons.push(format!(
-            "supports legal obligations due soon or already in force ({})",
-            f.obligations.join(", ")
-        ));
-    }
-    if f.system_risk >= 0.7 && !f.systems.is_empty() {
-        reasons.push(format!(
-            "concerns a high-risk AI system ({})",
-            f.systems.join(", ")
-        ));
-    }
-    if f.size >= 0.8 {
-        reasons.push("little or nothing of it is in place".to_string());
-    }
-    if f.waiting > 0 {
-        reasons.push(format!("{} other tasks wait on it", f.waiting));
-    }
-    if reasons.is_empty() {
-        reasons.push(format!("priority {:.0} of 100", gap.priority));
-    }
-    reasons
-}
-
-/// The summary, verdict, gaps, actions and obligations of a result: shared by the quick result
-/// and the workspace's assessment page.
-pub fn result_summary(catalog: &Catalog, result: &AssessmentResult) -> String {
-    let r = &result.readiness;
-    let blockers = result.gaps.iter().filter(|g| g.blocker).count();
-    let ready = result.verdict.ready_for_stage1;
-    let mut html = format!(
-        "<div class=\"cards\">\
-         <div class=\"card\"><div class=\"label\">Readiness</div><div class=\"big\">{:.0}<span class=\"muted\" style=\"font-size:1rem\"> / 100</span></div><div>range {:.0} to {:.0}</div></div>\
-         <div class=\"card\"><div class=\"label\">Requirements met</div><div class=\"big\">{} of {}</div><div>{} gaps open</div></div>\
-         <div class=\"card\"><div class=\"label\">Blocker requirements open</div><div class=\"big\">{blockers}</div><div>checked first at Stage 1</div></div>\
-         <div class=\"card\"><div class=\"label\">Stage 1 audit (plan)</div><div class=\"big\" style=\"font-size:1.4rem\">{}</div><div>Stage 2 {}</div></div></div>",
-        r.point,
-        r.lo,
-        r.hi,
-        r.met,
-        r.counted,
-        result.gaps.len(),
-        result.roadmap.stage1_date,
-        result.roadmap.stage2_date
-    );
-    let _ = write!(
-        html,
-        "<h2 id=\"verdict\">Verdict</h2><div class=\"notice {}\"><p><strong>{}</strong></p>",
-        if ready { "good" } else { "bad" },
-        if ready {
-            "Ready for the Stage 1 audit"
-        } else {
-            "Not ready for the Stage 1 audit yet"
-        }
-    );
-    // The first reasons show; a long list folds away so the gaps stay near the top.
-    let reasons = &result.verdict.reasons;
-    if !reasons.is_empty() {
-        html.push_str("<ul>");
-        for reason in reasons.iter().take(3) {
-            let _ = write!(html, "<li>{}</li>", e(reason));
-        }
-        html.push_str("</ul>");
-    }
-    if reasons.len() > 3 {
-        let _ = write!(
-            html,
-            "<details><summary>{} more reasons</summary><ul>",
-            reasons.len() - 3
-        );
-        for reason in reasons.iter().skip(3) {
-            let _ = write!(html, "<li>{}</li>", e(reason));
-        }
-        html.push_str("</ul></details>");
-    }
-    html.push_str("</div>");
-
-    html.push_str("<h2 id=\"baseline\">What your certifications are worth</h2>");
-    if result.baseline.is_empty() {
-        html.push_str("<p>No certification is held, so every figure comes from your answers.</p>");
-    } else {
-        html.push_str("<ul>");
-        for baseline in &result.baseline {
-            let _ = write!(
-                html,
-                "<li><strong>{}</strong>: {:.0} of 100 on its own (range {:.0} to {:.0}), reaching {} of {} requirements.<details><summary>How this was derived</summary><ul>",
-                e(&framework_label(catalog, &baseline.framework)),
-                baseline.point,
-                baseline.lo,
-                baseline.hi,
-                baseline.reached,
-                baseline.counted
-            );
-            for line in &baseline.derivation {
-                let _ = write!(html, "<li>{}</li>", e(line));
-            }
-            html.push_str("</ul></details></li>");
-        }
-        html.push_str("</ul>");
-    }
-
-    html.push_str("<h2 id=\"gaps\">Top gaps and why</h2>");
-    if result.gaps.is_empty() {
-        html.push_str("<p>No gap is open.</p>");
-    } else {
-        html.push_str("<ol>");
-        for gap in result.gaps.iter().take(10) {
-            let _ = write!(
-                html,
-                "<li><strong>{}</strong> {}{}<br><span class=\"muted\">Why: {}.</span><br>Next: {}</li>",
-                e(&gap.id),
-                e(&gap.title),
-                if gap.blocker {
-                    " <span class=\"blocker\">(blocker)</span>"
-                } else {
-                    ""
-                },
-                e(&why(gap).join("; ")),
-                e(&gap.next_action)
-            );
-        }
-        html.push_str("</ol>");
-        if result.gaps.len() > 10 {
-            let _ = write!(
-                html,
-                "<p class=\"muted\">{} more gaps are ranked in the full report.</p>",
-                result.gaps.len() - 10
-            );
-        }
-    }
-
-    html.push_str("<h2 id=\"actions\">Next best actions</h2>");
-    if result.next_actions.is_empty() {
-        html.push_str("<p>Nothing left to do.</p>");
-    } else {
-        html.push_str("<ol>");
-        for action in &result.next_actions {
-            let _ = write!(
-                html,
-                "<li><strong>{}</strong>{}: {} <span class=\"muted\">(+{:.1} readiness for {:.1} person-days)</span></li>",
-                e(&action.id),
-                if action.blocker {
-                    " <span class=\"blocker\">(blocker)</span>"
-                } else {
-                    ""
-                },
-                e(&action.action),
-                action.gain,
-                action.effort_days
-            );
-        }
-        html.push_str("</ol>");
-    }
-
-    html.push_str("<h2 id=\"obligations\">Obligations of your AI systems</h2>");
-    html.push_str(&obligations(catalog, result));
-    html
-}
-
-/// The obligations of each AI system under each law, with their dates.
-pub fn obligations(catalog: &Catalog, result: &AssessmentResult) -> String {
-    let mut html = String::new();
-    if result.obligations.is_empty() {
-        html.push_str("<p>No AI system is described, so no law is checked.</p>");
-    }
-    for o in &result.obligations {
-        let _ = write!(
-            html,
-            "<h3>{} under {}: {}</h3>",
-            e(&o.system_name),
-            e(&framework_label(catalog, &o.law)),
-            e(&o.classification.as_str().replace('_', " "))
-        );
-        if !o.reasons.is_empty() {
-            html.push_str("<ul class=\"small\">");
-            for reason in &o.reasons {
-                let _ = write!(html, "<li>{}</li>", e(reason));
-            }
-            html.push_str("</ul>");
-        }
-        if o.items.is_empty() {
-            html.push_str("<p class=\"muted\">No obligation applies.</p>");
-            continue;
-        }
-        let mut rows = String::new();
-        for item in &o.items {
-            let when = match item.state {
-                ObligationState::Upcoming => format!(" (in {} days)", item.days_until),
-                _ => String::new(),
-            };
-            let _ = write!(
-                rows,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}{}</td></tr>",
-                e(&item.reference),
-                e(&item.title),
-                item.applies_from,
-                e(&item.state.as_str().replace('_', " ")),
-                when
-            );
-        }
-        html.push_str(&table(
-            &format!("Obligations of {}", o.system_name),
-            &["Reference", "Obligation", "#Applies from", "State"],
-            &rows,
-        ));
-    }
-    html
 }
 
 /// The formats a quick assessment downloads in.
@@ -1214,110 +945,70 @@ fn formats() -> Vec<(&'static str, &'static str)> {
     list
 }
 
+/// The "Save to a workspace" form as it stands.
 struct SaveForm<'a> {
     token: &'a str,
-    name: &'a str,
-    email: &'a str,
+    new_account: NewAccount,
     problem: Option<&'a str>,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "quick/result.html")]
+struct ResultPage<'a> {
+    frame: Frame,
+    step: Step,
+    organisation: String,
+    as_of: Date,
+    summary: Summary,
+    obligations: Vec<SystemObligations>,
+    formats: Vec<(&'static str, &'static str)>,
+    /// The answers as a query string, for the downloads.
+    query: String,
+    org_name: &'a str,
+    problem: Option<&'a str>,
+    /// The session's token for a signed-in user; a visitor's form creates the account instead.
+    csrf: Option<&'a str>,
+    form_field: &'static str,
+    token: &'a str,
+    new_account: NewAccount,
+    /// The questions the certifications answered, so not asked.
+    not_asked: String,
 }
 
 fn result_page(
     state: &AppState,
+    status: StatusCode,
     auth: Option<&Auth>,
     input: &QuickInput,
-    save: &SaveForm<'_>,
-) -> ApiResult<String> {
+    save: SaveForm<'_>,
+) -> ApiResult<Response> {
     let (result, assessment) = compute(state, input)?;
     let catalog = &state.catalog;
-    let query = query_string(&input.to_pairs());
-    let mut content = steps_nav(4, &query);
-    let _ = write!(
-        content,
-        "<h1>Your ISO/IEC 42001 readiness</h1><p class=\"muted\">{} · as of {} · computed from your answers, nothing stored.</p>",
-        e(&assessment.organization.name),
-        result.as_of
-    );
-    content.push_str(&result_summary(catalog, &result));
-
-    content.push_str("<h2 id=\"downloads\">Download the report</h2><ul>");
-    for (format, name) in formats() {
-        let _ = write!(
-            content,
-            "<li><a href=\"/quick/report/{format}?{}\">{name}</a></li>",
-            e(&query)
-        );
-    }
-    content.push_str("</ul>");
-
-    content.push_str("<h2 id=\"save\">Save to a workspace</h2>");
-    if let Some(problem) = save.problem {
-        let _ = write!(
-            content,
-            "<div class=\"notice bad\" role=\"alert\"><p>{}</p></div>",
-            e(problem)
-        );
-    }
-    content.push_str("<form class=\"stack\" method=\"post\" action=\"/quick/save\">");
-    content.push_str(&carried(input, |k| k == "org_name"));
-    content.push_str(&input_field_org(&input.org_name));
-    match auth {
-        Some(auth) => {
-            content.push_str(&super::layout::csrf_field(auth));
-            content.push_str("<p>The assessment goes into a new organisation that you own; invite your colleagues there.</p><div class=\"actions\"><button type=\"submit\">Save to a new organisation</button></div>");
-        }
-        None => {
-            content.push_str(&hidden(security::FORM_FIELD, save.token));
-            content.push_str("<p>Create an account to keep this assessment, answer the rest with evidence, invite colleagues and watch readiness move.</p>");
-            content.push_str(&field(
-                "text",
-                "name",
-                "Your name",
-                save.name,
-                " autocomplete=\"name\" required maxlength=\"200\"",
-            ));
-            content.push_str(&field(
-                "email",
-                "email",
-                "E-mail address",
-                save.email,
-                " autocomplete=\"email\" required maxlength=\"254\"",
-            ));
-            content.push_str(&field(
-                "password",
-                "password",
-                "Password (at least 10 characters)",
-                "",
-                " autocomplete=\"new-password\" required minlength=\"10\"",
-            ));
-            content.push_str("<div class=\"actions\"><button type=\"submit\">Create the account and save</button></div>");
-        }
-    }
-    content.push_str("</form>");
-
     let (_, covered) = split_questions(catalog, &assessment);
-    content.push_str("<h2 id=\"method\">How to read this</h2><ul>");
-    content.push_str("<li>A <q>Yes</q> without evidence is a claim: it counts for about a third until a document or record backs it, which a workspace lets you attach.</li>");
-    content.push_str("<li><q>Not sure</q> counts as no answer; credit inherited from certifications is a range to verify for your AI scope, never conformity.</li>");
-    if !covered.is_empty() {
-        let ids: Vec<&str> = covered.iter().map(|(q, _)| q.id).collect();
-        let _ = write!(
-            content,
-            "<li>Not asked, because your certifications already give good credit: {}.</li>",
-            e(&ids.join(", "))
-        );
-    }
-    content.push_str("</ul>");
-    Ok(page("Quick assessment: result", auth, &[], &content))
-}
-
-fn input_field_org(value: &str) -> String {
-    field(
-        "text",
-        "org_name",
-        "Organisation name",
-        value,
-        " maxlength=\"200\" autocomplete=\"organization\"",
-    )
+    let view = ResultPage {
+        frame: Frame::new("Quick assessment: result", auth),
+        step: Step::new(4, "Your ISO/IEC 42001 readiness", input, |k| {
+            k == "org_name"
+        }),
+        organisation: assessment.organization.name.clone(),
+        as_of: result.as_of,
+        summary: Summary::of(catalog, &result),
+        obligations: summary::obligations(catalog, &result),
+        formats: formats(),
+        query: query_string(&input.to_pairs()),
+        org_name: &input.org_name,
+        problem: save.problem,
+        csrf: auth.map(Auth::csrf),
+        form_field: security::FORM_FIELD,
+        token: save.token,
+        new_account: save.new_account,
+        not_asked: covered
+            .iter()
+            .map(|(q, _)| q.id)
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    Ok(render(status, &view))
 }
 
 pub async fn result(
@@ -1328,18 +1019,18 @@ pub async fn result(
 ) -> PageResult<Response> {
     let input = QuickInput::parse(&query, &state.catalog);
     let (token, cookie) = visitor_token(&headers, state.config.secure_cookies);
-    let body = result_page(
+    let page = result_page(
         &state,
+        StatusCode::OK,
         auth.as_ref(),
         &input,
-        &SaveForm {
+        SaveForm {
             token: &token,
-            name: "",
-            email: "",
+            new_account: NewAccount::default(),
             problem: None,
         },
     )?;
-    Ok(with_cookie(html(StatusCode::OK, body), cookie))
+    Ok(with_cookie(page, cookie))
 }
 
 pub async fn report(
@@ -1399,18 +1090,21 @@ pub async fn save(State(state): State<AppState>, request: Request) -> PageResult
                         other => other.to_string(),
                     };
                     let (token, cookie) = visitor_token(&headers, secure);
-                    let body = result_page(
+                    let page = result_page(
                         &state,
+                        status_of(&error),
                         None,
                         &input,
-                        &SaveForm {
+                        SaveForm {
                             token: &token,
-                            name,
-                            email,
+                            new_account: NewAccount {
+                                name: name.to_string(),
+                                email: email.to_string(),
+                            },
                             problem: Some(&problem),
                         },
                     )?;
-                    return Ok(with_cookie(html(status_of(&error), body), cookie));
+                    return Ok(with_cookie(page, cookie));
                 }
                 Err(other) => return Err(other.into()),
             }

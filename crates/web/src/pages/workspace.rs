@@ -1,31 +1,50 @@
 //! Organisations, their members and invitations, and their assessments.
 
-use super::layout::{Crumb, csrf_field, e, html, input, page, see_other, select, table};
+use super::layout::{Choice, Crumb, Frame, choices, render, see_other};
 use super::{PageError, PageResult, Signed, status_of};
 use crate::AppState;
 use crate::api;
 use crate::auth::{Auth, FormAuth};
 use crate::error::ApiError;
 use aimsgap_store::Role;
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use std::fmt::Write;
 
-fn role_options() -> Vec<(String, String)> {
-    [
-        ("viewer", "Viewer: reads"),
-        ("auditor", "Auditor: reads and downloads reports"),
-        ("editor", "Editor: answers and imports"),
-        ("owner", "Owner: also manages members"),
-    ]
-    .iter()
-    .map(|(v, t)| ((*v).to_string(), (*t).to_string()))
-    .collect()
-}
+const ROLES: [(&str, &str); 4] = [
+    ("viewer", "Viewer: reads"),
+    ("auditor", "Auditor: reads and downloads reports"),
+    ("editor", "Editor: answers and imports"),
+    ("owner", "Owner: also manages members"),
+];
 
 fn orgs_crumbs() -> Vec<Crumb> {
-    vec![("/orgs".to_string(), "Your organisations".to_string())]
+    vec![Crumb::new("/orgs", "Your organisations")]
+}
+
+/// The day of a stored RFC 3339 time.
+fn day(timestamp: &str) -> String {
+    timestamp.get(..10).unwrap_or(timestamp).to_string()
+}
+
+/// A row of a list of organisations or assessments.
+#[derive(Debug)]
+struct Listed {
+    id: String,
+    name: String,
+    role: &'static str,
+    created: String,
+    updated: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "orgs.html")]
+struct Orgs<'a> {
+    frame: Frame,
+    orgs: Vec<Listed>,
+    problem: Option<&'a str>,
+    csrf: &'a str,
 }
 
 async fn orgs_page(
@@ -35,51 +54,22 @@ async fn orgs_page(
     problem: Option<&str>,
 ) -> PageResult<Response> {
     let orgs = state.store.organizations_of(&auth.user.id).await?;
-    let mut content = String::from("<h1>Your organisations</h1>");
-    if orgs.is_empty() {
-        content.push_str("<p>You are not a member of any organisation yet. Create one below, accept an invitation link from a colleague, or <a href=\"/quick\">start with the quick assessment</a> and save it.</p>");
-    } else {
-        let mut rows = String::new();
-        for (org, role) in &orgs {
-            let _ = write!(
-                rows,
-                "<tr><td><a href=\"/orgs/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
-                e(&org.id),
-                e(&org.name),
-                role.as_str(),
-                e(org.created_at.get(..10).unwrap_or(&org.created_at))
-            );
-        }
-        content.push_str(&table(
-            "Your organisations",
-            &["Organisation", "Your role", "Created"],
-            &rows,
-        ));
-    }
-    content.push_str("<h2>Create an organisation</h2>");
-    if let Some(problem) = problem {
-        let _ = write!(
-            content,
-            "<div class=\"notice bad\" role=\"alert\"><p>{}</p></div>",
-            e(problem)
-        );
-    }
-    let _ = write!(
-        content,
-        "<form class=\"stack\" method=\"post\" action=\"/orgs\">{}{}<div class=\"actions\"><button type=\"submit\">Create</button></div></form>",
-        csrf_field(auth),
-        input(
-            "text",
-            "name",
-            "Organisation name",
-            "",
-            " required maxlength=\"200\" autocomplete=\"organization\""
-        )
-    );
-    Ok(html(
-        status,
-        page("Your organisations", Some(auth), &[], &content),
-    ))
+    let view = Orgs {
+        frame: Frame::new("Your organisations", Some(auth)),
+        orgs: orgs
+            .iter()
+            .map(|(org, role)| Listed {
+                id: org.id.clone(),
+                name: org.name.clone(),
+                role: role.as_str(),
+                created: day(&org.created_at),
+                updated: String::new(),
+            })
+            .collect(),
+        problem,
+        csrf: auth.csrf(),
+    };
+    Ok(render(status, &view))
 }
 
 pub async fn orgs(State(state): State<AppState>, Signed(auth): Signed) -> PageResult<Response> {
@@ -126,6 +116,44 @@ fn origin(headers: &HeaderMap, secure: bool) -> String {
     format!("{}://{host}", if secure { "https" } else { "http" })
 }
 
+/// A member as the organisation page lists them.
+#[derive(Debug)]
+struct Member {
+    name: String,
+    email: String,
+    role: &'static str,
+}
+
+/// The import form, for those who may edit.
+#[derive(Debug)]
+struct Import<'a> {
+    problem: Option<&'a str>,
+    name: &'a str,
+    content: &'a str,
+}
+
+/// The invitation form, for owners, with the link just created.
+#[derive(Debug)]
+struct Invite {
+    link: Option<String>,
+    role: &'static str,
+    roles: Vec<Choice>,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "org.html")]
+struct Org<'a> {
+    frame: Frame,
+    id: &'a str,
+    name: String,
+    role: &'static str,
+    csrf: &'a str,
+    assessments: Vec<Listed>,
+    members: Vec<Member>,
+    import: Option<Import<'a>>,
+    invite: Option<Invite>,
+}
+
 async fn org_page(
     state: &AppState,
     auth: &Auth,
@@ -142,99 +170,52 @@ async fn org_page(
         .ok_or(ApiError::NotFound)?;
     let members = state.store.members(org_id).await?;
     let assessments = state.store.assessments(org_id, None, 200).await?;
-    let mut content = format!(
-        "<h1>{}</h1><p class=\"muted\">Your role: {}.</p>",
-        e(&org.name),
-        role.as_str()
-    );
-
-    content.push_str("<h2 id=\"assessments\">Assessments</h2>");
-    if assessments.is_empty() {
-        content.push_str("<p>No assessment yet.</p>");
-    } else {
-        let mut rows = String::new();
-        for a in &assessments {
-            let _ = write!(
-                rows,
-                "<tr><td><a href=\"/assessments/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
-                e(&a.id),
-                e(&a.name),
-                e(a.created_at.get(..10).unwrap_or(&a.created_at)),
-                e(a.updated_at.get(..10).unwrap_or(&a.updated_at))
-            );
-        }
-        content.push_str(&table(
-            "Assessments",
-            &["Assessment", "Created", "Last change"],
-            &rows,
-        ));
-    }
-    if role.can_edit() {
-        content.push_str("<h3>Import an assessment file</h3><p>Paste an assessment file (YAML or JSON, as <code>aimsgap init</code> writes it), or <a href=\"/quick\">start from the quick assessment</a>.</p>");
-        if let Some(problem) = flash.import_problem {
-            let _ = write!(
-                content,
-                "<div class=\"notice bad\" role=\"alert\"><p>The file was not imported:</p><pre class=\"explain\">{}</pre></div>",
-                e(problem)
-            );
-        }
-        let _ = write!(
-            content,
-            "<form class=\"stack\" method=\"post\" action=\"/orgs/{}/assessments\">{}{}\
-             <div class=\"field\"><label for=\"f-content\">Assessment file</label><textarea id=\"f-content\" name=\"content\" required spellcheck=\"false\">{}</textarea></div>\
-             <div class=\"actions\"><button type=\"submit\">Import</button></div></form>",
-            e(org_id),
-            csrf_field(auth),
-            input(
-                "text",
-                "name",
-                "Name of the assessment",
-                flash.import_name,
-                " required maxlength=\"200\""
-            ),
-            e(flash.import_content)
-        );
-    }
-
-    content.push_str("<h2 id=\"members\">Members</h2>");
-    let mut rows = String::new();
-    for m in &members {
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            e(&m.user.name),
-            e(&m.user.email),
-            m.role.as_str()
-        );
-    }
-    content.push_str(&table("Members", &["Name", "E-mail", "Role"], &rows));
-
-    if role.can_manage() {
-        content.push_str("<h3 id=\"invite\">Invite someone</h3>");
-        if let Some((secret, invited)) = &flash.invitation {
-            let link = format!(
+    let import = role.can_edit().then_some(Import {
+        problem: flash.import_problem,
+        name: flash.import_name,
+        content: flash.import_content,
+    });
+    let invite = role.can_manage().then(|| Invite {
+        link: flash.invitation.as_ref().map(|(secret, _)| {
+            format!(
                 "{}/invitations/{secret}",
                 origin(headers, state.config.secure_cookies)
-            );
-            let _ = write!(
-                content,
-                "<div class=\"notice good\" role=\"status\"><p>Send this one-time link to the person you invite as <strong>{}</strong>. It works once, for seven days, and is shown only now:</p><p><code>{}</code></p></div>",
-                invited.as_str(),
-                e(&link)
-            );
-        }
-        let _ = write!(
-            content,
-            "<form class=\"stack\" method=\"post\" action=\"/orgs/{}/invitations\">{}{}<div class=\"actions\"><button type=\"submit\">Create an invitation link</button></div></form>",
-            e(org_id),
-            csrf_field(auth),
-            select("role", "Role", &role_options(), "viewer")
-        );
-    }
-    Ok(html(
-        status,
-        page(&org.name, Some(auth), &orgs_crumbs(), &content),
-    ))
+            )
+        }),
+        role: flash
+            .invitation
+            .as_ref()
+            .map_or("viewer", |(_, invited)| invited.as_str()),
+        roles: choices(&ROLES, &["viewer"]),
+    });
+    let view = Org {
+        frame: Frame::new(org.name.clone(), Some(auth)).with_crumbs(orgs_crumbs()),
+        id: org_id,
+        name: org.name,
+        role: role.as_str(),
+        csrf: auth.csrf(),
+        assessments: assessments
+            .iter()
+            .map(|a| Listed {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                role: "",
+                created: day(&a.created_at),
+                updated: day(&a.updated_at),
+            })
+            .collect(),
+        members: members
+            .iter()
+            .map(|m| Member {
+                name: m.user.name.clone(),
+                email: m.user.email.clone(),
+                role: m.role.as_str(),
+            })
+            .collect(),
+        import,
+        invite,
+    };
+    Ok(render(status, &view))
 }
 
 pub async fn org(
@@ -333,18 +314,29 @@ pub async fn import(
     }
 }
 
+#[derive(Template, Debug)]
+#[template(path = "invitation.html")]
+struct Invitation<'a> {
+    frame: Frame,
+    name: &'a str,
+    token: &'a str,
+    csrf: &'a str,
+}
+
 pub async fn invitation(Signed(auth): Signed, Path(token): Path<String>) -> PageResult<Response> {
-    let content = format!(
-        "<h1>Join an organisation</h1><p>You were invited to an organisation on aimsgap. Accept to join it as {} with the role the invitation names. The link works once.</p>\
-         <form method=\"post\" action=\"/invitations/{}\">{}<div class=\"actions\"><button type=\"submit\">Accept the invitation</button><a href=\"/orgs\">Not now</a></div></form>",
-        e(&auth.user.name),
-        e(&token),
-        csrf_field(&auth)
-    );
-    Ok(html(
-        StatusCode::OK,
-        page("Join an organisation", Some(&auth), &[], &content),
-    ))
+    let view = Invitation {
+        frame: Frame::new("Join an organisation", Some(&auth)),
+        name: &auth.user.name,
+        token: &token,
+        csrf: auth.csrf(),
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+#[derive(Template, Debug)]
+#[template(path = "invitation_invalid.html")]
+struct InvitationInvalid {
+    frame: Frame,
 }
 
 pub async fn accept(
@@ -356,11 +348,10 @@ pub async fn accept(
     match state.store.accept_invitation(&token, &auth.user.id).await {
         Ok((org, _)) => Ok(see_other(&format!("/orgs/{org}"))),
         Err(aimsgap_store::StoreError::NotFound) => {
-            let content = "<h1>This invitation cannot be used</h1><p>It was already used, it has expired, or the link is incomplete. Ask the owner of the organisation for a new one.</p><p><a href=\"/orgs\">Your organisations</a></p>";
-            Ok(html(
-                StatusCode::NOT_FOUND,
-                page("Invitation not valid", Some(&auth), &[], content),
-            ))
+            let view = InvitationInvalid {
+                frame: Frame::new("Invitation not valid", Some(&auth)),
+            };
+            Ok(render(StatusCode::NOT_FOUND, &view))
         }
         Err(other) => Err(PageError::from(other)),
     }

@@ -11,6 +11,7 @@ mod flows;
 mod matrix;
 mod pages;
 mod security;
+mod tidy;
 
 use aimsgap_web::{AppState, Config, app};
 use axum::Router;

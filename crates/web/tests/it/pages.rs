@@ -22,7 +22,8 @@ fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
     found
 }
 
-/// An attribute of a tag, unescaped for the few entities the pages write.
+/// An attribute of a tag, unescaped for the few entities the pages write (named, or numeric
+/// as the template engine writes them).
 fn attr(tag: &str, name: &str) -> Option<String> {
     let key = format!(" {name}=\"");
     let start = tag.find(&key)? + key.len();
@@ -30,10 +31,14 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     Some(
         tag[start..start + end]
             .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
             .replace("&#39;", "'")
             .replace("&lt;", "<")
+            .replace("&#60;", "<")
             .replace("&gt;", ">")
-            .replace("&amp;", "&"),
+            .replace("&#62;", ">")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&"),
     )
 }
 
@@ -163,8 +168,25 @@ fn accessible(uri: &str, html: &str) {
     }
     assert!(!html.contains("<script"), "{uri}: no script");
     assert!(
-        !html.contains("src=\"http") && !html.contains("<link"),
+        !html.contains("src=\"http"),
         "{uri}: nothing fetched from elsewhere"
+    );
+    // The one resource a page loads: the stylesheet, from this site. No inline style either,
+    // since the policy obeys none.
+    let links = tags(html, "link");
+    assert_eq!(
+        links.len(),
+        1,
+        "{uri}: one <link>, the stylesheet: {links:?}"
+    );
+    assert!(
+        attr(links[0], "rel").as_deref() == Some("stylesheet")
+            && attr(links[0], "href").is_some_and(|href| href.starts_with("/static/app.")),
+        "{uri}: {links:?}"
+    );
+    assert!(
+        !html.contains("<style") && !html.contains(" style=\""),
+        "{uri}: no inline style"
     );
 }
 
@@ -355,8 +377,8 @@ async fn the_quick_assessment_runs_from_landing_to_a_saved_workspace() {
         assert!(html.contains(needle), "result page lacks {needle:?}");
     }
     // Hostile text from the query is escaped wherever it appears.
-    assert!(html.contains("Acme &lt;b&gt;Cloud&lt;/b&gt;"));
-    assert!(html.contains("CV screening &lt;script&gt;"));
+    assert!(html.contains("Acme &#60;b&#62;Cloud&#60;/b&#62;"));
+    assert!(html.contains("CV screening &#60;script&#62;"));
     assert!(!html.contains("<script>alert"));
     // With the scope not covering AI, every blocker question was asked: none is listed as
     // answered by the certificate.
@@ -403,7 +425,7 @@ async fn the_quick_assessment_runs_from_landing_to_a_saved_workspace() {
     let page = visit(&app, &location, &format!("aimsgap_session={session}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Quick assessment "));
-    assert!(page.text().contains("Acme &lt;b&gt;Cloud&lt;/b&gt;"));
+    assert!(page.text().contains("Acme &#60;b&#62;Cloud&#60;/b&#62;"));
 
     // The stored assessment gives the readiness the quick result showed.
     let id = location.trim_start_matches("/assessments/");
@@ -578,7 +600,7 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
     let created = owner.form(&app, "/orgs", &[("name", "Beta <i>")]).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER);
     let beta = owner.get(&app, &created.location()).await.text();
-    assert!(beta.contains("Beta &lt;i&gt;"));
+    assert!(beta.contains("Beta &#60;i&#62;"));
 
     let org_page = owner.get(&app, &format!("/orgs/{org}")).await;
     assert_eq!(org_page.status, StatusCode::OK);
@@ -844,7 +866,7 @@ async fn answering_moves_readiness_and_a_stale_form_shows_the_conflict() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
     let shown = owner.get(&app, &saved.location()).await.text();
     assert!(shown.contains("Saved."));
-    assert!(shown.contains("CISO &lt;3"));
+    assert!(shown.contains("CISO &#60;3"));
     let after = readiness(
         owner
             .get(&app, &format!("/api/v1/assessments/{id}/result"))
@@ -867,7 +889,7 @@ async fn answering_moves_readiness_and_a_stale_form_shows_the_conflict() {
     let html = conflict.text();
     assert!(html.contains("This answer changed while you were editing"));
     assert!(html.contains("Owner saved version 2 at "));
-    assert!(html.contains("implemented, maturity 3, owner CISO &lt;3; evidence soa-v1.xlsx"));
+    assert!(html.contains("implemented, maturity 3, owner CISO &#60;3; evidence soa-v1.xlsx"));
     assert!(
         html.contains("value=\"Editor&#39;s pick\""),
         "the editor's values stay"
@@ -941,4 +963,297 @@ async fn the_api_still_takes_its_csrf_token_from_the_header_only() {
         .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+// ---- escaping ----------------------------------------------------------------------------
+
+/// Text that would run script if a page wrote it raw, and break an attribute if a page wrote
+/// it unquoted.
+const HOSTILE: &str = "<script>alert(1)</script>\"'&";
+/// The same text as the templates write it.
+const ESCAPED: &str = "&#60;script&#62;alert(1)&#60;/script&#62;&#34;&#39;&#38;";
+
+/// An assessment file whose every free text is hostile.
+fn hostile_file() -> String {
+    json!({
+        "aimsgap": 1,
+        "as_of": "2026-11-29",
+        "organization": {"name": HOSTILE, "employees": 50, "sector": HOSTILE,
+            "jurisdictions": ["EU", "US-CO"], "team_fte": 1},
+        "certifications": [{"framework": "iso27001", "status": "certified", "scope_covers_ai": true}],
+        "ai_systems": [{"id": "hostile", "name": HOSTILE, "description": HOSTILE,
+            "role": "provider", "markets": ["EU", "US-CO"], "interacts_with_natural_persons": true,
+            "annex_iii_area": "employment", "consequential_decisions": ["employment"]}],
+        "answers": {
+            "6.1.3.d": {"status": "implemented", "maturity": 2, "owner": HOSTILE, "notes": HOSTILE,
+                "evidence": [{"ref": HOSTILE, "kind": "approved_document", "date": "2026-10-01"}]},
+            "A.2.2": {"status": "not_applicable", "justification": HOSTILE, "owner": HOSTILE,
+                "evidence": [{"ref": HOSTILE, "kind": "operating_record"}]}
+        }
+    })
+    .to_string()
+}
+
+fn assert_escaped(what: &str, reply: &Reply) {
+    let html = reply.text();
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "{what}: the hostile text is written raw"
+    );
+    assert!(
+        html.contains(ESCAPED),
+        "{what} ({}): the hostile text is not shown escaped",
+        reply.status
+    );
+}
+
+#[tokio::test]
+async fn text_from_every_user_field_is_escaped_on_every_page() {
+    let app = server().await;
+    // A user whose name and e-mail address are hostile (an address may hold these characters).
+    let signup = Client::default()
+        .post(
+            &app,
+            "/api/v1/signup",
+            json!({"email": format!("{HOSTILE}@example.test"), "name": HOSTILE,
+                "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(signup.status, StatusCode::CREATED, "{}", signup.text());
+    let session = cookie_value(&signup, "aimsgap_session").unwrap();
+    let owner = Client {
+        cookie: Some(session),
+        csrf: signup.json()["csrf"].as_str().map(str::to_string),
+        ..Client::default()
+    };
+    let org = owner
+        .post(&app, "/api/v1/orgs", json!({"name": HOSTILE}))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let imported = owner
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": HOSTILE, "content": hostile_file()}),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text());
+    let id = imported.json()["id"].as_str().unwrap().to_string();
+    for _ in 0..2 {
+        owner
+            .post(&app, &format!("/api/v1/assessments/{id}/runs"), json!({}))
+            .await;
+    }
+    let runs = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/runs"))
+        .await
+        .json();
+    let (new_run, old_run) = (
+        runs["runs"][0]["id"].as_str().unwrap().to_string(),
+        runs["runs"][1]["id"].as_str().unwrap().to_string(),
+    );
+    // A member with the same hostile name, through an invitation.
+    let invitation = owner
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/invitations"),
+            json!({"role": "editor"}),
+        )
+        .await;
+    let member = Client::default()
+        .post(
+            &app,
+            "/api/v1/signup",
+            json!({"email": "member@example.test", "name": HOSTILE,
+                "password": "correct horse battery"}),
+        )
+        .await;
+    let member_session = cookie_value(&member, "aimsgap_session").unwrap();
+    let member = Client {
+        cookie: Some(member_session),
+        csrf: member.json()["csrf"].as_str().map(str::to_string),
+        ..Client::default()
+    };
+    let accept = invitation.json()["accept"].as_str().unwrap().to_string();
+    assert_eq!(
+        member.post(&app, &accept, json!({})).await.status,
+        StatusCode::OK
+    );
+
+    // The answers of a quick assessment, every field hostile, and some made-up fields too.
+    let quick = query(
+        &[
+            "org_name",
+            "size",
+            "jur",
+            "iso",
+            "soc2",
+            "soc2_cat",
+            "scope_ai",
+            "n",
+            "s1_name",
+            "s1_role",
+            "s1_market",
+            "s1_people",
+            "s1_annex3",
+            "s1_decision",
+            "q_4.3",
+            HOSTILE,
+        ]
+        .iter()
+        .map(|k| (k.to_string(), HOSTILE.to_string()))
+        .collect::<Vec<_>>(),
+    );
+    let hostile_path = url_encode(HOSTILE);
+    let mut seen = 0;
+    for (spec, _) in aimsgap_web::routes() {
+        if !spec.is_page() || spec.method != Method::GET || spec.path.starts_with("/static/") {
+            continue;
+        }
+        let path = spec
+            .path
+            .replace("{org}", &org)
+            .replace("{assessment}", &id)
+            .replace("{requirement}", "6.1.3.d")
+            .replace("{token}", &hostile_path);
+        let uri = match spec.path {
+            // Downloads are the report crate's renderers, tested there.
+            "/quick/report/{format}" => continue,
+            p if p.starts_with("/quick") => format!("{path}?{quick}"),
+            "/signin" | "/signup" => format!("{path}?next=/{hostile_path}"),
+            "/assessments/{assessment}" => format!("{path}?show={hostile_path}"),
+            "/assessments/{assessment}/runs/compare" => {
+                format!("{path}?old={old_run}&new={new_run}")
+            }
+            _ => path,
+        };
+        // Signed in, every page shows the user's name; the quick assessment and the forms of
+        // a visitor show what the query brought.
+        let signed = owner.get(&app, &uri).await;
+        assert_eq!(signed.status, StatusCode::OK, "{uri}");
+        assert_escaped(&uri, &signed);
+        if spec.access == aimsgap_web::Access::Public && spec.path != "/" {
+            let visitor = Client::default().get(&app, &uri).await;
+            assert_eq!(visitor.status, StatusCode::OK, "{uri}");
+            assert_escaped(&format!("{uri} (visitor)"), &visitor);
+        }
+        seen += 1;
+    }
+    assert!(seen >= 18, "every page route was fetched: {seen}");
+
+    // Pages that forms show again: the invitation link, a refused import, a refused sign-up,
+    // a used invitation, the quick result's refused save, the comparison form.
+    let invited = owner
+        .form(
+            &app,
+            &format!("/orgs/{org}/invitations"),
+            &[("role", "viewer")],
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::CREATED);
+    assert_escaped("invitation created", &invited);
+    let import = owner
+        .form(
+            &app,
+            &format!("/orgs/{org}/assessments"),
+            &[("name", HOSTILE), ("content", HOSTILE)],
+        )
+        .await;
+    assert!(import.status.is_client_error(), "{}", import.status);
+    assert_escaped("import refused", &import);
+    let refused = Client::default()
+        .form(
+            &app,
+            "/signup",
+            &[
+                ("name", HOSTILE),
+                ("email", HOSTILE),
+                ("password", "short"),
+                ("next", HOSTILE),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_escaped("sign-up refused", &refused);
+    let used = owner
+        .form(&app, &format!("/invitations/{hostile_path}"), &[])
+        .await;
+    assert_eq!(used.status, StatusCode::NOT_FOUND);
+    assert_escaped("invitation not valid", &used);
+    let save: Vec<(String, String)> = vec![
+        ("org_name".into(), HOSTILE.into()),
+        ("n".into(), "1".into()),
+        ("s1_name".into(), HOSTILE.into()),
+        ("name".into(), HOSTILE.into()),
+        ("email".into(), format!("{HOSTILE}@example.test")),
+        ("password".into(), "correct horse battery".into()),
+    ];
+    let taken = Client::default()
+        .form(
+            &app,
+            "/quick/save",
+            &save
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "the address is taken");
+    assert_escaped("quick save refused", &taken);
+    let conflict = owner
+        .form(
+            &app,
+            &format!("/assessments/{id}/requirements/6.1.3.d"),
+            &[("version", "0"), ("status", "planned"), ("owner", HOSTILE)],
+        )
+        .await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_escaped("answer conflict", &conflict);
+}
+
+// ---- the stylesheet ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_stylesheet_is_served_under_its_hash_and_cached_for_a_year() {
+    let app = server().await;
+    let landing = Client::default().get(&app, "/").await.text();
+    let link = tags(&landing, "link")[0];
+    let href = attr(link, "href").unwrap();
+    let hex = href
+        .strip_prefix("/static/app.")
+        .and_then(|rest| rest.strip_suffix(".css"))
+        .unwrap();
+    assert!(
+        hex.len() == 16 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+        "{href}"
+    );
+    let css = Client::default().get(&app, &href).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert_eq!(
+        css.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        css.bytes,
+        include_bytes!("../../static/app.css"),
+        "the compiled-in file"
+    );
+    // Its name is its content's hash: another name is not found, so no cache can keep a stale
+    // stylesheet under the current name.
+    let stale = Client::default()
+        .get(&app, "/static/app.0123456789abcdef.css")
+        .await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+    // The pages are never cached; the policy takes styles from this site only.
+    let page = Client::default().get(&app, "/").await;
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("style-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
 }

@@ -1,4 +1,5 @@
-//! The Markdown escaping of user text in the drafts.
+//! The Markdown escaping of user text in the drafts, and the askama escaper that applies it to
+//! every value of their templates.
 
 /// Escapes user text for Markdown: whitespace runs (newlines included) become one space,
 /// control characters go, `&`, `<` and `>` become entities, the characters that carry Markdown

@@ -210,7 +210,7 @@ pub(super) struct StateOf<'a> {
 /// answers and the statuses the engine gave. Renders list items only, so a document can add
 /// items of its own to the same list.
 #[derive(Debug, Template)]
-#[template(path = "artefacts/current_state.md")]
+#[template(path = "artefacts/current-state.md")]
 pub(super) struct CurrentState<'a> {
     ids: Vec<StateOf<'a>>,
 }

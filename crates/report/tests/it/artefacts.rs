@@ -491,3 +491,47 @@ fn snapshots_of_every_draft_of_every_example() {
         insta::assert_snapshot!(name, all);
     }
 }
+
+#[test]
+fn the_risk_scales_and_the_generative_treatment_come_from_the_catalog() {
+    let mut changed = catalog().clone();
+    changed.risk_method.scales.likelihood[0].description = "once in a blue moon".to_string();
+    let treatment = changed
+        .risk_method
+        .generative_ai_treatment
+        .iter_mut()
+        .find(|t| t.risk == "confabulation")
+        .unwrap();
+    treatment.controls = vec!["A.9.3".to_string()];
+    treatment.affected = "readers of <made-up> answers".to_string();
+    let assessment = parse(SAAS);
+    let result = aimsgap_assess::assess(&changed, &assessment).unwrap();
+    let documents = artefacts(&changed, &assessment, &result);
+    let method = document(&documents, "ai-risk-method.md");
+    assert!(
+        method.contains("| 1 Rare | once in a blue moon |"),
+        "{method}"
+    );
+    let register = document(&documents, "ai-risk-register.md");
+    let row = register
+        .lines()
+        .find(|l| l.contains("Generative AI risk (NIST AI 600-1): Confabulation"))
+        .unwrap();
+    // Catalog text is data: escaped like user text.
+    assert!(
+        row.contains("| readers of &lt;made-up&gt; answers |"),
+        "{row}"
+    );
+    assert!(row.contains("| proposed: A.9.3 |"), "{row}");
+    // The unchanged catalog still proposes its own treatment.
+    let (_, documents) = generate(&assessment);
+    let register = document(&documents, "ai-risk-register.md");
+    let row = register
+        .lines()
+        .find(|l| l.contains("Generative AI risk (NIST AI 600-1): Confabulation"))
+        .unwrap();
+    assert!(
+        row.contains("| proposed: A.6.2.4, A.6.2.6, A.8.2 |"),
+        "{row}"
+    );
+}

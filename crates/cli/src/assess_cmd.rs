@@ -5,15 +5,9 @@ use aimsgap_catalog::{Catalog, Date};
 use anyhow::{Context, Result, anyhow};
 use std::path::Path;
 
-/// Today's date from the system clock. Only the shell reads the clock; the engine gets the
-/// date as input.
-pub fn today() -> Date {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Date::from_days(i64::try_from(seconds / 86_400).unwrap_or(0))
-}
+/// Today's date: the store's clock, the shell's one. Only the shell reads the clock; the engine
+/// gets the date as input.
+pub use aimsgap_store::today;
 
 /// A failure the user caused (bad file, bad id): exit code 2, with every located error.
 #[derive(Debug)]

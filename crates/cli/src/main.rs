@@ -50,7 +50,7 @@ enum Command {
         /// Judge on this date (YYYY-MM-DD) instead of the file's `as_of` or today.
         #[arg(long, value_parser = assess_cmd::parse_date)]
         as_of: Option<aimsgap_catalog::Date>,
-        #[arg(long, value_enum, default_value_t = output::ReportFormat::Table)]
+        #[arg(long, value_enum, default_value = "table")]
         format: output::ReportFormat,
         /// How many gaps the table and Markdown report show.
         #[arg(long, default_value_t = 15)]
@@ -135,6 +135,7 @@ enum Command {
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
         file: PathBuf,
+        /// The server's URL, with its base path if it has one: `https://host/prefix/`.
         #[arg(long)]
         server: String,
         #[arg(long, env = "AIMSGAP_TOKEN")]
@@ -144,6 +145,9 @@ enum Command {
         org: String,
         #[arg(long)]
         name: Option<String>,
+        /// Send the token over plain http:// to another machine (only on a trusted network).
+        #[arg(long)]
+        insecure_http: bool,
     },
     /// Write every table of a database to a portable JSON file.
     Backup {
@@ -288,7 +292,8 @@ fn run(cli: Cli) -> Result<String> {
                     written.join("\n  ")
                 ));
             }
-            let bytes = output::render(&catalog, &result, format, top, csv_table)?;
+            let format = format.with_table(csv_table);
+            let bytes = output::render(&catalog, &assessment, &result, format, top)?;
             output::emit(&bytes, output.as_deref(), format.is_binary())?;
             Ok(String::new())
         }
@@ -426,7 +431,8 @@ fn run(cli: Cli) -> Result<String> {
             token,
             org,
             name,
-        } => server_cmd::push(&file, &server, &token, &org, name.as_deref()),
+            insecure_http,
+        } => server_cmd::push(&file, &server, &token, &org, name.as_deref(), insecure_http),
         Command::Backup { database, output } => server_cmd::backup(&database, &output),
         Command::Restore { file, database } => server_cmd::restore(&database, &file),
         Command::Init { file, force } => match file {

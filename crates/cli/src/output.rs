@@ -3,35 +3,40 @@
 
 use aimsgap_assess::{Assessment, AssessmentResult};
 use aimsgap_catalog::Catalog;
-use anyhow::{Context, Result, bail};
+use aimsgap_report::format::{Format, Options, RenderError};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::ValueEnum;
+use clap::builder::PossibleValue;
 use std::io::IsTerminal;
 use std::path::Path;
 
-/// The formats of `aimsgap assess`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Terminal summary.
-    Table,
-    /// The versioned JSON result.
-    Json,
-    /// Self-contained HTML report with charts.
-    Html,
-    /// Markdown report.
-    Md,
-    /// Requirements as CSV (see --csv-table for gaps).
-    Csv,
-    /// XLSX workbook for auditors.
-    Xlsx,
-    /// Executive PDF report.
-    Pdf,
-    /// OSCAL assessment-results (with --out-dir also the plan of action and milestones).
-    Oscal,
-}
+/// A format of `aimsgap assess --format`: the report crate's [`Format`] under its public name
+/// and description, so that the CLI, the server and the help text cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportFormat(pub Format);
 
-impl ReportFormat {
-    pub fn is_binary(self) -> bool {
-        matches!(self, ReportFormat::Xlsx | ReportFormat::Pdf)
+/// The formats `assess --format` offers: all but the drafts, which `aimsgap artefacts` and
+/// `--out-dir` write one file each.
+const CLI_FORMATS: [ReportFormat; 10] = [
+    ReportFormat(Format::Table),
+    ReportFormat(Format::Json),
+    ReportFormat(Format::Html),
+    ReportFormat(Format::Markdown),
+    ReportFormat(Format::Csv),
+    ReportFormat(Format::GapsCsv),
+    ReportFormat(Format::Xlsx),
+    ReportFormat(Format::Pdf),
+    ReportFormat(Format::Oscal),
+    ReportFormat(Format::Poam),
+];
+
+impl ValueEnum for ReportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &CLI_FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.description()))
     }
 }
 
@@ -42,39 +47,48 @@ pub enum CsvTable {
     Gaps,
 }
 
-#[cfg(feature = "pdf")]
-fn pdf(result: &AssessmentResult) -> Result<Vec<u8>> {
-    aimsgap_pdf::render(result).map_err(|e| anyhow::anyhow!("{e}"))
+impl ReportFormat {
+    /// The format to render: `--format csv --csv-table gaps` is the gaps table.
+    pub fn with_table(self, csv_table: CsvTable) -> Format {
+        match (self.0, csv_table) {
+            (Format::Csv, CsvTable::Gaps) => Format::GapsCsv,
+            (format, _) => format,
+        }
+    }
 }
 
-#[cfg(not(feature = "pdf"))]
-fn pdf(_result: &AssessmentResult) -> Result<Vec<u8>> {
-    bail!("this aimsgap was built without the `pdf` feature; rebuild with default features")
+#[cfg(feature = "pdf")]
+fn pdf(result: &AssessmentResult) -> Result<Vec<u8>, String> {
+    aimsgap_pdf::render(result).map_err(|e| e.to_string())
+}
+
+/// The options of every rendering: the gap count, and the PDF renderer when this build has one.
+pub fn options(top: usize) -> Options<'static> {
+    Options {
+        top,
+        #[cfg(feature = "pdf")]
+        pdf: Some(&pdf),
+        #[cfg(not(feature = "pdf"))]
+        pdf: None,
+    }
 }
 
 /// Renders one format to bytes.
 pub fn render(
     catalog: &Catalog,
+    assessment: &Assessment,
     result: &AssessmentResult,
-    format: ReportFormat,
+    format: Format,
     top: usize,
-    csv_table: CsvTable,
 ) -> Result<Vec<u8>> {
-    Ok(match format {
-        ReportFormat::Table => aimsgap_report::text::summary(result, top).into_bytes(),
-        ReportFormat::Json => aimsgap_report::json::render(result).into_bytes(),
-        ReportFormat::Html => aimsgap_report::html::render(result, catalog).into_bytes(),
-        ReportFormat::Md => aimsgap_report::markdown::render(result, top).into_bytes(),
-        ReportFormat::Csv => match csv_table {
-            CsvTable::Requirements => aimsgap_report::csv::requirements(result).into_bytes(),
-            CsvTable::Gaps => aimsgap_report::csv::gaps(result).into_bytes(),
-        },
-        ReportFormat::Xlsx => aimsgap_report::xlsx::render(result)?,
-        ReportFormat::Pdf => pdf(result)?,
-        ReportFormat::Oscal => {
-            aimsgap_report::oscal::assessment_results(result, catalog).into_bytes()
-        }
-    })
+    format
+        .render(catalog, assessment, result, &options(top))
+        .map_err(|error| match error {
+            RenderError::PdfUnavailable => anyhow!(
+                "this aimsgap was built without the `pdf` feature; rebuild with default features"
+            ),
+            other => anyhow!("cannot render {format}: {other}"),
+        })
 }
 
 /// Writes bytes to a file, or to standard output when no file is given. Binary formats are not
@@ -97,8 +111,19 @@ pub fn emit(bytes: &[u8], output: Option<&Path>, binary: bool) -> Result<()> {
     }
 }
 
-/// A file name and how to make its bytes.
-type Output<'a> = (&'static str, Box<dyn Fn() -> Result<Vec<u8>> + 'a>);
+/// The reports `--out-dir` writes, each under its format's file name; the PDF only in a build
+/// with PDF support.
+const OUT_DIR_FORMATS: [Format; 9] = [
+    Format::Json,
+    Format::Html,
+    Format::Markdown,
+    Format::Csv,
+    Format::GapsCsv,
+    Format::Xlsx,
+    Format::Oscal,
+    Format::Poam,
+    Format::Pdf,
+];
 
 /// Writes the whole set of reports and artefact drafts into a directory.
 pub fn write_all(
@@ -109,103 +134,24 @@ pub fn write_all(
     top: usize,
 ) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut outputs: Vec<Output<'_>> = vec![
-        (
-            "report.json",
-            Box::new(|| {
-                render(
-                    catalog,
-                    result,
-                    ReportFormat::Json,
-                    top,
-                    CsvTable::Requirements,
-                )
-            }),
-        ),
-        (
-            "report.html",
-            Box::new(|| {
-                render(
-                    catalog,
-                    result,
-                    ReportFormat::Html,
-                    top,
-                    CsvTable::Requirements,
-                )
-            }),
-        ),
-        (
-            "report.md",
-            Box::new(|| {
-                render(
-                    catalog,
-                    result,
-                    ReportFormat::Md,
-                    top,
-                    CsvTable::Requirements,
-                )
-            }),
-        ),
-        (
-            "requirements.csv",
-            Box::new(|| {
-                render(
-                    catalog,
-                    result,
-                    ReportFormat::Csv,
-                    top,
-                    CsvTable::Requirements,
-                )
-            }),
-        ),
-        (
-            "gaps.csv",
-            Box::new(|| render(catalog, result, ReportFormat::Csv, top, CsvTable::Gaps)),
-        ),
-        (
-            "report.xlsx",
-            Box::new(|| {
-                render(
-                    catalog,
-                    result,
-                    ReportFormat::Xlsx,
-                    top,
-                    CsvTable::Requirements,
-                )
-            }),
-        ),
-        (
-            "assessment-results.oscal.json",
-            Box::new(|| {
-                render(
-                    catalog,
-                    result,
-                    ReportFormat::Oscal,
-                    top,
-                    CsvTable::Requirements,
-                )
-            }),
-        ),
-        (
-            "poam.oscal.json",
-            Box::new(|| Ok(aimsgap_report::oscal::poam(result, catalog).into_bytes())),
-        ),
-    ];
-    if cfg!(feature = "pdf") {
-        outputs.push(("report.pdf", Box::new(|| pdf(result))));
-    }
+    let options = options(top);
+    let outputs: Vec<Format> = OUT_DIR_FORMATS
+        .into_iter()
+        .filter(|format| !format.is_pdf() || options.pdf.is_some())
+        .collect();
     let progress = std::io::stderr().is_terminal();
     let artefacts = aimsgap_report::artefacts::artefacts(catalog, assessment, result);
     let total = outputs.len() + artefacts.len();
     let mut written = Vec::new();
-    for (i, (name, make)) in outputs.iter().enumerate() {
+    for (i, format) in outputs.iter().enumerate() {
+        let name = format.file_name();
         if progress {
             eprint!("\r[{}/{total}] {name:<40}", i + 1);
         }
-        let bytes = make()?;
+        let bytes = render(catalog, assessment, result, *format, top)?;
         let path = dir.join(name);
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        written.push((*name).to_string());
+        written.push(name.to_string());
     }
     let drafts = dir.join("artefacts");
     std::fs::create_dir_all(&drafts)

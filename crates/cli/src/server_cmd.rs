@@ -2,8 +2,7 @@
 
 use crate::assess_cmd::InputError;
 use anyhow::{Context, Result, anyhow, bail};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -160,35 +159,70 @@ pub fn restore(database: &str, input: &Path) -> Result<String> {
     ))
 }
 
-/// A minimal HTTP/1.1 POST over plain TCP (`http://` servers: a TLS-terminating proxy or a
-/// server on the same network). Returns the status and body.
-fn http_post(url: &str, path: &str, token: &str, body: &str) -> Result<(u16, String)> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| anyhow!(InputError(format!("`{url}`: push speaks http:// only"))))?;
-    let host = rest.trim_end_matches('/');
-    let address = if host.contains(':') {
-        host.to_string()
-    } else {
-        format!("{host}:80")
-    };
-    let mut stream =
-        TcpStream::connect(&address).with_context(|| format!("cannot connect to {address}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes())?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let (head, payload) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| anyhow!("not an HTTP response from {address}"))?;
-    Ok((status, payload.to_string()))
+/// The API endpoint for new assessments under a server URL, keeping the URL's base path
+/// (`https://host/prefix/` serves the API at `/prefix/api/v1`). The bearer token goes over
+/// plain HTTP only to this machine (a loopback address or `localhost`), unless `insecure_http`
+/// says the network between is trusted: checked here, before any connection is made.
+fn endpoint(server: &str, org: &str, insecure_http: bool) -> Result<reqwest::Url> {
+    let mut url = reqwest::Url::parse(server)
+        .map_err(|e| anyhow!(InputError(format!("`{server}` is not a server URL: {e}"))))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if insecure_http || is_local(&url) => {}
+        "http" => bail!(InputError(format!(
+            "refusing to send the API token over plain HTTP to {}: use https://, or pass \
+             --insecure-http if the network to the server is trusted",
+            url.host_str().unwrap_or(server)
+        ))),
+        other => bail!(InputError(format!(
+            "`{server}`: push speaks https:// (or http:// to this machine), not {other}://"
+        ))),
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    url.path_segments_mut()
+        .map_err(|()| anyhow!(InputError(format!("`{server}` is not a server URL"))))?
+        .pop_if_empty()
+        .extend(["api", "v1", "orgs", org, "assessments"]);
+    Ok(url)
+}
+
+/// Whether a URL names this machine: a loopback address or `localhost`.
+fn is_local(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    }
+}
+
+/// POSTs a JSON body with the bearer token; returns the status and the body.
+async fn post(url: reqwest::Url, token: &str, body: String) -> Result<(u16, String)> {
+    // Redirects are not followed: a POST that moved is a configuration to fix, and following
+    // one could carry the token somewhere the checks above did not see.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(30))
+        .timeout(Duration::from_secs(120))
+        .user_agent(concat!("aimsgap/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .context("cannot set up the HTTP client")?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    let response = client
+        .post(url)
+        .bearer_auth(token)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {host}"))?;
+    let status = response.status().as_u16();
+    let text = response
+        .text()
+        .await
+        .with_context(|| format!("cannot read the answer of {host}"))?;
+    Ok((status, text))
 }
 
 /// Uploads an assessment file to an organisation.
@@ -198,17 +232,14 @@ pub fn push(
     token: &str,
     org: &str,
     name: Option<&str>,
+    insecure_http: bool,
 ) -> Result<String> {
+    let url = endpoint(server, org, insecure_http)?;
     let content =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = name.map_or_else(|| file.display().to_string(), str::to_string);
     let body = serde_json::json!({"name": name, "content": content}).to_string();
-    let (status, reply) = http_post(
-        server,
-        &format!("/api/v1/orgs/{org}/assessments"),
-        token,
-        &body,
-    )?;
+    let (status, reply) = runtime()?.block_on(post(url, token, body))?;
     let value: serde_json::Value = serde_json::from_str(&reply).unwrap_or(serde_json::Value::Null);
     if status == 201 {
         Ok(format!(
@@ -225,5 +256,50 @@ pub fn push(
         bail!(InputError(format!(
             "the server refused the push ({status}): {message}"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn the_token_goes_over_plain_http_only_to_this_machine() {
+        let endpoint = |server: &str, insecure: bool| {
+            super::endpoint(server, "o 1", insecure).map(|url| url.to_string())
+        };
+        assert_eq!(
+            endpoint("https://example.test/prefix/", false).unwrap(),
+            "https://example.test/prefix/api/v1/orgs/o%201/assessments"
+        );
+        assert_eq!(
+            endpoint("https://example.test/prefix", false).unwrap(),
+            "https://example.test/prefix/api/v1/orgs/o%201/assessments"
+        );
+        assert_eq!(
+            endpoint("https://example.test", false).unwrap(),
+            "https://example.test/api/v1/orgs/o%201/assessments"
+        );
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.1:8080/",
+            "http://127.1.2.3",
+            "http://[::1]:8080",
+            "http://LOCALHOST",
+        ] {
+            assert!(endpoint(local, false).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://example.test",
+            "http://10.0.0.1:8080",
+            "http://localhost.example.test",
+            "http://[::2]",
+        ] {
+            let error = endpoint(remote, false).unwrap_err().to_string();
+            assert!(error.contains("--insecure-http"), "{remote}: {error}");
+            assert!(endpoint(remote, true).is_ok(), "{remote}");
+        }
+        assert!(endpoint("ftp://example.test", true).is_err());
+        assert!(endpoint("example.test", true).is_err());
     }
 }

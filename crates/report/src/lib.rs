@@ -9,6 +9,7 @@ pub mod compare;
 pub mod csv;
 pub mod diff;
 pub mod escape;
+pub mod format;
 pub mod html;
 pub mod json;
 pub mod markdown;

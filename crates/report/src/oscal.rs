@@ -3,8 +3,8 @@
 //! assessment-results to the figures they carry.
 //!
 //! Pure like the rest of the crate: no clock (timestamps are the as-of date at midnight UTC, or
-//! a catalog's verification date), no randomness (UUIDs are version 5, derived with SHA-1 from
-//! stable content), sorted keys, rounded numbers. Same input, same bytes.
+//! a catalog's verification date), no randomness (UUIDs are version 5, name-based on stable
+//! content), sorted keys, rounded numbers. Same input, same bytes.
 //!
 //! Design decisions:
 //! - The documents conform to OSCAL 1.2 ([`OSCAL_VERSION`]): the schemas and models that a CI
@@ -16,10 +16,9 @@
 //!   the token.
 //! - What OSCAL has no field for (aimsgap status, credit range, sources, gap rank and priority
 //!   factors, law facts) is carried in properties of the namespace [`NS`].
-//! - A SHA-1 of our own (about fifty lines, checked against the FIPS 180 test vectors and a
-//!   known version-5 UUID) instead of a crate: it hashes at most a document's text (under a
-//!   megabyte) per call, where speed and side channels do not matter, and the workspace keeps
-//!   small helper crates out.
+//! - Version-5 UUIDs come from the `uuid` crate (the ids are the same as those of the SHA-1
+//!   written here before; the snapshot tests hold them). SHA-1 serves only to derive ids here,
+//!   never security.
 
 use aimsgap_assess::{
     AnswerStatus, AssessmentResult, Credit, Gap, RequirementResult, Source, Status, TARGET, Task,
@@ -27,6 +26,7 @@ use aimsgap_assess::{
 use aimsgap_catalog::{Catalog, Date, Framework, Requirement};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
 
 /// The OSCAL version the documents are written against (and validated against in the tests).
 pub const OSCAL_VERSION: &str = "1.2.1";
@@ -40,119 +40,21 @@ const UNDATED: &str = "1970-01-01T00:00:00Z";
 
 // ------------------------------------------------------------------------------------ UUIDs
 
-/// SHA-1 (FIPS 180-4). Used only to derive name-based UUIDs, never for security.
-fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut state: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
-    let bit_length = (data.len() as u64).wrapping_mul(8);
-    let mut message = data.to_vec();
-    message.push(0x80);
-    while message.len() % 64 != 56 {
-        message.push(0);
-    }
-    message.extend_from_slice(&bit_length.to_be_bytes());
-    for block in message.chunks_exact(64) {
-        let mut words = [0u32; 80];
-        for (word, bytes) in words.iter_mut().zip(block.chunks_exact(4)) {
-            *word = bytes
-                .iter()
-                .fold(0u32, |acc, &byte| (acc << 8) | u32::from(byte));
-        }
-        for i in 16..80 {
-            let at = |offset: usize| words.get(i - offset).copied().unwrap_or(0);
-            let value = (at(3) ^ at(8) ^ at(14) ^ at(16)).rotate_left(1);
-            if let Some(word) = words.get_mut(i) {
-                *word = value;
-            }
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = state;
-        for (i, word) in words.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let temp = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(*word);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = temp;
-        }
-        for (slot, value) in state.iter_mut().zip([a, b, c, d, e]) {
-            *slot = slot.wrapping_add(value);
-        }
-    }
-    let mut digest = [0u8; 20];
-    for (chunk, word) in digest.chunks_exact_mut(4).zip(state) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    digest
+/// The root of every aimsgap UUID: the name-based UUID of [`NS`] in the URL namespace.
+fn aimsgap_root() -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_URL, NS.as_bytes())
 }
 
-/// A UUID, as its sixteen bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Uuid([u8; 16]);
-
-impl Uuid {
-    /// RFC 4122's namespace for URLs, 6ba7b811-9dad-11d1-80b4-00c04fd430c8.
-    const URL: Uuid = Uuid([
-        0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30,
-        0xc8,
-    ]);
-
-    /// The name-based (SHA-1) UUID of `name` in this namespace: version 5, RFC 4122 variant.
-    fn v5(self, name: &str) -> Uuid {
-        let mut data = self.0.to_vec();
-        data.extend_from_slice(name.as_bytes());
-        let digest = sha1(&data);
-        let mut bytes = [0u8; 16];
-        for (byte, value) in bytes.iter_mut().zip(digest) {
-            *byte = value;
-        }
-        if let Some(byte) = bytes.get_mut(6) {
-            *byte = (*byte & 0x0f) | 0x50;
-        }
-        if let Some(byte) = bytes.get_mut(8) {
-            *byte = (*byte & 0x3f) | 0x80;
-        }
-        Uuid(bytes)
-    }
-
-    /// The root of every aimsgap UUID.
-    fn aimsgap() -> Uuid {
-        Uuid::URL.v5(NS)
-    }
-}
-
-impl std::fmt::Display for Uuid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, byte) in self.0.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                f.write_str("-")?;
-            }
-            write!(f, "{byte:02x}")?;
-        }
-        Ok(())
-    }
+/// The name-based (SHA-1) UUID of `name` in `namespace`: version 5, RFC 9562 variant.
+fn v5(namespace: Uuid, name: &str) -> Uuid {
+    Uuid::new_v5(&namespace, name.as_bytes())
 }
 
 /// Gives a document its UUID last, from its own content: any change of content changes it, as
 /// OSCAL asks of a new revision, and the same content always gets the same one.
 fn seal(seed: Uuid, root: &str, mut body: Map<String, Value>) -> String {
     let content = serde_json::to_string(&body).unwrap_or_default();
-    body.insert("uuid".into(), Value::String(seed.v5(&content).to_string()));
+    body.insert("uuid".into(), Value::String(v5(seed, &content).to_string()));
     let mut document = Map::new();
     document.insert(root.into(), Value::Object(body));
     let mut text = serde_json::to_string_pretty(&Value::Object(document)).unwrap_or_default();
@@ -310,7 +212,7 @@ impl Ids {
 /// [`NS`], and its versions are back-matter resources.
 pub fn catalog(framework: &aimsgap_catalog::Framework) -> String {
     let ids = Ids::of(framework.requirements.iter().map(|r| r.id.as_str()));
-    let seed = Uuid::aimsgap().v5(&format!("catalog\n{}", framework.id));
+    let seed = v5(aimsgap_root(), &format!("catalog\n{}", framework.id));
 
     let mut body = Map::new();
     put(&mut body, "metadata", catalog_metadata(framework));
@@ -352,7 +254,7 @@ pub fn catalog(framework: &aimsgap_catalog::Framework) -> String {
             put(
                 &mut resource,
                 "uuid",
-                seed.v5(&format!("law-version/{}", version.id)).to_string(),
+                v5(seed, &format!("law-version/{}", version.id)).to_string(),
             );
             put(
                 &mut resource,
@@ -623,12 +525,12 @@ impl<'a> Context<'a> {
             name if name.is_empty() => "Unnamed organization".to_string(),
             name => name,
         };
-        let root = Uuid::aimsgap();
+        let root = aimsgap_root();
         Context {
             result,
             ids,
-            party: root.v5(&format!("party/organization\n{organization}")),
-            seed: root.v5(&format!("{kind}\n{organization}\n{}", result.as_of)),
+            party: v5(root, &format!("party/organization\n{organization}")),
+            seed: v5(root, &format!("{kind}\n{organization}\n{}", result.as_of)),
             organization,
             framework_title: framework
                 .map(|f| line(&f.name))
@@ -672,7 +574,7 @@ impl<'a> Context<'a> {
     }
 
     fn uuid(&self, name: &str) -> String {
-        self.seed.v5(name).to_string()
+        v5(self.seed, name).to_string()
     }
 }
 
@@ -1596,40 +1498,22 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    #[test]
-    fn sha1_matches_the_fips_180_vectors() {
-        assert_eq!(
-            hex(&sha1(b"abc")),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(hex(&sha1(b"")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-        assert_eq!(
-            hex(&sha1(
-                b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-            )),
-            "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
-        );
-        // A million `a`: many blocks.
-        assert_eq!(
-            hex(&sha1(&vec![b'a'; 1_000_000])),
-            "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
-        );
-    }
-
     #[test]
     fn uuid_v5_matches_a_known_value() {
         // uuid5(NAMESPACE_DNS, "python.org"), the example of Python's uuid module documentation.
-        let dns = Uuid([
-            0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4,
-            0x30, 0xc8,
-        ]);
         assert_eq!(
-            dns.v5("python.org").to_string(),
+            v5(Uuid::NAMESPACE_DNS, "python.org").to_string(),
             "886313e1-3b8a-5372-9b90-0c9aee199e5d"
+        );
+    }
+
+    #[test]
+    fn the_root_of_aimsgap_ids_stays_what_it_was() {
+        // Every OSCAL id descends from this one; changing it would change every document.
+        // uuid5(NAMESPACE_URL, NS) as Python's uuid module computes it.
+        assert_eq!(
+            aimsgap_root().to_string(),
+            "003aa341-3281-5a5a-93f1-6b3d6686821a"
         );
     }
 

@@ -16,5 +16,5 @@ mod ids;
 mod store;
 
 pub use backup::BACKUP_FORMAT;
-pub use ids::{hash_token, new_id, new_token, now_rfc3339, rfc3339};
+pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};
 pub use store::*;

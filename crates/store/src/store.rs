@@ -21,6 +21,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The operating system's random source failed, so no id or secret could be made.
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -317,7 +320,7 @@ impl Store {
     // ---- accounts ---------------------------------------------------------------------
 
     pub async fn create_user(&self, email: &str, name: &str, password_hash: &str) -> Result<User> {
-        let id = new_id();
+        let id = new_id()?;
         let done = sqlx::query(
             "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
         )
@@ -411,7 +414,7 @@ impl Store {
         name: &str,
         secret: &str,
     ) -> Result<ApiToken> {
-        let id = new_id();
+        let id = new_id()?;
         let created_at = now_rfc3339();
         sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&id)
@@ -472,7 +475,7 @@ impl Store {
 
     /// Creates an organisation with its creator as owner.
     pub async fn create_organization(&self, name: &str, owner: &str) -> Result<Organization> {
-        let id = new_id();
+        let id = new_id()?;
         let now = now_rfc3339();
         let mut tx = self.write().await?;
         sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
@@ -665,7 +668,7 @@ impl Store {
         document: &Value,
         actor: &str,
     ) -> Result<AssessmentMeta> {
-        let id = new_id();
+        let id = new_id()?;
         let now = now_rfc3339();
         let mut profile = document.as_object().cloned().unwrap_or_default();
         // Owned lists, so that no borrow of the document lives across an await.
@@ -711,7 +714,7 @@ impl Store {
                 .await?;
         }
         sqlx::query("INSERT INTO history (id, assessment_id, at, actor, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, 'assessment', $5, NULL, $6)")
-            .bind(new_id())
+            .bind(new_id()?)
             .bind(&id)
             .bind(&now)
             .bind(actor)
@@ -1028,7 +1031,7 @@ impl Store {
         now: &str,
     ) -> Result<()> {
         sqlx::query("INSERT INTO history (id, assessment_id, at, actor, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(new_id())
+            .bind(new_id()?)
             .bind(assessment_id)
             .bind(now)
             .bind(actor)
@@ -1080,7 +1083,7 @@ impl Store {
         readiness: f64,
         result: &Value,
     ) -> Result<Run> {
-        let id = new_id();
+        let id = new_id()?;
         let at = now_rfc3339();
         sqlx::query("INSERT INTO runs (id, assessment_id, at, created_by, readiness, result) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)

@@ -30,13 +30,16 @@ async fn main() {
     let store = aimsgap_store::Store::connect(url).await.unwrap();
     let user = store
         .create_user(
-            &format!("load-{}@example.test", &aimsgap_store::new_token()[..8]),
+            &format!(
+                "load-{}@example.test",
+                &aimsgap_store::new_token().unwrap()[..8]
+            ),
             "Load",
             "not-a-login",
         )
         .await
         .unwrap();
-    let token = aimsgap_store::new_token();
+    let token = aimsgap_store::new_token().unwrap();
     store
         .create_api_token(&user.id, "load", &token)
         .await

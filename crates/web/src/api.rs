@@ -546,8 +546,8 @@ pub(crate) async fn new_session(
     state: &AppState,
     user: &aimsgap_store::User,
 ) -> ApiResult<(String, HeaderValue)> {
-    let secret = new_token();
-    let csrf = new_token();
+    let secret = new_token()?;
+    let csrf = new_token()?;
     let ttl = state.config.session_ttl;
     state
         .store
@@ -734,7 +734,7 @@ async fn create_token(
     Json(body): Json<Value>,
 ) -> ApiResult<Response> {
     let name = text_field(&body, "name", 100)?;
-    let secret = new_token();
+    let secret = new_token()?;
     let token = state
         .store
         .create_api_token(&auth.user.id, name, &secret)
@@ -897,7 +897,7 @@ pub(crate) async fn invite(
 ) -> ApiResult<String> {
     require_owner(state, auth, org).await?;
     let days = days.clamp(1, 30);
-    let secret = new_token();
+    let secret = new_token()?;
     state
         .store
         .create_invitation(

@@ -28,6 +28,10 @@ pub fn catalog() -> &'static Catalog {
 }
 
 /// Whether tests that need a tool beyond the Rust toolchain must run (CI) or may skip.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test setting, read from the environment as in every crate"
+)]
 pub fn require_all() -> bool {
     std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
 }

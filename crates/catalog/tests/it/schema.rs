@@ -1,4 +1,9 @@
 //! The published JSON Schemas describe the formats the loader accepts.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "these tests hand the output to readers that are not ours: files, environment and processes"
+)]
 
 use super::require_all;
 use aimsgap_catalog::{

@@ -7,6 +7,7 @@
 )]
 
 mod browser;
+mod layers;
 mod server;
 
 use std::path::PathBuf;

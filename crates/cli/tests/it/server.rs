@@ -121,7 +121,7 @@ impl Session {
 fn sign_up(address: &str) -> (Session, String) {
     let email = format!(
         "{}@example.test",
-        aimsgap_store::new_token().get(..10).unwrap()
+        aimsgap_store::new_token().unwrap().get(..10).unwrap()
     );
     let (status, cookie, body) = http(
         address,
@@ -379,5 +379,149 @@ fn two_instances_share_one_postgres_database() {
     assert_ne!(
         result_a["requirements"], before["requirements"],
         "the edit reached the result"
+    );
+}
+
+/// A one-request server on a loopback port: it records what arrives (up to the end of the
+/// request's body, or the first bytes when the client speaks TLS) and answers `reply`.
+struct OneShot {
+    address: String,
+    request: std::thread::JoinHandle<Vec<u8>>,
+}
+
+fn one_shot(reply: &'static str) -> OneShot {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let request = std::thread::spawn(move || {
+        // Never wait forever: a client that does not come leaves an empty record.
+        listener.set_nonblocking(true).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut stream = loop {
+            match listener.accept() {
+                Ok((stream, _)) => break stream,
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(_) => return Vec::new(),
+            }
+        };
+        stream.set_nonblocking(false).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut received = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while let Ok(read) = stream.read(&mut buffer) {
+            if read == 0 {
+                break;
+            }
+            received.extend_from_slice(&buffer[..read]);
+            // A TLS ClientHello starts with a handshake record (0x16): nothing more to read.
+            if received.first() == Some(&0x16) {
+                return received;
+            }
+            let text = String::from_utf8_lossy(&received);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(str::to_string)
+                    })
+                    .and_then(|n| n.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if body.len() >= length {
+                    break;
+                }
+            }
+        }
+        stream.write_all(reply.as_bytes()).unwrap();
+        received
+    });
+    OneShot { address, request }
+}
+
+fn push_to(server: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "push",
+        "examples/bank-credit-scoring.yaml",
+        "--server",
+        server,
+        "--token",
+        "secret-token",
+        "--org",
+        "org-1",
+    ];
+    args.extend_from_slice(extra);
+    super::aimsgap(&args)
+}
+
+#[test]
+fn push_keeps_the_server_s_base_path_and_reads_a_chunked_answer() {
+    let server = one_shot(
+        "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n6\r\n{\"id\":\r\n9\r\n\"abc-123\"\r\n1\r\n}\r\n0\r\n\r\n",
+    );
+    let output = push_to(&format!("http://{}/prefix/", server.address), &[]);
+    let request = String::from_utf8(server.request.join().unwrap()).unwrap();
+    assert!(output.status.success(), "{}", super::stderr(&output));
+    assert_eq!(
+        super::stdout(&output),
+        "pushed examples/bank-credit-scoring.yaml as assessment abc-123\n"
+    );
+    assert!(
+        request.starts_with("POST /prefix/api/v1/orgs/org-1/assessments HTTP/1.1\r\n"),
+        "{request}"
+    );
+    let lower = request.to_lowercase();
+    assert!(
+        lower.contains("authorization: bearer secret-token\r\n"),
+        "{request}"
+    );
+    assert!(
+        lower.contains("content-type: application/json\r\n"),
+        "{request}"
+    );
+    let body: serde_json::Value =
+        serde_json::from_str(request.split_once("\r\n\r\n").unwrap().1).unwrap();
+    assert_eq!(body["name"], "examples/bank-credit-scoring.yaml");
+    assert!(body["content"].as_str().unwrap().contains("organization"));
+}
+
+#[test]
+fn push_speaks_tls_to_an_https_server() {
+    // The fake server does not answer the handshake; what matters is that the client opens
+    // with a TLS ClientHello (and so never sends the token in the clear), then gives up.
+    let server = one_shot("");
+    let output = push_to(&format!("https://{}/", server.address), &[]);
+    let received = server.request.join().unwrap();
+    assert_eq!(received.first(), Some(&0x16), "not a TLS handshake record");
+    assert!(!String::from_utf8_lossy(&received).contains("secret-token"));
+    assert_eq!(output.status.code(), Some(2), "{}", super::stderr(&output));
+}
+
+#[test]
+fn push_refuses_plain_http_to_another_machine_before_connecting() {
+    let started = Instant::now();
+    let output = push_to("http://example.test:9/", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = super::stderr(&output);
+    assert!(
+        error.contains("refusing to send the API token over plain HTTP to example.test")
+            && error.contains("--insecure-http"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("cannot reach"),
+        "it tried to connect: {error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // With the flag, it goes on to connect (and fails for want of a server).
+    let output = push_to("http://example.test:9/", &["--insecure-http"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        super::stderr(&output).contains("cannot reach example.test"),
+        "{}",
+        super::stderr(&output)
     );
 }

@@ -31,7 +31,7 @@ async fn stores() -> Vec<(&'static str, Store)> {
 }
 
 fn email() -> String {
-    format!("{}@example.test", &new_token()[..12])
+    format!("{}@example.test", &new_token().unwrap()[..12])
 }
 
 fn in_days(days: i64) -> String {
@@ -71,7 +71,7 @@ async fn accounts_sessions_and_tokens() {
             (user.id.as_str(), "hash")
         );
 
-        let secret = new_token();
+        let secret = new_token().unwrap();
         store
             .create_session(&user.id, &secret, "csrf-1", &in_days(1))
             .await
@@ -82,7 +82,7 @@ async fn accounts_sessions_and_tokens() {
             (user.id.as_str(), "csrf-1")
         );
         assert!(store.session("not-a-session").await.unwrap().is_none());
-        let expired = new_token();
+        let expired = new_token().unwrap();
         store
             .create_session(&user.id, &expired, "c", &in_days(-1))
             .await
@@ -91,7 +91,7 @@ async fn accounts_sessions_and_tokens() {
             store.session(&expired).await.unwrap().is_none(),
             "{backend}: expired session"
         );
-        let second = new_token();
+        let second = new_token().unwrap();
         store
             .create_session(&user.id, &second, "c2", &in_days(1))
             .await
@@ -105,7 +105,7 @@ async fn accounts_sessions_and_tokens() {
             "{backend}: logout everywhere"
         );
 
-        let token = new_token();
+        let token = new_token().unwrap();
         let info = store
             .create_api_token(&user.id, "ci", &token)
             .await
@@ -136,7 +136,7 @@ async fn organisations_roles_and_one_time_invitations() {
             Some(Role::Owner)
         );
         assert_eq!(store.role(&org.id, &guest.id).await.unwrap(), None);
-        let invitation = new_token();
+        let invitation = new_token().unwrap();
         store
             .create_invitation(&org.id, Role::Viewer, &invitation, &owner.id, &in_days(7))
             .await
@@ -153,7 +153,7 @@ async fn organisations_roles_and_one_time_invitations() {
             ),
             "{backend}: used twice"
         );
-        let stale = new_token();
+        let stale = new_token().unwrap();
         store
             .create_invitation(&org.id, Role::Editor, &stale, &owner.id, &in_days(-1))
             .await
@@ -510,7 +510,13 @@ async fn backup_restores_into_the_other_backend_without_loss() {
         .await
         .unwrap();
     source
-        .create_invitation(&org.id, Role::Viewer, &new_token(), &user.id, &in_days(3))
+        .create_invitation(
+            &org.id,
+            Role::Viewer,
+            &new_token().unwrap(),
+            &user.id,
+            &in_days(3),
+        )
         .await
         .unwrap();
     let backup = source.backup().await.unwrap();

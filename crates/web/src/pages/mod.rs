@@ -393,11 +393,20 @@ fn visitor_token(headers: &axum::http::HeaderMap, secure: bool) -> (String, Opti
         .filter(|t| t.len() >= 32 && t.chars().all(|c| c.is_ascii_alphanumeric()))
     {
         Some(token) => (token, None),
-        None => {
-            let token = aimsgap_store::new_token();
-            let cookie = HeaderValue::from_str(&crate::security::form_cookie(&token, secure)).ok();
-            (token, cookie)
-        }
+        None => match aimsgap_store::new_token() {
+            Ok(token) => {
+                let cookie =
+                    HeaderValue::from_str(&crate::security::form_cookie(&token, secure)).ok();
+                (token, cookie)
+            }
+            // Without a random source there is no token to give: the form is shown without
+            // one, and its submission fails the double-submit check (which wants at least 32
+            // characters), so it fails closed rather than with a guessable token.
+            Err(error) => {
+                tracing::error!(%error, "no form token for a visitor");
+                (String::new(), None)
+            }
+        },
     }
 }
 

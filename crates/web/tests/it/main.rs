@@ -200,7 +200,7 @@ pub async fn sign_up(app: &Router, name: &str) -> Client {
     let email = format!(
         "{}-{}@example.test",
         name.to_lowercase(),
-        &aimsgap_store::new_token()[..8]
+        &aimsgap_store::new_token().unwrap()[..8]
     );
     let reply = Client::default()
         .post(

@@ -11,6 +11,7 @@ mod artefacts;
 mod formats;
 
 mod oscal;
+mod wire;
 
 use aimsgap_catalog::{Catalog, Date};
 use std::sync::OnceLock;

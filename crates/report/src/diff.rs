@@ -99,11 +99,18 @@ pub fn read(which: &'static str, text: &str) -> Result<AssessmentResult, DiffErr
             if document.is_some() && schema != Some(SCHEMA) {
                 return Err(not_a_result(which, schema));
             }
+            let (line, column) = (error.line(), error.column());
+            // serde_json appends the position to its message; the error says it already.
+            let message = error.to_string();
+            let message = message
+                .strip_suffix(&format!(" at line {line} column {column}"))
+                .unwrap_or(&message)
+                .to_string();
             Err(DiffError::Json {
                 which,
-                line: error.line(),
-                column: error.column(),
-                message: error.to_string(),
+                line,
+                column,
+                message,
             })
         }
     }

@@ -232,4 +232,5 @@ fn diff_reads_saved_results_and_says_what_is_not_one() {
         damaged.to_string().starts_with("new: line 2, column "),
         "{damaged}"
     );
+    assert_eq!(damaged.to_string().matches("line").count(), 1, "{damaged}");
 }

@@ -1,115 +1,20 @@
 //! The assessment file (YAML or JSON): the public input format of aimsgap, version 1.
 //!
-//! Parsing is pure: text in, an [`Assessment`] or located errors out. Names here are a public
-//! interface: keep them; add fields freely.
+//! Reading is pure: text in, an [`Assessment`] or located errors out. The document's shape is
+//! `aimsgap_wire::assessment::Document`, which also writes it; this module reads it (JSON with
+//! serde_json, YAML with serde-saphyr) and judges its values against the catalog, naming the
+//! file, line, column and field of every wrong value. [`to_document`] writes an assessment built
+//! in code back as a document.
 
 use crate::input::*;
 use aimsgap_catalog::{Catalog, Date, Error, ErrorKind, Kind, Location};
-use serde::Deserialize;
-use serde_saphyr::Spanned;
+use aimsgap_wire::assessment::{self as file, Document, Located};
 use std::collections::BTreeMap;
 
-type S = Spanned<String>;
+type S = Located<String>;
 
 /// The version of the assessment file format this engine reads.
-pub const FORMAT_VERSION: i64 = 1;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AssessmentFile {
-    aimsgap: Spanned<i64>,
-    as_of: Option<S>,
-    organization: Spanned<OrganizationEntry>,
-    #[serde(default)]
-    certifications: Vec<Spanned<CertificationEntry>>,
-    #[serde(default)]
-    ai_systems: Vec<Spanned<SystemEntry>>,
-    #[serde(default)]
-    answers: BTreeMap<String, Spanned<AnswerEntry>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OrganizationEntry {
-    name: String,
-    #[serde(default)]
-    employees: Option<Spanned<i64>>,
-    #[serde(default)]
-    sector: Option<String>,
-    #[serde(default)]
-    jurisdictions: Vec<String>,
-    #[serde(default)]
-    team_fte: Option<Spanned<f64>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CertificationEntry {
-    framework: S,
-    status: S,
-    valid_until: Option<S>,
-    #[serde(default)]
-    scope_covers_ai: bool,
-    report: Option<S>,
-    #[serde(default)]
-    categories: Vec<S>,
-    #[serde(default)]
-    controls: BTreeMap<String, S>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SystemEntry {
-    id: S,
-    name: String,
-    #[serde(default)]
-    description: Option<String>,
-    role: Option<S>,
-    #[serde(default)]
-    markets: Vec<String>,
-    #[serde(default)]
-    interacts_with_natural_persons: bool,
-    #[serde(default)]
-    generates_synthetic_content: bool,
-    #[serde(default)]
-    emotion_recognition: bool,
-    #[serde(default)]
-    biometric_categorisation: bool,
-    annex_iii_area: Option<S>,
-    annex_i_product: Option<String>,
-    #[serde(default)]
-    art_6_3_exemption: bool,
-    prohibited_practice: Option<String>,
-    #[serde(default)]
-    consequential_decisions: Vec<S>,
-    #[serde(default)]
-    gpai_model: bool,
-    #[serde(default)]
-    gpai_systemic_risk: bool,
-    #[serde(default)]
-    public_body: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnswerEntry {
-    status: S,
-    maturity: Option<Spanned<i64>>,
-    owner: Option<String>,
-    #[serde(default)]
-    evidence: Vec<EvidenceEntry>,
-    justification: Option<String>,
-    notes: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EvidenceEntry {
-    #[serde(rename = "ref")]
-    reference: String,
-    kind: S,
-    date: Option<S>,
-}
+pub const FORMAT_VERSION: i64 = file::FORMAT_VERSION;
 
 struct Check<'a> {
     file: &'a str,
@@ -117,15 +22,15 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
-    fn at<T>(&self, span: &Spanned<T>) -> Location {
+    fn at<T>(&self, span: &Located<T>) -> Location {
         Location {
             file: self.file.to_string(),
-            line: span.referenced.line(),
-            column: span.referenced.column(),
+            line: span.line,
+            column: span.column,
         }
     }
 
-    fn fail<T>(&mut self, span: &Spanned<T>, field: String, kind: ErrorKind) {
+    fn fail<T>(&mut self, span: &Located<T>, field: String, kind: ErrorKind) {
         let location = self.at(span);
         self.errors.push(Error {
             location,
@@ -191,6 +96,61 @@ fn list_ids<'a>(catalog: &'a Catalog, framework: &str, list: &str) -> Vec<&'a st
         .unwrap_or_default()
 }
 
+/// Whether a text is a JSON document rather than YAML: JSON files are objects, and a YAML
+/// assessment file never starts with a brace.
+fn is_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+}
+
+fn syntax(file_name: &str, line: u64, column: u64, message: String) -> Vec<Error> {
+    vec![Error {
+        location: Location {
+            file: file_name.to_string(),
+            line,
+            column,
+        },
+        field: "document".into(),
+        kind: ErrorKind::Syntax(message),
+    }]
+}
+
+fn read_yaml(file_name: &str, text: &str) -> Result<Document, Vec<Error>> {
+    serde_saphyr::from_str(text).map_err(|error| {
+        let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
+        syntax(file_name, line, column, error.to_string())
+    })
+}
+
+fn read_json(file_name: &str, text: &str) -> Result<Document, Vec<Error>> {
+    serde_json::from_str(text).map_err(|error| {
+        let (line, column) = (error.line(), error.column());
+        // serde_json appends the position to its message; the location says it already.
+        let message = error.to_string();
+        let message = message
+            .strip_suffix(&format!(" at line {line} column {column}"))
+            .unwrap_or(&message)
+            .to_string();
+        syntax(
+            file_name,
+            u64::try_from(line).unwrap_or(0),
+            u64::try_from(column).unwrap_or(0),
+            message,
+        )
+    })
+}
+
+/// Reads an assessment file's text (JSON or YAML) into its document, without judging its
+/// values: a syntax error or a value of the wrong type is an error with its line and column.
+pub fn read_document(file_name: &str, text: &str) -> Result<Document, Vec<Error>> {
+    if is_json(text) {
+        read_json(file_name, text)
+    } else {
+        read_yaml(file_name, text)
+    }
+}
+
 /// Parses and validates an assessment file. `default_as_of` is used when the file has no
 /// `as_of` (the CLI passes today's date; the engine itself never reads a clock).
 pub fn parse_assessment(
@@ -199,18 +159,28 @@ pub fn parse_assessment(
     catalog: &Catalog,
     default_as_of: Date,
 ) -> Result<Assessment, Vec<Error>> {
-    let raw: AssessmentFile = serde_saphyr::from_str(text).map_err(|error| {
-        let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
-        vec![Error {
-            location: Location {
-                file: file_name.to_string(),
-                line,
-                column,
-            },
-            field: "document".into(),
-            kind: ErrorKind::Syntax(error.to_string()),
-        }]
-    })?;
+    let document = read_document(file_name, text)?;
+    match from_document(file_name, &document, catalog, default_as_of) {
+        Err(errors) if is_json(text) => {
+            // JSON values carry no location; JSON is YAML, so the rare document with wrong
+            // values is read once more through the YAML reader only to say where they are.
+            match read_yaml(file_name, text) {
+                Ok(located) => from_document(file_name, &located, catalog, default_as_of),
+                Err(_) => Err(errors),
+            }
+        }
+        checked => checked,
+    }
+}
+
+/// Validates a document against the catalog. Errors carry the line and column of the value
+/// where the document was read from YAML (and `file_name` with line 0 otherwise).
+pub fn from_document(
+    file_name: &str,
+    raw: &Document,
+    catalog: &Catalog,
+    default_as_of: Date,
+) -> Result<Assessment, Vec<Error>> {
     let mut check = Check {
         file: file_name,
         errors: Vec::new(),
@@ -494,5 +464,106 @@ pub fn parse_assessment(
         })
     } else {
         Err(check.errors)
+    }
+}
+
+fn words<T: Copy>(values: &[T], word: fn(T) -> &'static str) -> Vec<S> {
+    values
+        .iter()
+        .map(|v| Located::new(word(*v).to_string()))
+        .collect()
+}
+
+/// Writes an assessment built in code as a document of the file format, so that it can be
+/// saved and read back: [`from_document`] of the result gives the same assessment (answers in
+/// catalog order).
+pub fn to_document(assessment: &Assessment) -> Document {
+    let organization = &assessment.organization;
+    let word = |text: &str| Some(Located::new(text.to_string()));
+    let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
+    let certifications = assessment
+        .certifications
+        .iter()
+        .map(|c| {
+            Located::new(file::Certification {
+                framework: Located::new(c.framework.clone()),
+                status: Located::new(c.status.as_str().to_string()),
+                valid_until: c.valid_until.map(|d| Located::new(d.to_string())),
+                scope_covers_ai: c.scope_covers_ai,
+                report: c.report.and_then(|r| word(r.as_str())),
+                categories: words(&c.categories, TrustCategory::as_str),
+                controls: c
+                    .controls
+                    .iter()
+                    .map(|(id, status)| (id.clone(), Located::new(status.as_str().to_string())))
+                    .collect(),
+            })
+        })
+        .collect();
+    let ai_systems = assessment
+        .ai_systems
+        .iter()
+        .map(|s| {
+            Located::new(file::AiSystem {
+                id: Located::new(s.id.clone()),
+                name: s.name.clone(),
+                description: optional(&s.description),
+                role: s.role.and_then(|r| word(r.as_str())),
+                markets: s.markets.clone(),
+                interacts_with_natural_persons: s.interacts_with_natural_persons,
+                generates_synthetic_content: s.generates_synthetic_content,
+                emotion_recognition: s.emotion_recognition,
+                biometric_categorisation: s.biometric_categorisation,
+                annex_iii_area: s.annex_iii_area.as_deref().and_then(word),
+                annex_i_product: s.annex_i_product.clone(),
+                art_6_3_exemption: s.art_6_3_exemption,
+                prohibited_practice: s.prohibited_practice.clone(),
+                consequential_decisions: s
+                    .consequential_decisions
+                    .iter()
+                    .map(|d| Located::new(d.clone()))
+                    .collect(),
+                gpai_model: s.gpai_model,
+                gpai_systemic_risk: s.gpai_systemic_risk,
+                public_body: s.public_body,
+            })
+        })
+        .collect();
+    let answers: BTreeMap<String, Located<file::Answer>> = assessment
+        .answers
+        .iter()
+        .map(|a| {
+            let answer = file::Answer {
+                status: Located::new(a.status.as_str().to_string()),
+                maturity: a.maturity.map(|m| Located::new(i64::from(m))),
+                owner: a.owner.clone(),
+                evidence: a
+                    .evidence
+                    .iter()
+                    .map(|e| file::Evidence {
+                        reference: e.reference.clone(),
+                        kind: Located::new(e.kind.as_str().to_string()),
+                        date: e.date.map(|d| Located::new(d.to_string())),
+                    })
+                    .collect(),
+                justification: a.justification.clone(),
+                notes: a.notes.clone(),
+            };
+            (a.id.clone(), Located::new(answer))
+        })
+        .collect();
+    Document {
+        aimsgap: Located::new(FORMAT_VERSION),
+        as_of: Some(Located::new(assessment.as_of.to_string())),
+        organization: Located::new(file::Organization {
+            name: organization.name.clone(),
+            employees: Some(Located::new(i64::from(organization.employees))),
+            sector: optional(&organization.sector),
+            jurisdictions: organization.jurisdictions.clone(),
+            team_fte: Some(Located::new(organization.team_fte)),
+        }),
+        certifications,
+        ai_systems,
+        answers,
     }
 }

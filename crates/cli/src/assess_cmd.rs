@@ -95,18 +95,24 @@ pub fn check(
 /// The commented template written by `aimsgap init`.
 pub const TEMPLATE: &str = include_str!("../assets/assessment-template.yaml");
 
-/// A result as JSON: read from a saved result, or computed from an assessment file.
-pub fn result_json(catalog: &Catalog, path: &Path) -> Result<serde_json::Value> {
+/// A result: read from a saved result (a JSON document with a `schema`), or computed from an
+/// assessment file. `which` names it in messages ("old", "new").
+pub fn result_of(
+    catalog: &Catalog,
+    path: &Path,
+    which: &'static str,
+) -> Result<aimsgap_wire::result::AssessmentResult> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
         && value.get("schema").is_some()
     {
-        return Ok(value);
+        return aimsgap_report::diff::read(which, &text)
+            .map_err(|e| anyhow::anyhow!(InputError(format!("{}: {e}", path.display()))));
     }
     let assessment = load(catalog, path, None)?;
     let result = run(catalog, &assessment)?;
-    Ok(aimsgap_report::json::to_value(&result))
+    Ok(aimsgap_report::json::to_wire(&result))
 }
 
 /// What `import-oscal` prints.
@@ -157,4 +163,26 @@ pub fn imported_text(imported: &aimsgap_report::oscal::Imported, json: bool) -> 
         &rows,
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn the_init_template_is_a_valid_document_that_round_trips() {
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let document = aimsgap_assess::read_document("template", TEMPLATE)
+            .unwrap_or_else(|errors| panic!("{errors:?}"));
+        let as_of = aimsgap_catalog::Date::parse("2026-11-29").unwrap();
+        let assessment = aimsgap_assess::from_document("template", &document, &catalog, as_of)
+            .unwrap_or_else(|errors| panic!("{errors:?}"));
+        assert_eq!(assessment.organization.name, "Example Ltd");
+        assert_eq!(assessment.ai_systems.len(), 1);
+        assert_eq!(assessment.answers.len(), 3);
+        let written = document.to_json();
+        let again = aimsgap_assess::read_document("template.json", &written).unwrap();
+        assert_eq!(again, document);
+    }
 }

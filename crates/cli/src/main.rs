@@ -246,6 +246,8 @@ enum SchemaKind {
     Catalog,
     Crosswalk,
     Assessment,
+    /// The result JSON (`aimsgap/assessment-result/1`), generated from its wire types.
+    Result,
 }
 
 pub(crate) fn load_catalog() -> Result<Catalog> {
@@ -270,6 +272,13 @@ fn run(cli: Cli) -> Result<String> {
             SchemaKind::Catalog => aimsgap_catalog::CATALOG_SCHEMA.to_string(),
             SchemaKind::Crosswalk => aimsgap_catalog::CROSSWALK_SCHEMA.to_string(),
             SchemaKind::Assessment => aimsgap_assess::ASSESSMENT_SCHEMA.to_string(),
+            SchemaKind::Result => {
+                let schema = aimsgap_wire::result::json_schema();
+                let mut text =
+                    serde_json::to_string_pretty(&schema).context("serialising the schema")?;
+                text.push('\n');
+                text
+            }
         }),
         Command::Assess {
             file,
@@ -323,8 +332,8 @@ fn run(cli: Cli) -> Result<String> {
         }
         Command::Diff { old, new, format } => {
             let catalog = load_catalog()?;
-            let old = assess_cmd::result_json(&catalog, &old)?;
-            let new = assess_cmd::result_json(&catalog, &new)?;
+            let old = assess_cmd::result_of(&catalog, &old, "old")?;
+            let new = assess_cmd::result_of(&catalog, &new, "new")?;
             let diff = aimsgap_report::diff::diff(&old, &new)
                 .map_err(|e| anyhow::anyhow!(assess_cmd::InputError(e.to_string())))?;
             Ok(match format {

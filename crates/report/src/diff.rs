@@ -4,6 +4,7 @@
 use crate::escape::markdown as m;
 use crate::json::SCHEMA;
 use crate::table::{clip, render};
+use aimsgap_wire::result::AssessmentResult;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -15,8 +16,18 @@ type States = BTreeMap<(String, String, String), (String, String)>;
 pub enum DiffError {
     #[error("{which} is not an aimsgap result: expected \"schema\": \"{SCHEMA}\", found {found}")]
     NotAResult { which: &'static str, found: String },
-    #[error("{which}: field `{field}` is missing or has the wrong type")]
-    Field { which: &'static str, field: String },
+    #[error("{which}: line {line}, column {column}: {message}")]
+    Json {
+        which: &'static str,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{which}: {message}")]
+    Shape {
+        which: &'static str,
+        message: String,
+    },
 }
 
 /// One requirement whose status or credit moved.
@@ -55,127 +66,132 @@ pub struct Diff {
     pub obligations: Vec<ObligationChange>,
 }
 
-fn field<'a>(value: &'a Value, which: &'static str, path: &str) -> Result<&'a Value, DiffError> {
-    value.pointer(path).ok_or_else(|| DiffError::Field {
+fn not_a_result(which: &'static str, schema: Option<&str>) -> DiffError {
+    DiffError::NotAResult {
         which,
-        field: path.trim_start_matches('/').replace('/', "."),
+        found: schema.map_or("no schema".to_string(), |s| format!("\"{s}\"")),
+    }
+}
+
+fn check_schema(result: &AssessmentResult, which: &'static str) -> Result<(), DiffError> {
+    if result.schema == SCHEMA {
+        Ok(())
+    } else {
+        Err(not_a_result(which, Some(&result.schema)))
+    }
+}
+
+/// Reads a saved result (`which` is "old" or "new", for messages). A document of another
+/// kind is reported as such rather than by its first missing field; a damaged result by the
+/// line and column where reading stopped.
+pub fn read(which: &'static str, text: &str) -> Result<AssessmentResult, DiffError> {
+    match serde_json::from_str::<AssessmentResult>(text) {
+        Ok(result) => {
+            check_schema(&result, which)?;
+            Ok(result)
+        }
+        Err(error) => {
+            let document = serde_json::from_str::<Value>(text).ok();
+            let schema = document
+                .as_ref()
+                .and_then(|d| d.get("schema"))
+                .and_then(Value::as_str);
+            if document.is_some() && schema != Some(SCHEMA) {
+                return Err(not_a_result(which, schema));
+            }
+            let (line, column) = (error.line(), error.column());
+            // serde_json appends the position to its message; the error says it already.
+            let message = error.to_string();
+            let message = message
+                .strip_suffix(&format!(" at line {line} column {column}"))
+                .unwrap_or(&message)
+                .to_string();
+            Err(DiffError::Json {
+                which,
+                line,
+                column,
+                message,
+            })
+        }
+    }
+}
+
+/// Reads a result held as a JSON value (a saved run).
+pub fn from_value(which: &'static str, value: &Value) -> Result<AssessmentResult, DiffError> {
+    let schema = value.get("schema").and_then(Value::as_str);
+    if schema != Some(SCHEMA) {
+        return Err(not_a_result(which, schema));
+    }
+    serde_json::from_value(value.clone()).map_err(|error| DiffError::Shape {
+        which,
+        message: error.to_string(),
     })
 }
 
-fn number(value: &Value, which: &'static str, path: &str) -> Result<f64, DiffError> {
-    field(value, which, path)?
-        .as_f64()
-        .ok_or_else(|| DiffError::Field {
-            which,
-            field: path.trim_start_matches('/').replace('/', "."),
-        })
+/// Compares two results held as JSON values (saved runs).
+pub fn diff_values(old: &Value, new: &Value) -> Result<Diff, DiffError> {
+    diff(&from_value("old", old)?, &from_value("new", new)?)
 }
 
-fn string(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string()
-}
-
-fn array<'a>(
-    value: &'a Value,
-    which: &'static str,
-    path: &str,
-) -> Result<&'a Vec<Value>, DiffError> {
-    field(value, which, path)?
-        .as_array()
-        .ok_or_else(|| DiffError::Field {
-            which,
-            field: path.trim_start_matches('/').replace('/', "."),
-        })
-}
-
-fn check_schema(value: &Value, which: &'static str) -> Result<(), DiffError> {
-    match value.get("schema").and_then(Value::as_str) {
-        Some(schema) if schema == SCHEMA => Ok(()),
-        other => Err(DiffError::NotAResult {
-            which,
-            found: other.map_or("no schema".to_string(), |s| format!("\"{s}\"")),
-        }),
-    }
-}
-
-/// Compares two JSON results.
-pub fn diff(old: &Value, new: &Value) -> Result<Diff, DiffError> {
+/// Compares two results.
+pub fn diff(old: &AssessmentResult, new: &AssessmentResult) -> Result<Diff, DiffError> {
     check_schema(old, "old")?;
     check_schema(new, "new")?;
-    let mut readiness = [(0.0, 0.0); 3];
-    for (i, key) in ["point", "lo", "hi"].iter().enumerate() {
-        let path = format!("/readiness/overall/{key}");
-        if let Some(slot) = readiness.get_mut(i) {
-            *slot = (number(old, "old", &path)?, number(new, "new", &path)?);
-        }
-    }
-    let old_groups: BTreeMap<String, f64> = array(old, "old", "/readiness/groups")?
+    let (before, after) = (&old.readiness.overall, &new.readiness.overall);
+    let readiness = [
+        (before.point, after.point),
+        (before.lo, after.lo),
+        (before.hi, after.hi),
+    ];
+    let old_groups: BTreeMap<&str, f64> = old
+        .readiness
+        .groups
         .iter()
-        .map(|g| {
-            (
-                string(g, "id"),
-                g.get("point").and_then(Value::as_f64).unwrap_or(0.0),
-            )
-        })
+        .map(|g| (g.id.as_str(), g.point))
         .collect();
-    let groups = array(new, "new", "/readiness/groups")?
+    let groups = new
+        .readiness
+        .groups
         .iter()
         .filter_map(|g| {
-            let id = string(g, "id");
-            let now = g.get("point").and_then(Value::as_f64).unwrap_or(0.0);
-            let before = old_groups.get(&id).copied().unwrap_or(0.0);
-            ((now - before).abs() >= 0.05).then_some((id, before, now))
+            let before = old_groups.get(g.id.as_str()).copied().unwrap_or(0.0);
+            ((g.point - before).abs() >= 0.05).then(|| (g.id.clone(), before, g.point))
         })
         .collect();
 
-    let old_requirements: BTreeMap<String, &Value> = array(old, "old", "/requirements")?
+    let old_requirements: BTreeMap<&str, (&str, f64)> = old
+        .requirements
         .iter()
-        .map(|r| (string(r, "id"), r))
+        .map(|r| (r.id.as_str(), (r.status.as_str(), r.credit.point)))
         .collect();
     let mut status_changes = Vec::new();
-    for r in array(new, "new", "/requirements")? {
-        let id = string(r, "id");
-        let new_status = string(r, "status");
-        let new_credit = r
-            .pointer("/credit/point")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        let (old_status, old_credit) =
-            old_requirements
-                .get(&id)
-                .map_or(("absent".to_string(), 0.0), |o| {
-                    (
-                        string(o, "status"),
-                        o.pointer("/credit/point")
-                            .and_then(Value::as_f64)
-                            .unwrap_or(0.0),
-                    )
-                });
-        if old_status != new_status || (old_credit - new_credit).abs() >= 0.0005 {
+    for r in &new.requirements {
+        let (old_status, old_credit) = old_requirements
+            .get(r.id.as_str())
+            .copied()
+            .unwrap_or(("absent", 0.0));
+        let new_credit = r.credit.point;
+        if old_status != r.status || (old_credit - new_credit).abs() >= 0.0005 {
             status_changes.push(StatusChange {
-                title: string(r, "title"),
-                id,
-                old: old_status,
-                new: new_status,
+                id: r.id.clone(),
+                title: r.title.clone(),
+                old: old_status.to_string(),
+                new: r.status.clone(),
                 old_credit,
                 new_credit,
             });
         }
     }
 
-    let gap_ids =
-        |value: &Value, which: &'static str| -> Result<Vec<(String, String)>, DiffError> {
-            Ok(array(value, which, "/gaps")?
-                .iter()
-                .map(|g| (string(g, "id"), string(g, "title")))
-                .collect())
-        };
-    let old_gaps = gap_ids(old, "old")?;
-    let new_gaps = gap_ids(new, "new")?;
+    let gap_ids = |result: &AssessmentResult| -> Vec<(String, String)> {
+        result
+            .gaps
+            .iter()
+            .map(|g| (g.id.clone(), g.title.clone()))
+            .collect()
+    };
+    let old_gaps = gap_ids(old);
+    let new_gaps = gap_ids(new);
     let gaps_opened = new_gaps
         .iter()
         .filter(|(id, _)| !old_gaps.iter().any(|(o, _)| o == id))
@@ -187,25 +203,20 @@ pub fn diff(old: &Value, new: &Value) -> Result<Diff, DiffError> {
         .cloned()
         .collect();
 
-    let states = |value: &Value, which: &'static str| -> Result<States, DiffError> {
+    let states = |result: &AssessmentResult| -> States {
         let mut map = BTreeMap::new();
-        for system in array(value, which, "/obligations")? {
-            let items = system.get("items").and_then(Value::as_array);
-            for item in items.into_iter().flatten() {
+        for system in &result.obligations {
+            for item in &system.items {
                 map.insert(
-                    (
-                        string(system, "system"),
-                        string(system, "law"),
-                        string(item, "id"),
-                    ),
-                    (string(item, "ref"), string(item, "state")),
+                    (system.system.clone(), system.law.clone(), item.id.clone()),
+                    (item.reference.clone(), item.state.clone()),
                 );
             }
         }
-        Ok(map)
+        map
     };
-    let old_states = states(old, "old")?;
-    let new_states = states(new, "new")?;
+    let old_states = states(old);
+    let new_states = states(new);
     let mut obligations = Vec::new();
     let mut keys: Vec<&(String, String, String)> =
         old_states.keys().chain(new_states.keys()).collect();
@@ -225,18 +236,12 @@ pub fn diff(old: &Value, new: &Value) -> Result<Diff, DiffError> {
             });
         }
     }
-    let ready = |value: &Value| {
-        value
-            .pointer("/verdict/ready_for_stage1")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    };
     Ok(Diff {
-        old_as_of: string(old, "as_of"),
-        new_as_of: string(new, "as_of"),
+        old_as_of: old.as_of.clone(),
+        new_as_of: new.as_of.clone(),
         readiness,
         groups,
-        ready_for_stage1: (ready(old), ready(new)),
+        ready_for_stage1: (old.verdict.ready_for_stage1, new.verdict.ready_for_stage1),
         status_changes,
         gaps_opened,
         gaps_closed,

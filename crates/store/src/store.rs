@@ -1,6 +1,8 @@
 //! The store: one type, two backends (SQLite, PostgreSQL), the same SQL.
 
 use crate::ids::{hash_token, new_id, now_rfc3339};
+use aimsgap_wire::assessment::{AiSystem, Answer, Document, Profile};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
@@ -130,28 +132,33 @@ pub struct StoredAssessment {
 }
 
 impl StoredAssessment {
-    /// Reassembles the assessment file (JSON) this stored assessment holds.
-    pub fn document(&self) -> Value {
-        let mut document = match &self.profile.value {
-            Some(Value::Object(map)) => map.clone(),
-            _ => serde_json::Map::new(),
+    /// Reassembles the assessment file this stored assessment holds, from its profile, its
+    /// AI systems in order and its answers.
+    pub fn document(&self) -> Result<Document> {
+        let profile = match &self.profile.value {
+            Some(value) => Profile::deserialize(value).map_err(|e| corrupt("profile", &e))?,
+            None => return Err(StoreError::Corrupt("the assessment has no profile".into())),
         };
-        document.insert(
-            "ai_systems".into(),
-            Value::Array(
-                self.ai_systems
-                    .iter()
-                    .filter_map(|s| s.value.clone())
-                    .collect(),
-            ),
-        );
-        let answers: serde_json::Map<String, Value> = self
-            .answers
-            .iter()
-            .filter_map(|a| a.value.clone().map(|v| (a.key.clone(), v)))
-            .collect();
-        document.insert("answers".into(), Value::Object(answers));
-        Value::Object(document)
+        let mut systems = Vec::with_capacity(self.ai_systems.len());
+        for system in &self.ai_systems {
+            if let Some(value) = &system.value {
+                systems.push(
+                    AiSystem::deserialize(value)
+                        .map_err(|e| corrupt(&format!("ai_systems.{}", system.key), &e))?,
+                );
+            }
+        }
+        let mut answers = Vec::with_capacity(self.answers.len());
+        for answer in &self.answers {
+            if let Some(value) = &answer.value {
+                answers.push((
+                    answer.key.clone(),
+                    Answer::deserialize(value)
+                        .map_err(|e| corrupt(&format!("answers.{}", answer.key), &e))?,
+                ));
+            }
+        }
+        Ok(Document::from_parts(profile, systems, answers))
     }
 }
 
@@ -184,6 +191,17 @@ fn parse_json(text: &str) -> Result<Value> {
 
 fn json_text(value: &Value) -> String {
     value.to_string()
+}
+
+/// A piece of an assessment document as JSON text.
+fn piece_text<T: Serialize>(piece: &T) -> Result<String> {
+    serde_json::to_string(piece).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn corrupt(what: &str, error: &serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!(
+        "stored {what} is not a valid piece of an assessment: {error}"
+    ))
 }
 
 fn user_from(row: &AnyRow) -> Result<User> {
@@ -659,45 +677,43 @@ impl Store {
 
     // ---- assessments ------------------------------------------------------------------
 
-    /// Stores a validated assessment file (as JSON) under an organisation, recording its
-    /// import in the history.
+    /// Stores a validated assessment file under an organisation, split into its profile, AI
+    /// systems and answers, recording its import in the history.
     pub async fn create_assessment(
         &self,
         org_id: &str,
         name: &str,
-        document: &Value,
+        document: &Document,
         actor: &str,
     ) -> Result<AssessmentMeta> {
         let id = new_id()?;
         let now = now_rfc3339();
-        let mut profile = document.as_object().cloned().unwrap_or_default();
-        // Owned lists, so that no borrow of the document lives across an await.
-        let systems: Vec<Value> = profile
-            .remove("ai_systems")
-            .and_then(|s| s.as_array().cloned())
-            .unwrap_or_default();
-        let answers: Vec<(String, Value)> = profile
-            .remove("answers")
-            .and_then(|a| a.as_object().cloned())
-            .map(|m| m.into_iter().collect())
-            .unwrap_or_default();
-        let profile = Value::Object(profile);
+        let whole = piece_text(document)?;
+        let (profile, systems, answers) = document.clone().into_parts();
+        let profile = piece_text(&profile)?;
+        let systems: Vec<(String, String)> = systems
+            .iter()
+            .map(|s| Ok((s.id.value.clone(), piece_text(s)?)))
+            .collect::<Result<_>>()?;
+        let answers: Vec<(String, String)> = answers
+            .iter()
+            .map(|(requirement, a)| Ok((requirement.clone(), piece_text(a)?)))
+            .collect::<Result<_>>()?;
         let mut tx = self.write().await?;
         sqlx::query("INSERT INTO assessments (id, org_id, name, profile, version, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, 1, $5, $5)")
             .bind(&id)
             .bind(org_id)
             .bind(name)
-            .bind(json_text(&profile))
+            .bind(&profile)
             .bind(&now)
             .execute(&mut *tx)
             .await?;
-        for (position, system) in systems.iter().enumerate() {
-            let key = system.get("id").and_then(Value::as_str).unwrap_or_default();
+        for (position, (key, system)) in systems.iter().enumerate() {
             sqlx::query("INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, $3, $4, 1, $5, $6)")
                 .bind(&id)
                 .bind(key)
                 .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                .bind(json_text(system))
+                .bind(system)
                 .bind(&now)
                 .bind(actor)
                 .execute(&mut *tx)
@@ -707,7 +723,7 @@ impl Store {
             sqlx::query("INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5)")
                 .bind(&id)
                 .bind(requirement)
-                .bind(json_text(answer))
+                .bind(answer)
                 .bind(&now)
                 .bind(actor)
                 .execute(&mut *tx)
@@ -719,7 +735,7 @@ impl Store {
             .bind(&now)
             .bind(actor)
             .bind(name)
-            .bind(json_text(document))
+            .bind(&whole)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

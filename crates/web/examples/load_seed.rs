@@ -48,9 +48,9 @@ async fn main() {
         .create_organization("Load test", &user.id)
         .await
         .unwrap();
-    let documents: Vec<serde_json::Value> = EXAMPLES
+    let documents: Vec<aimsgap_wire::assessment::Document> = EXAMPLES
         .iter()
-        .map(|text| serde_saphyr::from_str::<serde_json::Value>(text).unwrap())
+        .map(|text| aimsgap_assess::read_document("example", text).unwrap())
         .collect();
     let mut ids = std::fs::File::create(out.join("ids.txt")).unwrap();
     let started = std::time::Instant::now();

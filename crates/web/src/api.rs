@@ -6,6 +6,7 @@ use crate::{Access, AppState, RouteSpec, security};
 use aimsgap_assess::Assessment;
 use aimsgap_catalog::Date;
 use aimsgap_store::{Role, Versioned, new_token};
+use aimsgap_wire::assessment::Document;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -430,28 +431,37 @@ pub(crate) async fn assessment_access(
     Ok((org, revision))
 }
 
+/// The engine's located errors about an assessment file, as one answer.
+pub(crate) fn invalid(errors: &[aimsgap_catalog::Error]) -> ApiError {
+    ApiError::Invalid(
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// Validates an assessment file document with the engine's parser.
 pub(crate) fn validate(state: &AppState, name: &str, document: &Value) -> ApiResult<Assessment> {
     let text =
         serde_json::to_string_pretty(document).map_err(|e| ApiError::Internal(e.to_string()))?;
-    aimsgap_assess::parse_assessment(name, &text, &state.catalog, today()).map_err(|errors| {
-        ApiError::Invalid(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })
+    aimsgap_assess::parse_assessment(name, &text, &state.catalog, today())
+        .map_err(|errors| invalid(&errors))
 }
 
-pub(crate) async fn stored_document(state: &AppState, id: &str) -> ApiResult<Value> {
+/// The assessment file an assessment holds.
+pub(crate) async fn stored(state: &AppState, id: &str) -> ApiResult<Document> {
     Ok(state
         .store
         .assessment(id)
         .await?
         .ok_or(ApiError::NotFound)?
-        .document())
+        .document()?)
+}
+
+pub(crate) async fn stored_document(state: &AppState, id: &str) -> ApiResult<Value> {
+    serde_json::to_value(stored(state, id).await?).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// The engine's result for an assessment's current content, cached per revision.
@@ -476,8 +486,9 @@ pub(crate) async fn compute(
     state: &AppState,
     id: &str,
 ) -> ApiResult<(aimsgap_assess::AssessmentResult, Assessment)> {
-    let document = stored_document(state, id).await?;
-    let assessment = validate(state, id, &document)?;
+    let document = stored(state, id).await?;
+    let assessment = aimsgap_assess::from_document(id, &document, &state.catalog, today())
+        .map_err(|errors| invalid(&errors))?;
     let result = aimsgap_assess::assess(&state.catalog, &assessment)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((result, assessment))
@@ -967,7 +978,8 @@ async fn import_assessment(
         (Some(content), _) => parse_file(&state, name, content)?,
         (None, Some(document)) => {
             validate(&state, name, document)?;
-            document.clone()
+            serde_json::from_value::<Document>(document.clone())
+                .map_err(|e| ApiError::Invalid(format!("{name}: {e}")))?
         }
         (None, None) => {
             return Err(ApiError::BadRequest(
@@ -988,18 +1000,11 @@ async fn import_assessment(
 }
 
 /// Validates an assessment file's text (YAML or JSON) as written, so errors name its own
-/// lines, and returns it as a JSON document to store.
-pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResult<Value> {
-    aimsgap_assess::parse_assessment(name, content, &state.catalog, today()).map_err(|errors| {
-        ApiError::Invalid(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
-    serde_saphyr::from_str::<Value>(content).map_err(|e| ApiError::Invalid(e.to_string()))
+/// lines, and returns its document to store.
+pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResult<Document> {
+    aimsgap_assess::parse_assessment(name, content, &state.catalog, today())
+        .map_err(|errors| invalid(&errors))?;
+    aimsgap_assess::read_document(name, content).map_err(|errors| invalid(&errors))
 }
 
 async fn get_assessment(
@@ -1376,8 +1381,8 @@ async fn diff_runs(
     let (Some(old), Some(new)) = (old.result, new.result) else {
         return Err(ApiError::NotFound);
     };
-    let diff =
-        aimsgap_report::diff::diff(&old, &new).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let diff = aimsgap_report::diff::diff_values(&old, &new)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(json_bytes(
         StatusCode::OK,
         aimsgap_report::diff::to_json(&diff),

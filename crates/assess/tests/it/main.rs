@@ -7,6 +7,7 @@
 )]
 
 mod credit;
+mod document;
 mod errors;
 mod law;
 mod properties;

@@ -90,7 +90,7 @@ fn catalog_show_json_has_the_documented_shape() {
 
 #[test]
 fn schemas_are_printed_as_json() {
-    for which in ["catalog", "crosswalk", "assessment"] {
+    for which in ["catalog", "crosswalk", "assessment", "result"] {
         let output = aimsgap(&["schema", which]);
         assert!(output.status.success());
         let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

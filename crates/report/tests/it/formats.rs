@@ -287,8 +287,8 @@ fn diff_reports_what_changed() {
     .replace("as_of: 2026-11-29", "as_of: 2027-09-01");
     let new = result_of(&text);
     let d = aimsgap_report::diff::diff(
-        &aimsgap_report::json::to_value(&old),
-        &aimsgap_report::json::to_value(&new),
+        &aimsgap_report::json::to_wire(&old),
+        &aimsgap_report::json::to_wire(&new),
     )
     .unwrap();
     assert_eq!(d.old_as_of, "2026-11-29");
@@ -300,8 +300,8 @@ fn diff_reports_what_changed() {
             .any(|o| o.old.as_deref() == Some("upcoming"))
     );
     let same = aimsgap_report::diff::diff(
-        &aimsgap_report::json::to_value(&old),
-        &aimsgap_report::json::to_value(&old),
+        &aimsgap_report::json::to_wire(&old),
+        &aimsgap_report::json::to_wire(&old),
     )
     .unwrap();
     assert!(
@@ -309,10 +309,9 @@ fn diff_reports_what_changed() {
             && same.gaps_opened.is_empty()
             && same.obligations.is_empty()
     );
-    let bad = aimsgap_report::diff::diff(
-        &serde_json::json!({"schema": "x"}),
-        &aimsgap_report::json::to_value(&old),
-    );
+    let mut other = aimsgap_report::json::to_wire(&old);
+    other.schema = "x".into();
+    let bad = aimsgap_report::diff::diff(&other, &aimsgap_report::json::to_wire(&old));
     assert!(bad.is_err());
 }
 

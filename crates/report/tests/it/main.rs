@@ -12,6 +12,7 @@ mod escaping;
 mod formats;
 
 mod oscal;
+mod wire;
 
 use aimsgap_catalog::{Catalog, Date};
 use std::sync::OnceLock;

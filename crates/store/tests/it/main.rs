@@ -42,7 +42,12 @@ fn in_days(days: i64) -> String {
     aimsgap_store::rfc3339((now + days * 86_400) as u64)
 }
 
-fn document() -> serde_json::Value {
+/// The assessment file the tests store, as its typed document.
+fn document() -> aimsgap_wire::assessment::Document {
+    serde_json::from_value(document_json()).unwrap()
+}
+
+fn document_json() -> serde_json::Value {
     json!({
         "aimsgap": 1,
         "as_of": "2026-11-29",
@@ -194,9 +199,14 @@ async fn assessments_round_trip_with_versions_history_and_runs() {
             .unwrap();
         let stored = store.assessment(&meta.id).await.unwrap().unwrap();
         assert_eq!(
-            stored.document(),
+            stored.document().unwrap(),
             document(),
             "{backend}: lossless round trip"
+        );
+        assert_eq!(
+            serde_json::to_value(stored.document().unwrap()).unwrap(),
+            document_json(),
+            "{backend}: the same JSON"
         );
         assert_eq!(
             stored.ai_systems[0].key, "bot",

@@ -1172,7 +1172,7 @@ pub async fn compare(
     let old = load(state.store.run(&id, old_id).await?).ok_or(ApiError::NotFound)?;
     let new = load(state.store.run(&id, new_id).await?).ok_or(ApiError::NotFound)?;
     let diff =
-        aimsgap_report::diff::diff(&old, &new).map_err(|e| ApiError::Internal(e.to_string()))?;
+        aimsgap_report::diff::diff_values(&old, &new).map_err(|e| ApiError::Internal(e.to_string()))?;
     let view = ComparePage {
         frame,
         tabs,

@@ -24,7 +24,6 @@ use askama::Template;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::{Value, json};
 
 /// Jurisdictions offered, with the codes the law catalogs use.
 const JURISDICTIONS: &[(&str, &str)] = &[
@@ -511,61 +510,9 @@ impl QuickInput {
         }
     }
 
-    /// The same assessment as an assessment file (JSON), to store in a workspace.
-    pub fn document(&self, as_of: Date) -> Value {
-        let assessment = self.assessment(as_of);
-        let certifications: Vec<Value> = assessment
-            .certifications
-            .iter()
-            .map(|c| {
-                let mut value = json!({"framework": c.framework, "status": c.status.as_str(),
-                    "scope_covers_ai": c.scope_covers_ai});
-                if let (Some(report), Some(map)) = (c.report, value.as_object_mut()) {
-                    map.insert("report".into(), json!(report.as_str()));
-                    map.insert(
-                        "categories".into(),
-                        json!(c.categories.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
-                    );
-                }
-                value
-            })
-            .collect();
-        let systems: Vec<Value> = assessment
-            .ai_systems
-            .iter()
-            .map(|s| {
-                let mut value = json!({
-                    "id": s.id, "name": s.name, "markets": s.markets,
-                    "interacts_with_natural_persons": s.interacts_with_natural_persons,
-                    "generates_synthetic_content": s.generates_synthetic_content,
-                    "annex_iii_area": s.annex_iii_area,
-                    "consequential_decisions": s.consequential_decisions,
-                    "gpai_model": s.gpai_model,
-                });
-                if let (Some(role), Some(map)) = (s.role, value.as_object_mut()) {
-                    map.insert("role".into(), json!(role.as_str()));
-                }
-                value
-            })
-            .collect();
-        let answers: serde_json::Map<String, Value> = assessment
-            .answers
-            .iter()
-            .map(|a| (a.id.clone(), json!({"status": a.status.as_str()})))
-            .collect();
-        json!({
-            "aimsgap": aimsgap_assess::FORMAT_VERSION,
-            "as_of": as_of.to_string(),
-            "organization": {
-                "name": assessment.organization.name,
-                "employees": assessment.organization.employees,
-                "jurisdictions": assessment.organization.jurisdictions,
-                "team_fte": assessment.organization.team_fte,
-            },
-            "certifications": certifications,
-            "ai_systems": systems,
-            "answers": answers,
-        })
+    /// The same assessment as an assessment file, to store in a workspace.
+    pub fn document(&self, as_of: Date) -> aimsgap_wire::assessment::Document {
+        aimsgap_assess::to_document(&self.assessment(as_of))
     }
 }
 
@@ -1068,7 +1015,8 @@ pub async fn save(State(state): State<AppState>, request: Request) -> PageResult
     let input = QuickInput::parse(&fields.0, &state.catalog);
     let as_of = api::today();
     let document = input.document(as_of);
-    api::validate(&state, "quick assessment", &document)?;
+    aimsgap_assess::from_document("quick assessment", &document, &state.catalog, as_of)
+        .map_err(|errors| api::invalid(&errors))?;
     let (user, cookie) = match signed {
         Some(auth) => (auth.user, None),
         None => {

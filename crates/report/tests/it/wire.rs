@@ -1,0 +1,236 @@
+//! The result's wire types: what `json.rs` writes, readers read back whole and unchanged, and
+//! the schema generated from the same types accepts it.
+
+use aimsgap_assess::{AnswerStatus, Classification, EvidenceKind, ObligationState, Phase, Status};
+use aimsgap_catalog::{Date, Relationship};
+use aimsgap_wire::result::{self as wire, words};
+use std::process::Command;
+
+const EXAMPLES: [(&str, &str); 5] = [
+    (
+        "saas-chatbot-iso27001.yaml",
+        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
+    ),
+    (
+        "hrtech-cv-screening-soc2.yaml",
+        include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml"),
+    ),
+    (
+        "bank-credit-scoring.yaml",
+        include_str!("../../../../examples/bank-credit-scoring.yaml"),
+    ),
+    (
+        "medical-device-maker.yaml",
+        include_str!("../../../../examples/medical-device-maker.yaml"),
+    ),
+    (
+        "startup-gpai-provider.yaml",
+        include_str!("../../../../examples/startup-gpai-provider.yaml"),
+    ),
+];
+
+fn result_of(name: &str, text: &str) -> aimsgap_assess::AssessmentResult {
+    let assessment = aimsgap_assess::parse_assessment(
+        name,
+        text,
+        super::catalog(),
+        Date::parse("2026-11-29").unwrap(),
+    )
+    .unwrap_or_else(|errors| panic!("{errors:?}"));
+    aimsgap_assess::assess(super::catalog(), &assessment).unwrap()
+}
+
+fn result_at(as_of: &str) -> aimsgap_assess::AssessmentResult {
+    let (name, text) = EXAMPLES[0];
+    result_of(
+        name,
+        &text.replace("as_of: 2026-11-29", &format!("as_of: {as_of}")),
+    )
+}
+
+#[test]
+fn every_example_result_reads_back_whole_and_writes_the_same_bytes() {
+    for (name, text) in EXAMPLES {
+        let written = aimsgap_report::json::render(&result_of(name, text));
+        let read: wire::AssessmentResult = serde_json::from_str(&written).unwrap();
+        assert_eq!(read.to_json(), written, "{name}");
+        // The same as through a generic JSON value, whose keys are sorted: the declaration
+        // order of the wire types is alphabetical everywhere.
+        let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+        let mut sorted = serde_json::to_string_pretty(&value).unwrap();
+        sorted.push('\n');
+        assert_eq!(sorted, written, "{name}");
+        assert_eq!(read.schema, wire::SCHEMA);
+    }
+}
+
+#[test]
+fn a_reader_ignores_fields_it_does_not_know() {
+    let (name, text) = EXAMPLES[0];
+    let mut value = aimsgap_report::json::to_value(&result_of(name, text));
+    value["added_later"] = serde_json::json!({"x": 1});
+    value["requirements"][0]["added_later"] = serde_json::json!(true);
+    let read: wire::AssessmentResult = serde_json::from_value(value).unwrap();
+    assert_eq!(read, aimsgap_report::json::to_wire(&result_of(name, text)));
+}
+
+fn strings<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| word(*v)).collect()
+}
+
+#[test]
+fn the_schema_lists_exactly_the_engines_words() {
+    assert_eq!(words::STATUS, strings(Status::ALL, Status::as_str));
+    assert_eq!(
+        words::ANSWER_STATUS,
+        strings(AnswerStatus::ALL, AnswerStatus::as_str)
+    );
+    assert_eq!(
+        words::EVIDENCE_KIND,
+        strings(EvidenceKind::ALL, EvidenceKind::as_str)
+    );
+    assert_eq!(
+        words::RELATIONSHIP,
+        strings(Relationship::ALL, Relationship::as_str)
+    );
+    assert_eq!(words::PHASE, strings(Phase::ALL, Phase::as_str));
+    assert_eq!(
+        words::CLASSIFICATION,
+        strings(Classification::ALL, Classification::as_str)
+    );
+    assert_eq!(
+        words::OBLIGATION_STATE,
+        strings(ObligationState::ALL, ObligationState::as_str)
+    );
+}
+
+#[test]
+fn the_schema_documents_every_field() {
+    let schema = serde_json::to_value(wire::json_schema()).unwrap();
+    assert!(
+        schema["$schema"]
+            .as_str()
+            .unwrap()
+            .contains("2020-12/schema")
+    );
+    let mut undocumented = Vec::new();
+    let mut objects = vec![("(root)".to_string(), &schema)];
+    if let Some(defs) = schema["$defs"].as_object() {
+        objects.extend(defs.iter().map(|(name, def)| (name.clone(), def)));
+    }
+    for (name, object) in objects {
+        for (field, property) in object["properties"].as_object().into_iter().flatten() {
+            let described = property["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty());
+            if !described {
+                undocumented.push(format!("{name}.{field}"));
+            }
+        }
+    }
+    assert!(undocumented.is_empty(), "undocumented: {undocumented:?}");
+}
+
+/// Validates the five examples' results against the generated schema with Python's
+/// `jsonschema`, a validator that is not ours; skips with a notice when it is absent, unless
+/// AIMSGAP_REQUIRE_ALL=1.
+#[test]
+fn every_example_result_validates_against_the_generated_schema() {
+    let probe = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            !std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1"),
+            "python3 with jsonschema is required (AIMSGAP_REQUIRE_ALL=1)"
+        );
+        eprintln!("notice: skipping result schema validation: python3 with jsonschema not found");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("aimsgap-result-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("result.schema.json");
+    std::fs::write(
+        &schema,
+        serde_json::to_string_pretty(&wire::json_schema()).unwrap(),
+    )
+    .unwrap();
+    let mut paths = Vec::new();
+    for (name, text) in EXAMPLES {
+        let path = dir.join(name.replace(".yaml", ".json"));
+        std::fs::write(&path, aimsgap_report::json::render(&result_of(name, text))).unwrap();
+        paths.push(path);
+    }
+    // A result that breaks the schema must be rejected, or the validation proves nothing.
+    let broken = dir.join("broken.json");
+    let mut value = aimsgap_report::json::to_value(&result_of(EXAMPLES[0].0, EXAMPLES[0].1));
+    value["requirements"][0]["status"] = serde_json::json!("almost");
+    std::fs::write(&broken, value.to_string()).unwrap();
+    let script = r#"
+import sys, json, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+for path in sys.argv[2:]:
+    errors = list(validator.iter_errors(json.load(open(path))))
+    print(path.rsplit("/", 1)[-1], len(errors), errors[0].message if errors else "")
+"#;
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&schema)
+        .args(&paths)
+        .arg(&broken)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    for line in &lines[..5] {
+        assert!(line.contains(".json 0 "), "{stdout}");
+    }
+    assert!(
+        lines[5].starts_with("broken.json 1 ") && lines[5].contains("almost"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn diff_output_is_unchanged() {
+    let old = aimsgap_report::json::to_wire(&result_at("2026-11-29"));
+    let new = aimsgap_report::json::to_wire(&result_at("2027-09-01"));
+    let diff = aimsgap_report::diff::diff(&old, &new).unwrap();
+    insta::assert_snapshot!("diff_table", aimsgap_report::diff::to_table(&diff));
+    insta::assert_snapshot!("diff_json", aimsgap_report::diff::to_json(&diff));
+    insta::assert_snapshot!("diff_md", aimsgap_report::diff::to_markdown(&diff));
+}
+
+#[test]
+fn diff_reads_saved_results_and_says_what_is_not_one() {
+    let saved = aimsgap_report::json::render(&result_at("2026-11-29"));
+    let read = aimsgap_report::diff::read("old", &saved).unwrap();
+    assert_eq!(
+        read,
+        aimsgap_report::json::to_wire(&result_at("2026-11-29"))
+    );
+    let other = aimsgap_report::diff::read("old", r#"{"schema": "x"}"#).unwrap_err();
+    assert_eq!(
+        other.to_string(),
+        "old is not an aimsgap result: expected \"schema\": \"aimsgap/assessment-result/1\", found \"x\""
+    );
+    let none = aimsgap_report::diff::read("new", r#"{"aimsgap": 1}"#).unwrap_err();
+    assert!(none.to_string().contains("found no schema"), "{none}");
+    let damaged = saved.replacen("\"as_of\": \"2026-11-29\"", "\"as_of\": 2026", 1);
+    let damaged = aimsgap_report::diff::read("new", &damaged).unwrap_err();
+    assert!(
+        damaged.to_string().starts_with("new: line 2, column "),
+        "{damaged}"
+    );
+    assert_eq!(damaged.to_string().matches("line").count(), 1, "{damaged}");
+}

@@ -25,12 +25,7 @@ use axum::routing::{MethodRouter, get, post};
 use layout::{e, html, page};
 
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
-    RouteSpec {
-        method,
-        path,
-        access,
-        summary,
-    }
+    RouteSpec::new(method, path, access, summary)
 }
 
 /// The pages' rows of the route table.

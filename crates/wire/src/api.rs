@@ -44,47 +44,44 @@ pub struct ErrorDetail {
     pub current: Option<Versioned>,
 }
 
-/// The stable machine codes of errors.
+/// The stable machine codes of errors: `unauthenticated` (401: no session or token, or a
+/// wrong one), `forbidden` (403: the caller's role does not allow this), `not_found` (404: it
+/// does not exist, or the caller may not know that it does), `bad_request` (400: a missing or
+/// mistyped field, an unknown format), `invalid` (422: content that does not validate; the
+/// message locates each error), `exists` (409: it already exists), `conflict` (409: changed
+/// since the version read; `current` holds it now), `csrf` (403: a state-changing request
+/// without the session's CSRF token, or cross-site), `too_many_attempts` (429: too many failed
+/// sign-ins), `too_large` (413: the body is too large), `internal` (500: the detail is in the
+/// server's log only).
+// Variants carry no doc comments: with them the schema would be a `oneOf` of constants, which
+// client generators read less well than a plain `enum`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    /// 401: no session or token, or a wrong one.
     Unauthenticated,
-    /// 403: the caller's role does not allow this.
     Forbidden,
-    /// 404: it does not exist, or the caller may not know that it does.
     NotFound,
-    /// 400: a malformed request: a missing or mistyped field, an unknown format.
     BadRequest,
-    /// 422: well-formed content that does not validate; the message locates each error.
     Invalid,
-    /// 409: it already exists.
     Exists,
-    /// 409: someone changed it since the version the caller read; `current` holds it now.
     Conflict,
-    /// 403: a state-changing request without the session's CSRF token, or cross-site.
     Csrf,
-    /// 429: too many failed sign-ins for the account or the address.
     TooManyAttempts,
-    /// 413: the body is larger than the server accepts.
     TooLarge,
-    /// 500: something failed on the server; the detail is in its log only.
     Internal,
 }
 
 // ---- shared parts ------------------------------------------------------------------------
 
-/// A member's role in an organisation.
+/// A member's role in an organisation: an `owner` manages members and invitations and does
+/// all an `editor` does; an `editor` changes assessments (imports, answers, AI systems, runs);
+/// a `viewer` reads and exports nothing; an `auditor` reads and exports and changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Manages members, invitations and everything an editor may do.
     Owner,
-    /// Changes assessments: imports, answers, AI systems, runs.
     Editor,
-    /// Reads; exports nothing.
     Viewer,
-    /// Reads and exports; changes nothing (an external auditor).
     Auditor,
 }
 

@@ -7,6 +7,7 @@
 )]
 
 mod browser;
+mod client;
 mod server;
 
 use std::path::PathBuf;

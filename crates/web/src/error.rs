@@ -1,10 +1,11 @@
 //! The one error type of the server: a stable machine code per variant, a human message, and
 //! never an internal detail in the response (those go to the log).
 
+use aimsgap_wire::api::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -50,6 +51,23 @@ impl ApiError {
         }
     }
 
+    /// The code as the wire's type.
+    fn wire_code(&self) -> ErrorCode {
+        match self {
+            ApiError::Unauthenticated => ErrorCode::Unauthenticated,
+            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::Invalid(_) => ErrorCode::Invalid,
+            ApiError::Exists(_) => ErrorCode::Exists,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::Csrf => ErrorCode::Csrf,
+            ApiError::TooManyAttempts => ErrorCode::TooManyAttempts,
+            ApiError::TooLarge => ErrorCode::TooLarge,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -70,12 +88,17 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
-        let mut body = json!({"error": {"code": self.code(), "message": self.to_string()}});
-        if let ApiError::Conflict(current) = &self
-            && let Some(error) = body.get_mut("error").and_then(Value::as_object_mut)
-        {
-            error.insert("current".into(), current.clone());
-        }
+        let current = match &self {
+            ApiError::Conflict(current) => serde_json::from_value(current.clone()).ok(),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.wire_code(),
+                message: self.to_string(),
+                current,
+            },
+        };
         (self.status(), Json(body)).into_response()
     }
 }

@@ -11,8 +11,14 @@ mod auth;
 mod cache;
 mod error;
 mod openapi;
+mod ops;
 mod pages;
+mod passwords;
+mod policy;
+mod reports;
 mod security;
+mod sessions;
+mod throttle;
 
 pub use error::{ApiError, ApiResult};
 pub use security::{CSRF_HEADER, SESSION_COOKIE};
@@ -47,16 +53,132 @@ pub enum Access {
     Edit,
 }
 
-/// One route of the API.
+/// One route of the table: what it is, who may call it, and what goes over the wire.
+///
+/// The request body and the answers are what the OpenAPI document is built from, so they name
+/// the very types the handler reads and writes; the test that drives every route checks each
+/// real answer against them.
 #[derive(Clone, Debug)]
 pub struct RouteSpec {
     pub method: Method,
     pub path: &'static str,
     pub access: Access,
     pub summary: &'static str,
+    /// The JSON body the route reads, if any.
+    pub request: Option<Schema>,
+    /// Every answer the route gives on purpose, errors included.
+    pub responses: Vec<Answer>,
+}
+
+/// How to get the JSON Schema of a wire type, so a row can name the type without building its
+/// schema until the document asks.
+#[derive(Clone, Copy)]
+pub struct Schema(pub fn(&mut schemars::SchemaGenerator) -> schemars::Schema);
+
+impl Schema {
+    pub fn of<T: schemars::JsonSchema>() -> Schema {
+        Schema(schemars::SchemaGenerator::subschema_for::<T>)
+    }
+}
+
+impl std::fmt::Debug for Schema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Schema")
+    }
+}
+
+/// What an answer's body is.
+#[derive(Clone, Debug)]
+pub enum Content {
+    /// JSON of this schema.
+    Json(Schema),
+    /// No body.
+    Empty,
+    /// Bytes of one of these media types (reports, pages).
+    Bytes(&'static [&'static str]),
+}
+
+/// One answer a route gives: its status, when, and its body.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub description: &'static str,
+    pub content: Content,
 }
 
 impl RouteSpec {
+    /// A route with no documented body yet (the pages' rows use this).
+    pub fn new(
+        method: Method,
+        path: &'static str,
+        access: Access,
+        summary: &'static str,
+    ) -> RouteSpec {
+        RouteSpec {
+            method,
+            path,
+            access,
+            summary,
+            request: None,
+            responses: Vec::new(),
+        }
+    }
+
+    /// The route reads a JSON body of type `T`.
+    pub fn takes<T: schemars::JsonSchema>(mut self) -> RouteSpec {
+        self.request = Some(Schema::of::<T>());
+        self
+    }
+
+    /// The route answers `status` with a JSON body of type `T`.
+    pub fn gives<T: schemars::JsonSchema>(
+        mut self,
+        status: u16,
+        description: &'static str,
+    ) -> RouteSpec {
+        self.responses.push(Answer {
+            status,
+            description,
+            content: Content::Json(Schema::of::<T>()),
+        });
+        self
+    }
+
+    /// The route answers `status` with no body.
+    pub fn gives_nothing(mut self, status: u16, description: &'static str) -> RouteSpec {
+        self.responses.push(Answer {
+            status,
+            description,
+            content: Content::Empty,
+        });
+        self
+    }
+
+    /// The route answers `status` with bytes of one of `media` types.
+    pub fn gives_bytes(
+        mut self,
+        status: u16,
+        description: &'static str,
+        media: &'static [&'static str],
+    ) -> RouteSpec {
+        self.responses.push(Answer {
+            status,
+            description,
+            content: Content::Bytes(media),
+        });
+        self
+    }
+
+    /// The route may fail with `status` and the error body, for the reason given.
+    pub fn fails(mut self, status: u16, description: &'static str) -> RouteSpec {
+        self.responses.push(Answer {
+            status,
+            description,
+            content: Content::Json(Schema::of::<aimsgap_wire::api::ErrorBody>()),
+        });
+        self
+    }
+
     /// Whether the route serves HTML pages for browsers (`pages/`) rather than the JSON API and
     /// its documentation; the OpenAPI document lists only the latter.
     pub fn is_page(&self) -> bool {
@@ -91,7 +213,7 @@ pub struct AppState {
     pub store: Store,
     pub catalog: Arc<Catalog>,
     pub config: Config,
-    pub(crate) throttle: Arc<security::Throttle>,
+    pub(crate) throttle: Arc<throttle::Throttle>,
     pub(crate) results: Arc<cache::ResultCache>,
 }
 
@@ -102,7 +224,7 @@ impl AppState {
             catalog,
             config,
             // Five failures per account or address in fifteen minutes, then 429.
-            throttle: Arc::new(security::Throttle::new(Duration::from_secs(15 * 60), 5)),
+            throttle: Arc::new(throttle::Throttle::new(Duration::from_secs(15 * 60), 5)),
             results: Arc::new(cache::ResultCache::default()),
         }
     }

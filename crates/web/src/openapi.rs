@@ -1,11 +1,13 @@
-//! The OpenAPI 3 document and a browsable page, both generated from the route table, so they
+//! The OpenAPI 3.1 document and a browsable page, both generated from the route table, so they
 //! can never list a route the server does not have, or miss one it has.
 
-use crate::{Access, AppState, RouteSpec, routes};
+use crate::{Access, AppState, Content, RouteSpec, routes};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 fn parameters(path: &str) -> Vec<Value> {
@@ -32,20 +34,40 @@ fn access_text(access: Access) -> &'static str {
     }
 }
 
-fn operation(spec: &RouteSpec) -> Value {
-    let writes = matches!(spec.method.as_str(), "POST" | "PUT");
-    let mut responses = json!({
-        "200": {"description": "Success"},
-        "401": {"description": "Not signed in (code `unauthenticated`)"},
-        "403": {"description": "Not allowed (code `forbidden` or `csrf`)"},
-        "404": {"description": "Not found, or not visible to you (code `not_found`)"},
-    });
-    if writes && let Some(map) = responses.as_object_mut() {
-        map.insert("409".into(), json!({"description": "Stale version (code `conflict`, with the current value) or already exists"}));
-        map.insert(
-            "422".into(),
-            json!({"description": "Invalid content, with the located errors (code `invalid`)"}),
-        );
+/// The security requirements of a route: none for public ones; otherwise a session cookie
+/// (with the CSRF header on state-changing requests) or a bearer token.
+fn security(spec: &RouteSpec) -> Value {
+    if spec.access == Access::Public {
+        json!([])
+    } else if crate::security::is_unsafe(&spec.method) {
+        json!([{"session": [], "csrf": []}, {"token": []}])
+    } else {
+        json!([{"session": []}, {"token": []}])
+    }
+}
+
+fn content(answer: &Content, generator: &mut SchemaGenerator) -> Option<Value> {
+    match answer {
+        Content::Empty => None,
+        Content::Json(schema) => {
+            Some(json!({"application/json": {"schema": (schema.0)(generator).to_value()}}))
+        }
+        // Binary bodies: OpenAPI 3.1 describes them by media type, with no schema.
+        Content::Bytes(media) => Some(Value::Object(
+            media.iter().map(|m| (m.to_string(), json!({}))).collect(),
+        )),
+    }
+}
+
+fn operation(spec: &RouteSpec, generator: &mut SchemaGenerator) -> Value {
+    let mut responses = Map::new();
+    for answer in &spec.responses {
+        let mut response = Map::new();
+        response.insert("description".into(), json!(answer.description));
+        if let Some(content) = content(&answer.content, generator) {
+            response.insert("content".into(), content);
+        }
+        responses.insert(answer.status.to_string(), Value::Object(response));
     }
     let mut op = Map::new();
     op.insert("summary".into(), json!(spec.summary));
@@ -66,45 +88,95 @@ fn operation(spec: &RouteSpec) -> Value {
                 .replace(['/', '{', '}', '.', '-'], "_")
         )),
     );
-    op.insert("parameters".into(), Value::Array(parameters(spec.path)));
-    op.insert("responses".into(), responses);
-    if spec.access == Access::Public {
-        op.insert("security".into(), json!([]));
+    let mut parameters = parameters(spec.path);
+    if spec.path == "/api/v1/orgs/{org}/assessments" && spec.method == axum::http::Method::GET {
+        parameters.push(json!({"name": "limit", "in": "query", "required": false,
+            "description": "Page size, 1 to 200 (50 when absent)", "schema": {"type": "integer"}}));
+        parameters.push(json!({"name": "before", "in": "query", "required": false,
+            "description": "The `next` of the previous page", "schema": {"type": "string"}}));
     }
-    if writes {
+    op.insert("parameters".into(), Value::Array(parameters));
+    if let Some(request) = spec.request {
         op.insert(
             "requestBody".into(),
-            json!({"content": {"application/json": {"schema": {"type": "object"}}}}),
+            json!({"required": true, "content": {"application/json": {"schema": (request.0)(generator).to_value()}}}),
         );
     }
+    op.insert("responses".into(), Value::Object(responses));
+    op.insert("security".into(), security(spec));
     Value::Object(op)
 }
 
-/// The OpenAPI document.
+/// Replaces the schema `true` (any JSON value, as schemars writes it) by the equivalent `{}`,
+/// which every OpenAPI tool reads, wherever a schema stands.
+fn plain_any(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let holds_schemas =
+                    matches!(key.as_str(), "properties" | "$defs" | "patternProperties");
+                if holds_schemas && let Value::Object(schemas) = child {
+                    for schema in schemas.values_mut() {
+                        if *schema == Value::Bool(true) {
+                            *schema = json!({});
+                        }
+                    }
+                }
+                if matches!(key.as_str(), "items" | "schema") && *child == Value::Bool(true) {
+                    *child = json!({});
+                }
+                plain_any(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(plain_any),
+        _ => {}
+    }
+}
+
+/// The OpenAPI 3.1 document: paths from the route table, schemas from the wire types
+/// (JSON Schema 2020-12, as OpenAPI 3.1 uses) under `components/schemas`.
 pub fn build() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|settings| settings.definitions_path = "/components/schemas".into())
+        .into_generator();
+    // Named even where no route answers them directly, for clients to use.
+    generator.subschema_for::<aimsgap_wire::api::ErrorBody>();
+    generator.subschema_for::<aimsgap_wire::api::AssessmentResult>();
     let mut paths: Map<String, Value> = Map::new();
     for (spec, _) in routes().into_iter().filter(|(spec, _)| !spec.is_page()) {
+        let operation = operation(&spec, &mut generator);
         let entry = paths
             .entry(spec.path.to_string())
             .or_insert_with(|| json!({}));
         if let Some(methods) = entry.as_object_mut() {
-            methods.insert(spec.method.as_str().to_lowercase(), operation(&spec));
+            methods.insert(spec.method.as_str().to_lowercase(), operation);
         }
     }
-    json!({
-        "openapi": "3.0.3",
+    let schemas = generator.take_definitions(true);
+    let mut document = json!({
+        "openapi": "3.1.0",
         "info": {
             "title": "aimsgap API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Organisations, members, stored ISO/IEC 42001 assessments with history, results and reports. Browsers authenticate with the session cookie and send the CSRF token (from sign-in or /api/v1/me) in X-CSRF-Token on state-changing requests; automation uses an API token as a bearer token.",
+            "description": "Organisations, members, stored ISO/IEC 42001 assessments with history, results and reports. Browsers authenticate with the session cookie and send the CSRF token (from sign-in or /api/v1/me) in X-CSRF-Token on state-changing requests; automation uses an API token as a bearer token. Errors are JSON `{\"error\": {\"code\", \"message\"}}` (the `ErrorBody` schema) with a stable code.",
         },
-        "components": {"securitySchemes": {
-            "session": {"type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE},
-            "token": {"type": "http", "scheme": "bearer"},
-        }},
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE,
+                    "description": "The session cookie set by sign-up and sign-in"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+                    "description": "The session's CSRF token, required with the cookie on state-changing requests"},
+                "token": {"type": "http", "scheme": "bearer",
+                    "description": "An API token (POST /api/v1/tokens); needs no CSRF token"},
+            },
+        },
         "security": [{"session": []}, {"token": []}],
         "paths": paths,
-    })
+    });
+    plain_any(&mut document);
+    document
 }
 
 pub async fn document(State(_): State<AppState>) -> Json<Value> {

@@ -1,1 +1,465 @@
-//! See the crate documentation.
+//! The JSON API's request and response bodies, and its one error body.
+//!
+//! The server deserialises every request body into one of these types and serialises every
+//! JSON answer from one of them, and the OpenAPI document takes its schemas from the same
+//! derives, so the documentation cannot drift from the wire. Field names, nesting and
+//! `null`-versus-absent are part of the contract: an `Option` that the server has always sent
+//! as `null` is serialised as `null` (its schema marks it required), and only the error's
+//! `current` and a request's optional fields may be absent.
+//!
+//! Where the server stores and returns a part of an assessment file as written (a profile, an
+//! answer, an AI system), the value stays a JSON value here: the assessment file's own types
+//! check it when the server validates the whole assessment, with errors that name its lines.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Marks every property required: the server always sends them, `null` where empty, and a
+/// client should not expect them to be absent.
+fn always_sent(schema: &mut schemars::Schema) {
+    let keys: Vec<Value> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| properties.keys().cloned().map(Value::String).collect())
+        .unwrap_or_default();
+    schema.insert("required".into(), Value::Array(keys));
+}
+
+// ---- errors ------------------------------------------------------------------------------
+
+/// Every error answer: `{"error": {"code", "message", ...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong: a stable code to switch on and a message for people.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+    /// With `conflict`: the value as it is now, with its version, to merge and retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<Versioned>,
+}
+
+/// The stable machine codes of errors: `unauthenticated` (401: no session or token, or a
+/// wrong one), `forbidden` (403: the caller's role does not allow this), `not_found` (404: it
+/// does not exist, or the caller may not know that it does), `bad_request` (400: a missing or
+/// mistyped field, an unknown format), `invalid` (422: content that does not validate; the
+/// message locates each error), `exists` (409: it already exists), `conflict` (409: changed
+/// since the version read; `current` holds it now), `csrf` (403: a state-changing request
+/// without the session's CSRF token, or cross-site), `too_many_attempts` (429: too many failed
+/// sign-ins), `too_large` (413: the body is too large), `internal` (500: the detail is in the
+/// server's log only).
+// Variants carry no doc comments: with them the schema would be a `oneOf` of constants, which
+// client generators read less well than a plain `enum`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadRequest,
+    Invalid,
+    Exists,
+    Conflict,
+    Csrf,
+    TooManyAttempts,
+    TooLarge,
+    Internal,
+}
+
+// ---- shared parts ------------------------------------------------------------------------
+
+/// A member's role in an organisation: an `owner` manages members and invitations and does
+/// all an `editor` does; an `editor` changes assessments (imports, answers, AI systems, runs);
+/// a `viewer` reads and exports nothing; an `auditor` reads and exports and changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Editor,
+    Viewer,
+    Auditor,
+}
+
+/// A user as others see them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// A stored part of an assessment with its version, for optimistic writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct Versioned {
+    /// `profile`, a requirement id or an AI system id.
+    pub key: String,
+    /// The part as in the assessment file; `null` once deleted.
+    pub value: Option<Value>,
+    /// Send it back when writing; 0 means it does not exist yet.
+    pub version: i64,
+    /// RFC 3339; `null` before the first write.
+    pub updated_at: Option<String>,
+    /// The id of the user who wrote it last.
+    pub updated_by: Option<String>,
+}
+
+/// The engine's result JSON (`aimsgap/assessment-result/1`), as `/result` and saved runs
+/// return it. The server passes stored results through as they are, so the value stays
+/// untyped here; its schema is the one of [`crate::result::AssessmentResult`], the type that
+/// writes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AssessmentResult(pub Map<String, Value>);
+
+impl JsonSchema for AssessmentResult {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AssessmentResult".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::result::AssessmentResult::json_schema(generator)
+    }
+}
+
+/// An assessment file as a JSON document (the format `aimsgap assess` reads), passed through
+/// as stored; its schema is the one of [`crate::assessment::Document`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AssessmentFile(pub Map<String, Value>);
+
+impl JsonSchema for AssessmentFile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AssessmentFile".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::assessment::Document::json_schema(generator)
+    }
+}
+
+/// What changed between two saved runs (`aimsgap/diff/1`): readiness, groups, status changes,
+/// gaps opened and closed, obligations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct RunDiff(pub Map<String, Value>);
+
+// ---- health ------------------------------------------------------------------------------
+
+/// The server's liveness and its database's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Health {
+    pub status: HealthStatus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
+    Unavailable,
+}
+
+// ---- accounts and sessions ---------------------------------------------------------------
+
+/// Sign-up: an e-mail address, a display name and a password of at least 10 characters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SignupRequest {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// Sign-in with e-mail and password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A new session: the session cookie comes in `Set-Cookie`; send `csrf` in `X-CSRF-Token` on
+/// state-changing requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+}
+
+/// How many sessions were ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SessionsEnded {
+    pub sessions_ended: u64,
+}
+
+/// The caller, their CSRF token (`null` with an API token) and their organisations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct Me {
+    pub user: User,
+    pub csrf: Option<String>,
+    pub organizations: Vec<Membership>,
+}
+
+/// An organisation the caller belongs to, with their role there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Membership {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+// ---- API tokens --------------------------------------------------------------------------
+
+/// A name to recognise a new API token by.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TokenRequest {
+    pub name: String,
+}
+
+/// The caller's API tokens (never their secrets).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TokenList {
+    pub tokens: Vec<Token>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Token {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// A new API token: its secret is in `token`, shown this once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreatedToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub token: String,
+    pub note: String,
+}
+
+// ---- organisations -----------------------------------------------------------------------
+
+/// The name of a new organisation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OrganizationRequest {
+    pub name: String,
+}
+
+/// The caller's organisations with their role in each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OrganizationList {
+    pub organizations: Vec<Organization>,
+}
+
+/// An organisation and the caller's role in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: String,
+}
+
+/// A new organisation; its creator is its owner.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreatedOrganization {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The members of an organisation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MemberList {
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Member {
+    pub user: User,
+    pub role: Role,
+}
+
+/// A member's new role.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RoleRequest {
+    pub role: Role,
+}
+
+/// An invitation: the role it grants and for how many days (1 to 30, 7 when absent).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InvitationRequest {
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u64>,
+}
+
+/// A one-time invitation: `accept` is the path to post to, signed in as the invitee.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Invitation {
+    pub token: String,
+    pub role: Role,
+    pub accept: String,
+    pub expires_in_days: u64,
+    pub note: String,
+}
+
+/// The organisation joined and the role in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Accepted {
+    pub organization: String,
+    pub role: Role,
+}
+
+// ---- assessments -------------------------------------------------------------------------
+
+/// One page of an organisation's assessments, newest first; `next` is the `before` of the
+/// following page, `null` on the last.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct AssessmentList {
+    pub assessments: Vec<AssessmentSummary>,
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AssessmentSummary {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An assessment file to import: its text as written (`content`, YAML or JSON, so errors name
+/// its lines) or a JSON `document`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ImportRequest {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Value>,
+}
+
+/// A new assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreatedAssessment {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// An assessment whole, with the version of every part.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Assessment {
+    pub id: String,
+    pub organization: String,
+    pub name: String,
+    /// Grows with every change; results are cached per revision.
+    pub revision: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub profile: Versioned,
+    pub ai_systems: Vec<Versioned>,
+    pub answers: Vec<Versioned>,
+}
+
+/// A new profile (everything in the assessment file but `ai_systems` and `answers`) and the
+/// version read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ProfileRequest {
+    pub version: u64,
+    pub profile: Map<String, Value>,
+}
+
+/// One answer as in the assessment file (`null` or absent deletes it) and the version read
+/// (0 to create).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AnswerRequest {
+    pub version: u64,
+    #[serde(default)]
+    pub answer: Option<Value>,
+}
+
+/// One AI system as in the assessment file, with the `id` of the path (`null` or absent
+/// deletes it), and the version read (0 to create).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SystemRequest {
+    pub version: u64,
+    #[serde(default)]
+    pub system: Option<Value>,
+}
+
+/// Every answer with its version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AnswerList {
+    pub answers: Vec<Versioned>,
+}
+
+/// The AI system inventory with versions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SystemList {
+    pub ai_systems: Vec<Versioned>,
+}
+
+/// Every change to an assessment, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct History {
+    pub history: Vec<Change>,
+}
+
+/// One change: who, when, what, the value before and after (`null` where there was none).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct Change {
+    pub id: String,
+    pub at: String,
+    pub actor: String,
+    /// `profile`, `answer` or `ai_system`.
+    pub entity: String,
+    pub key: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+// ---- runs --------------------------------------------------------------------------------
+
+/// Saved runs, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RunList {
+    pub runs: Vec<RunSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RunSummary {
+    pub id: String,
+    pub at: String,
+    pub created_by: String,
+    /// Readiness in percent (0 to 100) at that moment.
+    pub readiness: f64,
+}
+
+/// A new saved run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreatedRun {
+    pub id: String,
+    pub at: String,
+    pub readiness: f64,
+}
+
+/// A saved run with its result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct Run {
+    pub id: String,
+    pub at: String,
+    pub created_by: String,
+    pub readiness: f64,
+    pub result: Option<AssessmentResult>,
+}

@@ -7,6 +7,7 @@
 )]
 
 mod browser;
+mod client;
 mod layers;
 mod server;
 

@@ -1171,8 +1171,8 @@ pub async fn compare(
     let load = |run: Option<aimsgap_store::Run>| run.and_then(|r| r.result);
     let old = load(state.store.run(&id, old_id).await?).ok_or(ApiError::NotFound)?;
     let new = load(state.store.run(&id, new_id).await?).ok_or(ApiError::NotFound)?;
-    let diff =
-        aimsgap_report::diff::diff_values(&old, &new).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let diff = aimsgap_report::diff::diff_values(&old, &new)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let view = ComparePage {
         frame,
         tabs,

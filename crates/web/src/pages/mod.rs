@@ -29,12 +29,7 @@ use axum::routing::{MethodRouter, get, post};
 pub(crate) use layout::{Frame, render};
 
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
-    RouteSpec {
-        method,
-        path,
-        access,
-        summary,
-    }
+    RouteSpec::new(method, path, access, summary)
 }
 
 /// The pages' rows of the route table.

@@ -1016,7 +1016,7 @@ pub async fn save(State(state): State<AppState>, request: Request) -> PageResult
     let as_of = api::today();
     let document = input.document(as_of);
     aimsgap_assess::from_document("quick assessment", &document, &state.catalog, as_of)
-        .map_err(|errors| api::invalid(&errors))?;
+        .map_err(|errors| crate::ops::assessments::located(&errors))?;
     let (user, cookie) = match signed {
         Some(auth) => (auth.user, None),
         None => {

@@ -9,6 +9,7 @@
 
 mod flows;
 mod matrix;
+mod openapi;
 mod pages;
 mod security;
 mod tidy;

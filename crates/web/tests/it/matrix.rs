@@ -281,7 +281,7 @@ async fn the_openapi_document_lists_exactly_the_routes() {
         .get(&app, "/api/openapi.json")
         .await
         .json();
-    assert_eq!(document["openapi"], "3.0.3");
+    assert_eq!(document["openapi"], "3.1.0");
     let paths = document["paths"].as_object().unwrap();
     let api: Vec<_> = routes()
         .into_iter()

@@ -1,0 +1,162 @@
+//! Health, sign-up, sign-in and out, the caller, and their API tokens.
+
+use super::json::ApiJson;
+use super::wire as convert;
+use crate::AppState;
+use crate::auth::{Auth, Via};
+use crate::error::ApiResult;
+use crate::ops::accounts::{check_login, create_account, text};
+use crate::sessions::{cleared_cookie, new_session, same_site};
+use aimsgap_store::new_token;
+use aimsgap_wire::api as wire;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{Extensions, HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+pub(crate) async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<wire::Health>) {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(wire::Health {
+                status: wire::HealthStatus::Ok,
+            }),
+        ),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(wire::Health {
+                    status: wire::HealthStatus::Unavailable,
+                }),
+            )
+        }
+    }
+}
+
+async fn start_session(
+    state: &AppState,
+    user: &aimsgap_store::User,
+    status: StatusCode,
+) -> ApiResult<Response> {
+    let (csrf, cookie) = new_session(state, user).await?;
+    let body = wire::Session {
+        user: convert::user(user),
+        csrf,
+    };
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+pub(crate) async fn signup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<wire::SignupRequest>,
+) -> ApiResult<Response> {
+    same_site(&headers)?;
+    let email = text("email", &body.email, 254)?;
+    let name = text("name", &body.name, 200)?;
+    let user = create_account(&state, email, name, &body.password).await?;
+    start_session(&state, &user, StatusCode::CREATED).await
+}
+
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
+    ApiJson(body): ApiJson<wire::LoginRequest>,
+) -> ApiResult<Response> {
+    same_site(&headers)?;
+    let email = text("email", &body.email, 254)?;
+    let user = check_login(&state, &headers, &extensions, email, &body.password).await?;
+    start_session(&state, &user, StatusCode::OK).await
+}
+
+pub(crate) async fn logout(State(state): State<AppState>, auth: Auth) -> ApiResult<Response> {
+    if let Via::Session { secret, .. } = &auth.via {
+        state.store.delete_session(secret).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Some(value) = cleared_cookie(&state) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+pub(crate) async fn logout_all(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<wire::SessionsEnded>> {
+    let sessions_ended = state.store.delete_sessions_of(&auth.user.id).await?;
+    Ok(Json(wire::SessionsEnded { sessions_ended }))
+}
+
+pub(crate) async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<wire::Me>> {
+    let orgs = state.store.organizations_of(&auth.user.id).await?;
+    let csrf = match &auth.via {
+        Via::Session { csrf, .. } => Some(csrf.clone()),
+        Via::Token => None,
+    };
+    Ok(Json(wire::Me {
+        user: convert::user(&auth.user),
+        csrf,
+        organizations: orgs
+            .iter()
+            .map(|(o, r)| wire::Membership {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                role: convert::role(*r),
+            })
+            .collect(),
+    }))
+}
+
+pub(crate) async fn list_tokens(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<wire::TokenList>> {
+    let tokens = state.store.api_tokens(&auth.user.id).await?;
+    Ok(Json(wire::TokenList {
+        tokens: tokens
+            .iter()
+            .map(|t| wire::Token {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                created_at: t.created_at.clone(),
+            })
+            .collect(),
+    }))
+}
+
+pub(crate) async fn create_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<wire::TokenRequest>,
+) -> ApiResult<(StatusCode, Json<wire::CreatedToken>)> {
+    let name = text("name", &body.name, 100)?;
+    let secret = new_token()?;
+    let token = state
+        .store
+        .create_api_token(&auth.user.id, name, &secret)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(wire::CreatedToken {
+            id: token.id,
+            name: token.name,
+            created_at: token.created_at,
+            token: secret,
+            note: "shown once: only its hash is stored".into(),
+        }),
+    ))
+}
+
+pub(crate) async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(token): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.store.delete_api_token(&auth.user.id, &token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,325 @@
+//! The JSON API under `/api/v1`: its rows of the route table, and thin handlers per area over
+//! the shared operations ([`crate::ops`]).
+//!
+//! Each row names the wire types its handler reads and answers and every status it gives on
+//! purpose; the OpenAPI document is built from these rows alone, and a test drives every route
+//! and checks each real answer against them. The errors every route of an access level can give
+//! (401, 403, 404, a bad or oversized body, 500) are added by [`documented`], from the row's
+//! access level and method, so they cannot be forgotten on one route.
+
+mod accounts;
+mod assessments;
+mod json;
+mod orgs;
+mod runs;
+pub(crate) mod wire;
+
+use crate::error::ApiError;
+use crate::{Access, AppState, RouteSpec};
+use aimsgap_wire::api as w;
+use axum::http::Method;
+use axum::routing::{MethodRouter, delete, get, post, put};
+
+// The operations the pages share with the API, where the pages have always found them.
+pub(crate) use crate::ops::accounts::{check_login, create_account, invite};
+pub(crate) use crate::ops::assessments::{compute, parse_file, save_answer};
+pub(crate) use crate::ops::today;
+pub(crate) use crate::policy::{assessment_access, org_role};
+pub(crate) use crate::reports::report_response;
+pub(crate) use crate::sessions::new_session;
+
+/// A stored value with its version, as clients see it.
+pub fn versioned_json(v: &aimsgap_store::Versioned) -> serde_json::Value {
+    serde_json::to_value(wire::versioned(v)).unwrap_or_default()
+}
+
+fn row(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
+    RouteSpec::new(method, path, access, summary)
+}
+
+/// Adds the errors that follow from a row's access level, method and body.
+fn documented(mut spec: RouteSpec) -> RouteSpec {
+    let has = |spec: &RouteSpec, status: u16| spec.responses.iter().any(|a| a.status == status);
+    let unsafe_method = crate::security::is_unsafe(&spec.method);
+    let needs_role = matches!(
+        spec.access,
+        Access::OrgEditor | Access::OrgOwner | Access::Export | Access::Edit
+    );
+    let in_org = !matches!(spec.access, Access::Public | Access::User);
+    if spec.request.is_some() && !has(&spec, 400) {
+        spec = spec.fails(
+            400,
+            "The body is not JSON, or a field is missing or of the wrong type; the message names it (code `bad_request`)",
+        );
+    }
+    if spec.access != Access::Public {
+        spec = spec.fails(
+            401,
+            "Not signed in, or the session or token is no longer valid (code `unauthenticated`)",
+        );
+    }
+    if !has(&spec, 403) {
+        match (needs_role, unsafe_method) {
+            (true, true) => {
+                spec = spec.fails(
+                    403,
+                    "Your role does not allow this (code `forbidden`), or a cookie session sent no or a wrong CSRF token, or the request is cross-site (code `csrf`)",
+                )
+            }
+            (true, false) => {
+                spec = spec.fails(403, "Your role does not allow this (code `forbidden`)")
+            }
+            (false, true) => {
+                spec = spec.fails(
+                    403,
+                    "A cookie session sent no or a wrong CSRF token, or the request is cross-site (code `csrf`)",
+                )
+            }
+            (false, false) => {}
+        }
+    }
+    if in_org && !has(&spec, 404) {
+        spec = spec.fails(
+            404,
+            "It does not exist, or you are not a member of its organisation (code `not_found`)",
+        );
+    }
+    if spec.request.is_some() {
+        spec = spec.fails(
+            413,
+            "The body is larger than the server accepts (code `too_large`)",
+        );
+    }
+    spec = spec.fails(
+        500,
+        "The server failed; the detail is in its log only (code `internal`)",
+    );
+    spec.responses.sort_by_key(|a| a.status);
+    spec
+}
+
+const COMPUTE_422: &str = "The stored assessment no longer validates against this server's catalog; the message locates each error (code `invalid`)";
+const EDIT_409: &str = "Someone changed it since the version you read (code `conflict`); `current` holds it as it is now";
+const EDIT_422: &str = "The assessment it would make does not validate; the message locates each error (code `invalid`)";
+
+/// The API's rows of the route table, each with its handler.
+pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    use Access::*;
+    let rows: Vec<(RouteSpec, MethodRouter<AppState>)> = vec![
+        (
+            row(Method::GET, "/healthz", Public, "Liveness and database check for load balancers")
+                .gives::<w::Health>(200, "The server and its database answer")
+                .gives::<w::Health>(503, "The database does not answer"),
+            get(accounts::healthz),
+        ),
+        (
+            row(Method::GET, "/api/openapi.json", Public, "This API's OpenAPI 3.1 document")
+                .gives::<serde_json::Map<String, serde_json::Value>>(200, "The document"),
+            get(crate::openapi::document),
+        ),
+        (
+            row(Method::GET, "/api/docs", Public, "Browsable API documentation (works offline)")
+                .gives_bytes(200, "An HTML page", &["text/html; charset=utf-8"]),
+            get(crate::openapi::page),
+        ),
+        (
+            row(Method::POST, "/api/v1/signup", Public, "Create an account and sign in")
+                .takes::<w::SignupRequest>()
+                .gives::<w::Session>(201, "Signed up and in; the session cookie is in `Set-Cookie`")
+                .fails(400, "A field is missing or invalid: an e-mail address, a name, a password of at least 10 characters (code `bad_request`)")
+                .fails(403, "A cross-site request (code `csrf`)")
+                .fails(409, "An account with this e-mail address exists (code `exists`)"),
+            post(accounts::signup),
+        ),
+        (
+            row(Method::POST, "/api/v1/login", Public, "Sign in with e-mail and password")
+                .takes::<w::LoginRequest>()
+                .gives::<w::Session>(200, "Signed in; the session cookie is in `Set-Cookie`")
+                .fails(401, "Wrong e-mail or password (code `unauthenticated`)")
+                .fails(403, "A cross-site request (code `csrf`)")
+                .fails(429, "Too many failed attempts for this account or address; try later (code `too_many_attempts`)"),
+            post(accounts::login),
+        ),
+        (
+            row(Method::POST, "/api/v1/logout", User, "Sign out of this session")
+                .gives_nothing(204, "Signed out; the cookie is cleared"),
+            post(accounts::logout),
+        ),
+        (
+            row(Method::POST, "/api/v1/logout-all", User, "Sign out of every session")
+                .gives::<w::SessionsEnded>(200, "How many sessions ended"),
+            post(accounts::logout_all),
+        ),
+        (
+            row(Method::GET, "/api/v1/me", User, "The signed-in user and their organisations")
+                .gives::<w::Me>(200, "You, your CSRF token and your organisations"),
+            get(accounts::me),
+        ),
+        (
+            row(Method::GET, "/api/v1/tokens", User, "List your API tokens")
+                .gives::<w::TokenList>(200, "Your tokens, without their secrets"),
+            get(accounts::list_tokens),
+        ),
+        (
+            row(Method::POST, "/api/v1/tokens", User, "Create an API token (shown once)")
+                .takes::<w::TokenRequest>()
+                .gives::<w::CreatedToken>(201, "The token, with its secret shown this once"),
+            post(accounts::create_token),
+        ),
+        (
+            row(Method::DELETE, "/api/v1/tokens/{token}", User, "Revoke one of your API tokens")
+                .gives_nothing(204, "Revoked")
+                .fails(404, "You have no token with this id (code `not_found`)"),
+            delete(accounts::revoke_token),
+        ),
+        (
+            row(Method::GET, "/api/v1/orgs", User, "Your organisations")
+                .gives::<w::OrganizationList>(200, "Your organisations and your role in each"),
+            get(orgs::list_orgs),
+        ),
+        (
+            row(Method::POST, "/api/v1/orgs", User, "Create an organisation (you become its owner)")
+                .takes::<w::OrganizationRequest>()
+                .gives::<w::CreatedOrganization>(201, "Created; you are its owner"),
+            post(orgs::create_org),
+        ),
+        (
+            row(Method::GET, "/api/v1/orgs/{org}", OrgMember, "One organisation")
+                .gives::<w::Organization>(200, "The organisation and your role in it"),
+            get(orgs::get_org),
+        ),
+        (
+            row(Method::GET, "/api/v1/orgs/{org}/members", OrgMember, "Members and their roles")
+                .gives::<w::MemberList>(200, "The members"),
+            get(orgs::list_members),
+        ),
+        (
+            row(Method::PUT, "/api/v1/orgs/{org}/members/{user}", OrgOwner, "Change a member's role")
+                .takes::<w::RoleRequest>()
+                .gives_nothing(204, "Changed")
+                .fails(400, "The body is not a role, or it would leave the organisation without an owner (code `bad_request`)"),
+            put(orgs::set_member_role),
+        ),
+        (
+            row(Method::DELETE, "/api/v1/orgs/{org}/members/{user}", OrgOwner, "Remove a member")
+                .gives_nothing(204, "Removed")
+                .fails(400, "It would leave the organisation without an owner (code `bad_request`)"),
+            delete(orgs::remove_member),
+        ),
+        (
+            row(Method::POST, "/api/v1/orgs/{org}/invitations", OrgOwner, "Invite someone by a one-time link")
+                .takes::<w::InvitationRequest>()
+                .gives::<w::Invitation>(201, "The invitation, with its secret shown this once"),
+            post(orgs::create_invitation),
+        ),
+        (
+            row(Method::POST, "/api/v1/invitations/{token}/accept", User, "Accept an invitation")
+                .gives::<w::Accepted>(200, "You joined the organisation")
+                .fails(404, "No such invitation, or it was used or has expired (code `not_found`)"),
+            post(orgs::accept_invitation),
+        ),
+        (
+            row(Method::GET, "/api/v1/orgs/{org}/assessments", OrgMember, "The organisation's assessments, newest first (keyset pages)")
+                .gives::<w::AssessmentList>(200, "One page; query `limit` (1 to 200, 50 by default) and `before` (the previous page's `next`)"),
+            get(assessments::list_assessments),
+        ),
+        (
+            row(Method::POST, "/api/v1/orgs/{org}/assessments", OrgEditor, "Import an assessment file (YAML or JSON)")
+                .takes::<w::ImportRequest>()
+                .gives::<w::CreatedAssessment>(201, "Imported")
+                .fails(422, "The file does not validate; the message names each error's line and field (code `invalid`)"),
+            post(assessments::import_assessment),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}", Read, "An assessment whole, with the version of every part")
+                .gives::<w::Assessment>(200, "The assessment"),
+            get(assessments::get_assessment),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/export", Export, "The assessment file, exported back (JSON)")
+                .gives::<w::AssessmentFile>(200, "The assessment file"),
+            get(assessments::export_assessment),
+        ),
+        (
+            row(Method::PUT, "/api/v1/assessments/{assessment}/profile", Edit, "Replace the profile (organisation, certifications, as_of)")
+                .takes::<w::ProfileRequest>()
+                .gives::<w::Versioned>(200, "The profile saved, with its new version")
+                .fails(409, EDIT_409)
+                .fails(422, EDIT_422),
+            put(assessments::put_profile),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/answers", Read, "Every answer with its version")
+                .gives::<w::AnswerList>(200, "The answers"),
+            get(assessments::list_answers),
+        ),
+        (
+            row(Method::PUT, "/api/v1/assessments/{assessment}/answers/{requirement}", Edit, "Write or delete one answer, naming the version you read")
+                .takes::<w::AnswerRequest>()
+                .gives::<w::Versioned>(200, "The answer saved (or deleted: `value` is null), with its new version")
+                .fails(409, EDIT_409)
+                .fails(422, EDIT_422),
+            put(assessments::put_answer),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/ai-systems", Read, "The AI system inventory with versions")
+                .gives::<w::SystemList>(200, "The AI systems"),
+            get(assessments::list_systems),
+        ),
+        (
+            row(Method::PUT, "/api/v1/assessments/{assessment}/ai-systems/{system}", Edit, "Write or delete one AI system, naming the version you read")
+                .takes::<w::SystemRequest>()
+                .gives::<w::Versioned>(200, "The AI system saved (or deleted: `value` is null), with its new version")
+                .fails(400, "The body is malformed, or the system's `id` is not the path's (code `bad_request`)")
+                .fails(409, EDIT_409)
+                .fails(422, EDIT_422),
+            put(assessments::put_system),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/history", Read, "Every change: who, when, what, old and new value")
+                .gives::<w::History>(200, "The changes"),
+            get(assessments::history),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/result", Read, "The engine's JSON result for the current content")
+                .gives::<w::AssessmentResult>(200, "The result (gzip-encoded when the client accepts it)")
+                .fails(422, COMPUTE_422),
+            get(assessments::result),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/reports/{format}", Export, "Download a report: html, md, csv, gaps-csv, xlsx, pdf, json, oscal, poam, artefacts")
+                .gives_bytes(200, "The report as a download, in the format's media type", crate::reports::MEDIA_TYPES)
+                .fails(400, "An unknown format, or PDF on a server built without it (code `bad_request`)")
+                .fails(422, COMPUTE_422),
+            get(assessments::report),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/runs", Read, "Saved runs, newest first")
+                .gives::<w::RunList>(200, "The runs, without their results"),
+            get(runs::list_runs),
+        ),
+        (
+            row(Method::POST, "/api/v1/assessments/{assessment}/runs", Edit, "Save a run: the result at this moment")
+                .gives::<w::CreatedRun>(201, "Saved")
+                .fails(422, COMPUTE_422),
+            post(runs::create_run),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/runs/{run}", Read, "One saved run with its result")
+                .gives::<w::Run>(200, "The run"),
+            get(runs::get_run),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/runs/{run}/diff/{other}", Read, "What changed between two saved runs")
+                .gives::<w::RunDiff>(200, "The changes from `run` to `other`"),
+            get(runs::diff_runs),
+        ),
+    ];
+    rows.into_iter()
+        .map(|(spec, handler)| (documented(spec), handler))
+        .collect()
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}

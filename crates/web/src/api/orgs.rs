@@ -1,0 +1,135 @@
+//! Organisations, their members and invitations.
+
+use super::json::ApiJson;
+use super::wire as convert;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::ops::accounts::{invite, remove_member as remove, set_role, text};
+use crate::{Access, AppState, policy};
+use aimsgap_wire::api as wire;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+pub(crate) async fn list_orgs(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<wire::OrganizationList>> {
+    let orgs = state.store.organizations_of(&auth.user.id).await?;
+    Ok(Json(wire::OrganizationList {
+        organizations: orgs
+            .iter()
+            .map(|(o, r)| wire::Organization {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                role: convert::role(*r),
+                created_at: o.created_at.clone(),
+            })
+            .collect(),
+    }))
+}
+
+pub(crate) async fn create_org(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<wire::OrganizationRequest>,
+) -> ApiResult<(StatusCode, Json<wire::CreatedOrganization>)> {
+    let name = text("name", &body.name, 200)?;
+    let org = state.store.create_organization(name, &auth.user.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(wire::CreatedOrganization {
+            id: org.id,
+            name: org.name,
+            role: wire::Role::Owner,
+        }),
+    ))
+}
+
+pub(crate) async fn get_org(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(org): Path<String>,
+) -> ApiResult<Json<wire::Organization>> {
+    let role = policy::org_access(&state, &auth, &org, Access::OrgMember).await?;
+    let found = state
+        .store
+        .organization(&org)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(wire::Organization {
+        id: found.id,
+        name: found.name,
+        role: convert::role(role),
+        created_at: found.created_at,
+    }))
+}
+
+pub(crate) async fn list_members(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(org): Path<String>,
+) -> ApiResult<Json<wire::MemberList>> {
+    policy::org_access(&state, &auth, &org, Access::OrgMember).await?;
+    let members = state.store.members(&org).await?;
+    Ok(Json(wire::MemberList {
+        members: members
+            .iter()
+            .map(|m| wire::Member {
+                user: convert::user(&m.user),
+                role: convert::role(m.role),
+            })
+            .collect(),
+    }))
+}
+
+pub(crate) async fn set_member_role(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((org, user)): Path<(String, String)>,
+    ApiJson(body): ApiJson<wire::RoleRequest>,
+) -> ApiResult<StatusCode> {
+    set_role(&state, &auth, &org, &user, convert::store_role(body.role)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn remove_member(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((org, user)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    remove(&state, &auth, &org, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn create_invitation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(org): Path<String>,
+    ApiJson(body): ApiJson<wire::InvitationRequest>,
+) -> ApiResult<(StatusCode, Json<wire::Invitation>)> {
+    let days = body.days.unwrap_or(7).clamp(1, 30);
+    let secret = invite(&state, &auth, &org, convert::store_role(body.role), days).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(wire::Invitation {
+            accept: format!("/api/v1/invitations/{secret}/accept"),
+            token: secret,
+            role: body.role,
+            expires_in_days: days,
+            note: "one use; shown once".into(),
+        }),
+    ))
+}
+
+pub(crate) async fn accept_invitation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(token): Path<String>,
+) -> ApiResult<Json<wire::Accepted>> {
+    let (organization, role) = state.store.accept_invitation(&token, &auth.user.id).await?;
+    Ok(Json(wire::Accepted {
+        organization,
+        role: convert::role(role),
+    }))
+}

@@ -1,0 +1,146 @@
+//! Accounts, sign-in and invitations.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::passwords::{DUMMY_HASH, hash_password, verify_password};
+use crate::throttle::client_key;
+use crate::{Access, policy};
+use aimsgap_store::{Role, new_token};
+use axum::http::{Extensions, HeaderMap};
+
+/// Checks a text field's length once trimmed; errors name the field.
+pub(crate) fn text<'a>(name: &str, value: &'a str, max: usize) -> ApiResult<&'a str> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(ApiError::BadRequest(format!(
+            "field `{name}` must have 1 to {max} characters"
+        )));
+    }
+    Ok(value)
+}
+
+/// Creates an account after checking the address and the password's length.
+pub(crate) async fn create_account(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> ApiResult<aimsgap_store::User> {
+    let email = email.trim().to_lowercase();
+    let name = name.trim();
+    if email.is_empty() || email.chars().count() > 254 {
+        return Err(ApiError::BadRequest(
+            "`email` must have 1 to 254 characters".into(),
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::BadRequest(
+            "`name` must have 1 to 200 characters".into(),
+        ));
+    }
+    if !email.contains('@') || email.contains(char::is_whitespace) {
+        return Err(ApiError::BadRequest(
+            "`email` must be an e-mail address".into(),
+        ));
+    }
+    if password.chars().count() < 10 || password.len() > 1024 {
+        return Err(ApiError::BadRequest(
+            "`password` must have at least 10 characters".into(),
+        ));
+    }
+    let hash = hash_password(password.to_string()).await?;
+    Ok(state.store.create_user(&email, name, &hash).await?)
+}
+
+/// Checks an e-mail and password, throttled per account and per address; an unknown account
+/// costs the same time as a wrong password.
+pub(crate) async fn check_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    email: &str,
+    password: &str,
+) -> ApiResult<aimsgap_store::User> {
+    let email = email.trim().to_lowercase();
+    let password = password.to_string();
+    let account = format!("account:{email}");
+    let address = client_key(headers, extensions);
+    if !state.throttle.allowed(&account) || !state.throttle.allowed(&address) {
+        return Err(ApiError::TooManyAttempts);
+    }
+    let found = state.store.user_by_email(&email).await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, DUMMY_HASH.to_string()),
+    };
+    let ok = verify_password(password, hash).await;
+    match (user, ok) {
+        (Some(user), true) => {
+            state.throttle.succeeded(&account);
+            Ok(user)
+        }
+        _ => {
+            state.throttle.failed(&account);
+            state.throttle.failed(&address);
+            Err(ApiError::Unauthenticated)
+        }
+    }
+}
+
+/// Creates a one-time invitation valid for `days` (1 to 30) and returns its secret.
+pub(crate) async fn invite(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    role: Role,
+    days: u64,
+) -> ApiResult<String> {
+    policy::org_access(state, auth, org, Access::OrgOwner).await?;
+    let days = days.clamp(1, 30);
+    let secret = new_token()?;
+    state
+        .store
+        .create_invitation(
+            org,
+            role,
+            &secret,
+            &auth.user.id,
+            &super::in_seconds(days * 86_400),
+        )
+        .await?;
+    Ok(secret)
+}
+
+/// Changes a member's role; an organisation keeps at least one owner.
+pub(crate) async fn set_role(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    user: &str,
+    role: Role,
+) -> ApiResult<()> {
+    policy::org_access(state, auth, org, Access::OrgOwner).await?;
+    if role != Role::Owner && policy::last_owner(state, org, user).await? {
+        return Err(ApiError::BadRequest(
+            "an organisation keeps at least one owner".into(),
+        ));
+    }
+    Ok(state.store.set_role(org, user, role).await?)
+}
+
+/// Removes a member; an organisation keeps at least one owner.
+pub(crate) async fn remove_member(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    user: &str,
+) -> ApiResult<()> {
+    policy::org_access(state, auth, org, Access::OrgOwner).await?;
+    if policy::last_owner(state, org, user).await? {
+        return Err(ApiError::BadRequest(
+            "an organisation keeps at least one owner".into(),
+        ));
+    }
+    Ok(state.store.remove_member(org, user).await?)
+}

@@ -1,0 +1,206 @@
+//! Assessments: import, validation, optimistic writes of their parts, and their results.
+//!
+//! Every write first builds the assessment it would make and has the engine's parser validate
+//! it, so the store only ever holds assessments the engine can assess.
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::{Access, AppState, policy};
+use aimsgap_assess::Assessment;
+use aimsgap_store::{AssessmentMeta, Versioned};
+use aimsgap_wire::assessment::Document;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// The engine's located errors about an assessment file, as one answer.
+pub(crate) fn located(errors: &[impl ToString]) -> ApiError {
+    ApiError::Invalid(
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// Validates an assessment file document with the engine's parser.
+pub(crate) fn validate(state: &AppState, name: &str, document: &Value) -> ApiResult<Assessment> {
+    let text =
+        serde_json::to_string_pretty(document).map_err(|e| ApiError::Internal(e.to_string()))?;
+    aimsgap_assess::parse_assessment(name, &text, &state.catalog, super::today())
+        .map_err(|errors| located(&errors))
+}
+
+/// Validates an assessment file's text (YAML or JSON) as written, so errors name its own
+/// lines, and returns its document to store.
+pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResult<Document> {
+    aimsgap_assess::parse_assessment(name, content, &state.catalog, super::today())
+        .map_err(|errors| located(&errors))?;
+    aimsgap_assess::read_document(name, content).map_err(|errors| located(&errors))
+}
+
+/// Imports an assessment into an organisation, from the file's text or a JSON document.
+pub(crate) async fn import(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    name: &str,
+    content: Option<&str>,
+    document: Option<&Value>,
+) -> ApiResult<AssessmentMeta> {
+    policy::org_access(state, auth, org, Access::OrgEditor).await?;
+    let name = super::accounts::text("name", name, 200)?;
+    let document = match (content, document) {
+        (Some(content), _) => parse_file(state, name, content)?,
+        (None, Some(document)) => {
+            validate(state, name, document)?;
+            serde_json::from_value::<Document>(document.clone())
+                .map_err(|e| ApiError::Invalid(format!("{name}: {e}")))?
+        }
+        (None, None) => {
+            return Err(ApiError::BadRequest(
+                "give `content` (the assessment file's text, YAML or JSON) or `document` (JSON)"
+                    .into(),
+            ));
+        }
+    };
+    Ok(state
+        .store
+        .create_assessment(org, name, &document, &auth.user.id)
+        .await?)
+}
+
+/// The assessment file an assessment holds.
+pub(crate) async fn stored(state: &AppState, id: &str) -> ApiResult<Document> {
+    Ok(state
+        .store
+        .assessment(id)
+        .await?
+        .ok_or(ApiError::NotFound)?
+        .document()?)
+}
+
+/// The assessment file as stored, as a JSON value (for edits of one part).
+pub(crate) async fn stored_document(state: &AppState, id: &str) -> ApiResult<Value> {
+    serde_json::to_value(stored(state, id).await?).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The engine's result for an assessment's current content, cached per revision as gzip.
+pub(crate) async fn current_result(
+    state: &AppState,
+    id: &str,
+    revision: i64,
+) -> ApiResult<Arc<crate::cache::Cached>> {
+    if let Some(cached) = state.results.get(id, revision) {
+        return Ok(cached);
+    }
+    let (result, _) = compute(state, id).await?;
+    let cached = Arc::new(crate::cache::Cached::new(
+        revision,
+        &aimsgap_report::json::render(&result),
+    ));
+    state.results.insert(id, cached.clone());
+    Ok(cached)
+}
+
+/// Assesses an assessment's current content.
+pub(crate) async fn compute(
+    state: &AppState,
+    id: &str,
+) -> ApiResult<(aimsgap_assess::AssessmentResult, Assessment)> {
+    let document = stored(state, id).await?;
+    let assessment = aimsgap_assess::from_document(id, &document, &state.catalog, super::today())
+        .map_err(|errors| located(&errors))?;
+    let result = aimsgap_assess::assess(&state.catalog, &assessment)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((result, assessment))
+}
+
+/// Replaces the profile (everything but AI systems and answers) if its version is still
+/// `version`, after validating the assessment it would make.
+pub(crate) async fn save_profile(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    profile: &Map<String, Value>,
+    version: i64,
+) -> ApiResult<Versioned> {
+    policy::assessment_access(state, auth, id, Access::Edit).await?;
+    if profile.contains_key("ai_systems") || profile.contains_key("answers") {
+        return Err(ApiError::BadRequest(
+            "the profile holds neither ai_systems nor answers: edit those one at a time".into(),
+        ));
+    }
+    let mut document = stored_document(state, id).await?;
+    if let Some(target) = document.as_object_mut() {
+        target.retain(|k, _| k == "ai_systems" || k == "answers");
+        for (k, v) in profile {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    validate(state, "profile", &document)?;
+    let profile = Value::Object(profile.clone());
+    Ok(state
+        .store
+        .put_profile(id, &profile, version, &auth.user.id)
+        .await?)
+}
+
+/// Writes (or with `None` deletes) one answer if its version is still `version`, after
+/// validating the assessment it would make.
+pub(crate) async fn save_answer(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    requirement: &str,
+    answer: Option<&Value>,
+    version: i64,
+) -> ApiResult<Versioned> {
+    policy::assessment_access(state, auth, id, Access::Edit).await?;
+    if let Some(answer) = answer {
+        let mut document = stored_document(state, id).await?;
+        if let Some(answers) = document.get_mut("answers").and_then(Value::as_object_mut) {
+            answers.insert(requirement.to_string(), answer.clone());
+        }
+        validate(state, &format!("answers.{requirement}"), &document)?;
+    }
+    Ok(state
+        .store
+        .put_answer(id, requirement, answer, version, &auth.user.id)
+        .await?)
+}
+
+/// Writes (or with `None` deletes) one AI system if its version is still `version`, after
+/// validating the assessment it would make.
+pub(crate) async fn save_system(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    system: &str,
+    value: Option<&Value>,
+    version: i64,
+) -> ApiResult<Versioned> {
+    policy::assessment_access(state, auth, id, Access::Edit).await?;
+    if let Some(value) = value {
+        if value.get("id").and_then(Value::as_str) != Some(system) {
+            return Err(ApiError::BadRequest(format!(
+                "the system's `id` must be `{system}`, as in the path"
+            )));
+        }
+        let mut document = stored_document(state, id).await?;
+        if let Some(systems) = document.get_mut("ai_systems").and_then(Value::as_array_mut) {
+            match systems
+                .iter_mut()
+                .find(|s| s.get("id").and_then(Value::as_str) == Some(system))
+            {
+                Some(existing) => *existing = value.clone(),
+                None => systems.push(value.clone()),
+            }
+        }
+        validate(state, &format!("ai_systems.{system}"), &document)?;
+    }
+    Ok(state
+        .store
+        .put_ai_system(id, system, value, version, &auth.user.id)
+        .await?)
+}

@@ -1,0 +1,69 @@
+//! The authorisation policy, in one place: which role may do what ([`allowed`]), and the checks
+//! that find the caller's role in an organisation or an assessment's. Whoever is not a member
+//! gets `NotFound`, never `Forbidden`, so nothing tells an outsider what exists.
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::{Access, AppState};
+use aimsgap_store::Role;
+
+/// Whether a member with `role` may use a route of `access`.
+pub(crate) fn allowed(role: Role, access: Access) -> bool {
+    match access {
+        Access::Public | Access::User | Access::OrgMember | Access::Read => true,
+        Access::Export => role != Role::Viewer,
+        Access::Edit | Access::OrgEditor => role.can_edit(),
+        Access::OrgOwner => role.can_manage(),
+    }
+}
+
+/// The caller's role in an organisation; not a member is `NotFound` (no existence leak).
+pub(crate) async fn org_role(state: &AppState, auth: &Auth, org: &str) -> ApiResult<Role> {
+    state
+        .store
+        .role(org, &auth.user.id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The caller's role in an organisation if it allows `access`.
+pub(crate) async fn org_access(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    access: Access,
+) -> ApiResult<Role> {
+    let role = org_role(state, auth, org).await?;
+    if allowed(role, access) {
+        Ok(role)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// Authorises a request on an assessment: the organisation and current revision.
+pub(crate) async fn assessment_access(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    access: Access,
+) -> ApiResult<(String, i64)> {
+    let (org, revision, role) = state
+        .store
+        .assessment_access(id, &auth.user.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Not a member of the assessment's organisation: not found, so nothing leaks.
+    let role = role.ok_or(ApiError::NotFound)?;
+    if !allowed(role, access) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok((org, revision))
+}
+
+/// Whether `user` is the organisation's only owner, whom it may not lose.
+pub(crate) async fn last_owner(state: &AppState, org: &str, user: &str) -> ApiResult<bool> {
+    let members = state.store.members(org).await?;
+    let owners: Vec<_> = members.iter().filter(|m| m.role == Role::Owner).collect();
+    Ok(owners.len() == 1 && owners.iter().any(|m| m.user.id == user))
+}

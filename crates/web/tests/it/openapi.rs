@@ -1,0 +1,884 @@
+//! The OpenAPI document against the OpenAPI 3.1 specification (Python `openapi-spec-validator`),
+//! and every API route driven with real requests whose answers must match the document: an
+//! undocumented status fails, and each JSON body is validated against the schema documented
+//! for its status (Python `jsonschema`, draft 2020-12). The Python parts skip with a notice
+//! when the package is missing, and fail instead under AIMSGAP_REQUIRE_ALL=1.
+
+use super::*;
+use aimsgap_web::routes;
+use std::collections::BTreeSet;
+use std::process::Command;
+
+fn require_all() -> bool {
+    std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
+}
+
+/// Runs a Python script with arguments; `None` when Python or a module is missing (and the
+/// environment allows skipping).
+fn python(modules: &str, script: &str, args: &[&str]) -> Option<String> {
+    let probe = Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            !require_all(),
+            "python3 with {modules} is required (AIMSGAP_REQUIRE_ALL=1)"
+        );
+        eprintln!("notice: skipping: python3 with {modules} not found");
+        return None;
+    }
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(stdout)
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("aimsgap-web-openapi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+async fn document(app: &Router) -> Value {
+    let reply = Client::default().get(app, "/api/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.json()
+}
+
+#[tokio::test]
+async fn the_document_is_valid_openapi_3_1_with_schemas_from_the_wire_types() {
+    let app = server().await;
+    let document = document(&app).await;
+    assert_eq!(document["openapi"], "3.1.0");
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    for name in [
+        "ErrorBody",
+        "AssessmentResult",
+        "Versioned",
+        "SignupRequest",
+        "Me",
+    ] {
+        assert!(schemas.contains_key(name), "{name} is not a component");
+    }
+    assert_eq!(
+        document["components"]["securitySchemes"]["csrf"]["name"],
+        "X-CSRF-Token"
+    );
+    // Every reference points into the components, and every one it names is there.
+    let text = document.to_string();
+    for (at, _) in text.match_indices("\"$ref\":\"") {
+        let rest = &text[at + 8..];
+        let target = &rest[..rest.find('"').unwrap()];
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("a reference outside the components: {target}"));
+        assert!(schemas.contains_key(name), "{target} is missing");
+    }
+    let signup = &document["paths"]["/api/v1/signup"]["post"];
+    assert_eq!(
+        signup["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/SignupRequest"
+    );
+    assert!(signup["responses"]["201"].is_object());
+    assert!(signup["responses"]["409"].is_object());
+    let path = temp("openapi.json");
+    std::fs::write(&path, text).unwrap();
+    let script = r#"
+import json, sys
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+validate(json.load(open(sys.argv[1])), cls=OpenAPIV31SpecValidator)
+print("valid")
+"#;
+    if let Some(out) = python("openapi_spec_validator", script, &[path.to_str().unwrap()]) {
+        assert_eq!(out.trim(), "valid");
+    }
+}
+
+/// One real answer of one route.
+struct Case {
+    method: Method,
+    template: &'static str,
+    reply: Reply,
+}
+
+#[derive(Default)]
+struct Cases(Vec<Case>);
+
+impl Cases {
+    async fn send(
+        &mut self,
+        app: &Router,
+        client: &Client,
+        method: Method,
+        template: &'static str,
+        uri: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let reply = client.send(app, method.clone(), uri, body).await;
+        let json = reply.json();
+        self.0.push(Case {
+            method,
+            template,
+            reply,
+        });
+        json
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_as_the_document_says() {
+    let app = server().await;
+    let mut cases = Cases::default();
+    let anonymous = Client::default();
+    let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+
+    cases
+        .send(&app, &anonymous, get.clone(), "/healthz", "/healthz", None)
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            get.clone(),
+            "/api/openapi.json",
+            "/api/openapi.json",
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            get.clone(),
+            "/api/docs",
+            "/api/docs",
+            None,
+        )
+        .await;
+
+    // Accounts and sessions.
+    let email = format!(
+        "owner-{}@example.test",
+        &aimsgap_store::new_token().unwrap()[..8]
+    );
+    let signup = json!({"email": email, "name": "Owner", "password": "correct horse battery"});
+    cases
+        .send(
+            &app,
+            &anonymous,
+            post.clone(),
+            "/api/v1/signup",
+            "/api/v1/signup",
+            Some(signup.clone()),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            post.clone(),
+            "/api/v1/signup",
+            "/api/v1/signup",
+            Some(signup),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            post.clone(),
+            "/api/v1/signup",
+            "/api/v1/signup",
+            Some(json!({"email": "x@example.test", "name": "X"})),
+        )
+        .await;
+    let owner = sign_up(&app, "Owner").await;
+    let owner_email = owner.get(&app, "/api/v1/me").await.json()["user"]["email"].clone();
+    cases
+        .send(
+            &app,
+            &anonymous,
+            post.clone(),
+            "/api/v1/login",
+            "/api/v1/login",
+            Some(json!({"email": owner_email, "password": "correct horse battery"})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            post.clone(),
+            "/api/v1/login",
+            "/api/v1/login",
+            Some(json!({"email": owner_email, "password": "wrong password"})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            get.clone(),
+            "/api/v1/me",
+            "/api/v1/me",
+            None,
+        )
+        .await;
+    cases
+        .send(&app, &owner, get.clone(), "/api/v1/me", "/api/v1/me", None)
+        .await;
+    let token = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            Some(json!({"name": "ci"})),
+        )
+        .await;
+    let bot = Client {
+        token: token["token"].as_str().map(str::to_string),
+        ..Client::default()
+    };
+    cases
+        .send(&app, &bot, get.clone(), "/api/v1/me", "/api/v1/me", None)
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            None,
+        )
+        .await;
+    let no_csrf = Client {
+        csrf: None,
+        ..owner.clone()
+    };
+    cases
+        .send(
+            &app,
+            &no_csrf,
+            post.clone(),
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            Some(json!({"name": "x"})),
+        )
+        .await;
+
+    // Organisations and members.
+    let org = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/orgs",
+            "/api/v1/orgs",
+            Some(json!({"name": "Acme"})),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/orgs",
+            "/api/v1/orgs",
+            Some(json!({"name": 7})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/orgs",
+            "/api/v1/orgs",
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/orgs/{org}",
+            &format!("/api/v1/orgs/{org}"),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/orgs/{org}",
+            "/api/v1/orgs/nope",
+            None,
+        )
+        .await;
+    let invitation = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/orgs/{org}/invitations",
+            &format!("/api/v1/orgs/{org}/invitations"),
+            Some(json!({"role": "viewer", "days": 2})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/orgs/{org}/invitations",
+            &format!("/api/v1/orgs/{org}/invitations"),
+            Some(json!({"role": "king"})),
+        )
+        .await;
+    let viewer = sign_up(&app, "Viewer").await;
+    cases
+        .send(
+            &app,
+            &viewer,
+            post.clone(),
+            "/api/v1/invitations/{token}/accept",
+            invitation["accept"].as_str().unwrap(),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &viewer,
+            post.clone(),
+            "/api/v1/invitations/{token}/accept",
+            invitation["accept"].as_str().unwrap(),
+            None,
+        )
+        .await;
+    let viewer_id = viewer.user_id.clone().unwrap();
+    let owner_id = owner.user_id.clone().unwrap();
+    cases
+        .send(
+            &app,
+            &viewer,
+            get.clone(),
+            "/api/v1/orgs/{org}/members",
+            &format!("/api/v1/orgs/{org}/members"),
+            None,
+        )
+        .await;
+    let members = format!("/api/v1/orgs/{org}/members/{viewer_id}");
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/orgs/{org}/members/{user}",
+            &members,
+            Some(json!({"role": "auditor"})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/orgs/{org}/members/{user}",
+            &format!("/api/v1/orgs/{org}/members/{owner_id}"),
+            Some(json!({"role": "viewer"})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &viewer,
+            put.clone(),
+            "/api/v1/orgs/{org}/members/{user}",
+            &members,
+            Some(json!({"role": "owner"})),
+        )
+        .await;
+
+    // Assessments.
+    let assessments = format!("/api/v1/orgs/{org}/assessments");
+    let id = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/orgs/{org}/assessments",
+            &assessments,
+            Some(json!({"name": "2026", "content": EXAMPLE})),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cases
+        .send(&app, &owner, post.clone(), "/api/v1/orgs/{org}/assessments", &assessments,
+            Some(json!({"name": "bad", "content": "aimsgap: 1\nanswers: {\"5.2\": {status: maybe}}\n"})))
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/orgs/{org}/assessments",
+            &assessments,
+            Some(json!({"name": "huge", "content": "#".repeat(3 * 1024 * 1024)})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &viewer,
+            post.clone(),
+            "/api/v1/orgs/{org}/assessments",
+            &assessments,
+            Some(json!({"name": "2027", "content": EXAMPLE})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/orgs/{org}/assessments",
+            &format!("{assessments}?limit=1"),
+            None,
+        )
+        .await;
+    let base = format!("/api/v1/assessments/{id}");
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}",
+            &base,
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/export",
+            &format!("{base}/export"),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &viewer,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/export",
+            &format!("{base}/export"),
+            None,
+        )
+        .await;
+    let profile = owner.get(&app, &format!("{base}/export")).await.json();
+    let mut profile = profile.as_object().unwrap().clone();
+    profile.remove("answers");
+    profile.remove("ai_systems");
+    let current = owner.get(&app, &base).await.json()["profile"]["version"].clone();
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/profile",
+            &format!("{base}/profile"),
+            Some(json!({"version": current, "profile": profile})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/profile",
+            &format!("{base}/profile"),
+            Some(json!({"version": 0, "profile": profile})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/answers",
+            &format!("{base}/answers"),
+            None,
+        )
+        .await;
+    let answer = format!("{base}/answers/7.4.a");
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/answers/{requirement}",
+            &answer,
+            Some(json!({"version": 0, "answer": {"status": "partial"}})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/answers/{requirement}",
+            &answer,
+            Some(json!({"version": 0, "answer": {"status": "partial"}})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/answers/{requirement}",
+            &answer,
+            Some(json!({"version": 1, "answer": {"status": "maybe"}})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/answers/{requirement}",
+            &answer,
+            Some(json!({"version": -1})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/ai-systems",
+            &format!("{base}/ai-systems"),
+            None,
+        )
+        .await;
+    let system = format!("{base}/ai-systems/helper-bot");
+    cases
+        .send(&app, &owner, put.clone(), "/api/v1/assessments/{assessment}/ai-systems/{system}", &system,
+            Some(json!({"version": 0, "system": {"id": "helper-bot", "name": "Helper", "role": "deployer"}})))
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/ai-systems/{system}",
+            &system,
+            Some(json!({"version": 1, "system": {"id": "other", "name": "Helper"}})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/history",
+            &format!("{base}/history"),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/result",
+            &format!("{base}/result"),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/result",
+            &format!("{base}/result"),
+            None,
+        )
+        .await;
+    for format in ["html", "md", "csv", "xlsx", "json", "nope"] {
+        cases
+            .send(
+                &app,
+                &owner,
+                get.clone(),
+                "/api/v1/assessments/{assessment}/reports/{format}",
+                &format!("{base}/reports/{format}"),
+                None,
+            )
+            .await;
+    }
+
+    // Runs.
+    let runs = format!("{base}/runs");
+    let first = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/assessments/{assessment}/runs",
+            &runs,
+            None,
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/assessments/{assessment}/runs",
+            &runs,
+            None,
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cases
+        .send(
+            &app,
+            &viewer,
+            post.clone(),
+            "/api/v1/assessments/{assessment}/runs",
+            &runs,
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/runs",
+            &runs,
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/runs/{run}",
+            &format!("{runs}/{first}"),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/runs/{run}/diff/{other}",
+            &format!("{runs}/{first}/diff/{second}"),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/runs/{run}/diff/{other}",
+            &format!("{runs}/{first}/diff/nope"),
+            None,
+        )
+        .await;
+
+    // What removes or ends things, last.
+    cases
+        .send(
+            &app,
+            &owner,
+            delete.clone(),
+            "/api/v1/orgs/{org}/members/{user}",
+            &format!("/api/v1/orgs/{org}/members/{owner_id}"),
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            delete.clone(),
+            "/api/v1/orgs/{org}/members/{user}",
+            &members,
+            None,
+        )
+        .await;
+    let token_path = format!("/api/v1/tokens/{}", token["id"].as_str().unwrap());
+    cases
+        .send(
+            &app,
+            &owner,
+            delete.clone(),
+            "/api/v1/tokens/{token}",
+            &token_path,
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            delete.clone(),
+            "/api/v1/tokens/{token}",
+            &token_path,
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/logout-all",
+            "/api/v1/logout-all",
+            None,
+        )
+        .await;
+    let again = sign_up(&app, "Again").await;
+    cases
+        .send(
+            &app,
+            &again,
+            post.clone(),
+            "/api/v1/logout",
+            "/api/v1/logout",
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &again,
+            post.clone(),
+            "/api/v1/logout",
+            "/api/v1/logout",
+            None,
+        )
+        .await;
+
+    check(&document(&app).await, &cases.0);
+}
+
+/// Checks each case against the document: its route is documented, its status too, its media
+/// type is one the document gives, and (in Python) its JSON body matches the schema.
+fn check(document: &Value, cases: &[Case]) {
+    let mut failures = Vec::new();
+    let mut validations = Vec::new();
+    let mut driven = BTreeSet::new();
+    let mut statuses = BTreeSet::new();
+    for case in cases {
+        let method = case.method.as_str().to_lowercase();
+        let name = format!(
+            "{} {} -> {}",
+            case.method,
+            case.template,
+            case.reply.status.as_u16()
+        );
+        driven.insert((case.method.to_string(), case.template));
+        statuses.insert(case.reply.status.as_u16());
+        let Some(response) =
+            document["paths"][case.template][&method]["responses"].get(case.reply.status.as_str())
+        else {
+            failures.push(format!(
+                "{name}: status not documented: {}",
+                case.reply.text()
+            ));
+            continue;
+        };
+        let media = case
+            .reply
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        match (response.get("content"), media) {
+            (None, None) => {}
+            (None, Some(media)) if case.reply.bytes.is_empty() => {
+                failures.push(format!("{name}: an empty body with a media type {media}"))
+            }
+            (None, Some(media)) => failures.push(format!("{name}: undocumented body ({media})")),
+            (Some(_), None) => failures.push(format!("{name}: no body, but one is documented")),
+            (Some(content), Some(media)) => match content.get(media) {
+                None => failures.push(format!("{name}: media type {media} not documented")),
+                // Reports in JSON formats are documented by media type only.
+                Some(entry) if media == "application/json" && entry.get("schema").is_some() => {
+                    let body: Value = serde_json::from_slice(&case.reply.bytes)
+                        .unwrap_or_else(|e| panic!("{name}: not JSON: {e}"));
+                    validations
+                        .push(json!({"name": name, "schema": entry["schema"], "body": body}));
+                }
+                Some(_) => {}
+            },
+        }
+    }
+    for (spec, _) in routes().into_iter().filter(|(spec, _)| !spec.is_page()) {
+        if !driven.contains(&(spec.method.to_string(), spec.path)) {
+            failures.push(format!("{} {} was never driven", spec.method, spec.path));
+        }
+    }
+    // The statuses the API gives on purpose were all seen, so each of their schemas was tried.
+    for status in [200, 201, 204, 400, 401, 403, 404, 409, 413, 422] {
+        if !statuses.contains(&status) {
+            failures.push(format!("no route answered {status}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(validations.len() > 50, "{}", validations.len());
+    let path = temp("answers.json");
+    let payload = json!({"components": document["components"], "cases": validations});
+    std::fs::write(&path, payload.to_string()).unwrap();
+    let script = r#"
+import json, sys
+from jsonschema import Draft202012Validator
+data = json.load(open(sys.argv[1]))
+failures = []
+for case in data["cases"]:
+    # References are `#/components/schemas/...`: resolve them in a root that holds the components.
+    root = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "allOf": [case["schema"]], "components": data["components"]}
+    for error in Draft202012Validator(root).iter_errors(case["body"]):
+        failures.append(f'{case["name"]}: {error.json_path}: {error.message}')
+print("\n".join(failures) if failures else f'{len(data["cases"])} valid')
+"#;
+    if let Some(out) = python("jsonschema", script, &[path.to_str().unwrap()]) {
+        assert!(out.trim().ends_with(" valid"), "{out}");
+    }
+}

@@ -12,12 +12,17 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// Escapes text for a Markdown table cell or paragraph: no HTML, no emphasis, no table breaks.
-/// Every Markdown writer of the crate uses this one function (or the [`Markdown`] escaper that
-/// the Markdown templates apply to each value), so a character that one report defuses is
-/// defused in all of them.
+/// Escapes user text for Markdown: whitespace runs (line breaks included) become one space,
+/// control characters go, `&`, `<` and `>` become entities, the characters that carry Markdown
+/// meaning inline get a backslash, and so do the markers that would start a block at the
+/// beginning of the text (`-`, `+`, `=`, `1. `, `1) `). The result is safe in a paragraph, a
+/// heading, a list item and a table cell.
+///
+/// This is the one Markdown escaper of the crate: the Markdown templates apply it to every
+/// value through [`Markdown`], and writers that build Markdown in code call this function.
 pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 8);
+    // Writing into a String cannot fail.
     let _ = Markdown.write_escaped_str(&mut out, text);
     out
 }
@@ -48,31 +53,50 @@ impl askama::filters::Escaper for Html {
     }
 }
 
-/// The Markdown escaper of the report templates (configured in askama.toml for `.md`):
-/// backslash-escapes what Markdown reads as emphasis, code, links, headings, tables or
-/// strike-through, turns `<`, `>` and `&` into entities so no HTML gets through, and folds
-/// line breaks into spaces so a value cannot end a table row.
+/// The Markdown escaper of the report templates (configured in askama.toml for `.md`); see
+/// [`markdown`] for what it does.
 #[derive(Debug, Clone, Copy)]
 pub struct Markdown;
 
 impl askama::filters::Escaper for Markdown {
-    fn write_escaped_str<W: Write>(&self, dest: W, text: &str) -> fmt::Result {
-        write_replacing(dest, text, |c| match c {
-            '\\' => Some("\\\\"),
-            '`' => Some("\\`"),
-            '*' => Some("\\*"),
-            '_' => Some("\\_"),
-            '[' => Some("\\["),
-            ']' => Some("\\]"),
-            '#' => Some("\\#"),
-            '|' => Some("\\|"),
-            '~' => Some("\\~"),
-            '<' => Some("&lt;"),
-            '>' => Some("&gt;"),
-            '&' => Some("&amp;"),
-            '\n' | '\r' => Some(" "),
-            _ => None,
-        })
+    fn write_escaped_str<W: Write>(&self, mut dest: W, text: &str) -> fmt::Result {
+        // `position` counts the characters kept so far: a block marker matters only at the
+        // start, and `1.` only after nothing but digits.
+        let mut position = 0;
+        let mut only_digits = true;
+        for (index, word) in text.split_whitespace().enumerate() {
+            if index > 0 {
+                dest.write_char(' ')?;
+                position += 1;
+                only_digits = false;
+            }
+            let mut chars = word.chars().filter(|c| !c.is_control()).peekable();
+            while let Some(c) = chars.next() {
+                // `1.` or `1)` followed by a space (or nothing) would start an ordered list.
+                let ends_list_marker = only_digits && position > 0 && chars.peek().is_none();
+                match c {
+                    '&' => dest.write_str("&amp;")?,
+                    '<' => dest.write_str("&lt;")?,
+                    '>' => dest.write_str("&gt;")?,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                        dest.write_char('\\')?;
+                        dest.write_char(c)?;
+                    }
+                    '-' | '+' | '=' if position == 0 => {
+                        dest.write_char('\\')?;
+                        dest.write_char(c)?;
+                    }
+                    '.' | ')' if ends_list_marker => {
+                        dest.write_char('\\')?;
+                        dest.write_char(c)?;
+                    }
+                    _ => dest.write_char(c)?,
+                }
+                position += 1;
+                only_digits = only_digits && c.is_ascii_digit();
+            }
+        }
+        Ok(())
     }
 }
 
@@ -119,15 +143,36 @@ mod tests {
         );
         assert_eq!(super::markdown("a|b *c* <i>"), "a\\|b \\*c\\* &lt;i&gt;");
         assert_eq!(
-            super::markdown("\\ `x` _y_ [z] # ~ &\r\né"),
-            "\\\\ \\`x\\` \\_y\\_ \\[z\\] \\# \\~ &amp;  é"
-        );
-        assert_eq!(
             super::csv("=HYPERLINK(\"x\")"),
             "\"'=HYPERLINK(\"\"x\"\")\""
         );
         assert_eq!(super::csv("plain"), "plain");
         assert_eq!(super::markdown_code_span("a`b"), "a'b");
         assert_eq!(super::csv("-1,5"), "\"'-1,5\"");
+    }
+
+    #[test]
+    fn markdown_neutralises_inline_and_block_markup() {
+        let check =
+            |input: &str, expect: &str| assert_eq!(super::markdown(input), expect, "{input}");
+        check("plain text", "plain text");
+        check("a|b", "a\\|b");
+        check("<script>", "&lt;script&gt;");
+        check("Q&A", "Q&amp;A");
+        check("**bold** _it_", "\\*\\*bold\\*\\* \\_it\\_");
+        check("`code`", "\\`code\\`");
+        check("[link](x)", "\\[link\\](x)");
+        check("# heading", "\\# heading");
+        check("- item", "\\- item");
+        check("+ item", "\\+ item");
+        check("1. item", "1\\. item");
+        check("a-b 1.5", "a-b 1.5");
+        check("6.1.3 and 2) x", "6.1.3 and 2) x");
+        check("2) x", "2\\) x");
+        check("12.", "12\\.");
+        check("two\nlines\r\n  here", "two lines here");
+        check(" \u{7}-x\u{0} é ", "\\-x é");
+        check("back\\slash", "back\\\\slash");
+        check("~strike~", "\\~strike\\~");
     }
 }

@@ -60,44 +60,69 @@ pub struct Markdown;
 
 impl askama::filters::Escaper for Markdown {
     fn write_escaped_str<W: Write>(&self, mut dest: W, text: &str) -> fmt::Result {
-        // `position` counts the characters kept so far: a block marker matters only at the
-        // start, and `1.` only after nothing but digits.
-        let mut position = 0;
-        let mut only_digits = true;
-        for (index, word) in text.split_whitespace().enumerate() {
-            if index > 0 {
-                dest.write_char(' ')?;
-                position += 1;
-                only_digits = false;
-            }
-            let mut chars = word.chars().filter(|c| !c.is_control()).peekable();
-            while let Some(c) = chars.next() {
-                // `1.` or `1)` followed by a space (or nothing) would start an ordered list.
-                let ends_list_marker = only_digits && position > 0 && chars.peek().is_none();
-                match c {
-                    '&' => dest.write_str("&amp;")?,
-                    '<' => dest.write_str("&lt;")?,
-                    '>' => dest.write_str("&gt;")?,
-                    '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
-                        dest.write_char('\\')?;
-                        dest.write_char(c)?;
-                    }
-                    '-' | '+' | '=' if position == 0 => {
-                        dest.write_char('\\')?;
-                        dest.write_char(c)?;
-                    }
-                    '.' | ')' if ends_list_marker => {
-                        dest.write_char('\\')?;
-                        dest.write_char(c)?;
-                    }
-                    _ => dest.write_char(c)?,
-                }
-                position += 1;
-                only_digits = only_digits && c.is_ascii_digit();
-            }
+        // Most values are plain words: copy them whole.
+        if is_plain_markdown(text) {
+            dest.write_str(text)
+        } else {
+            write_markdown(dest, text)
         }
-        Ok(())
     }
+}
+
+/// The Markdown escaping itself, character by character.
+fn write_markdown<W: Write>(mut dest: W, text: &str) -> fmt::Result {
+    // `position` counts the characters kept so far: a block marker matters only at the
+    // start, and `1.` only after nothing but digits.
+    let mut position = 0;
+    let mut only_digits = true;
+    for (index, word) in text.split_whitespace().enumerate() {
+        if index > 0 {
+            dest.write_char(' ')?;
+            position += 1;
+            only_digits = false;
+        }
+        let mut chars = word.chars().filter(|c| !c.is_control()).peekable();
+        while let Some(c) = chars.next() {
+            // `1.` or `1)` followed by a space (or nothing) would start an ordered list.
+            let ends_list_marker = only_digits && position > 0 && chars.peek().is_none();
+            match c {
+                '&' => dest.write_str("&amp;")?,
+                '<' => dest.write_str("&lt;")?,
+                '>' => dest.write_str("&gt;")?,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                    dest.write_char('\\')?;
+                    dest.write_char(c)?;
+                }
+                '-' | '+' | '=' if position == 0 => {
+                    dest.write_char('\\')?;
+                    dest.write_char(c)?;
+                }
+                '.' | ')' if ends_list_marker => {
+                    dest.write_char('\\')?;
+                    dest.write_char(c)?;
+                }
+                _ => dest.write_char(c)?,
+            }
+            position += 1;
+            only_digits = only_digits && c.is_ascii_digit();
+        }
+    }
+    Ok(())
+}
+
+/// Whether the Markdown escaper would write `text` unchanged: single spaces between words,
+/// no character it replaces or drops, and no digit or block marker at the start.
+fn is_plain_markdown(text: &str) -> bool {
+    !text.starts_with(|c: char| matches!(c, ' ' | '-' | '+' | '=') || c.is_ascii_digit())
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !text.chars().any(|c| {
+            matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '&' | '<' | '>'
+            ) || (c.is_whitespace() && c != ' ')
+                || c.is_control()
+        })
 }
 
 /// Writes `text` with each character that `replace` maps swapped for its replacement, copying
@@ -174,5 +199,42 @@ mod tests {
         check(" \u{7}-x\u{0} é ", "\\-x é");
         check("back\\slash", "back\\\\slash");
         check("~strike~", "\\~strike\\~");
+    }
+
+    /// The shortcut for plain text gives what the full escaper gives.
+    #[test]
+    fn plain_markdown_shortcut_agrees_with_the_escaper() {
+        use askama::filters::Escaper;
+        let inputs = [
+            "",
+            "plain text",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "a\tb",
+            "é ü",
+            "2026",
+            "12. x",
+            "x 1. y",
+            "-x",
+            "x-y",
+            "+",
+            "=x",
+            "a\u{7}b",
+            "Art. 4(1)",
+            "a|b",
+            "x\u{a0}y",
+        ];
+        for input in inputs {
+            let mut full = String::new();
+            let _ = super::Markdown.write_escaped_str(&mut full, input);
+            let plain = super::is_plain_markdown(input);
+            if plain {
+                assert_eq!(full, input, "{input:?} is plain but changes");
+            }
+            let mut slow = String::new();
+            let _ = super::write_markdown(&mut slow, input);
+            assert_eq!(full, slow, "{input:?}");
+        }
     }
 }

@@ -12,12 +12,17 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// Escapes text for a Markdown table cell or paragraph: no HTML, no emphasis, no table breaks.
-/// Every Markdown writer of the crate uses this one function (or the [`Markdown`] escaper that
-/// the Markdown templates apply to each value), so a character that one report defuses is
-/// defused in all of them.
+/// Escapes user text for Markdown: whitespace runs (line breaks included) become one space,
+/// control characters go, `&`, `<` and `>` become entities, the characters that carry Markdown
+/// meaning inline get a backslash, and so do the markers that would start a block at the
+/// beginning of the text (`-`, `+`, `=`, `1. `, `1) `). The result is safe in a paragraph, a
+/// heading, a list item and a table cell.
+///
+/// This is the one Markdown escaper of the crate: the Markdown templates apply it to every
+/// value through [`Markdown`], and writers that build Markdown in code call this function.
 pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 8);
+    // Writing into a String cannot fail.
     let _ = Markdown.write_escaped_str(&mut out, text);
     out
 }
@@ -48,51 +53,76 @@ impl askama::filters::Escaper for Html {
     }
 }
 
-/// The Markdown escaper of every Markdown the crate writes: the report, the diff and the
-/// artefact drafts (configured in askama.toml for `.md`). Whitespace runs (line breaks
-/// included) become one space, so a value cannot end a table row or a paragraph; control
-/// characters go; `&`, `<` and `>` become entities, so no HTML gets through; the characters that
-/// carry Markdown meaning inline (emphasis, code, links, headings, tables, strike-through) get a
-/// backslash, and so do the markers that would start a block at the beginning of the text (`-`,
-/// `+`, `=`, `1.`, `1)`). The result is safe in a paragraph, a list item and a table cell.
-///
-/// A value is escaped as a whole, because the rules depend on where a character stands (a `-`
-/// or `1.` starts a block only at the beginning): views hand templates whole strings.
+/// The Markdown escaper of the report templates (configured in askama.toml for `.md`); see
+/// [`markdown`] for what it does.
 #[derive(Debug, Clone, Copy)]
 pub struct Markdown;
 
-impl Escaper for Markdown {
+impl askama::filters::Escaper for Markdown {
     fn write_escaped_str<W: Write>(&self, mut dest: W, text: &str) -> fmt::Result {
-        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let chars: Vec<char> = collapsed.chars().filter(|c| !c.is_control()).collect();
-        let mut only_digits_so_far = true;
-        for (position, &ch) in chars.iter().enumerate() {
+        // Most values are plain words: copy them whole.
+        if is_plain_markdown(text) {
+            dest.write_str(text)
+        } else {
+            write_markdown(dest, text)
+        }
+    }
+}
+
+/// The Markdown escaping itself, character by character.
+fn write_markdown<W: Write>(mut dest: W, text: &str) -> fmt::Result {
+    // `position` counts the characters kept so far: a block marker matters only at the
+    // start, and `1.` only after nothing but digits.
+    let mut position = 0;
+    let mut only_digits = true;
+    for (index, word) in text.split_whitespace().enumerate() {
+        if index > 0 {
+            dest.write_char(' ')?;
+            position += 1;
+            only_digits = false;
+        }
+        let mut chars = word.chars().filter(|c| !c.is_control()).peekable();
+        while let Some(c) = chars.next() {
             // `1.` or `1)` followed by a space (or nothing) would start an ordered list.
-            let ends_list_marker = only_digits_so_far
-                && position > 0
-                && chars.get(position + 1).is_none_or(|next| *next == ' ');
-            match ch {
+            let ends_list_marker = only_digits && position > 0 && chars.peek().is_none();
+            match c {
                 '&' => dest.write_str("&amp;")?,
                 '<' => dest.write_str("&lt;")?,
                 '>' => dest.write_str("&gt;")?,
                 '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
                     dest.write_char('\\')?;
-                    dest.write_char(ch)?;
+                    dest.write_char(c)?;
                 }
                 '-' | '+' | '=' if position == 0 => {
                     dest.write_char('\\')?;
-                    dest.write_char(ch)?;
+                    dest.write_char(c)?;
                 }
                 '.' | ')' if ends_list_marker => {
                     dest.write_char('\\')?;
-                    dest.write_char(ch)?;
+                    dest.write_char(c)?;
                 }
-                _ => dest.write_char(ch)?,
+                _ => dest.write_char(c)?,
             }
-            only_digits_so_far = only_digits_so_far && ch.is_ascii_digit();
+            position += 1;
+            only_digits = only_digits && c.is_ascii_digit();
         }
-        Ok(())
     }
+    Ok(())
+}
+
+/// Whether the Markdown escaper would write `text` unchanged: single spaces between words,
+/// no character it replaces or drops, and no digit or block marker at the start.
+fn is_plain_markdown(text: &str) -> bool {
+    !text.starts_with(|c: char| matches!(c, ' ' | '-' | '+' | '=') || c.is_ascii_digit())
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !text.chars().any(|c| {
+            matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '&' | '<' | '>'
+            ) || (c.is_whitespace() && c != ' ')
+                || c.is_control()
+        })
 }
 
 /// Writes `text` with each character that `replace` maps swapped for its replacement, copying
@@ -138,15 +168,73 @@ mod tests {
         );
         assert_eq!(super::markdown("a|b *c* <i>"), "a\\|b \\*c\\* &lt;i&gt;");
         assert_eq!(
-            super::markdown("\\ `x` _y_ [z] # ~ &\r\né"),
-            "\\\\ \\`x\\` \\_y\\_ \\[z\\] \\# \\~ &amp; é"
-        );
-        assert_eq!(
             super::csv("=HYPERLINK(\"x\")"),
             "\"'=HYPERLINK(\"\"x\"\")\""
         );
         assert_eq!(super::csv("plain"), "plain");
         assert_eq!(super::markdown_code_span("a`b"), "a'b");
         assert_eq!(super::csv("-1,5"), "\"'-1,5\"");
+    }
+
+    #[test]
+    fn markdown_neutralises_inline_and_block_markup() {
+        let check =
+            |input: &str, expect: &str| assert_eq!(super::markdown(input), expect, "{input}");
+        check("plain text", "plain text");
+        check("a|b", "a\\|b");
+        check("<script>", "&lt;script&gt;");
+        check("Q&A", "Q&amp;A");
+        check("**bold** _it_", "\\*\\*bold\\*\\* \\_it\\_");
+        check("`code`", "\\`code\\`");
+        check("[link](x)", "\\[link\\](x)");
+        check("# heading", "\\# heading");
+        check("- item", "\\- item");
+        check("+ item", "\\+ item");
+        check("1. item", "1\\. item");
+        check("a-b 1.5", "a-b 1.5");
+        check("6.1.3 and 2) x", "6.1.3 and 2) x");
+        check("2) x", "2\\) x");
+        check("12.", "12\\.");
+        check("two\nlines\r\n  here", "two lines here");
+        check(" \u{7}-x\u{0} é ", "\\-x é");
+        check("back\\slash", "back\\\\slash");
+        check("~strike~", "\\~strike\\~");
+    }
+
+    /// The shortcut for plain text gives what the full escaper gives.
+    #[test]
+    fn plain_markdown_shortcut_agrees_with_the_escaper() {
+        use askama::filters::Escaper;
+        let inputs = [
+            "",
+            "plain text",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "a\tb",
+            "é ü",
+            "2026",
+            "12. x",
+            "x 1. y",
+            "-x",
+            "x-y",
+            "+",
+            "=x",
+            "a\u{7}b",
+            "Art. 4(1)",
+            "a|b",
+            "x\u{a0}y",
+        ];
+        for input in inputs {
+            let mut full = String::new();
+            let _ = super::Markdown.write_escaped_str(&mut full, input);
+            let plain = super::is_plain_markdown(input);
+            if plain {
+                assert_eq!(full, input, "{input:?} is plain but changes");
+            }
+            let mut slow = String::new();
+            let _ = super::write_markdown(&mut slow, input);
+            assert_eq!(full, slow, "{input:?}");
+        }
     }
 }

@@ -69,6 +69,16 @@ mod filters {
         Ok(Safe(term))
     }
 
+    /// A date, written as it is: the escaper sees a value's text piece by piece, so it would take
+    /// the `-` of `2026-11-29` for a list marker at the start of a piece.
+    #[askama::filter_fn]
+    pub fn date(
+        date: &aimsgap_catalog::Date,
+        _: &dyn askama::Values,
+    ) -> askama::Result<Safe<aimsgap_catalog::Date>> {
+        Ok(Safe(*date))
+    }
+
     /// A vocabulary term as words: `in_force` as `in force`.
     #[askama::filter_fn]
     pub fn spaced(term: &'static str, _: &dyn askama::Values) -> askama::Result<Safe<String>> {

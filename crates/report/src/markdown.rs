@@ -85,17 +85,6 @@ mod filters {
         Ok(Safe(term.replace('_', " ")))
     }
 
-    /// A calendar date as `YYYY-MM-DD`. The Markdown escaper sees a value in the pieces its
-    /// `Display` writes, so it would take each `-` of a date for a list marker; a date is our
-    /// own digits and hyphens and needs no escaping.
-    #[askama::filter_fn]
-    pub fn date(
-        date: &aimsgap_catalog::Date,
-        _: &dyn askama::Values,
-    ) -> askama::Result<Safe<String>> {
-        Ok(Safe(date.to_string()))
-    }
-
     /// Text inside a Markdown code span, through the crate's code-span escaping.
     #[askama::filter_fn]
     pub fn code_span(text: &str, _: &dyn askama::Values) -> askama::Result<Safe<String>> {

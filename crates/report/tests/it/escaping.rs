@@ -1,6 +1,11 @@
 //! Hostile text in every user-supplied field of an assessment, rendered as HTML and Markdown:
 //! each field carries its own label, so the test can count where each one is shown and check
 //! that it is escaped there and appears raw nowhere.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "these tests read sources or hand output to readers that are not ours"
+)]
 
 use aimsgap_assess::AssessmentResult;
 use aimsgap_catalog::Date;

@@ -1,21 +1,28 @@
-//! Report dispatch: a result rendered in the format a caller asks for, as a download. Pages
-//! and the API share it, so every format is offered the same way everywhere.
+//! Report downloads: a result rendered in the format a caller asks for. The formats, their
+//! content types, file names and renderers are [`aimsgap_report::format::Format`], the one
+//! table the CLI uses too; this module only hands in the PDF renderer and answers HTTP.
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use aimsgap_assess::Assessment;
+use aimsgap_report::format::{Format, Options, RenderError};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The media types of the formats, for the OpenAPI document.
+/// The media types of the formats, for the OpenAPI document (a test keeps it equal to the
+/// content types of [`Format::ALL`]).
 pub(crate) const MEDIA_TYPES: &[&str] = &[
+    "text/plain; charset=utf-8",
+    "application/json",
     "text/html; charset=utf-8",
     "text/markdown; charset=utf-8",
     "text/csv; charset=utf-8",
-    "application/json",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/pdf",
 ];
+
+/// The Markdown report lists this many gaps when downloaded.
+const MARKDOWN_TOP: usize = 25;
 
 pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file: &str) -> Response {
     let mut response = (StatusCode::OK, bytes).into_response();
@@ -28,15 +35,8 @@ pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file: &str) -
 }
 
 #[cfg(feature = "pdf")]
-fn pdf(result: &aimsgap_assess::AssessmentResult) -> ApiResult<Vec<u8>> {
-    aimsgap_pdf::render(result).map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-#[cfg(not(feature = "pdf"))]
-fn pdf(_result: &aimsgap_assess::AssessmentResult) -> ApiResult<Vec<u8>> {
-    Err(ApiError::BadRequest(
-        "this server was built without PDF support".into(),
-    ))
+fn pdf(result: &aimsgap_assess::AssessmentResult) -> Result<Vec<u8>, String> {
+    aimsgap_pdf::render(result).map_err(|e| e.to_string())
 }
 
 /// A report of a result in one of the formats, as a download.
@@ -46,66 +46,36 @@ pub(crate) fn report_response(
     assessment: &Assessment,
     format: &str,
 ) -> ApiResult<Response> {
-    let catalog = &state.catalog;
-    Ok(match format {
-        "html" => download(
-            aimsgap_report::html::render(result, catalog).into_bytes(),
-            "text/html; charset=utf-8",
-            "report.html",
-        ),
-        "md" => download(
-            aimsgap_report::markdown::render(result, 25).into_bytes(),
-            "text/markdown; charset=utf-8",
-            "report.md",
-        ),
-        "csv" => download(
-            aimsgap_report::csv::requirements(result).into_bytes(),
-            "text/csv; charset=utf-8",
-            "requirements.csv",
-        ),
-        "gaps-csv" => download(
-            aimsgap_report::csv::gaps(result).into_bytes(),
-            "text/csv; charset=utf-8",
-            "gaps.csv",
-        ),
-        "json" => download(
-            aimsgap_report::json::render(result).into_bytes(),
-            "application/json",
-            "report.json",
-        ),
-        "xlsx" => download(
-            aimsgap_report::xlsx::render(result).map_err(|e| ApiError::Internal(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "report.xlsx",
-        ),
-        "pdf" => download(pdf(result)?, "application/pdf", "report.pdf"),
-        "oscal" => download(
-            aimsgap_report::oscal::assessment_results(result, catalog).into_bytes(),
-            "application/json",
-            "assessment-results.oscal.json",
-        ),
-        "poam" => download(
-            aimsgap_report::oscal::poam(result, catalog).into_bytes(),
-            "application/json",
-            "poam.oscal.json",
-        ),
-        "artefacts" => {
-            let drafts = aimsgap_report::artefacts::artefacts(catalog, assessment, result);
-            let joined = drafts
-                .iter()
-                .map(|a| a.markdown.as_str())
-                .collect::<Vec<_>>()
-                .join("\n\n---\n\n");
-            download(
-                joined.into_bytes(),
-                "text/markdown; charset=utf-8",
-                "artefacts.md",
-            )
-        }
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "unknown format `{other}`: html, md, csv, gaps-csv, json, xlsx, pdf, oscal, poam, artefacts"
-            )));
-        }
-    })
+    let format = Format::parse(format).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    #[cfg(feature = "pdf")]
+    let renderer: Option<aimsgap_report::format::PdfRenderer<'_>> = Some(&pdf);
+    #[cfg(not(feature = "pdf"))]
+    let renderer: Option<aimsgap_report::format::PdfRenderer<'_>> = None;
+    let options = Options {
+        top: MARKDOWN_TOP,
+        pdf: renderer,
+    };
+    let bytes = format
+        .render(&state.catalog, assessment, result, &options)
+        .map_err(|error| match error {
+            RenderError::PdfUnavailable => ApiError::BadRequest(error.to_string()),
+            RenderError::Pdf(_) | RenderError::Xlsx(_) => ApiError::Internal(error.to_string()),
+        })?;
+    Ok(download(bytes, format.content_type(), format.file_name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MEDIA_TYPES;
+    use aimsgap_report::format::Format;
+
+    #[test]
+    fn every_format_s_media_type_is_documented_and_no_other() {
+        let mut used: Vec<&str> = Format::ALL.iter().map(|f| f.content_type()).collect();
+        used.sort_unstable();
+        used.dedup();
+        let mut documented = MEDIA_TYPES.to_vec();
+        documented.sort_unstable();
+        assert_eq!(used, documented);
+    }
 }

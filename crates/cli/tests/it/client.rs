@@ -105,10 +105,12 @@ page = get_api_v1_orgs_org_assessments.sync(org=org.id, client=bot)
 assert [a.id for a in page.assessments] == [created.id], page
 assert getattr(page, "next_", getattr(page, "next", "absent")) is None, page
 result = get_api_v1_assessments_assessment_result.sync(assessment=created.id, client=bot)
-fields = result.additional_properties
-assert fields["schema"] == "aimsgap/assessment-result/1", list(fields)
-assert 0 <= fields["readiness"]["overall"]["point"] <= 100, fields["readiness"]
-print("smoke ok", fields["readiness"]["overall"]["point"])
+# The result is a typed model generated from the result's own schema.
+assert result.schema == "aimsgap/assessment-result/1", result
+overall = result.readiness.overall
+assert 0 <= overall.lo <= overall.point <= overall.hi <= 100, overall
+assert len(result.requirements) == 135, len(result.requirements)
+print("smoke ok", overall.point)
 "#;
 
 #[test]

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn require_all() -> bool {
+pub(crate) fn require_all() -> bool {
     std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
 }
 
@@ -45,7 +45,7 @@ fn tools() -> Option<(PathBuf, PathBuf)> {
 }
 
 /// A child process killed when dropped.
-struct Guard(Child);
+pub(crate) struct Guard(pub(crate) Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -54,7 +54,7 @@ impl Drop for Guard {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -62,7 +62,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn wait_for_port(address: &str, what: &str) {
+pub(crate) fn wait_for_port(address: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(address).is_err() {
         assert!(

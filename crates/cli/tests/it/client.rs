@@ -7,31 +7,9 @@
 //! The generator and the Python that runs the client are found in the virtual environment that
 //! `AIMSGAP_OPENAPI_CLIENT_VENV` names (as `.ci/run` installs it), else on the PATH.
 
-use std::net::TcpStream;
+use super::browser::{Guard, free_port, require_all, wait_for_port};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-fn require_all() -> bool {
-    std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use std::process::{Command, Stdio};
 
 /// The generator and the Python with the client's dependencies (httpx, attrs), if present.
 fn tools() -> Option<(PathBuf, PathBuf, Option<PathBuf>)> {
@@ -124,7 +102,7 @@ fn a_generated_python_client_drives_the_server() {
         return;
     };
     let address = format!("127.0.0.1:{}", free_port());
-    let _server = Server(
+    let _server = Guard(
         Command::new(env!("CARGO_BIN_EXE_aimsgap"))
             .args(["serve", "--database", "sqlite::memory:", "--bind", &address])
             .env("RUST_LOG", "warn")
@@ -133,11 +111,7 @@ fn a_generated_python_client_drives_the_server() {
             .spawn()
             .unwrap(),
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(&address).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_port(&address, "the server");
     let dir = std::env::temp_dir().join(format!("aimsgap-client-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();

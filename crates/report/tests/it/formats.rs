@@ -60,7 +60,7 @@ fn temp(name: &str) -> PathBuf {
 
 /// Runs a Python script with arguments; `None` when Python or a module is missing (and the
 /// environment allows skipping).
-fn python(modules: &str, script: &str, args: &[&str]) -> Option<String> {
+pub(crate) fn python(modules: &str, script: &str, args: &[&str]) -> Option<String> {
     let probe = Command::new("python3")
         .args(["-c", &format!("import {modules}")])
         .output();

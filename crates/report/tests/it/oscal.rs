@@ -8,6 +8,7 @@
     reason = "these tests hand the output to readers that are not ours: files, environment and processes"
 )]
 
+use super::EXAMPLES;
 use super::catalog;
 use aimsgap_assess::{AssessmentResult, Status};
 use aimsgap_catalog::Date;
@@ -16,29 +17,6 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::process::Command;
 use std::sync::OnceLock;
-
-const EXAMPLES: [(&str, &str); 5] = [
-    (
-        "bank-credit-scoring",
-        include_str!("../../../../examples/bank-credit-scoring.yaml"),
-    ),
-    (
-        "hrtech-cv-screening-soc2",
-        include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml"),
-    ),
-    (
-        "medical-device-maker",
-        include_str!("../../../../examples/medical-device-maker.yaml"),
-    ),
-    (
-        "saas-chatbot-iso27001",
-        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
-    ),
-    (
-        "startup-gpai-provider",
-        include_str!("../../../../examples/startup-gpai-provider.yaml"),
-    ),
-];
 
 /// An organisation name that tries every trick: Markdown, HTML, JSON quotes, line breaks.
 const HOSTILE: &str = "  Acme *AI* <b>\"Labs\"</b>\n[click](javascript:alert(1)) #1 | \\ ";

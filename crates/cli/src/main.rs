@@ -125,12 +125,17 @@ enum Command {
         database: String,
         #[arg(long, env = "AIMSGAP_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
-        /// Mark cookies Secure (set it when TLS terminates in front of the server).
+        /// The server is reached over TLS (set it when TLS terminates in front of the server):
+        /// cookies are marked Secure and every answer sends Strict-Transport-Security.
         #[arg(long, env = "AIMSGAP_SECURE_COOKIES")]
         secure_cookies: bool,
         /// Worker threads (default: one per core).
         #[arg(long, env = "AIMSGAP_WORKERS")]
         workers: Option<usize>,
+        /// A reverse proxy (address or network, e.g. 10.0.0.0/8) whose X-Forwarded-For names
+        /// the client for sign-in throttling; repeatable. From other peers the header is ignored.
+        #[arg(long = "trusted-proxy", value_name = "IP|CIDR", value_parser = aimsgap_web::parse_trusted_proxy)]
+        trusted_proxies: Vec<aimsgap_web::IpNet>,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -430,8 +435,9 @@ fn run(cli: Cli) -> Result<String> {
             bind,
             secure_cookies,
             workers,
+            trusted_proxies,
         } => {
-            server_cmd::serve(&database, &bind, secure_cookies, workers)?;
+            server_cmd::serve(&database, &bind, secure_cookies, workers, trusted_proxies)?;
             Ok(String::new())
         }
         Command::Push {

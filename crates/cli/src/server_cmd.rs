@@ -54,6 +54,7 @@ pub fn serve(
     bind: &str,
     secure_cookies: bool,
     workers: Option<usize>,
+    trusted_proxies: Vec<aimsgap_web::IpNet>,
 ) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -68,6 +69,7 @@ pub fn serve(
         tracing::info!(database = %describe(database), "storage ready, migrations applied");
         let config = aimsgap_web::Config {
             secure_cookies,
+            trusted_proxies,
             ..aimsgap_web::Config::default()
         };
         let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config);

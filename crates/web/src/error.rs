@@ -3,7 +3,7 @@
 
 use aimsgap_wire::api::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
@@ -25,13 +25,20 @@ pub enum ApiError {
     Conflict(Value),
     #[error("missing or wrong CSRF token")]
     Csrf,
-    #[error("too many attempts; try again later")]
-    TooManyAttempts,
+    /// Throttled: the number is the seconds to wait (`Retry-After`).
+    #[error("too many attempts; try again in {0} seconds")]
+    TooManyAttempts(u64),
     #[error("the request is too large")]
     TooLarge,
+    /// The queue of a pool of slow work (password hashing, rendering) is full.
+    #[error("the server is busy; try again in a few seconds")]
+    Busy,
     #[error("internal error")]
     Internal(String),
 }
+
+/// The seconds a client told the server is busy waits before trying again.
+pub const BUSY_RETRY_SECS: u64 = 2;
 
 impl ApiError {
     /// The stable machine code clients switch on.
@@ -45,7 +52,8 @@ impl ApiError {
             ApiError::Exists(_) => "exists",
             ApiError::Conflict(_) => "conflict",
             ApiError::Csrf => "csrf",
-            ApiError::TooManyAttempts => "too_many_attempts",
+            ApiError::TooManyAttempts(_) => "too_many_attempts",
+            ApiError::Busy => "busy",
             ApiError::TooLarge => "too_large",
             ApiError::Internal(_) => "internal",
         }
@@ -62,7 +70,8 @@ impl ApiError {
             ApiError::Exists(_) => ErrorCode::Exists,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::Csrf => ErrorCode::Csrf,
-            ApiError::TooManyAttempts => ErrorCode::TooManyAttempts,
+            ApiError::TooManyAttempts(_) => ErrorCode::TooManyAttempts,
+            ApiError::Busy => ErrorCode::Busy,
             ApiError::TooLarge => ErrorCode::TooLarge,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
@@ -76,9 +85,29 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Exists(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The seconds to wait before trying again, for the `Retry-After` header of a throttled
+    /// or busy answer.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyAttempts(seconds) => Some((*seconds).max(1)),
+            ApiError::Busy => Some(BUSY_RETRY_SECS),
+            _ => None,
+        }
+    }
+
+    /// Adds `Retry-After` to a response of this error, when it has one.
+    pub(crate) fn add_retry_after(&self, response: &mut Response) {
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
     }
 }
@@ -99,7 +128,9 @@ impl IntoResponse for ApiError {
                 current,
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        self.add_retry_after(&mut response);
+        response
     }
 }
 

@@ -19,9 +19,12 @@ mod reports;
 mod security;
 mod sessions;
 mod throttle;
+pub mod work;
 
 pub use error::{ApiError, ApiResult};
+pub use ipnet::IpNet;
 pub use security::{CSRF_HEADER, SESSION_COOKIE};
+pub use throttle::{Limits as ThrottleLimits, parse_trusted_proxy};
 
 use aimsgap_catalog::Catalog;
 use aimsgap_store::Store;
@@ -189,12 +192,26 @@ impl RouteSpec {
 /// Server settings.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Mark cookies Secure (the server is behind TLS).
+    /// The server is served over TLS (`serve --secure-cookies`): cookies are marked Secure and
+    /// every response carries `Strict-Transport-Security`.
     pub secure_cookies: bool,
     /// How long a session lasts.
     pub session_ttl: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` is believed for the client's address
+    /// (`serve --trusted-proxy`); from any other peer the header is ignored.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Threads hashing passwords at once (Argon2id takes 19 MiB each) and requests that may
+    /// wait for one; past that, 503 with `Retry-After`.
+    pub hashing_threads: usize,
+    pub hashing_queue: usize,
+    /// Threads rendering report downloads (a PDF takes a fifth of a second of CPU or more) and
+    /// requests that may wait for one; past that, 503 with `Retry-After`.
+    pub rendering_threads: usize,
+    pub rendering_queue: usize,
+    /// The limits of sign-in and sign-up throttling.
+    pub throttle: ThrottleLimits,
 }
 
 impl Default for Config {
@@ -203,6 +220,13 @@ impl Default for Config {
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 3600),
             max_body_bytes: 2 * 1024 * 1024,
+            trusted_proxies: Vec::new(),
+            // Sized for a small machine (two cores): at most 2 x 19 MiB hashing at once.
+            hashing_threads: 2,
+            hashing_queue: 32,
+            rendering_threads: 1,
+            rendering_queue: 8,
+            throttle: ThrottleLimits::default(),
         }
     }
 }
@@ -215,6 +239,10 @@ pub struct AppState {
     pub config: Config,
     pub(crate) throttle: Arc<throttle::Throttle>,
     pub(crate) results: Arc<cache::ResultCache>,
+    /// The pool that hashes and verifies passwords.
+    pub hashing: Arc<work::Pool>,
+    /// The pool that renders report downloads.
+    pub rendering: Arc<work::Pool>,
 }
 
 impl AppState {
@@ -222,10 +250,19 @@ impl AppState {
         AppState {
             store,
             catalog,
-            config,
-            // Five failures per account or address in fifteen minutes, then 429.
-            throttle: Arc::new(throttle::Throttle::new(Duration::from_secs(15 * 60), 5)),
+            throttle: Arc::new(throttle::Throttle::new(config.throttle.clone())),
             results: Arc::new(cache::ResultCache::default()),
+            hashing: Arc::new(work::Pool::new(
+                "hashing",
+                config.hashing_threads,
+                config.hashing_queue,
+            )),
+            rendering: Arc::new(work::Pool::new(
+                "rendering",
+                config.rendering_threads,
+                config.rendering_queue,
+            )),
+            config,
         }
     }
 }
@@ -254,17 +291,20 @@ pub fn app(state: AppState) -> Router {
     for (path, handler) in by_path {
         router = router.route(path, handler);
     }
-    let headers = security::security_headers();
+    let mut headers = security::security_headers();
+    if state.config.secure_cookies {
+        headers.push(security::hsts());
+    }
     router
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::map_response(
-            move |mut response: axum::response::Response| {
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
                 let headers = headers.clone();
                 async move {
-                    for (name, value) in headers {
-                        response.headers_mut().entry(name).or_insert(value);
-                    }
+                    let private = security::is_private(&request);
+                    let mut response = next.run(request).await;
+                    security::finish_headers(&mut response, &headers, private);
                     response
                 }
             },

@@ -1,22 +1,28 @@
-//! Password hashing with Argon2id (PHC strings). Hashing is slow on purpose, so it runs on the
-//! blocking pool and never stalls the server's other requests.
+//! Password hashing with Argon2id (PHC strings). Hashing is slow and takes 19 MiB on purpose,
+//! so it runs on the bounded hashing pool ([`crate::work::Pool`]): never on the request threads,
+//! never more at once than the pool has threads, and a full queue answers 503.
 
 use crate::error::{ApiError, ApiResult};
+use crate::work::Pool;
 
-pub(crate) async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
+pub(crate) async fn hash_password(pool: &Pool, password: String) -> ApiResult<String> {
+    pool.run(move || {
         use argon2::password_hash::PasswordHasher;
         argon2::Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| ApiError::Internal(e.to_string()))
     })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .await?
 }
 
-pub(crate) async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Whether `password` matches `hash`; [`ApiError::Busy`] when the pool's queue is full.
+pub(crate) async fn verify_password(
+    pool: &Pool,
+    password: String,
+    hash: String,
+) -> ApiResult<bool> {
+    pool.run(move || {
         use argon2::password_hash::PasswordVerifier;
         use argon2::password_hash::phc::PasswordHash;
         PasswordHash::new(&hash).is_ok_and(|parsed| {
@@ -26,7 +32,6 @@ pub(crate) async fn verify_password(password: String, hash: String) -> bool {
         })
     })
     .await
-    .unwrap_or(false)
 }
 
 /// A hash to verify against when the account does not exist, so that timing does not reveal

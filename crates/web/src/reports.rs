@@ -39,24 +39,31 @@ fn pdf(result: &aimsgap_assess::AssessmentResult) -> Result<Vec<u8>, String> {
     aimsgap_pdf::render(result).map_err(|e| e.to_string())
 }
 
-/// A report of a result in one of the formats, as a download.
-pub(crate) fn report_response(
+/// A report of a result in one of the formats, as a download. Rendering runs on the bounded
+/// rendering pool ([`crate::work::Pool`]): a crowd of downloads waits there, or gets 503 when
+/// its queue is full, and the request threads stay free.
+pub(crate) async fn report_response(
     state: &AppState,
-    result: &aimsgap_assess::AssessmentResult,
-    assessment: &Assessment,
+    result: aimsgap_assess::AssessmentResult,
+    assessment: Assessment,
     format: &str,
 ) -> ApiResult<Response> {
     let format = Format::parse(format).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    #[cfg(feature = "pdf")]
-    let renderer: Option<aimsgap_report::format::PdfRenderer<'_>> = Some(&pdf);
-    #[cfg(not(feature = "pdf"))]
-    let renderer: Option<aimsgap_report::format::PdfRenderer<'_>> = None;
-    let options = Options {
-        top: MARKDOWN_TOP,
-        pdf: renderer,
-    };
-    let bytes = format
-        .render(&state.catalog, assessment, result, &options)
+    let catalog = std::sync::Arc::clone(&state.catalog);
+    let bytes = state
+        .rendering
+        .run(move || {
+            #[cfg(feature = "pdf")]
+            let renderer: Option<aimsgap_report::format::PdfRenderer<'_>> = Some(&pdf);
+            #[cfg(not(feature = "pdf"))]
+            let renderer: Option<aimsgap_report::format::PdfRenderer<'_>> = None;
+            let options = Options {
+                top: MARKDOWN_TOP,
+                pdf: renderer,
+            };
+            format.render(&catalog, &assessment, &result, &options)
+        })
+        .await?
         .map_err(|error| match error {
             RenderError::PdfUnavailable => ApiError::BadRequest(error.to_string()),
             RenderError::Pdf(_) | RenderError::Xlsx(_) => ApiError::Internal(error.to_string()),

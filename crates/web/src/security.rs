@@ -40,6 +40,45 @@ pub fn security_headers() -> Vec<(header::HeaderName, HeaderValue)> {
     ]
 }
 
+/// `Strict-Transport-Security`, sent on every response when the server is served over TLS
+/// (`Config::secure_cookies`, `serve --secure-cookies`): browsers then refuse plain HTTP to
+/// this host for a year.
+pub fn hsts() -> (header::HeaderName, HeaderValue) {
+    (
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    )
+}
+
+/// Whether the answer to a request may carry data of one user or session, so that no cache
+/// may keep it: every `/api/` request, and any request that brings a session cookie or a
+/// bearer token.
+pub fn is_private(request: &axum::extract::Request) -> bool {
+    request.uri().path().starts_with("/api/")
+        || request.headers().contains_key(header::AUTHORIZATION)
+        || cookie(request.headers(), SESSION_COOKIE).is_some()
+}
+
+/// Adds the headers every response carries (those it does not set itself), and
+/// `Cache-Control: no-store` to a private answer or one that sets a cookie, unless it says
+/// how it may be cached itself (the stylesheet, under a name that carries its hash, keeps its
+/// year-long cache).
+pub fn finish_headers(
+    response: &mut axum::response::Response,
+    always: &[(header::HeaderName, HeaderValue)],
+    private: bool,
+) {
+    let headers = response.headers_mut();
+    for (name, value) in always {
+        headers.entry(name.clone()).or_insert_with(|| value.clone());
+    }
+    if private || headers.contains_key(header::SET_COOKIE) {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert_with(|| HeaderValue::from_static("no-store"));
+    }
+}
+
 /// The value of a cookie in a request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -51,8 +51,10 @@ pub struct ErrorDetail {
 /// message locates each error), `exists` (409: it already exists), `conflict` (409: changed
 /// since the version read; `current` holds it now), `csrf` (403: a state-changing request
 /// without the session's CSRF token, or cross-site), `too_many_attempts` (429: too many failed
-/// sign-ins), `too_large` (413: the body is too large), `internal` (500: the detail is in the
-/// server's log only).
+/// sign-ins or sign-ups; `Retry-After` says when to try again), `too_large` (413: the body is
+/// too large), `busy` (503: the server's queue for slow work such as password hashing or
+/// rendering a report is full; `Retry-After` says when to try again), `internal` (500: the
+/// detail is in the server's log only).
 // Variants carry no doc comments: with them the schema would be a `oneOf` of constants, which
 // client generators read less well than a plain `enum`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -68,6 +70,7 @@ pub enum ErrorCode {
     Csrf,
     TooManyAttempts,
     TooLarge,
+    Busy,
     Internal,
 }
 

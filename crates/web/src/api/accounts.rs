@@ -52,12 +52,13 @@ async fn start_session(
 pub(crate) async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: Extensions,
     ApiJson(body): ApiJson<wire::SignupRequest>,
 ) -> ApiResult<Response> {
     same_site(&headers)?;
     let email = text("email", &body.email, 254)?;
     let name = text("name", &body.name, 200)?;
-    let user = create_account(&state, email, name, &body.password).await?;
+    let user = create_account(&state, &headers, &extensions, email, name, &body.password).await?;
     start_session(&state, &user, StatusCode::CREATED).await
 }
 

@@ -230,5 +230,5 @@ pub(crate) async fn report(
 ) -> ApiResult<Response> {
     policy::assessment_access(&state, &auth, &id, Access::Export).await?;
     let (result, assessment) = ops::compute(&state, &id).await?;
-    crate::reports::report_response(&state, &result, &assessment, &format)
+    crate::reports::report_response(&state, result, assessment, &format).await
 }

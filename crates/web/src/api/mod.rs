@@ -98,6 +98,8 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
     spec
 }
 
+const BUSY_HASHING: &str = "The server is busy checking passwords and its queue is full; `Retry-After` says when to try again (code `busy`)";
+const BUSY_RENDERING: &str = "The server is busy rendering reports and its queue is full; `Retry-After` says when to try again (code `busy`)";
 const COMPUTE_422: &str = "The stored assessment no longer validates against this server's catalog; the message locates each error (code `invalid`)";
 const EDIT_409: &str = "Someone changed it since the version you read (code `conflict`); `current` holds it as it is now";
 const EDIT_422: &str = "The assessment it would make does not validate; the message locates each error (code `invalid`)";
@@ -128,7 +130,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .gives::<w::Session>(201, "Signed up and in; the session cookie is in `Set-Cookie`")
                 .fails(400, "A field is missing or invalid: an e-mail address, a name, a password of at least 10 characters (code `bad_request`)")
                 .fails(403, "A cross-site request (code `csrf`)")
-                .fails(409, "An account with this e-mail address exists (code `exists`)"),
+                .fails(409, "An account with this e-mail address exists (code `exists`)")
+                .fails(429, "Too many accounts created from this address; `Retry-After` says when to try again (code `too_many_attempts`)")
+                .fails(503, BUSY_HASHING),
             post(accounts::signup),
         ),
         (
@@ -137,7 +141,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .gives::<w::Session>(200, "Signed in; the session cookie is in `Set-Cookie`")
                 .fails(401, "Wrong e-mail or password (code `unauthenticated`)")
                 .fails(403, "A cross-site request (code `csrf`)")
-                .fails(429, "Too many failed attempts for this account or address; try later (code `too_many_attempts`)"),
+                .fails(429, "Too many failed attempts for this account or address; `Retry-After` says when to try again (code `too_many_attempts`)")
+                .fails(503, BUSY_HASHING),
             post(accounts::login),
         ),
         (
@@ -290,7 +295,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::GET, "/api/v1/assessments/{assessment}/reports/{format}", Export, "Download a report: html, md, csv, gaps-csv, xlsx, pdf, json, oscal, poam, artefacts")
                 .gives_bytes(200, "The report as a download, in the format's media type", crate::reports::MEDIA_TYPES)
                 .fails(400, "An unknown format, or PDF on a server built without it (code `bad_request`)")
-                .fails(422, COMPUTE_422),
+                .fails(422, COMPUTE_422)
+                .fails(503, BUSY_RENDERING),
             get(assessments::report),
         ),
         (

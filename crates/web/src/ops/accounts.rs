@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::passwords::{DUMMY_HASH, hash_password, verify_password};
-use crate::throttle::client_key;
+use crate::throttle::{address_key, client_address};
 use crate::{Access, policy};
 use aimsgap_store::{Role, new_token};
 use axum::http::{Extensions, HeaderMap};
@@ -20,9 +20,17 @@ pub(crate) fn text<'a>(name: &str, value: &'a str, max: usize) -> ApiResult<&'a 
     Ok(value)
 }
 
-/// Creates an account after checking the address and the password's length.
+/// The throttle key of the caller's address, when it is known.
+fn caller_key(state: &AppState, headers: &HeaderMap, extensions: &Extensions) -> Option<String> {
+    client_address(headers, extensions, &state.config.trusted_proxies).map(address_key)
+}
+
+/// Creates an account after checking the address and the password's length; throttled per
+/// address (see [`crate::throttle`]), and hashed on the bounded hashing pool.
 pub(crate) async fn create_account(
     state: &AppState,
+    headers: &HeaderMap,
+    extensions: &Extensions,
     email: &str,
     name: &str,
     password: &str,
@@ -49,12 +57,19 @@ pub(crate) async fn create_account(
             "`password` must have at least 10 characters".into(),
         ));
     }
-    let hash = hash_password(password.to_string()).await?;
+    let address = caller_key(state, headers, extensions);
+    state
+        .throttle
+        .begin_signup(address.as_deref())
+        .map_err(ApiError::TooManyAttempts)?;
+    let hash = hash_password(&state.hashing, password.to_string()).await?;
     Ok(state.store.create_user(&email, name, &hash).await?)
 }
 
-/// Checks an e-mail and password, throttled per account and per address; an unknown account
-/// costs the same time as a wrong password.
+/// Checks an e-mail and password, throttled per account and per address (the rules are in
+/// [`crate::throttle`]); the attempt is counted before the password is checked, so parallel
+/// guesses cannot overtake the limit. An unknown account costs the same time as a wrong
+/// password.
 pub(crate) async fn check_login(
     state: &AppState,
     headers: &HeaderMap,
@@ -64,25 +79,25 @@ pub(crate) async fn check_login(
 ) -> ApiResult<aimsgap_store::User> {
     let email = email.trim().to_lowercase();
     let password = password.to_string();
-    let account = format!("account:{email}");
-    let address = client_key(headers, extensions);
-    if !state.throttle.allowed(&account) || !state.throttle.allowed(&address) {
-        return Err(ApiError::TooManyAttempts);
-    }
+    let address = caller_key(state, headers, extensions);
+    let attempt = state
+        .throttle
+        .begin_login(&email, address.as_deref())
+        .map_err(ApiError::TooManyAttempts)?;
     let found = state.store.user_by_email(&email).await?;
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), hash),
         None => (None, DUMMY_HASH.to_string()),
     };
-    let ok = verify_password(password, hash).await;
+    // Busy or failed: the attempt is released uncounted when dropped.
+    let ok = verify_password(&state.hashing, password, hash).await?;
     match (user, ok) {
         (Some(user), true) => {
-            state.throttle.succeeded(&account);
+            attempt.succeeded();
             Ok(user)
         }
         _ => {
-            state.throttle.failed(&account);
-            state.throttle.failed(&address);
+            attempt.failed();
             Err(ApiError::Unauthenticated)
         }
     }

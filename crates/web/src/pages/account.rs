@@ -11,9 +11,45 @@ use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-/// Whether `next` is a path on this site (never another site: no open redirect).
+/// Whether `next` is a path on this site, safe to answer as a `Location` (never another site:
+/// no open redirect).
+///
+/// Browsers forgive a lot in a `Location`: they drop tabs and newlines, read `\\` as `/`, and
+/// take `//host` or `https:host` to another site. So the target must start with `/` and hold
+/// no control character, whitespace or backslash; its path must not begin with `//` nor hold
+/// such a character once percent-decoded either (up to three times, for double encoding);
+/// and resolved as a URL against this site's origin it must stay on that origin.
 pub fn local_path(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.contains(['\\', '\r', '\n'])
+    const ORIGIN: &str = "http://aimsgap.invalid/";
+    let unsafe_char = |c: char| c.is_control() || c.is_whitespace() || c == '\\';
+    if !next.starts_with('/') || next.len() > 4096 || next.contains(unsafe_char) {
+        return false;
+    }
+    // The path, decoded: a query or fragment may hold encoded spaces, but cannot move the
+    // target to another host.
+    let end = next.find(['?', '#']).unwrap_or(next.len());
+    let mut path = next.get(..end).unwrap_or_default().to_string();
+    for round in 0..4 {
+        if path.starts_with("//") || path.contains(unsafe_char) {
+            return false;
+        }
+        let Ok(decoded) = percent_encoding::percent_decode_str(&path).decode_utf8() else {
+            return false;
+        };
+        if decoded == path {
+            break;
+        }
+        if round == 3 {
+            // Encoded deeper than any honest link.
+            return false;
+        }
+        path = decoded.into_owned();
+    }
+    let Ok(base) = url::Url::parse(ORIGIN) else {
+        return false;
+    };
+    base.join(next)
+        .is_ok_and(|target| target.origin() == base.origin() && target.username().is_empty())
 }
 
 fn next_of(pairs: &[(String, String)]) -> Option<String> {
@@ -103,6 +139,7 @@ fn signed_in(cookie: HeaderValue, next: Option<&str>) -> Response {
 
 pub async fn signup(State(state): State<AppState>, request: Request) -> PageResult<Response> {
     let headers = request.headers().clone();
+    let extensions = request.extensions().clone();
     let fields = read_form(request, &state).await?;
     let secure = state.config.secure_cookies;
     security::check_visitor_form(
@@ -118,7 +155,7 @@ pub async fn signup(State(state): State<AppState>, request: Request) -> PageResu
         .iter()
         .find(|(k, _)| k == "password")
         .map_or("", |(_, v)| v.as_str());
-    match api::create_account(&state, email, name, password).await {
+    match api::create_account(&state, &headers, &extensions, email, name, password).await {
         Ok(user) => {
             let (_, cookie) = api::new_session(&state, &user).await?;
             Ok(signed_in(cookie, next.as_deref()))
@@ -217,24 +254,26 @@ pub async fn signin(State(state): State<AppState>, request: Request) -> PageResu
             let (_, cookie) = api::new_session(&state, &user).await?;
             Ok(signed_in(cookie, next.as_deref()))
         }
-        Err(error @ (ApiError::Unauthenticated | ApiError::TooManyAttempts)) => {
+        Err(error @ (ApiError::Unauthenticated | ApiError::TooManyAttempts(_))) => {
             let (token, cookie) = visitor_token(&headers, secure);
             let message = match error {
-                ApiError::TooManyAttempts => {
-                    "Too many failed attempts: wait a quarter of an hour and try again."
+                ApiError::TooManyAttempts(seconds) => {
+                    format!("Too many failed attempts: wait {seconds} seconds and try again.")
                 }
-                _ => "Wrong e-mail address or password.",
+                _ => "Wrong e-mail address or password.".to_string(),
             };
-            Ok(with_cookie(
+            let mut response = with_cookie(
                 signin_page(
                     status_of(&error),
                     &token,
                     next.as_deref(),
                     email,
-                    Some(message),
+                    Some(&message),
                 ),
                 cookie,
-            ))
+            );
+            error.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other.into()),
     }

@@ -342,6 +342,8 @@ impl IntoResponse for PageError {
             ApiError::NotFound => ("Not found", ErrorKind::NotFound),
             ApiError::Forbidden => ("Not allowed", ErrorKind::Forbidden),
             ApiError::Csrf => ("Form expired", ErrorKind::Csrf),
+            ApiError::Busy => ("Busy: try again in a few seconds", ErrorKind::Other),
+            ApiError::TooManyAttempts(_) => ("Too many attempts", ErrorKind::Other),
             _ => ("Something went wrong", ErrorKind::Other),
         };
         let next = self.next.as_deref().filter(|n| account::local_path(n));
@@ -351,7 +353,9 @@ impl IntoResponse for PageError {
             next_query: layout::next_query(next),
             message: self.error.to_string(),
         };
-        render(status, &view)
+        let mut response = render(status, &view);
+        self.error.add_retry_after(&mut response);
+        response
     }
 }
 

@@ -987,11 +987,12 @@ pub async fn report(
 ) -> PageResult<Response> {
     let input = QuickInput::parse(&query, &state.catalog);
     let (result, assessment) = compute(&state, &input)?;
-    Ok(api::report_response(&state, &result, &assessment, &format)?)
+    Ok(api::report_response(&state, result, assessment, &format).await?)
 }
 
 pub async fn save(State(state): State<AppState>, request: Request) -> PageResult<Response> {
     let headers = request.headers().clone();
+    let extensions = request.extensions().clone();
     let (parts, body) = request.into_parts();
     let signed = match identify(&parts, &state).await {
         Ok(auth) => Some(auth),
@@ -1027,7 +1028,7 @@ pub async fn save(State(state): State<AppState>, request: Request) -> PageResult
                 .iter()
                 .find(|(k, _)| k == "password")
                 .map_or("", |(_, v)| v.as_str());
-            match api::create_account(&state, email, name, password).await {
+            match api::create_account(&state, &headers, &extensions, email, name, password).await {
                 Ok(user) => {
                     let (_, cookie) = api::new_session(&state, &user).await?;
                     (user, Some(cookie))

@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod abuse;
 mod flows;
 mod matrix;
 mod openapi;

@@ -8,6 +8,7 @@
 )]
 
 mod flows;
+mod hostile;
 mod matrix;
 mod openapi;
 mod pages;

@@ -105,7 +105,7 @@ impl Date {
 
     /// The date `days` days after 1970-01-01. Saturates at the supported range.
     pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
+        let z = days.saturating_add(719_468);
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -127,9 +127,10 @@ impl Date {
         })
     }
 
-    /// This date moved by a number of days (negative moves back).
+    /// This date moved by a number of days (negative moves back). Saturates at the supported
+    /// range, like [`Date::from_days`].
     pub fn add_days(self, days: i64) -> Date {
-        Date::from_days(self.to_days() + days)
+        Date::from_days(self.to_days().saturating_add(days))
     }
 
     /// Days from `self` to `other` (positive when `other` is later).
@@ -176,6 +177,22 @@ mod tests {
             .map(|e| e.0)
             .unwrap_or_default();
         assert!(error.contains("28 days"), "{error}");
+    }
+
+    /// Regression: `team_fte: 1e-300` made a roadmap of i64::MAX days, and moving a date that
+    /// far overflowed (a panic in debug builds, a wrapped year 1 in release builds). Found by the
+    /// hostile-input corpus.
+    #[test]
+    fn day_arithmetic_saturates_at_the_supported_range() {
+        let start = Date {
+            year: 2026,
+            month: 11,
+            day: 29,
+        };
+        assert_eq!(start.add_days(i64::MAX).year(), 9999);
+        assert_eq!(start.add_days(i64::MIN).year(), 1);
+        assert_eq!(Date::from_days(i64::MAX).year(), 9999);
+        assert_eq!(Date::from_days(i64::MIN).year(), 1);
     }
 
     #[test]

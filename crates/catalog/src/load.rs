@@ -96,6 +96,10 @@ fn syntax_error(file: &str, error: &serde_saphyr::Error) -> Error {
     }
 }
 
+/// How many ancestors a node may have. The built-in frameworks use at most 3 (clause,
+/// sub-clause, sub-sub-clause above a requirement).
+const MAX_DEPTH: usize = 8;
+
 /// Parses and validates one framework file.
 pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Error>> {
     let raw: file::FrameworkFile =
@@ -271,10 +275,13 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         });
     }
 
-    // A parent chain must end: walking up more steps than there are nodes means a loop.
+    // A parent chain must end: walking up more steps than there are nodes means a loop. It must
+    // also stay shallow: renderers walk the tree recursively, and a chain hundreds of nodes deep
+    // would exhaust their stack.
     for (i, entry) in raw.requirements.iter().enumerate() {
         let mut current = entry.parent.as_ref().map(|p| p.value.as_str());
         let mut steps = 0;
+        let mut looped = false;
         while let Some(id) = current {
             steps += 1;
             if steps > raw.requirements.len() {
@@ -285,6 +292,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
                         id: entry.id.value.clone(),
                     },
                 );
+                looped = true;
                 break;
             }
             current = index
@@ -292,6 +300,16 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
                 .and_then(|&p| raw.requirements.get(p))
                 .and_then(|r| r.parent.as_ref())
                 .map(|p| p.value.as_str());
+        }
+        if !looped && steps > MAX_DEPTH {
+            check.fail(
+                &entry.id,
+                format!("requirements[{i}].parent"),
+                ErrorKind::Invalid(format!(
+                    "`{}` is nested {steps} levels deep; at most {MAX_DEPTH} are allowed",
+                    entry.id.value
+                )),
+            );
         }
     }
 

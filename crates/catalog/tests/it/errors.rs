@@ -98,6 +98,24 @@ fn parent_cycle_is_refused() {
     );
 }
 
+/// Regression: a chain of 800 nested clauses loaded, and rendering it as an OSCAL catalog
+/// overflowed the stack (found by the `catalog_framework` fuzz target's hand-written corpus).
+#[test]
+fn parent_chain_deeper_than_the_limit_is_refused() {
+    let mut body =
+        String::from("requirements:\n  - {id: n0, kind: clause, title: N, summary: s}\n");
+    for i in 1..=9 {
+        body.push_str(&format!(
+            "  - {{id: n{i}, kind: clause, parent: n{}, title: N, summary: s}}\n",
+            i - 1
+        ));
+    }
+    check(&body, 19, "requirements[9].parent", "at most 8");
+    // At the limit it loads.
+    let limit = body.lines().take(10).collect::<Vec<_>>().join("\n");
+    assert!(parse_framework("demo.yaml", &format!("{HEADER}{limit}\n")).is_ok());
+}
+
 #[test]
 fn unknown_field_and_bad_yaml_are_syntax_errors_with_a_line() {
     for (body, line) in [

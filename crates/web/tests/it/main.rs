@@ -9,6 +9,7 @@
 
 mod abuse;
 mod flows;
+mod hostile;
 mod matrix;
 mod openapi;
 mod pages;

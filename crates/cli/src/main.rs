@@ -131,6 +131,19 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long, env = "AIMSGAP_WORKERS")]
         workers: Option<usize>,
+        /// Most connections open at once (default: the open-files limit, raised to its maximum
+        /// at start, less 256 kept for the database and files, at most 10000). At the limit the
+        /// oldest idle connection is closed to make room for a new one.
+        #[arg(long, env = "AIMSGAP_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: Option<u32>,
+        /// Seconds a client may take to send a request's headers; an idle keep-alive
+        /// connection is closed after as long.
+        #[arg(long, env = "AIMSGAP_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Seconds a client may take to send a request's body once its headers are in; a
+        /// slower body is answered 408.
+        #[arg(long, env = "AIMSGAP_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        body_timeout: u64,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -430,8 +443,16 @@ fn run(cli: Cli) -> Result<String> {
             bind,
             secure_cookies,
             workers,
+            max_connections,
+            header_timeout,
+            body_timeout,
         } => {
-            server_cmd::serve(&database, &bind, secure_cookies, workers)?;
+            let limits = server_cmd::Limits {
+                max_connections: max_connections.map(|n| n as usize),
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                body_timeout: std::time::Duration::from_secs(body_timeout),
+            };
+            server_cmd::serve(&database, &bind, secure_cookies, workers, limits)?;
             Ok(String::new())
         }
         Command::Push {

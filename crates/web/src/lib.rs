@@ -17,11 +17,13 @@ mod passwords;
 mod policy;
 mod reports;
 mod security;
+mod serve;
 mod sessions;
 mod throttle;
 
 pub use error::{ApiError, ApiResult};
 pub use security::{CSRF_HEADER, SESSION_COOKIE};
+pub use serve::{default_max_connections, raise_file_limit, serve};
 
 use aimsgap_catalog::Catalog;
 use aimsgap_store::Store;
@@ -195,6 +197,14 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Most connections open at once ([`serve`]); `None` sizes it from the file-descriptor
+    /// limit. At the limit the oldest idle connection is closed to make room.
+    pub max_connections: Option<usize>,
+    /// How long a client may take to send a request's headers, counted from the connection's
+    /// opening or its previous answer (so also how long an idle keep-alive connection stays).
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body once its headers are in (then 408).
+    pub body_timeout: Duration,
 }
 
 impl Default for Config {
@@ -203,6 +213,9 @@ impl Default for Config {
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 3600),
             max_body_bytes: 2 * 1024 * 1024,
+            max_connections: None,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -82,6 +82,61 @@ async fn fetch(address: SocketAddr, path: &str) -> String {
     answer
 }
 
+/// One keep-alive request for /healthz on an open connection; the answer, read to its length.
+async fn exchange(stream: &mut TcpStream) -> String {
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    timeout(BOUND, async {
+        loop {
+            let n = stream.read(&mut buffer).await.unwrap();
+            assert!(n > 0, "closed before answering");
+            answer.extend_from_slice(buffer.get(..n).unwrap_or_default());
+            let text = String::from_utf8_lossy(&answer);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length: usize = head
+                    .lines()
+                    .find_map(|line| {
+                        line.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|n| n.trim().parse().unwrap())
+                    })
+                    .unwrap();
+                if body.len() >= length {
+                    break;
+                }
+            }
+        }
+    })
+    .await
+    .expect("no complete answer on a keep-alive connection");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Counts how many of `streams` the server has closed (EOF or reset within a moment).
+async fn count_closed(streams: Vec<TcpStream>) -> usize {
+    let mut reads = tokio::task::JoinSet::new();
+    for mut stream in streams {
+        reads.spawn(async move {
+            let mut buffer = [0u8; 64];
+            matches!(
+                timeout(Duration::from_secs(2), stream.read(&mut buffer)).await,
+                Ok(Ok(0) | Err(_))
+            )
+        });
+    }
+    let mut closed = 0;
+    while let Some(was_closed) = reads.join_next().await {
+        if was_closed.unwrap() {
+            closed += 1;
+        }
+    }
+    closed
+}
+
 /// Regression: half-sent requests were held open without limit until the server ran out of
 /// file descriptors and /healthz stopped answering. Now the oldest idle connections are closed
 /// to make room, and a new client is served.
@@ -101,25 +156,31 @@ async fn held_half_requests_do_not_use_up_the_server() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
     // The server holds at most its limit: the rest of the held connections were closed.
-    let mut reads = tokio::task::JoinSet::new();
-    for mut stream in held {
-        reads.spawn(async move {
-            let mut buffer = [0u8; 64];
-            matches!(
-                timeout(Duration::from_secs(2), stream.read(&mut buffer)).await,
-                Ok(Ok(0) | Err(_))
-            )
-        });
-    }
-    let mut closed = 0;
-    while let Some(was_closed) = reads.join_next().await {
-        if was_closed.unwrap() {
-            closed += 1;
-        }
-    }
+    let closed = count_closed(held).await;
     assert!(
         closed >= 500 - 50,
         "only {closed} of 500 held connections were closed; the limit is 50"
+    );
+    let _ = server.stop.send(());
+    timeout(BOUND, server.task).await.unwrap().unwrap().unwrap();
+}
+
+/// Idle keep-alive connections (an answer sent, nothing since) make room as well: an attacker
+/// cannot pin connections by completing one cheap request on each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answered_keep_alive_connections_make_room_too() {
+    let server = start(small(50, Duration::from_secs(60), Duration::from_secs(60))).await;
+    let mut held = Vec::new();
+    for _ in 0..120 {
+        let mut stream = TcpStream::connect(server.address).await.unwrap();
+        let answer = exchange(&mut stream).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        held.push(stream);
+    }
+    let closed = count_closed(held).await;
+    assert!(
+        closed >= 120 - 50,
+        "only {closed} of 120 idle keep-alive connections were closed; the limit is 50"
     );
     let _ = server.stop.send(());
     timeout(BOUND, server.task).await.unwrap().unwrap().unwrap();
@@ -198,37 +259,11 @@ async fn a_keep_alive_client_is_served_then_closed_when_idle() {
     let server = start(small(5, Duration::from_secs(1), Duration::from_secs(5))).await;
     let mut stream = TcpStream::connect(server.address).await.unwrap();
     for round in 0..3 {
-        stream
-            .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
-            .await
-            .unwrap();
-        let mut answer = Vec::new();
-        let mut buffer = [0u8; 4096];
-        // The answer is small and has a length: read until its body is in.
-        timeout(BOUND, async {
-            loop {
-                let n = stream.read(&mut buffer).await.unwrap();
-                assert!(n > 0, "round {round}: closed before answering");
-                answer.extend_from_slice(buffer.get(..n).unwrap_or_default());
-                let text = String::from_utf8_lossy(&answer);
-                if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                    let length: usize = head
-                        .lines()
-                        .find_map(|line| {
-                            line.to_ascii_lowercase()
-                                .strip_prefix("content-length: ")
-                                .map(|n| n.trim().parse().unwrap())
-                        })
-                        .unwrap();
-                    if body.len() >= length {
-                        break;
-                    }
-                }
-            }
-        })
-        .await
-        .unwrap();
-        assert!(answer.starts_with(b"HTTP/1.1 200"), "round {round}");
+        let answer = exchange(&mut stream).await;
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "round {round}: {answer}"
+        );
     }
     // Other clients are served meanwhile.
     for _ in 0..3 {

@@ -144,6 +144,10 @@ enum Command {
         /// slower body is answered 408.
         #[arg(long, env = "AIMSGAP_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
         body_timeout: u64,
+        /// Seconds a client may leave its answer unread (not a byte taken) before the
+        /// connection is closed.
+        #[arg(long, env = "AIMSGAP_SEND_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        send_timeout: u64,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -446,11 +450,13 @@ fn run(cli: Cli) -> Result<String> {
             max_connections,
             header_timeout,
             body_timeout,
+            send_timeout,
         } => {
             let limits = server_cmd::Limits {
                 max_connections: max_connections.map(|n| n as usize),
                 header_timeout: std::time::Duration::from_secs(header_timeout),
                 body_timeout: std::time::Duration::from_secs(body_timeout),
+                send_timeout: std::time::Duration::from_secs(send_timeout),
             };
             server_cmd::serve(&database, &bind, secure_cookies, workers, limits)?;
             Ok(String::new())

@@ -54,6 +54,7 @@ pub struct Limits {
     pub max_connections: Option<usize>,
     pub header_timeout: Duration,
     pub body_timeout: Duration,
+    pub send_timeout: Duration,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -86,6 +87,7 @@ pub fn serve(
             ),
             header_timeout: limits.header_timeout,
             body_timeout: limits.body_timeout,
+            send_timeout: limits.send_timeout,
             ..aimsgap_web::Config::default()
         };
         let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config.clone());

@@ -205,6 +205,8 @@ pub struct Config {
     pub header_timeout: Duration,
     /// How long a client may take to send a request's body once its headers are in (then 408).
     pub body_timeout: Duration,
+    /// How long a client may leave an answer unread (no byte taken) before it is cut off.
+    pub send_timeout: Duration,
 }
 
 impl Default for Config {
@@ -216,6 +218,7 @@ impl Default for Config {
             max_connections: None,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -6,6 +6,8 @@
 //!   keep-alive connection is thus closed after the same time.
 //! - **A body** must arrive whole within [`Config::body_timeout`] of its headers; otherwise the
 //!   request is answered 408 and the connection closed.
+//! - **An answer** must be taken by the client: a connection on which nothing can be written
+//!   for [`Config::send_timeout`] is closed, so a client that stops reading does not pin it.
 //! - **Connections** are at most [`Config::max_connections`] (by default sized from the
 //!   process's file-descriptor limit). At the limit a new client is still served: the oldest
 //!   connection with no request in progress (idle, or still sending its headers) is closed to
@@ -33,6 +35,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::time::{Instant, Sleep};
@@ -94,12 +97,14 @@ where
         app,
         http,
         body_timeout: config.body_timeout,
+        send_timeout: config.send_timeout,
         open: Open::default(),
     });
     tracing::info!(
         max_connections = limit,
         header_timeout_s = config.header_timeout.as_secs_f64(),
         body_timeout_s = config.body_timeout.as_secs_f64(),
+        send_timeout_s = config.send_timeout.as_secs_f64(),
         "connection limits"
     );
     // Every connection task holds a receiver: shutdown waits until all are gone.
@@ -178,6 +183,7 @@ struct Shared {
     app: Router,
     http: hyper::server::conn::http1::Builder,
     body_timeout: Duration,
+    send_timeout: Duration,
     open: Open,
 }
 
@@ -262,6 +268,11 @@ async fn connection(
         hyper::service::service_fn(move |request: Request<Incoming>| {
             answer(Arc::clone(&shared), Arc::clone(&slot), remote, request)
         })
+    };
+    let stream = Unread {
+        inner: stream,
+        limit: shared.send_timeout,
+        stalled: None,
     };
     let connection = shared.http.serve_connection(TokioIo::new(stream), service);
     let mut connection = pin!(connection);
@@ -437,6 +448,94 @@ impl HttpBody for Deadline {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// A connection's socket that fails a write which could make no progress for `limit`: the
+/// client has stopped reading its answer.
+#[derive(Debug)]
+struct Unread {
+    inner: TcpStream,
+    limit: Duration,
+    /// Started when a write first has to wait; cleared by any progress.
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl Unread {
+    /// What to answer when a write would wait: wait, or fail once the wait is too long.
+    fn waiting<T>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
+        let limit = self.limit;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client stopped reading its answer",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn progressed<T>(&mut self, result: std::io::Result<T>) -> Poll<std::io::Result<T>> {
+        self.stalled = None;
+        Poll::Ready(result)
+    }
+}
+
+impl AsyncRead for Unread {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Unread {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Ready(result) => this.progressed(result),
+            Poll::Pending => this.waiting(cx),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
+            Poll::Ready(result) => this.progressed(result),
+            Poll::Pending => this.waiting(cx),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_flush(cx) {
+            Poll::Ready(result) => this.progressed(result),
+            Poll::Pending => this.waiting(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_shutdown(cx) {
+            Poll::Ready(result) => this.progressed(result),
+            Poll::Pending => this.waiting(cx),
+        }
     }
 }
 

@@ -48,6 +48,7 @@ fn small(max_connections: usize, header_timeout: Duration, body_timeout: Duratio
         max_connections: Some(max_connections),
         header_timeout,
         body_timeout,
+        send_timeout: body_timeout,
         ..Config::default()
     }
 }
@@ -248,6 +249,34 @@ async fn a_stalled_body_gets_408() {
     assert!(closed, "the stalled request was not ended: {answer}");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("did not arrive within 1 s"), "{answer}");
+    let _ = server.stop.send(());
+    timeout(BOUND, server.task).await.unwrap().unwrap().unwrap();
+}
+
+/// Regression: a client that asked for answers and never read them kept its connection (and
+/// the answers' memory) forever; now a connection that cannot be written to for the send
+/// timeout is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_cut_off() {
+    let server = start(small(50, Duration::from_secs(60), Duration::from_secs(1))).await;
+    // A small receive window, and pipelined requests for a large document: many times more
+    // than the sockets' buffers hold, so the server's writes stop while the client does not
+    // read.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(server.address).await.unwrap();
+    let requests = "GET /api/openapi.json HTTP/1.1\r\nHost: test\r\n\r\n".repeat(300);
+    stream.write_all(requests.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let started = tokio::time::Instant::now();
+    let (answers, closed) = read_until_closed(&mut stream).await;
+    let answered = answers.matches("HTTP/1.1 200").count();
+    assert!(
+        closed,
+        "a client that stopped reading kept its connection ({answered} answers in {:?})",
+        started.elapsed()
+    );
+    assert!(answered < 300, "all {answered} answers were sent");
     let _ = server.stop.send(());
     timeout(BOUND, server.task).await.unwrap().unwrap().unwrap();
 }

@@ -136,6 +136,23 @@ enum Command {
         /// the client for sign-in throttling; repeatable. From other peers the header is ignored.
         #[arg(long = "trusted-proxy", value_name = "IP|CIDR", value_parser = aimsgap_web::parse_trusted_proxy)]
         trusted_proxies: Vec<aimsgap_web::IpNet>,
+        /// Most connections open at once (default: the open-files limit, raised to its maximum
+        /// at start, less 256 kept for the database and files, at most 10000). At the limit the
+        /// oldest idle connection is closed to make room for a new one.
+        #[arg(long, env = "AIMSGAP_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: Option<u32>,
+        /// Seconds a client may take to send a request's headers; an idle keep-alive
+        /// connection is closed after as long.
+        #[arg(long, env = "AIMSGAP_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Seconds a client may take to send a request's body once its headers are in; a
+        /// slower body is answered 408.
+        #[arg(long, env = "AIMSGAP_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        body_timeout: u64,
+        /// Seconds a client may leave its answer unread (not a byte taken) before the
+        /// connection is closed.
+        #[arg(long, env = "AIMSGAP_SEND_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        send_timeout: u64,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -436,8 +453,25 @@ fn run(cli: Cli) -> Result<String> {
             secure_cookies,
             workers,
             trusted_proxies,
+            max_connections,
+            header_timeout,
+            body_timeout,
+            send_timeout,
         } => {
-            server_cmd::serve(&database, &bind, secure_cookies, workers, trusted_proxies)?;
+            let limits = server_cmd::Limits {
+                max_connections: max_connections.map(|n| n as usize),
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                body_timeout: std::time::Duration::from_secs(body_timeout),
+                send_timeout: std::time::Duration::from_secs(send_timeout),
+            };
+            server_cmd::serve(
+                &database,
+                &bind,
+                secure_cookies,
+                workers,
+                trusted_proxies,
+                limits,
+            )?;
             Ok(String::new())
         }
         Command::Push {

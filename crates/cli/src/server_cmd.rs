@@ -2,7 +2,6 @@
 
 use crate::assess_cmd::InputError;
 use anyhow::{Context, Result, anyhow, bail};
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +47,16 @@ async fn connect(url: &str) -> Result<aimsgap_store::Store> {
         .map_err(|e| anyhow!("cannot open the database ({}): {e}", describe(url)))
 }
 
+/// How many connections the server holds and how long it waits for slow clients.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// `None`: sized from the open-files limit.
+    pub max_connections: Option<usize>,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub send_timeout: Duration,
+}
+
 /// Runs the server until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn serve(
     database: &str,
@@ -55,6 +64,7 @@ pub fn serve(
     secure_cookies: bool,
     workers: Option<usize>,
     trusted_proxies: Vec<aimsgap_web::IpNet>,
+    limits: Limits,
 ) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -64,15 +74,25 @@ pub fn serve(
         .with_target(false)
         .init();
     let catalog = crate::load_catalog()?;
+    // Each connection is a descriptor: take all the kernel allows before sizing the limit.
+    let file_limit = aimsgap_web::raise_file_limit();
     runtime_with(workers)?.block_on(async move {
         let store = connect(database).await?;
         tracing::info!(database = %describe(database), "storage ready, migrations applied");
         let config = aimsgap_web::Config {
             secure_cookies,
             trusted_proxies,
+            max_connections: Some(
+                limits
+                    .max_connections
+                    .unwrap_or_else(|| aimsgap_web::default_max_connections(file_limit)),
+            ),
+            header_timeout: limits.header_timeout,
+            body_timeout: limits.body_timeout,
+            send_timeout: limits.send_timeout,
             ..aimsgap_web::Config::default()
         };
-        let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config);
+        let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config.clone());
         let app = aimsgap_web::app(state);
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -83,13 +103,9 @@ pub fn serve(
             "aimsgap serving on http://{address} ({})",
             describe(database)
         );
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("server error")?;
+        aimsgap_web::serve(listener, app, &config, shutdown())
+            .await
+            .context("server error")?;
         store.close().await;
         tracing::info!("stopped");
         Ok(())

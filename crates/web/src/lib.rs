@@ -17,6 +17,7 @@ mod passwords;
 mod policy;
 mod reports;
 mod security;
+mod serve;
 mod sessions;
 mod throttle;
 pub mod work;
@@ -24,6 +25,7 @@ pub mod work;
 pub use error::{ApiError, ApiResult};
 pub use ipnet::IpNet;
 pub use security::{CSRF_HEADER, SESSION_COOKIE};
+pub use serve::{default_max_connections, raise_file_limit, serve};
 pub use throttle::{Limits as ThrottleLimits, parse_trusted_proxy};
 
 use aimsgap_catalog::Catalog;
@@ -212,6 +214,16 @@ pub struct Config {
     pub rendering_queue: usize,
     /// The limits of sign-in and sign-up throttling.
     pub throttle: ThrottleLimits,
+    /// Most connections open at once ([`serve`]); `None` sizes it from the file-descriptor
+    /// limit. At the limit the oldest idle connection is closed to make room.
+    pub max_connections: Option<usize>,
+    /// How long a client may take to send a request's headers, counted from the connection's
+    /// opening or its previous answer (so also how long an idle keep-alive connection stays).
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body once its headers are in (then 408).
+    pub body_timeout: Duration,
+    /// How long a client may leave an answer unread (no byte taken) before it is cut off.
+    pub send_timeout: Duration,
 }
 
 impl Default for Config {
@@ -227,6 +239,10 @@ impl Default for Config {
             rendering_threads: 1,
             rendering_queue: 8,
             throttle: ThrottleLimits::default(),
+            max_connections: None,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -14,6 +14,7 @@ mod matrix;
 mod openapi;
 mod pages;
 mod security;
+mod slow;
 mod tidy;
 
 use aimsgap_web::{AppState, Config, app};

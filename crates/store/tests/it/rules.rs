@@ -7,9 +7,18 @@ use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::{Value, json};
 use sqlx::Row;
 
+/// A scratch directory, removed when the test ends.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Stores on real files (SQLite with several connections, so that writers really contend)
 /// and on PostgreSQL when a database is named, each with its URL for direct inspection.
-async fn shared_stores() -> Vec<(&'static str, Store, String)> {
+async fn shared_stores() -> (Scratch, Vec<(&'static str, Store, String)>) {
     let dir = std::env::temp_dir().join(format!("aimsgap-rules-{}", new_token().unwrap()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
@@ -19,7 +28,7 @@ async fn shared_stores() -> Vec<(&'static str, Store, String)> {
     {
         stores.push(("postgres", Store::connect(&url).await.unwrap(), url));
     }
-    stores
+    (Scratch(dir), stores)
 }
 
 async fn inspect(url: &str) -> sqlx::AnyPool {
@@ -45,7 +54,8 @@ fn long_answer(edit: usize) -> Value {
 
 #[tokio::test]
 async fn twenty_edits_of_a_long_note_store_each_value_once() {
-    for (backend, store, url) in shared_stores().await {
+    let (_scratch, stores) = shared_stores().await;
+    for (backend, store, url) in stores {
         let user = store.create_user(&email(), "Ada", "h").await.unwrap();
         let org = store.create_organization("Acme", &user.id).await.unwrap();
         let meta = store
@@ -94,7 +104,8 @@ type Seen = (String, String, Option<Value>, Option<Value>);
 
 #[tokio::test]
 async fn history_reads_as_it_did_when_every_entry_carried_its_old_value() {
-    for (backend, store, url) in shared_stores().await {
+    let (_scratch, stores) = shared_stores().await;
+    for (backend, store, url) in stores {
         let user = store.create_user(&email(), "Ada", "h").await.unwrap();
         let org = store.create_organization("Acme", &user.id).await.unwrap();
         let meta = store
@@ -244,7 +255,8 @@ async fn owners(store: &Store, org: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_owners_removing_or_demoting_each_other_at_once_leave_one_owner() {
-    for (backend, store, _) in shared_stores().await {
+    let (_scratch, stores) = shared_stores().await;
+    for (backend, store, _) in stores {
         for round in 0..20 {
             for demote in [false, true] {
                 let (org, first, second) = two_owners(&store).await;
@@ -291,7 +303,8 @@ async fn two_owners_removing_or_demoting_each_other_at_once_leave_one_owner() {
 
 #[tokio::test]
 async fn pending_invitations_are_listed_without_secrets_and_can_be_revoked() {
-    for (backend, store, _) in shared_stores().await {
+    let (_scratch, stores) = shared_stores().await;
+    for (backend, store, _) in stores {
         let owner = store.create_user(&email(), "Owner", "h").await.unwrap();
         let guest = store.create_user(&email(), "Guest", "h").await.unwrap();
         let org = store.create_organization("Acme", &owner.id).await.unwrap();
@@ -370,7 +383,8 @@ async fn pending_invitations_are_listed_without_secrets_and_can_be_revoked() {
 
 #[tokio::test]
 async fn expired_tokens_are_refused_and_housekeeping_purges_what_expired() {
-    for (backend, store, _) in shared_stores().await {
+    let (_scratch, stores) = shared_stores().await;
+    for (backend, store, _) in stores {
         let user = store.create_user(&email(), "Ada", "h").await.unwrap();
         let org = store.create_organization("Acme", &user.id).await.unwrap();
         // Tokens: one expired, one for a day, one with the default life.

@@ -608,3 +608,50 @@ async fn two_owners_removing_or_demoting_each_other_at_once_leave_one_owner() {
         }
     }
 }
+
+#[tokio::test]
+async fn housekeeping_purges_expired_tokens_and_sessions_when_the_server_starts() {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let state = AppState::new(store.clone(), catalog(), Config::default());
+    let app = app(state.clone());
+    let owner = sign_up(&app, "Lead").await;
+    let user = owner.user_id.clone().unwrap();
+    let long_ago = aimsgap_store::rfc3339(1_000_000);
+    for name in ["old", "older"] {
+        store
+            .create_api_token_until(&user, name, &aimsgap_store::new_token().unwrap(), &long_ago)
+            .await
+            .unwrap();
+    }
+    store
+        .create_session(&user, &aimsgap_store::new_token().unwrap(), "c", &long_ago)
+        .await
+        .unwrap();
+    owner
+        .post(&app, "/api/v1/tokens", json!({"name": "live"}))
+        .await;
+    assert_eq!(store.api_tokens(&user).await.unwrap().len(), 3);
+
+    let task = tokio::spawn(aimsgap_web::housekeeping(state));
+    // The first pass runs at once; the bound is only there so that a broken pass fails.
+    let mut names = Vec::new();
+    for _ in 0..200 {
+        names = store
+            .api_tokens(&user)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name)
+            .collect::<Vec<_>>();
+        if names.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    task.abort();
+    assert_eq!(names, ["live"]);
+    // The expired session went too; the live one (the sign-up's) is all that is left.
+    assert_eq!(store.delete_sessions_of(&user).await.unwrap(), 1);
+}

@@ -93,6 +93,7 @@ pub fn serve(
             ..aimsgap_web::Config::default()
         };
         let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config.clone());
+        tokio::spawn(aimsgap_web::housekeeping(state.clone()));
         let app = aimsgap_web::app(state);
         let listener = tokio::net::TcpListener::bind(bind)
             .await

@@ -22,7 +22,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Seconds and milliseconds since the Unix epoch; a clock set before 1970 reads as the epoch.
-fn since_epoch() -> std::time::Duration {
+pub(crate) fn since_epoch() -> std::time::Duration {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()

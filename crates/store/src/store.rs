@@ -1,6 +1,6 @@
 //! The store: one type, two backends (SQLite, PostgreSQL), the same SQL.
 
-use crate::ids::{hash_token, new_id, now_rfc3339};
+use crate::ids::{hash_token, new_id, now_rfc3339, rfc3339, since_epoch};
 use aimsgap_wire::assessment::{AiSystem, Answer, Document, Profile};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,6 +17,9 @@ pub enum StoreError {
     Exists(String),
     #[error("stale version: the current value is attached")]
     Conflict(Versioned),
+    /// The change would leave an organisation without an owner; nothing was changed.
+    #[error("an organisation keeps at least one owner")]
+    LastOwner,
     #[error("invalid stored data: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -99,6 +102,35 @@ pub struct ApiToken {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    /// When the token stops working; `None` only for a token restored from a backup made
+    /// before tokens expired, until the store next connects and gives it one.
+    pub expires_at: Option<String>,
+}
+
+/// How long an API token lives when its creator names no other time.
+pub const TOKEN_DAYS_DEFAULT: u64 = 90;
+/// The longest life an API token may be given.
+pub const TOKEN_DAYS_MAX: u64 = 366;
+/// How long used and expired invitations are kept before housekeeping deletes them.
+pub const INVITATION_GRACE_DAYS: u64 = 30;
+
+/// A pending invitation as its organisation's owners see it: never its secret or the hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub role: Role,
+    /// The member who created it (`None` if that account no longer exists).
+    pub created_by: Option<User>,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// What one housekeeping pass deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub tokens: u64,
+    pub invitations: u64,
 }
 
 /// A stored value with its version (0 means "does not exist yet").
@@ -302,7 +334,35 @@ impl Store {
             .connect(url)
             .await?;
         sqlx::migrate!("../../migrations").run(&pool).await?;
-        Ok(Store { pool, backend })
+        let store = Store { pool, backend };
+        store.complete_old_rows().await?;
+        Ok(store)
+    }
+
+    /// Gives rows made before the second migration (or restored from a backup of that time)
+    /// what the migration could not compute portably: an id for each invitation, and an expiry
+    /// 90 days from now for each API token.
+    async fn complete_old_rows(&self) -> Result<()> {
+        sqlx::query("UPDATE api_tokens SET expires_at = $1 WHERE expires_at IS NULL")
+            .bind(rfc3339(
+                since_epoch()
+                    .as_secs()
+                    .saturating_add(TOKEN_DAYS_DEFAULT * 86_400),
+            ))
+            .execute(&self.pool)
+            .await?;
+        let rows = sqlx::query("SELECT token_hash FROM invitations WHERE id IS NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in rows {
+            let hash: String = row.try_get("token_hash")?;
+            sqlx::query("UPDATE invitations SET id = $1 WHERE token_hash = $2 AND id IS NULL")
+                .bind(new_id()?)
+                .bind(&hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
@@ -426,42 +486,65 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Creates an API token that lives [`TOKEN_DAYS_DEFAULT`] days.
     pub async fn create_api_token(
         &self,
         user_id: &str,
         name: &str,
         secret: &str,
     ) -> Result<ApiToken> {
+        let expires_at = rfc3339(
+            since_epoch()
+                .as_secs()
+                .saturating_add(TOKEN_DAYS_DEFAULT * 86_400),
+        );
+        self.create_api_token_until(user_id, name, secret, &expires_at)
+            .await
+    }
+
+    /// Creates an API token that stops working at `expires_at` (RFC 3339 UTC).
+    pub async fn create_api_token_until(
+        &self,
+        user_id: &str,
+        name: &str,
+        secret: &str,
+        expires_at: &str,
+    ) -> Result<ApiToken> {
         let id = new_id()?;
         let created_at = now_rfc3339();
-        sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)
             .bind(user_id)
             .bind(name)
             .bind(hash_token(secret))
             .bind(&created_at)
+            .bind(expires_at)
             .execute(&self.pool)
             .await?;
         Ok(ApiToken {
             id,
             name: name.to_string(),
             created_at,
+            expires_at: Some(expires_at.to_string()),
         })
     }
 
+    /// The user of a token that has not expired.
     pub async fn api_token_user(&self, secret: &str) -> Result<Option<User>> {
         let row = sqlx::query(
-            "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+            "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )
         .bind(hash_token(secret))
+        .bind(now_rfc3339())
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(user_from).transpose()
     }
 
+    /// A user's API tokens, expired ones included until housekeeping deletes them.
     pub async fn api_tokens(&self, user_id: &str) -> Result<Vec<ApiToken>> {
         let rows = sqlx::query(
-            "SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+            "SELECT id, name, created_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
@@ -472,9 +555,47 @@ impl Store {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
                     created_at: row.try_get("created_at")?,
+                    expires_at: row.try_get("expires_at")?,
                 })
             })
             .collect()
+    }
+
+    /// Deletes what can no longer be used: sessions and API tokens that expired at or before
+    /// `now` (seconds since the Unix epoch), and invitations used or expired more than
+    /// [`INVITATION_GRACE_DAYS`] before it. Expired sessions and tokens are refused before
+    /// this runs; it only keeps the tables from growing.
+    pub async fn purge_expired(&self, now: u64) -> Result<Purged> {
+        let now_text = rfc3339(now);
+        let grace = rfc3339(now.saturating_sub(INVITATION_GRACE_DAYS * 86_400));
+        let mut tx = self.write().await?;
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(&now_text)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let tokens = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1")
+            .bind(&now_text)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let invitations =
+            sqlx::query("DELETE FROM invitations WHERE used_at <= $1 OR expires_at <= $1")
+                .bind(&grace)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        tx.commit().await?;
+        Ok(Purged {
+            sessions,
+            tokens,
+            invitations,
+        })
+    }
+
+    /// [`Store::purge_expired`] at the current time.
+    pub async fn purge_expired_now(&self) -> Result<Purged> {
+        self.purge_expired(since_epoch().as_secs()).await
     }
 
     pub async fn delete_api_token(&self, user_id: &str, id: &str) -> Result<()> {
@@ -593,33 +714,91 @@ impl Store {
             .collect()
     }
 
+    /// Changes a member's role. Demoting the organisation's last owner is
+    /// [`StoreError::LastOwner`] and changes nothing.
     pub async fn set_role(&self, org_id: &str, user_id: &str, role: Role) -> Result<()> {
+        let mut tx = self.write().await?;
+        if role != Role::Owner {
+            self.keep_an_owner(&mut tx, org_id, user_id).await?;
+        }
         let done =
             sqlx::query("UPDATE memberships SET role = $1 WHERE org_id = $2 AND user_id = $3")
                 .bind(role.as_str())
                 .bind(org_id)
                 .bind(user_id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        tx.commit().await?;
         Ok(())
     }
 
+    /// Removes a member. Removing the organisation's last owner is [`StoreError::LastOwner`]
+    /// and changes nothing.
     pub async fn remove_member(&self, org_id: &str, user_id: &str) -> Result<()> {
+        let mut tx = self.write().await?;
+        self.keep_an_owner(&mut tx, org_id, user_id).await?;
         let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(org_id)
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Stores an invitation by the hash of its one-time secret.
+    /// Inside a write transaction that is about to take `user_id`'s ownership away: fails
+    /// with [`StoreError::LastOwner`] unless another owner remains. Two owners demoting or
+    /// removing each other at once must not both pass, so the check and the change are
+    /// serialised per organisation: SQLite's `BEGIN IMMEDIATE` already lets one writer in at a
+    /// time; on PostgreSQL the organisation's row is locked first (`FOR NO KEY UPDATE`, which
+    /// serialises these checks without holding back inserts that only reference the
+    /// organisation), and the count that follows (a new snapshot under READ COMMITTED) sees
+    /// what the other transaction committed.
+    async fn keep_an_owner(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        org_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT id FROM organizations WHERE id = $1 FOR NO KEY UPDATE")
+                .bind(org_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        }
+        let row = sqlx::query("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let role: String = row.try_get("role")?;
+        if role != Role::Owner.as_str() {
+            return Ok(());
+        }
+        let others: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM memberships WHERE org_id = $1 AND role = $2 AND user_id <> $3",
+        )
+        .bind(org_id)
+        .bind(Role::Owner.as_str())
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
+        if others == 0 {
+            return Err(StoreError::LastOwner);
+        }
+        Ok(())
+    }
+
+    /// Stores an invitation by the hash of its one-time secret; returns its id (by which
+    /// owners list and revoke it).
     pub async fn create_invitation(
         &self,
         org_id: &str,
@@ -627,8 +806,10 @@ impl Store {
         secret: &str,
         by: &str,
         expires_at: &str,
-    ) -> Result<()> {
-        sqlx::query("INSERT INTO invitations (token_hash, org_id, role, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+    ) -> Result<String> {
+        let id = new_id()?;
+        sqlx::query("INSERT INTO invitations (id, token_hash, org_id, role, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(&id)
             .bind(hash_token(secret))
             .bind(org_id)
             .bind(role.as_str())
@@ -637,6 +818,47 @@ impl Store {
             .bind(expires_at)
             .execute(&self.pool)
             .await?;
+        Ok(id)
+    }
+
+    /// An organisation's invitations that can still be accepted, oldest first.
+    pub async fn pending_invitations(&self, org_id: &str) -> Result<Vec<PendingInvitation>> {
+        let rows = sqlx::query(
+            "SELECT i.id AS invitation, i.role, i.created_at, i.expires_at, u.id, u.email, u.name FROM invitations i LEFT JOIN users u ON u.id = i.created_by WHERE i.org_id = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND i.id IS NOT NULL ORDER BY i.created_at, i.id",
+        )
+        .bind(org_id)
+        .bind(now_rfc3339())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.try_get("role")?;
+                let creator: Option<String> = row.try_get("id")?;
+                Ok(PendingInvitation {
+                    id: row.try_get("invitation")?,
+                    role: Role::parse(&role)
+                        .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+                    created_by: creator.map(|_| user_from(row)).transpose()?,
+                    created_at: row.try_get("created_at")?,
+                    expires_at: row.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes (deletes) an organisation's invitation that has not been used. An unknown id,
+    /// another organisation's, or a used one is `NotFound`.
+    pub async fn revoke_invitation(&self, org_id: &str, id: &str) -> Result<()> {
+        let done = sqlx::query(
+            "DELETE FROM invitations WHERE org_id = $1 AND id = $2 AND used_at IS NULL",
+        )
+        .bind(org_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
         Ok(())
     }
 
@@ -1046,14 +1268,39 @@ impl Store {
         new: Option<&Value>,
         now: &str,
     ) -> Result<()> {
+        let id = new_id()?;
+        // Each change is stored once: the old value is left out (NULL) when the previous entry
+        // of the same entity and key, which [`Store::history`] reads it from, holds it as its
+        // new value and sorts before this one. Otherwise (the first change after an import,
+        // or rows restored out of order) it is written out; "null" stands for "did not exist"
+        // where the previous entry would say otherwise.
+        let previous = sqlx::query("SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = $2 AND entity_key = $3 ORDER BY id DESC LIMIT 1")
+            .bind(assessment_id)
+            .bind(entity)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let implied = match &previous {
+            Some(row) if row.try_get::<String, _>("id")? < id => {
+                let value: Option<String> = row.try_get("new_value")?;
+                Some(value.as_deref().map(parse_json).transpose()?)
+            }
+            _ => None,
+        };
+        let old_value = match (implied, old) {
+            (Some(implied), old) if implied.as_ref() == old => None,
+            (_, Some(old)) => Some(json_text(old)),
+            (Some(_), None) => Some(json_text(&Value::Null)),
+            (None, None) => None,
+        };
         sqlx::query("INSERT INTO history (id, assessment_id, at, actor, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(new_id()?)
+            .bind(&id)
             .bind(assessment_id)
             .bind(now)
             .bind(actor)
             .bind(entity)
             .bind(key)
-            .bind(old.map(json_text))
+            .bind(old_value)
             .bind(new.map(json_text))
             .execute(&mut **tx)
             .await?;
@@ -1067,24 +1314,40 @@ impl Store {
         Ok(())
     }
 
-    /// The history of an assessment, oldest first.
+    /// The history of an assessment, oldest first. An entry stored without its old value
+    /// takes it from the previous entry of the same entity and key (see `record`); entries
+    /// written before that rule carry theirs and are read as they are.
     pub async fn history(&self, assessment_id: &str) -> Result<Vec<HistoryEntry>> {
         let rows = sqlx::query("SELECT id, at, actor, entity, entity_key, old_value, new_value FROM history WHERE assessment_id = $1 ORDER BY id")
             .bind(assessment_id)
             .fetch_all(&self.pool)
             .await?;
+        let mut latest: std::collections::HashMap<(String, String), Option<Value>> =
+            std::collections::HashMap::new();
         rows.iter()
             .map(|row| {
+                let entity: String = row.try_get("entity")?;
+                let key: String = row.try_get("entity_key")?;
                 let old: Option<String> = row.try_get("old_value")?;
                 let new: Option<String> = row.try_get("new_value")?;
+                let new = new.as_deref().map(parse_json).transpose()?;
+                let old = match old.as_deref().map(parse_json).transpose()? {
+                    Some(Value::Null) => None,
+                    Some(old) => Some(old),
+                    None => latest
+                        .get(&(entity.clone(), key.clone()))
+                        .cloned()
+                        .flatten(),
+                };
+                latest.insert((entity.clone(), key.clone()), new.clone());
                 Ok(HistoryEntry {
                     id: row.try_get("id")?,
                     at: row.try_get("at")?,
                     actor: row.try_get("actor")?,
-                    entity: row.try_get("entity")?,
-                    key: row.try_get("entity_key")?,
-                    old: old.as_deref().map(parse_json).transpose()?,
-                    new: new.as_deref().map(parse_json).transpose()?,
+                    entity,
+                    key,
+                    old,
+                    new,
                 })
             })
             .collect()

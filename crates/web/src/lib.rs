@@ -10,6 +10,7 @@ mod api;
 mod auth;
 mod cache;
 mod error;
+mod housekeeping;
 mod openapi;
 mod ops;
 mod pages;
@@ -246,6 +247,8 @@ impl Default for Config {
         }
     }
 }
+
+pub use housekeeping::{HOUSEKEEPING_EVERY, housekeeping};
 
 /// Everything a handler needs.
 #[derive(Clone, Debug)]

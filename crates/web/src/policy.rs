@@ -60,10 +60,3 @@ pub(crate) async fn assessment_access(
     }
     Ok((org, revision))
 }
-
-/// Whether `user` is the organisation's only owner, whom it may not lose.
-pub(crate) async fn last_owner(state: &AppState, org: &str, user: &str) -> ApiResult<bool> {
-    let members = state.store.members(org).await?;
-    let owners: Vec<_> = members.iter().filter(|m| m.role == Role::Owner).collect();
-    Ok(owners.len() == 1 && owners.iter().any(|m| m.user.id == user))
-}

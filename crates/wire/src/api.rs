@@ -217,10 +217,13 @@ pub struct Membership {
 
 // ---- API tokens --------------------------------------------------------------------------
 
-/// A name to recognise a new API token by.
+/// A name to recognise a new API token by, and how many days it lives (1 to 366, 90 when
+/// absent).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TokenRequest {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<u64>,
 }
 
 /// The caller's API tokens (never their secrets).
@@ -234,6 +237,10 @@ pub struct Token {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    /// When the token stops working (RFC 3339 UTC); `null` only for a token from before
+    /// tokens expired, until the server next starts and gives it 90 days.
+    #[serde(default)]
+    pub expires_at: Option<String>,
 }
 
 /// A new API token: its secret is in `token`, shown this once.
@@ -242,6 +249,9 @@ pub struct CreatedToken {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    /// When the token stops working (RFC 3339 UTC).
+    #[serde(default)]
+    pub expires_at: String,
     pub token: String,
     pub note: String,
 }
@@ -306,11 +316,32 @@ pub struct InvitationRequest {
 /// A one-time invitation: `accept` is the path to post to, signed in as the invitee.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Invitation {
+    /// The id to list and revoke it by.
+    #[serde(default)]
+    pub id: String,
     pub token: String,
     pub role: Role,
     pub accept: String,
     pub expires_in_days: u64,
     pub note: String,
+}
+
+/// An organisation's invitations that can still be accepted, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InvitationList {
+    pub invitations: Vec<PendingInvitation>,
+}
+
+/// A pending invitation: its id (to revoke it by), never its secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub role: Role,
+    /// The member who created it; `null` if that account no longer exists.
+    pub created_by: Option<User>,
+    pub created_at: String,
+    pub expires_at: String,
 }
 
 /// The organisation joined and the role in it.

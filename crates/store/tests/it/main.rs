@@ -11,6 +11,8 @@
 use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::json;
 
+mod rules;
+
 async fn stores() -> Vec<(&'static str, Store)> {
     let mut stores = vec![("sqlite", Store::connect("sqlite::memory:").await.unwrap())];
     match std::env::var("AIMSGAP_TEST_DATABASE_URL") {

@@ -4,7 +4,7 @@ use super::json::ApiJson;
 use super::wire as convert;
 use crate::AppState;
 use crate::auth::{Auth, Via};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::ops::accounts::{check_login, create_account, text};
 use crate::sessions::{cleared_cookie, new_session, same_site};
 use aimsgap_store::new_token;
@@ -125,6 +125,7 @@ pub(crate) async fn list_tokens(
                 id: t.id.clone(),
                 name: t.name.clone(),
                 created_at: t.created_at.clone(),
+                expires_at: t.expires_at.clone(),
             })
             .collect(),
     }))
@@ -136,10 +137,24 @@ pub(crate) async fn create_token(
     ApiJson(body): ApiJson<wire::TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::CreatedToken>)> {
     let name = text("name", &body.name, 100)?;
+    let days = body
+        .expires_in_days
+        .unwrap_or(aimsgap_store::TOKEN_DAYS_DEFAULT);
+    if !(1..=aimsgap_store::TOKEN_DAYS_MAX).contains(&days) {
+        return Err(ApiError::BadRequest(format!(
+            "field `expires_in_days` must be 1 to {}",
+            aimsgap_store::TOKEN_DAYS_MAX
+        )));
+    }
     let secret = new_token()?;
     let token = state
         .store
-        .create_api_token(&auth.user.id, name, &secret)
+        .create_api_token_until(
+            &auth.user.id,
+            name,
+            &secret,
+            &aimsgap_store::in_seconds(days * 86_400),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -147,6 +162,7 @@ pub(crate) async fn create_token(
             id: token.id,
             name: token.name,
             created_at: token.created_at,
+            expires_at: token.expires_at.unwrap_or_default(),
             token: secret,
             note: "shown once: only its hash is stored".into(),
         }),

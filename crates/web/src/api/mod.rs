@@ -166,9 +166,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             get(accounts::list_tokens),
         ),
         (
-            row(Method::POST, "/api/v1/tokens", User, "Create an API token (shown once)")
+            row(Method::POST, "/api/v1/tokens", User, "Create an API token (shown once) that expires after `expires_in_days` (1 to 366, 90 by default)")
                 .takes::<w::TokenRequest>()
-                .gives::<w::CreatedToken>(201, "The token, with its secret shown this once"),
+                .gives::<w::CreatedToken>(201, "The token, with its secret shown this once and its expiry")
+                .fails(400, "The name is missing or longer than 100 characters, or `expires_in_days` is not 1 to 366 (code `bad_request`)"),
             post(accounts::create_token),
         ),
         (
@@ -216,6 +217,17 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .takes::<w::InvitationRequest>()
                 .gives::<w::Invitation>(201, "The invitation, with its secret shown this once"),
             post(orgs::create_invitation),
+        ),
+        (
+            row(Method::GET, "/api/v1/orgs/{org}/invitations", OrgOwner, "Pending invitations (never their secrets)")
+                .gives::<w::InvitationList>(200, "The invitations that can still be accepted, oldest first, each with the id to revoke it by"),
+            get(orgs::list_invitations),
+        ),
+        (
+            row(Method::DELETE, "/api/v1/orgs/{org}/invitations/{invitation}", OrgOwner, "Revoke a pending invitation")
+                .gives_nothing(204, "Revoked: its link no longer works")
+                .fails(404, "No pending invitation with this id in this organisation, or you are not a member of it (code `not_found`)"),
+            delete(orgs::revoke_invitation),
         ),
         (
             row(Method::POST, "/api/v1/invitations/{token}/accept", User, "Accept an invitation")

@@ -4,7 +4,10 @@ use super::json::ApiJson;
 use super::wire as convert;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::ops::accounts::{invite, remove_member as remove, set_role, text};
+use crate::ops::accounts::{
+    invite, pending_invitations, remove_member as remove, revoke_invitation as revoke, set_role,
+    text,
+};
 use crate::{Access, AppState, policy};
 use aimsgap_wire::api as wire;
 use axum::Json;
@@ -109,10 +112,11 @@ pub(crate) async fn create_invitation(
     ApiJson(body): ApiJson<wire::InvitationRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::Invitation>)> {
     let days = body.days.unwrap_or(7).clamp(1, 30);
-    let secret = invite(&state, &auth, &org, convert::store_role(body.role), days).await?;
+    let (id, secret) = invite(&state, &auth, &org, convert::store_role(body.role), days).await?;
     Ok((
         StatusCode::CREATED,
         Json(wire::Invitation {
+            id,
             accept: format!("/api/v1/invitations/{secret}/accept"),
             token: secret,
             role: body.role,
@@ -120,6 +124,35 @@ pub(crate) async fn create_invitation(
             note: "one use; shown once".into(),
         }),
     ))
+}
+
+pub(crate) async fn list_invitations(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(org): Path<String>,
+) -> ApiResult<Json<wire::InvitationList>> {
+    let pending = pending_invitations(&state, &auth, &org).await?;
+    Ok(Json(wire::InvitationList {
+        invitations: pending
+            .iter()
+            .map(|invitation| wire::PendingInvitation {
+                id: invitation.id.clone(),
+                role: convert::role(invitation.role),
+                created_by: invitation.created_by.as_ref().map(convert::user),
+                created_at: invitation.created_at.clone(),
+                expires_at: invitation.expires_at.clone(),
+            })
+            .collect(),
+    }))
+}
+
+pub(crate) async fn revoke_invitation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((org, invitation)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    revoke(&state, &auth, &org, &invitation).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub(crate) async fn accept_invitation(

@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::passwords::{DUMMY_HASH, hash_password, verify_password};
 use crate::throttle::{address_key, client_address};
 use crate::{Access, policy};
-use aimsgap_store::{Role, new_token};
+use aimsgap_store::{Role, StoreError, new_token};
 use axum::http::{Extensions, HeaderMap};
 
 /// Checks a text field's length once trimmed; errors name the field.
@@ -103,18 +103,18 @@ pub(crate) async fn check_login(
     }
 }
 
-/// Creates a one-time invitation valid for `days` (1 to 30) and returns its secret.
+/// Creates a one-time invitation valid for `days` (1 to 30) and returns its id and secret.
 pub(crate) async fn invite(
     state: &AppState,
     auth: &Auth,
     org: &str,
     role: Role,
     days: u64,
-) -> ApiResult<String> {
+) -> ApiResult<(String, String)> {
     policy::org_access(state, auth, org, Access::OrgOwner).await?;
     let days = days.clamp(1, 30);
     let secret = new_token()?;
-    state
+    let id = state
         .store
         .create_invitation(
             org,
@@ -124,7 +124,28 @@ pub(crate) async fn invite(
             &super::in_seconds(days * 86_400),
         )
         .await?;
-    Ok(secret)
+    Ok((id, secret))
+}
+
+/// An organisation's pending invitations, for its owners.
+pub(crate) async fn pending_invitations(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+) -> ApiResult<Vec<aimsgap_store::PendingInvitation>> {
+    policy::org_access(state, auth, org, Access::OrgOwner).await?;
+    Ok(state.store.pending_invitations(org).await?)
+}
+
+/// Revokes one of an organisation's pending invitations, for its owners.
+pub(crate) async fn revoke_invitation(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    invitation: &str,
+) -> ApiResult<()> {
+    policy::org_access(state, auth, org, Access::OrgOwner).await?;
+    Ok(state.store.revoke_invitation(org, invitation).await?)
 }
 
 /// Changes a member's role; an organisation keeps at least one owner.
@@ -136,12 +157,22 @@ pub(crate) async fn set_role(
     role: Role,
 ) -> ApiResult<()> {
     policy::org_access(state, auth, org, Access::OrgOwner).await?;
-    if role != Role::Owner && policy::last_owner(state, org, user).await? {
-        return Err(ApiError::BadRequest(
-            "an organisation keeps at least one owner".into(),
-        ));
+    state
+        .store
+        .set_role(org, user, role)
+        .await
+        .map_err(owner_rule)
+}
+
+/// The store checks the last-owner rule inside the write that would break it, so that two
+/// owners removing or demoting each other at once cannot both succeed.
+fn owner_rule(error: StoreError) -> ApiError {
+    match error {
+        StoreError::LastOwner => {
+            ApiError::BadRequest("an organisation keeps at least one owner".into())
+        }
+        other => other.into(),
     }
-    Ok(state.store.set_role(org, user, role).await?)
 }
 
 /// Removes a member; an organisation keeps at least one owner.
@@ -152,10 +183,9 @@ pub(crate) async fn remove_member(
     user: &str,
 ) -> ApiResult<()> {
     policy::org_access(state, auth, org, Access::OrgOwner).await?;
-    if policy::last_owner(state, org, user).await? {
-        return Err(ApiError::BadRequest(
-            "an organisation keeps at least one owner".into(),
-        ));
-    }
-    Ok(state.store.remove_member(org, user).await?)
+    state
+        .store
+        .remove_member(org, user)
+        .await
+        .map_err(owner_rule)
 }

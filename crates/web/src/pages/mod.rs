@@ -171,6 +171,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             spec(
                 Method::POST,
+                "/orgs/{org}/invitations/{invitation}/revoke",
+                OrgOwner,
+                "Revoke a pending invitation: its link stops working",
+            ),
+            post(workspace::revoke_invitation),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/orgs/{org}/assessments",
                 OrgEditor,
                 "Import an assessment file pasted as YAML or JSON",

@@ -132,12 +132,24 @@ struct Import<'a> {
     content: &'a str,
 }
 
-/// The invitation form, for owners, with the link just created.
+/// The invitation form, for owners, with the link just created and the invitations that can
+/// still be accepted (each with a button that revokes it).
 #[derive(Debug)]
 struct Invite {
     link: Option<String>,
     role: &'static str,
     roles: Vec<Choice>,
+    pending: Vec<Pending>,
+}
+
+/// A pending invitation as the organisation page lists it: never its secret.
+#[derive(Debug)]
+struct Pending {
+    id: String,
+    role: &'static str,
+    by: String,
+    created: String,
+    expires: String,
 }
 
 #[derive(Template, Debug)]
@@ -175,6 +187,11 @@ async fn org_page(
         name: flash.import_name,
         content: flash.import_content,
     });
+    let pending = if role.can_manage() {
+        state.store.pending_invitations(org_id).await?
+    } else {
+        Vec::new()
+    };
     let invite = role.can_manage().then(|| Invite {
         link: flash.invitation.as_ref().map(|(secret, _)| {
             format!(
@@ -187,6 +204,19 @@ async fn org_page(
             .as_ref()
             .map_or("viewer", |(_, invited)| invited.as_str()),
         roles: choices(&ROLES, &["viewer"]),
+        pending: pending
+            .iter()
+            .map(|invitation| Pending {
+                id: invitation.id.clone(),
+                role: invitation.role.as_str(),
+                by: invitation
+                    .created_by
+                    .as_ref()
+                    .map_or_else(String::new, |user| user.name.clone()),
+                created: day(&invitation.created_at),
+                expires: day(&invitation.expires_at),
+            })
+            .collect(),
     });
     let view = Org {
         frame: Frame::new(org.name.clone(), Some(auth)).with_crumbs(orgs_crumbs()),
@@ -246,7 +276,7 @@ pub async fn invite(
         .get("role")
         .and_then(Role::parse)
         .ok_or_else(|| ApiError::BadRequest("choose a role".into()))?;
-    let secret = api::invite(&state, &auth, &org, role, 7).await?;
+    let (_, secret) = api::invite(&state, &auth, &org, role, 7).await?;
     org_page(
         &state,
         &auth,
@@ -259,6 +289,17 @@ pub async fn invite(
         &headers,
     )
     .await
+}
+
+/// Revokes a pending invitation, then shows the organisation page again.
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    Path((org, invitation)): Path<(String, String)>,
+    form: Result<FormAuth, ApiError>,
+) -> PageResult<Response> {
+    let FormAuth { auth, .. } = form?;
+    crate::ops::accounts::revoke_invitation(&state, &auth, &org, &invitation).await?;
+    Ok(see_other(&format!("/orgs/{org}#invite")))
 }
 
 pub async fn import(

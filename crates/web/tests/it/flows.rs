@@ -389,3 +389,269 @@ async fn results_are_served_gzip_to_clients_that_accept_it() {
     .unwrap();
     assert_eq!(decoded, plain.bytes);
 }
+
+#[tokio::test]
+async fn owners_see_pending_invitations_and_a_revoked_link_stops_working() {
+    let app = server().await;
+    let owner = sign_up(&app, "Lead").await;
+    let (org, _) = org_with_assessment(&app, &owner).await;
+    let list = format!("/api/v1/orgs/{org}/invitations");
+    let mut created = Vec::new();
+    for role in ["viewer", "editor"] {
+        let invitation = owner.post(&app, &list, json!({"role": role})).await;
+        assert_eq!(invitation.status, StatusCode::CREATED);
+        created.push(invitation.json());
+    }
+    let listed = owner.get(&app, &list).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let text = listed.text();
+    for invitation in &created {
+        let secret = invitation["token"].as_str().unwrap();
+        assert!(
+            !text.contains(secret) && !text.contains(&aimsgap_store::hash_token(secret)[..16]),
+            "the list shows no secret and no hash"
+        );
+    }
+    let listed = listed.json();
+    let pending = listed["invitations"].as_array().unwrap();
+    assert_eq!(
+        pending
+            .iter()
+            .map(|i| (i["id"].clone(), i["role"].clone()))
+            .collect::<Vec<_>>(),
+        created
+            .iter()
+            .map(|i| (i["id"].clone(), i["role"].clone()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        pending[0]["created_by"]["id"],
+        owner.user_id.clone().unwrap()
+    );
+    assert!(
+        pending[0]["expires_at"].as_str().unwrap() > pending[0]["created_at"].as_str().unwrap()
+    );
+
+    // A viewer may not see them; revoking one makes its link useless.
+    let viewer = invite(&app, &owner, &org, "viewer", "Viewer").await;
+    assert_eq!(viewer.get(&app, &list).await.status, StatusCode::FORBIDDEN);
+    let revoke = format!("{list}/{}", created[0]["id"].as_str().unwrap());
+    assert_eq!(
+        viewer
+            .send(&app, Method::DELETE, &revoke, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        owner.send(&app, Method::DELETE, &revoke, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        owner.send(&app, Method::DELETE, &revoke, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let late = sign_up(&app, "Late").await;
+    let accept = created[0]["accept"].as_str().unwrap();
+    assert_eq!(
+        late.post(&app, accept, json!({})).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let left = owner.get(&app, &list).await.json();
+    assert_eq!(left["invitations"].as_array().unwrap().len(), 1);
+
+    // The organisation page lists the pending one with a revoke form carrying the CSRF token.
+    let page = owner.get(&app, &format!("/orgs/{org}")).await.text();
+    let remaining = created[1]["id"].as_str().unwrap();
+    let action = format!("/orgs/{org}/invitations/{remaining}/revoke");
+    assert!(page.contains("Pending invitations") && page.contains(&action));
+    assert!(!page.contains(created[1]["token"].as_str().unwrap()));
+    let revoked = owner.form(&app, &action, &[]).await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert_eq!(revoked.location(), format!("/orgs/{org}#invite"));
+    let no_csrf = Client {
+        csrf: None,
+        ..owner.clone()
+    };
+    assert_eq!(
+        no_csrf.form(&app, &action, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = owner.get(&app, &format!("/orgs/{org}")).await.text();
+    assert!(!page.contains("Pending invitations"));
+    assert_eq!(
+        late.post(&app, created[1]["accept"].as_str().unwrap(), json!({}))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_expire_and_an_expired_token_is_refused_at_once() {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let app = app(AppState::new(store.clone(), catalog(), Config::default()));
+    let owner = sign_up(&app, "Lead").await;
+    let day = owner
+        .post(
+            &app,
+            "/api/v1/tokens",
+            json!({"name": "day", "expires_in_days": 1}),
+        )
+        .await;
+    assert_eq!(day.status, StatusCode::CREATED);
+    let default = owner
+        .post(&app, "/api/v1/tokens", json!({"name": "ci"}))
+        .await
+        .json();
+    let expiry = |days: u64| aimsgap_store::in_seconds(days * 86_400);
+    let day_expiry = day.json()["expires_at"].as_str().unwrap().to_string();
+    assert!(day_expiry > expiry(0) && day_expiry <= expiry(1));
+    let default_expiry = default["expires_at"].as_str().unwrap().to_string();
+    assert!(default_expiry > expiry(89) && default_expiry <= expiry(90));
+    for days in [0, 367, 100_000] {
+        let refused = owner
+            .post(
+                &app,
+                "/api/v1/tokens",
+                json!({"name": "x", "expires_in_days": days}),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{days}");
+        assert!(refused.text().contains("expires_in_days"));
+    }
+    let listed = owner.get(&app, "/api/v1/tokens").await.json();
+    assert_eq!(
+        listed["tokens"][0]["expires_at"].as_str().unwrap(),
+        day_expiry
+    );
+
+    // A token past its expiry is refused with 401 before any housekeeping runs.
+    let bot = |secret: &str| Client {
+        token: Some(secret.to_string()),
+        ..Client::default()
+    };
+    assert_eq!(
+        bot(default["token"].as_str().unwrap())
+            .get(&app, "/api/v1/me")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let secret = aimsgap_store::new_token().unwrap();
+    store
+        .create_api_token_until(
+            owner.user_id.as_deref().unwrap(),
+            "old",
+            &secret,
+            &aimsgap_store::rfc3339(1_000_000),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bot(&secret).get(&app, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn two_owners_removing_or_demoting_each_other_at_once_leave_one_owner() {
+    let app = server().await;
+    for round in 0..20 {
+        for demote in [false, true] {
+            let first = sign_up(&app, "First").await;
+            let (org, _) = org_with_assessment(&app, &first).await;
+            let second = invite(&app, &first, &org, "owner", "Second").await;
+            let change = |actor: &Client, target: &Client| {
+                let path = format!(
+                    "/api/v1/orgs/{org}/members/{}",
+                    target.user_id.as_deref().unwrap()
+                );
+                let actor = actor.clone();
+                let app = app.clone();
+                async move {
+                    if demote {
+                        actor
+                            .put(&app, &path, json!({"role": "viewer"}))
+                            .await
+                            .status
+                    } else {
+                        actor.send(&app, Method::DELETE, &path, None).await.status
+                    }
+                }
+            };
+            let (a, b) = tokio::join!(change(&first, &second), change(&second, &first));
+            let mut statuses = [a.as_u16(), b.as_u16()];
+            statuses.sort_unstable();
+            let members = first
+                .get(&app, &format!("/api/v1/orgs/{org}/members"))
+                .await;
+            let members = if members.status == StatusCode::OK {
+                members.json()
+            } else {
+                second
+                    .get(&app, &format!("/api/v1/orgs/{org}/members"))
+                    .await
+                    .json()
+            };
+            // Both gone would leave no member who may even read the list: no owner at all.
+            let owners = members["members"].as_array().map_or(0, |members| {
+                members.iter().filter(|m| m["role"] == "owner").count()
+            });
+            assert_eq!(
+                (owners, statuses),
+                (1, [204, 400]),
+                "round {round}, demote {demote}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn housekeeping_purges_expired_tokens_and_sessions_when_the_server_starts() {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let state = AppState::new(store.clone(), catalog(), Config::default());
+    let app = app(state.clone());
+    let owner = sign_up(&app, "Lead").await;
+    let user = owner.user_id.clone().unwrap();
+    let long_ago = aimsgap_store::rfc3339(1_000_000);
+    for name in ["old", "older"] {
+        store
+            .create_api_token_until(&user, name, &aimsgap_store::new_token().unwrap(), &long_ago)
+            .await
+            .unwrap();
+    }
+    store
+        .create_session(&user, &aimsgap_store::new_token().unwrap(), "c", &long_ago)
+        .await
+        .unwrap();
+    owner
+        .post(&app, "/api/v1/tokens", json!({"name": "live"}))
+        .await;
+    assert_eq!(store.api_tokens(&user).await.unwrap().len(), 3);
+
+    let task = tokio::spawn(aimsgap_web::housekeeping(state));
+    // The first pass runs at once; the bound is only there so that a broken pass fails.
+    let mut names = Vec::new();
+    for _ in 0..200 {
+        names = store
+            .api_tokens(&user)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name)
+            .collect::<Vec<_>>();
+        if names.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    task.abort();
+    assert_eq!(names, ["live"]);
+    // The expired session went too; the live one (the sign-up's) is all that is left.
+    assert_eq!(store.delete_sessions_of(&user).await.unwrap(), 1);
+}

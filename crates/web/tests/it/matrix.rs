@@ -58,7 +58,9 @@ fn success(method: &Method, path: &str) -> StatusCode {
             | "/api/v1/assessments/{assessment}/ai-systems/{system}",
         ) => StatusCode::OK,
         ("PUT" | "DELETE", "/api/v1/orgs/{org}/members/{user}") => no_content,
-        ("DELETE", "/api/v1/tokens/{token}") => no_content,
+        ("DELETE", "/api/v1/tokens/{token}" | "/api/v1/orgs/{org}/invitations/{invitation}") => {
+            no_content
+        }
         // The invitation link is shown once, on the answer itself, so it cannot redirect.
         ("POST", "/orgs/{org}/invitations") => created,
         // Every other page form answers with a redirect (post, redirect, get).
@@ -130,7 +132,10 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             json!({"email": format!("page{i}@example.test"), "name": "New", "password": "correct horse battery"})
         }
         "/signin" => json!({"email": f.owner_email, "password": "correct horse battery"}),
-        "/signout" | "/invitations/{token}" | "/assessments/{assessment}/runs" => json!({}),
+        "/signout"
+        | "/invitations/{token}"
+        | "/assessments/{assessment}/runs"
+        | "/orgs/{org}/invitations/{invitation}/revoke" => json!({}),
         "/orgs" => json!({"name": "Other"}),
         "/orgs/{org}/invitations" => json!({"role": "viewer"}),
         "/orgs/{org}/assessments" => json!({"name": "again", "content": EXAMPLE}),
@@ -165,6 +170,18 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                 invitation.json()["token"].as_str().unwrap().to_string()
             }
             "{token}" => f.owner_token_id.clone(),
+            // A fresh pending invitation of the organisation for every try, so that an
+            // allowed revoke finds one.
+            "{invitation}" => {
+                let invitation = owner
+                    .post(
+                        app,
+                        &format!("/api/v1/orgs/{}/invitations", f.org),
+                        json!({"role": "viewer"}),
+                    )
+                    .await;
+                invitation.json()["id"].as_str().unwrap().to_string()
+            }
             other if other.starts_with('{') => {
                 panic!("the matrix cannot fill {other} in {path}: add it")
             }

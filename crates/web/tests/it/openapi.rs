@@ -264,6 +264,16 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            Some(json!({"name": "forever", "expires_in_days": 367})),
+        )
+        .await;
     let no_csrf = Client {
         csrf: None,
         ..owner.clone()
@@ -374,6 +384,44 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
+    let pending = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/orgs/{org}/invitations",
+            &format!("/api/v1/orgs/{org}/invitations"),
+            Some(json!({"role": "editor"})),
+        )
+        .await;
+    for client in [&owner, &viewer] {
+        cases
+            .send(
+                &app,
+                client,
+                get.clone(),
+                "/api/v1/orgs/{org}/invitations",
+                &format!("/api/v1/orgs/{org}/invitations"),
+                None,
+            )
+            .await;
+    }
+    let revoke = format!(
+        "/api/v1/orgs/{org}/invitations/{}",
+        pending["id"].as_str().unwrap()
+    );
+    for _ in 0..2 {
+        cases
+            .send(
+                &app,
+                &owner,
+                delete.clone(),
+                "/api/v1/orgs/{org}/invitations/{invitation}",
+                &revoke,
+                None,
+            )
+            .await;
+    }
     let viewer_id = viewer.user_id.clone().unwrap();
     let owner_id = owner.user_id.clone().unwrap();
     cases

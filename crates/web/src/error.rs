@@ -29,6 +29,9 @@ pub enum ApiError {
     TooManyAttempts,
     #[error("the request is too large")]
     TooLarge,
+    /// An assessment with more entries than a limit allows: too large, with the located counts.
+    #[error("{0}")]
+    OverLimit(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -46,7 +49,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::Csrf => "csrf",
             ApiError::TooManyAttempts => "too_many_attempts",
-            ApiError::TooLarge => "too_large",
+            ApiError::TooLarge | ApiError::OverLimit(_) => "too_large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -63,7 +66,7 @@ impl ApiError {
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::Csrf => ErrorCode::Csrf,
             ApiError::TooManyAttempts => ErrorCode::TooManyAttempts,
-            ApiError::TooLarge => ErrorCode::TooLarge,
+            ApiError::TooLarge | ApiError::OverLimit(_) => ErrorCode::TooLarge,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -77,7 +80,7 @@ impl ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Exists(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge | ApiError::OverLimit(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

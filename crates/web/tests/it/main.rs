@@ -8,6 +8,7 @@
 )]
 
 mod flows;
+mod limits;
 mod matrix;
 mod openapi;
 mod pages;

@@ -463,8 +463,28 @@ fn verdict(
     }
 }
 
+/// The farthest a roadmap reaches, in calendar days (about a century): a plan beyond it says
+/// nothing, and dates stay far inside the calendar whatever team size a caller passes.
+const MAX_PLAN_DAYS: i64 = 36_525;
+
 fn calendar_days(working_days: f64) -> i64 {
-    (working_days * 7.0 / rules::WORKING_DAYS_PER_WEEK).ceil() as i64
+    let days = (working_days * 7.0 / rules::WORKING_DAYS_PER_WEEK).ceil();
+    if days.is_nan() {
+        return 0;
+    }
+    // `as` saturates at the bounds of i64; the clamp keeps every later addition small.
+    (days as i64).clamp(0, MAX_PLAN_DAYS)
+}
+
+/// The team size the roadmap divides by: the file's reader refuses sizes outside
+/// [`aimsgap_wire::limits`], and an assessment built in code is held to the same range.
+fn team_size(team_fte: f64) -> f64 {
+    use aimsgap_wire::limits::{TEAM_FTE_MAX, TEAM_FTE_MIN};
+    if team_fte.is_nan() {
+        1.0
+    } else {
+        team_fte.clamp(TEAM_FTE_MIN, TEAM_FTE_MAX)
+    }
 }
 
 fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
@@ -479,7 +499,7 @@ fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
             g.rank,
         )
     });
-    let team = assessment.organization.team_fte;
+    let team = team_size(assessment.organization.team_fte);
     let mut cursor = 0.0;
     let mut tasks: Vec<Task> = Vec::with_capacity(ordered.len());
     for (i, gap) in ordered.iter().enumerate() {

@@ -9,6 +9,7 @@
 use crate::input::*;
 use aimsgap_catalog::{Catalog, Date, Error, ErrorKind, Kind, Location};
 use aimsgap_wire::assessment::{self as file, Document, Located};
+use aimsgap_wire::limits::{self, Excess};
 use std::collections::BTreeMap;
 
 type S = Located<String>;
@@ -78,6 +79,19 @@ impl Check<'_> {
 
     fn date(&mut self, span: &S, field: String) -> Option<Date> {
         match Date::parse(&span.value) {
+            Ok(date) if !limits::YEARS.contains(&date.year()) => {
+                self.fail(
+                    span,
+                    field,
+                    ErrorKind::BadDate(format!(
+                        "`{}`: the year must be {} to {}",
+                        span.value,
+                        limits::YEARS.start(),
+                        limits::YEARS.end()
+                    )),
+                );
+                None
+            }
             Ok(date) => Some(date),
             Err(error) => {
                 self.fail(span, field, ErrorKind::BadDate(error.0));
@@ -142,8 +156,25 @@ fn read_json(file_name: &str, text: &str) -> Result<Document, Vec<Error>> {
 }
 
 /// Reads an assessment file's text (JSON or YAML) into its document, without judging its
-/// values: a syntax error or a value of the wrong type is an error with its line and column.
+/// values: a syntax error or a value of the wrong type is an error with its line and column. A
+/// text larger than [`limits::MAX_DOCUMENT_BYTES`] is refused unread.
 pub fn read_document(file_name: &str, text: &str) -> Result<Document, Vec<Error>> {
+    if text.len() > limits::MAX_DOCUMENT_BYTES {
+        return Err(vec![Error {
+            location: Location {
+                file: file_name.to_string(),
+                line: 0,
+                column: 0,
+            },
+            field: "document".into(),
+            kind: ErrorKind::Invalid(format!(
+                "{} bytes, at most {} ({} MiB)",
+                limits::thousands(text.len()),
+                limits::thousands(limits::MAX_DOCUMENT_BYTES),
+                limits::MAX_DOCUMENT_BYTES / (1024 * 1024)
+            )),
+        }]);
+    }
     if is_json(text) {
         read_json(file_name, text)
     } else {
@@ -164,13 +195,70 @@ pub fn parse_assessment(
         Err(errors) if is_json(text) => {
             // JSON values carry no location; JSON is YAML, so the rare document with wrong
             // values is read once more through the YAML reader only to say where they are.
-            match read_yaml(file_name, text) {
-                Ok(located) => from_document(file_name, &located, catalog, default_as_of),
+            match read_yaml(file_name, &yaml_readable(text)) {
+                Ok(located) => match from_document(file_name, &located, catalog, default_as_of) {
+                    Err(located) => Err(located),
+                    Ok(_) => Err(errors),
+                },
                 Err(_) => Err(errors),
             }
         }
         checked => checked,
     }
+}
+
+/// JSON text as the YAML reader takes it, to locate errors: JSON allows in strings characters
+/// that YAML refuses (DEL, the C1 controls, U+FFFE, U+FFFF) or reads as line breaks (NEL, the
+/// line and paragraph separators). Each becomes one space, so lines and columns stay where
+/// they were.
+fn yaml_readable(text: &str) -> std::borrow::Cow<'_, str> {
+    let refused = |c: char| {
+        matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+        )
+    };
+    if text.contains(refused) {
+        std::borrow::Cow::Owned(
+            text.chars()
+                .map(|c| if refused(c) { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A document beyond the limits of [`aimsgap_wire::limits`]: its located errors, and whether
+/// one of them is a count (the document is too large) rather than a text too long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverLimits {
+    pub too_large: bool,
+    pub errors: Vec<Error>,
+}
+
+/// Measures a document's counts and lengths against [`aimsgap_wire::limits`], before anything
+/// else is judged: a document over them is refused whole, and no error repeats a huge value.
+pub fn check_limits(file_name: &str, document: &Document) -> Result<(), OverLimits> {
+    let breaches = limits::check(document);
+    if breaches.is_empty() {
+        return Ok(());
+    }
+    Err(OverLimits {
+        too_large: breaches.iter().any(|b| b.excess == Excess::Count),
+        errors: breaches
+            .into_iter()
+            .map(|breach| Error {
+                location: Location {
+                    file: file_name.to_string(),
+                    line: breach.line,
+                    column: breach.column,
+                },
+                field: breach.field,
+                kind: ErrorKind::Invalid(breach.message),
+            })
+            .collect(),
+    })
 }
 
 /// Validates a document against the catalog. Errors carry the line and column of the value
@@ -181,6 +269,7 @@ pub fn from_document(
     catalog: &Catalog,
     default_as_of: Date,
 ) -> Result<Assessment, Vec<Error>> {
+    check_limits(file_name, raw).map_err(|over| over.errors)?;
     let mut check = Check {
         file: file_name,
         errors: Vec::new(),
@@ -202,11 +291,16 @@ pub fn from_document(
 
     let org = &raw.organization.value;
     let employees = match &org.employees {
-        Some(span) if span.value < 1 || span.value > 10_000_000 => {
+        Some(span) if !limits::EMPLOYEES.contains(&span.value) => {
             check.fail(
                 span,
                 "organization.employees".into(),
-                ErrorKind::Invalid(format!("{} employees: expected 1..10000000", span.value)),
+                ErrorKind::Invalid(format!(
+                    "{} employees: expected {} to {}",
+                    span.value,
+                    limits::EMPLOYEES.start(),
+                    limits::thousands(usize::try_from(*limits::EMPLOYEES.end()).unwrap_or(0))
+                )),
             );
             1
         }
@@ -214,13 +308,18 @@ pub fn from_document(
         None => 50,
     };
     let team_fte = match &org.team_fte {
-        Some(span) if !(span.value > 0.0 && span.value <= 1000.0) => {
+        // Written so that NaN is out of range too.
+        Some(span)
+            if !(span.value >= limits::TEAM_FTE_MIN && span.value <= limits::TEAM_FTE_MAX) =>
+        {
             check.fail(
                 span,
                 "organization.team_fte".into(),
                 ErrorKind::Invalid(format!(
-                    "team_fte {}: expected a number above 0 (full-time equivalents)",
-                    span.value
+                    "team_fte {:?}: expected {} to {} full-time equivalents",
+                    span.value,
+                    limits::TEAM_FTE_MIN,
+                    limits::thousands(limits::TEAM_FTE_MAX as usize)
                 )),
             );
             1.0
@@ -406,11 +505,16 @@ pub fn from_document(
             AnswerStatus::expected,
         );
         let maturity = match &entry.maturity {
-            Some(span) if !(0..=5).contains(&span.value) => {
+            Some(span) if !limits::MATURITY.contains(&span.value) => {
                 check.fail(
                     span,
                     field("maturity"),
-                    ErrorKind::Invalid(format!("maturity {}: expected 0..5", span.value)),
+                    ErrorKind::Invalid(format!(
+                        "maturity {}: expected {}..{}",
+                        span.value,
+                        limits::MATURITY.start(),
+                        limits::MATURITY.end()
+                    )),
                 );
                 None
             }

@@ -22,7 +22,10 @@ pub mod rules;
 pub use credit::{TARGET, combine, governing_answer, inherited_credit};
 pub use engine::{MissingFramework, assess};
 pub use explain::explain;
-pub use file::{FORMAT_VERSION, from_document, parse_assessment, read_document, to_document};
+pub use file::{
+    FORMAT_VERSION, OverLimits, check_limits, from_document, parse_assessment, read_document,
+    to_document,
+};
 
 /// The JSON Schema of the assessment file (`aimsgap schema assessment`).
 pub const ASSESSMENT_SCHEMA: &str = include_str!("../schema/assessment.schema.json");

@@ -21,10 +21,53 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// The largest saved result or OSCAL document read.
+pub const MAX_RESULT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The largest assessment file read.
+pub const MAX_ASSESSMENT_BYTES: u64 = aimsgap_wire::limits::MAX_DOCUMENT_BYTES as u64;
+
+/// Reads an input file as UTF-8 text: only a regular file (or a link to one), and at most `max`
+/// bytes. A device (`/dev/zero`), a FIFO or a directory is refused before it is opened, and a
+/// file is read only up to the limit, so that no input can hold the command or fill memory.
+pub fn read_input(path: &Path, max: u64) -> Result<String> {
+    let refuse = |why: String| anyhow!(InputError(format!("{}: {why}", path.display())));
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, a FIFO or a socket)"
+        };
+        return Err(refuse(format!("{what}; give a file")));
+    }
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // The file opened may not be the one looked at: look again.
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(refuse("not a regular file".into()));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, max + 1), &mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > max {
+        return Err(refuse(format!(
+            "larger than {} MiB, the most aimsgap reads",
+            max / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        refuse(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// Reads and validates an assessment file; `as_of` overrides the file's date.
 pub fn load(catalog: &Catalog, path: &Path, as_of: Option<Date>) -> Result<Assessment> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read assessment file {}", path.display()))?;
+    let text = read_input(path, MAX_ASSESSMENT_BYTES)?;
     let name = path.display().to_string();
     let mut assessment =
         aimsgap_assess::parse_assessment(&name, &text, catalog, today()).map_err(|errors| {
@@ -102,8 +145,7 @@ pub fn result_of(
     path: &Path,
     which: &'static str,
 ) -> Result<aimsgap_wire::result::AssessmentResult> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_input(path, MAX_RESULT_BYTES)?;
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
         && value.get("schema").is_some()
     {

@@ -12,7 +12,6 @@ mod server_cmd;
 use aimsgap_catalog::Catalog;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -325,7 +324,8 @@ fn run(cli: Cli) -> Result<String> {
             }
             let format = format.with_table(csv_table);
             let bytes = output::render(&catalog, &assessment, &result, format, top)?;
-            output::emit(&bytes, output.as_deref(), format.is_binary())?;
+            let table = format == aimsgap_report::format::Format::Table;
+            output::emit(&bytes, output.as_deref(), format.is_binary(), table)?;
             Ok(String::new())
         }
         Command::Artefacts {
@@ -336,13 +336,13 @@ fn run(cli: Cli) -> Result<String> {
             let catalog = load_catalog()?;
             let assessment = assess_cmd::load(&catalog, &file, as_of)?;
             let result = assess_cmd::run(&catalog, &assessment)?;
-            std::fs::create_dir_all(&out_dir)
-                .with_context(|| format!("cannot create {}", out_dir.display()))?;
+            output::create_dir(&out_dir)?;
             let mut names = Vec::new();
             for artefact in aimsgap_report::artefacts::artefacts(&catalog, &assessment, &result) {
-                let path = out_dir.join(&artefact.file_name);
-                std::fs::write(&path, &artefact.markdown)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                output::write_new(
+                    &out_dir.join(&artefact.file_name),
+                    artefact.markdown.as_bytes(),
+                )?;
                 names.push(artefact.file_name);
             }
             Ok(format!(
@@ -365,8 +365,7 @@ fn run(cli: Cli) -> Result<String> {
             })
         }
         Command::ImportOscal { file, format } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let text = assess_cmd::read_input(&file, assess_cmd::MAX_RESULT_BYTES)?;
             let imported =
                 aimsgap_report::oscal::import_assessment_results(&text).map_err(|e| {
                     anyhow::anyhow!(assess_cmd::InputError(format!("{}: {e}", file.display())))
@@ -509,7 +508,7 @@ fn run(cli: Cli) -> Result<String> {
                 } => {
                     let framework = catalog_cmd::framework(&catalog, &framework)?;
                     let text = aimsgap_report::oscal::catalog(framework);
-                    output::emit(text.as_bytes(), output.as_deref(), false)?;
+                    output::emit(text.as_bytes(), output.as_deref(), false, false)?;
                     Ok(String::new())
                 }
                 CatalogCommand::Show {
@@ -574,10 +573,7 @@ impl std::fmt::Display for CheckFailed {
 impl std::error::Error for CheckFailed {}
 
 fn print(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`aimsgap ... | head`) is not an error worth a message.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    output::print(text);
 }
 
 fn main() -> ExitCode {
@@ -592,7 +588,8 @@ fn main() -> ExitCode {
                 print(report);
                 return ExitCode::from(1);
             }
-            eprintln!("error: {error:#}");
+            let message = format!("{error:#}");
+            eprintln!("error: {}", output::terminal_safe(&message));
             ExitCode::from(2)
         }
     }

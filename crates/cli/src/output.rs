@@ -1,5 +1,9 @@
 //! Rendering a result to the requested formats and writing them: one file, standard output, or
 //! a whole directory. Progress goes to standard error only when it is a terminal.
+//!
+//! Text that reaches the terminal passes through [`terminal_safe`], so that a value from a file
+//! (an organisation name holding `ESC [2J`) is shown, never obeyed. A directory of reports is
+//! written without following links planted in it ([`write_new`]).
 
 use aimsgap_assess::{Assessment, AssessmentResult};
 use aimsgap_catalog::Catalog;
@@ -7,8 +11,115 @@ use aimsgap_report::format::{Format, Options, RenderError};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
-use std::io::IsTerminal;
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
+
+/// Whether a character would be obeyed by a terminal rather than shown: the C0 and C1 control
+/// characters but newline and tab, and the bidirectional overrides that reorder what is shown.
+fn is_unsafe_for_terminals(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text as it may reach a terminal: every control character (but newline and tab) and every
+/// bidirectional override written as `\u001b`. The form is a JSON escape, so JSON output stays
+/// valid and means the same; in any other text it shows the character instead of obeying it.
+/// The one path from text read from files to the terminal: standard output and errors.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_for_terminals) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe_for_terminals(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes text to standard output through [`terminal_safe`]. A closed pipe
+/// (`aimsgap ... | head`) is not an error worth a message.
+pub fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(terminal_safe(text).as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Writes a new file in a directory aimsgap writes many files into (`--out-dir`), never through
+/// a link: a symbolic link at `path` (planted to point elsewhere) is refused, an existing file
+/// is replaced, and the new file is created exclusively, so that a link planted in between
+/// makes the write fail rather than land elsewhere. The file keeps the umask's permissions.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => bail!(
+            "{} is a symbolic link; aimsgap does not write through links in an output directory: remove it",
+            path.display()
+        ),
+        Ok(meta) if meta.is_dir() => bail!("{} is a directory, not a file", path.display()),
+        Ok(_) => std::fs::remove_file(path)
+            .with_context(|| format!("cannot replace {}", path.display()))?,
+        Err(_) => {}
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Creates a directory to write into, refusing a symbolic link in its place.
+pub fn create_dir(dir: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        bail!(
+            "{} is a symbolic link; aimsgap does not write through links in an output directory: remove it",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
+}
+
+/// Creates the file of a SQLite database URL (`sqlite://FILE?mode=rwc`, `sqlite:FILE`) private
+/// to its owner before SQLite opens it, when the URL lets SQLite create it and it does not exist
+/// yet: the database holds password hashes and session digests. SQLite gives its journal files
+/// the database file's permissions. Other URLs are left alone.
+pub fn create_private_database(url: &str) -> Result<()> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(());
+    };
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let creates = query.split('&').any(|pair| pair == "mode=rwc");
+    if !creates || path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    create_private_file(Path::new(path))
+}
+
+/// Creates an empty file that only its owner may read and write (mode 0600), unless something
+/// already exists at `path`: for files that hold secrets, such as the SQLite database.
+pub fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error).with_context(|| format!("cannot create {}", path.display())),
+    }
+}
 
 /// A format of `aimsgap assess --format`: the report crate's [`Format`] under its public name
 /// and description, so that the CLI, the server and the help text cannot disagree.
@@ -92,20 +203,27 @@ pub fn render(
 }
 
 /// Writes bytes to a file, or to standard output when no file is given. Binary formats are not
-/// written to a terminal.
-pub fn emit(bytes: &[u8], output: Option<&Path>, binary: bool) -> Result<()> {
+/// written to a terminal; text goes through [`terminal_safe`] on a terminal, and always when
+/// `safe` (the table).
+pub fn emit(bytes: &[u8], output: Option<&Path>, binary: bool, safe: bool) -> Result<()> {
     match output {
         Some(path) => {
             std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
-            if binary && std::io::stdout().is_terminal() {
+            let terminal = std::io::stdout().is_terminal();
+            if binary && terminal {
                 bail!("this format is binary: write it to a file with -o FILE, or pipe it");
             }
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(bytes);
-            let _ = stdout.flush();
+            // The table is for people: it is always shown safely. Other text formats keep
+            // their bytes in a pipe and are shown safely on a terminal.
+            if terminal || safe {
+                print(&String::from_utf8_lossy(bytes));
+            } else {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(bytes);
+                let _ = stdout.flush();
+            }
             Ok(())
         }
     }
@@ -133,7 +251,7 @@ pub fn write_all(
     dir: &Path,
     top: usize,
 ) -> Result<Vec<String>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    create_dir(dir)?;
     let options = options(top);
     let outputs: Vec<Format> = OUT_DIR_FORMATS
         .into_iter()
@@ -149,13 +267,11 @@ pub fn write_all(
             eprint!("\r[{}/{total}] {name:<40}", i + 1);
         }
         let bytes = render(catalog, assessment, result, *format, top)?;
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        write_new(&dir.join(name), &bytes)?;
         written.push(name.to_string());
     }
     let drafts = dir.join("artefacts");
-    std::fs::create_dir_all(&drafts)
-        .with_context(|| format!("cannot create {}", drafts.display()))?;
+    create_dir(&drafts)?;
     for (i, artefact) in artefacts.iter().enumerate() {
         if progress {
             eprint!(
@@ -164,9 +280,10 @@ pub fn write_all(
                 artefact.file_name
             );
         }
-        let path = drafts.join(&artefact.file_name);
-        std::fs::write(&path, &artefact.markdown)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_new(
+            &drafts.join(&artefact.file_name),
+            artefact.markdown.as_bytes(),
+        )?;
         written.push(format!("artefacts/{}", artefact.file_name));
     }
     if progress {

@@ -42,6 +42,7 @@ fn describe(url: &str) -> String {
 }
 
 async fn connect(url: &str) -> Result<aimsgap_store::Store> {
+    crate::output::create_private_database(url)?;
     aimsgap_store::Store::connect(url)
         .await
         .map_err(|e| anyhow!("cannot open the database ({}): {e}", describe(url)))
@@ -254,8 +255,7 @@ pub fn push(
     insecure_http: bool,
 ) -> Result<String> {
     let url = endpoint(server, org, insecure_http)?;
-    let content =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let content = crate::assess_cmd::read_input(file, crate::assess_cmd::MAX_ASSESSMENT_BYTES)?;
     let name = name.map_or_else(|| file.display().to_string(), str::to_string);
     let body = serde_json::json!({"name": name, "content": content}).to_string();
     let (status, reply) = runtime()?.block_on(post(url, token, body))?;

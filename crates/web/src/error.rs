@@ -33,6 +33,9 @@ pub enum ApiError {
     /// The queue of a pool of slow work (password hashing, rendering) is full.
     #[error("the server is busy; try again in a few seconds")]
     Busy,
+    /// An assessment with more entries than a limit allows: too large, with the located counts.
+    #[error("{0}")]
+    OverLimit(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -54,7 +57,7 @@ impl ApiError {
             ApiError::Csrf => "csrf",
             ApiError::TooManyAttempts(_) => "too_many_attempts",
             ApiError::Busy => "busy",
-            ApiError::TooLarge => "too_large",
+            ApiError::TooLarge | ApiError::OverLimit(_) => "too_large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -72,7 +75,7 @@ impl ApiError {
             ApiError::Csrf => ErrorCode::Csrf,
             ApiError::TooManyAttempts(_) => ErrorCode::TooManyAttempts,
             ApiError::Busy => ErrorCode::Busy,
-            ApiError::TooLarge => ErrorCode::TooLarge,
+            ApiError::TooLarge | ApiError::OverLimit(_) => ErrorCode::TooLarge,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -87,7 +90,7 @@ impl ApiError {
             ApiError::Exists(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge | ApiError::OverLimit(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -4,7 +4,8 @@
 //!   `aimsgap_report::json` and read back by every reader (diff, OSCAL import, pages, `push`,
 //!   tests);
 //! - [`assessment`]: the assessment file, read and written;
-//! - [`api`]: the JSON API's request and response bodies and its error body.
+//! - [`api`]: the JSON API's request and response bodies and its error body;
+//! - [`limits`]: the bounds on every assessment document (counts, lengths, numbers).
 //!
 //! Only this crate's types derive `Serialize`, `Deserialize` and `JsonSchema` for the wire; the
 //! domain types of the core stay free of serialisation, so the wire can change only here and its
@@ -13,4 +14,5 @@
 
 pub mod api;
 pub mod assessment;
+pub mod limits;
 pub mod result;

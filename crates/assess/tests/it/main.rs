@@ -10,6 +10,7 @@ mod credit;
 mod document;
 mod errors;
 mod law;
+mod limits;
 mod properties;
 
 use aimsgap_assess::{Assessment, AssessmentResult, assess, parse_assessment};

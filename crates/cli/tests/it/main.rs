@@ -8,6 +8,7 @@
 
 mod browser;
 mod client;
+mod hostile;
 mod layers;
 mod server;
 

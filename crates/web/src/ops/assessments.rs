@@ -23,8 +23,27 @@ pub(crate) fn located(errors: &[impl ToString]) -> ApiError {
     )
 }
 
-/// Validates an assessment file document with the engine's parser.
+/// Refuses a document with more entries than a limit of `aimsgap_wire::limits` allows as too
+/// large (413), naming each count; texts too long are the engine reader's errors (422).
+fn within_counts(name: &str, document: &Document) -> ApiResult<()> {
+    match aimsgap_assess::check_limits(name, document) {
+        Err(over) if over.too_large => Err(ApiError::OverLimit(
+            over.errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Validates an assessment file document with the engine's parser, after its counts.
 pub(crate) fn validate(state: &AppState, name: &str, document: &Value) -> ApiResult<Assessment> {
+    // A value that is no document is left to the parser, whose errors say why.
+    if let Ok(parsed) = <Document as serde::Deserialize>::deserialize(document) {
+        within_counts(name, &parsed)?;
+    }
     let text =
         serde_json::to_string_pretty(document).map_err(|e| ApiError::Internal(e.to_string()))?;
     aimsgap_assess::parse_assessment(name, &text, &state.catalog, super::today())
@@ -34,9 +53,12 @@ pub(crate) fn validate(state: &AppState, name: &str, document: &Value) -> ApiRes
 /// Validates an assessment file's text (YAML or JSON) as written, so errors name its own
 /// lines, and returns its document to store.
 pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResult<Document> {
+    let document =
+        aimsgap_assess::read_document(name, content).map_err(|errors| located(&errors))?;
+    within_counts(name, &document)?;
     aimsgap_assess::parse_assessment(name, content, &state.catalog, super::today())
         .map_err(|errors| located(&errors))?;
-    aimsgap_assess::read_document(name, content).map_err(|errors| located(&errors))
+    Ok(document)
 }
 
 /// Imports an assessment into an organisation, from the file's text or a JSON document.

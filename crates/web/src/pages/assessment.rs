@@ -770,7 +770,7 @@ pub async fn save_answer(
             )
             .await
         }
-        Err(error @ (ApiError::Invalid(_) | ApiError::BadRequest(_))) => {
+        Err(error @ (ApiError::Invalid(_) | ApiError::BadRequest(_) | ApiError::OverLimit(_))) => {
             let message = error.to_string();
             requirement_page(
                 &state,

@@ -334,7 +334,7 @@ pub async fn import(
                 .await?;
             Ok(see_other(&format!("/assessments/{}", meta.id)))
         }
-        Err(error @ (ApiError::Invalid(_) | ApiError::BadRequest(_))) => {
+        Err(error @ (ApiError::Invalid(_) | ApiError::BadRequest(_) | ApiError::OverLimit(_))) => {
             let message = error.to_string();
             org_page(
                 &state,

@@ -10,6 +10,7 @@
 mod abuse;
 mod flows;
 mod hostile;
+mod limits;
 mod matrix;
 mod openapi;
 mod pages;

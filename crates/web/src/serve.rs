@@ -122,7 +122,11 @@ where
                 // Most likely out of descriptors: make room if a connection is idle, and wait
                 // a moment either way rather than spin on the same error.
                 let freed = shared.open.evict_oldest_idle();
-                tracing::warn!(%error, freed, "cannot accept a connection; backing off");
+                if freed {
+                    tracing::debug!(%error, "cannot accept a connection; closed an idle one");
+                } else {
+                    tracing::warn!(%error, "cannot accept a connection; backing off");
+                }
                 let pause = if freed { 5 } else { 100 };
                 tokio::time::sleep(Duration::from_millis(pause)).await;
                 continue;
@@ -350,9 +354,11 @@ fn too_slow(timeout: Duration) -> Response<Body> {
     ))
     .into_response();
     *response.status_mut() = axum::http::StatusCode::REQUEST_TIMEOUT;
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    let headers = response.headers_mut();
+    for (name, value) in crate::security::security_headers() {
+        headers.entry(name).or_insert(value);
+    }
+    headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 

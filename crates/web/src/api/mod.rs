@@ -86,6 +86,10 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
     }
     if spec.request.is_some() {
         spec = spec.fails(
+            408,
+            "The body did not arrive within the server's body timeout (code `bad_request`)",
+        );
+        spec = spec.fails(
             413,
             "The body is larger than the server accepts (code `too_large`)",
         );

@@ -504,3 +504,73 @@ async fn expired_tokens_are_refused_and_housekeeping_purges_what_expired() {
         assert!(store.api_tokens(&user.id).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn rows_from_before_the_upgrade_get_an_invitation_id_and_a_token_expiry() {
+    // A database at the first migration, with a token and an invitation of that time.
+    let scratch =
+        Scratch(std::env::temp_dir().join(format!("aimsgap-rules-{}", new_token().unwrap())));
+    let first = scratch.0.join("migrations");
+    std::fs::create_dir_all(&first).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../migrations/0001_initial.sql"
+        ),
+        first.join("0001_initial.sql"),
+    )
+    .unwrap();
+    let url = format!("sqlite://{}?mode=rwc", scratch.0.join("old.db").display());
+    let pool = inspect(&url).await;
+    sqlx::migrate::Migrator::new(first.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let now = aimsgap_store::now_rfc3339();
+    let secret = new_token().unwrap();
+    let invitation = new_token().unwrap();
+    for statement in [
+        "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ('u1', 'old@example.test', 'Old', 'h', $1)",
+        "INSERT INTO organizations (id, name, created_at) VALUES ('o1', 'Acme', $1)",
+        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ('o1', 'u1', 'owner', $1)",
+    ] {
+        sqlx::query(statement)
+            .bind(&now)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ('t1', 'u1', 'ci', $1, $2)")
+        .bind(aimsgap_store::hash_token(&secret))
+        .bind(&now)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO invitations (token_hash, org_id, role, created_by, created_at, expires_at) VALUES ($1, 'o1', 'editor', 'u1', $2, $3)")
+        .bind(aimsgap_store::hash_token(&invitation))
+        .bind(&now)
+        .bind(in_days(7))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let store = Store::connect(&url).await.unwrap();
+    let tokens = store.api_tokens("u1").await.unwrap();
+    let expiry = tokens[0].expires_at.clone().unwrap();
+    assert!(expiry > in_days(89) && expiry < in_days(91), "{expiry}");
+    assert_eq!(
+        store.api_token_user(&secret).await.unwrap().map(|u| u.id),
+        Some("u1".to_string())
+    );
+    let pending = store.pending_invitations("o1").await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].id.len(), 36, "a UUID, not a piece of the hash");
+    store.revoke_invitation("o1", &pending[0].id).await.unwrap();
+    assert!(matches!(
+        store.accept_invitation(&invitation, "u1").await,
+        Err(StoreError::NotFound)
+    ));
+}

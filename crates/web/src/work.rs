@@ -8,112 +8,158 @@
 //! answer `/healthz` and everything else while a crowd asks for hashes or PDFs.
 
 use crate::error::{ApiError, ApiResult};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::Semaphore;
+use std::sync::{Arc, Mutex, mpsc};
 
-/// A pool of `threads` threads with a queue of `queue` waiting requests.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A pool of `threads` threads of its own with a queue of `queue` waiting requests.
+///
+/// Its threads are started once and live as long as the pool: always the same few threads do
+/// the work, so the memory allocators keep no more per-thread arenas of 19 MiB hashes than
+/// there are threads (a fresh blocking thread per job left hundreds of megabytes behind).
 #[derive(Debug)]
 pub struct Pool {
     name: &'static str,
     threads: usize,
     queue: usize,
-    permits: Arc<Semaphore>,
-    /// Requests admitted: running or waiting for a thread.
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    counts: Arc<Counts>,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    /// Jobs admitted and not yet finished: running or waiting for a thread. A job whose caller
+    /// left still counts until it has run, so the queue is bounded whatever clients do.
     admitted: AtomicUsize,
     /// Jobs running now, and the most ever seen at once.
-    running: Arc<AtomicUsize>,
-    peak: Arc<AtomicUsize>,
+    running: AtomicUsize,
+    peak: AtomicUsize,
     /// Requests refused because the queue was full.
     refused: AtomicUsize,
 }
 
-/// Gives an admitted request's place back when it finishes or is dropped (the client left).
-struct Admission<'a>(&'a AtomicUsize);
+/// Counts a job out when it ends, even by panic.
+struct Finished<'a>(&'a Counts);
 
-impl Drop for Admission<'_> {
+impl Drop for Finished<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// Counts a running job out when it ends, even by panic.
-struct Running(Arc<AtomicUsize>);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.0.running.fetch_sub(1, Ordering::AcqRel);
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
 impl Pool {
-    /// A pool of `threads` threads (at least one) and a queue of `queue` requests.
+    /// A pool of `threads` threads (at least one) and a queue of `queue` requests. If the
+    /// system refuses to start a thread, the pool works with those it has; with none, every
+    /// request is an internal error (and logged).
     pub fn new(name: &'static str, threads: usize, queue: usize) -> Pool {
         let threads = threads.max(1);
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let mut started = 0;
+        for i in 0..threads {
+            let receiver = Arc::clone(&receiver);
+            let spawned = std::thread::Builder::new()
+                .name(format!("{name}-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(guard) => guard.recv(),
+                            Err(poisoned) => poisoned.into_inner().recv(),
+                        };
+                        match job {
+                            // A panicking job must not take the thread with it.
+                            Ok(job) => {
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
+                            // The pool is gone.
+                            Err(_) => break,
+                        }
+                    }
+                });
+            match spawned {
+                Ok(_) => started += 1,
+                Err(error) => tracing::error!(pool = name, %error, "cannot start a pool thread"),
+            }
+        }
         Pool {
             name,
-            threads,
+            threads: started,
             queue,
-            permits: Arc::new(Semaphore::new(threads)),
-            admitted: AtomicUsize::new(0),
-            running: Arc::new(AtomicUsize::new(0)),
-            peak: Arc::new(AtomicUsize::new(0)),
-            refused: AtomicUsize::new(0),
+            jobs: Mutex::new((started > 0).then_some(sender)),
+            counts: Arc::new(Counts::default()),
         }
     }
 
     /// Runs `job` on one of the pool's threads once one is free; [`ApiError::Busy`] at once
-    /// when `threads + queue` requests are already running or waiting.
+    /// when `threads + queue` jobs are already running or waiting.
     pub async fn run<T, F>(&self, job: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
         let limit = self.threads.saturating_add(self.queue);
-        if self
+        let counts = &self.counts;
+        if counts
             .admitted
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < limit).then_some(n + 1)
             })
             .is_err()
         {
-            self.refused.fetch_add(1, Ordering::Relaxed);
+            counts.refused.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(pool = self.name, "pool queue full: answering 503");
             return Err(ApiError::Busy);
         }
-        let _admission = Admission(&self.admitted);
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
+        let (answer, result) = tokio::sync::oneshot::channel();
+        let shared = Arc::clone(counts);
+        let boxed: Job = Box::new(move || {
+            let now = shared.running.fetch_add(1, Ordering::AcqRel) + 1;
+            shared.peak.fetch_max(now, Ordering::AcqRel);
+            let _finished = Finished(&shared);
+            // The caller may have left; then nobody wants the answer.
+            let _ = answer.send(job());
+        });
+        let sent = match self.jobs.lock() {
+            Ok(guard) => guard.as_ref().map(|jobs| jobs.send(boxed)),
+            Err(poisoned) => poisoned.into_inner().as_ref().map(|jobs| jobs.send(boxed)),
+        };
+        if !matches!(sent, Some(Ok(()))) {
+            counts.admitted.fetch_sub(1, Ordering::AcqRel);
+            return Err(ApiError::Internal(format!(
+                "the {} pool has no thread",
+                self.name
+            )));
+        }
+        result
             .await
-            .map_err(|e| ApiError::Internal(format!("{} pool closed: {e}", self.name)))?;
-        let running = Arc::clone(&self.running);
-        let peak = Arc::clone(&self.peak);
-        // The permit moves into the job, so a thread stays counted until its job ends, even
-        // when the request that asked for it has gone.
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let now = running.fetch_add(1, Ordering::AcqRel) + 1;
-            peak.fetch_max(now, Ordering::AcqRel);
-            let _running = Running(running);
-            job()
-        })
-        .await
-        .map_err(|e| ApiError::Internal(format!("{} job failed: {e}", self.name)))
+            .map_err(|_| ApiError::Internal(format!("a job of the {} pool failed", self.name)))
     }
 
     /// The most jobs this pool ever ran at once (never more than its threads).
     pub fn peak(&self) -> usize {
-        self.peak.load(Ordering::Acquire)
+        self.counts.peak.load(Ordering::Acquire)
     }
 
     /// How many requests were refused with 503 because the queue was full.
     pub fn refused(&self) -> usize {
-        self.refused.load(Ordering::Acquire)
+        self.counts.refused.load(Ordering::Acquire)
     }
 
     /// The pool's number of threads.
     pub fn threads(&self) -> usize {
         self.threads
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Closing the channel ends the threads once the jobs queued are done.
+        match self.jobs.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
     }
 }
 

@@ -91,7 +91,7 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
         );
         spec = spec.fails(
             413,
-            "The body is larger than the server accepts (code `too_large`)",
+            "The body is larger than the server accepts, or the assessment it holds or would make has more entries than a limit allows: AI systems, answers, certifications, evidence per answer; the message names each (code `too_large`)",
         );
     }
     spec = spec.fails(

@@ -713,3 +713,36 @@ fn the_hostile_backup_corpus_is_refused_with_where() {
     }
     assert_eq!(seeded, expected.len(), "every seeded file is there");
 }
+
+/// A restore that fails on its last table leaves nothing behind: one transaction.
+#[tokio::test]
+async fn a_restore_failing_part_way_writes_nothing() {
+    let (source, _) = populated().await;
+    let backup = source.backup().await.unwrap();
+    let dir = TempDir::new("half");
+    let url = dir.sqlite("target.db");
+    let target = Store::connect(&url).await.unwrap();
+    let raw = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query(
+        "CREATE TRIGGER refuse_runs BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'no runs here'); END",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    let failed = target.restore(&backup).await;
+    assert!(
+        matches!(&failed, Err(StoreError::Database(e)) if e.to_string().contains("no runs here")),
+        "{failed:?}"
+    );
+    assert_eq!(
+        target.backup().await.unwrap().rows(),
+        0,
+        "the tables before runs were not kept"
+    );
+    sqlx::query("DROP TRIGGER refuse_runs")
+        .execute(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
+    assert_eq!(target.restore(&backup).await.unwrap(), backup.rows());
+}

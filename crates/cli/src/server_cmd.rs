@@ -136,45 +136,126 @@ async fn shutdown() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
+/// Writes a backup of a database: read from one snapshot, verified by reading it back, and
+/// written atomically (a temporary file beside the target, then a rename) and readable only
+/// by its owner, since it holds password hashes. Any failure is an error (exit code 2).
 pub fn backup(database: &str, output: &Path) -> Result<String> {
-    let value = runtime()?.block_on(async {
+    let backup = runtime()?.block_on(async {
         let store = connect(database).await?;
-        store
+        let backup = store
             .backup()
             .await
-            .map_err(|e| anyhow!("backup failed: {e}"))
+            .map_err(|e| anyhow!("backup of {} failed: {e}", describe(database)));
+        store.close().await;
+        backup
     })?;
-    let text = serde_json::to_string_pretty(&value).context("serialising the backup")?;
-    std::fs::write(output, text).with_context(|| format!("cannot write {}", output.display()))?;
+    let text = backup.to_json();
+    // What is written must restore: check it as restore will, before it replaces anything.
+    let check = aimsgap_store::Backup::parse(&text)
+        .map_err(|e| anyhow!("the backup does not verify, nothing written: {e}"))?;
+    write_private(output, text.as_bytes())?;
+    let manifest = check.manifest();
     Ok(format!(
-        "wrote a backup of {} to {}\n",
+        "wrote a backup of {} to {}\n{}\n{} rows in all; schema version {}; sha256 {}\n",
         describe(database),
-        output.display()
+        output.display(),
+        counts(&check),
+        check.rows(),
+        manifest.map_or(0, |m| m.schema_version),
+        manifest.map_or("-", |m| m.sha256.as_str()),
     ))
 }
 
+/// Rows per table, as one line.
+fn counts(backup: &aimsgap_store::Backup) -> String {
+    backup
+        .counts()
+        .iter()
+        .map(|(table, n)| format!("{table} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes a file atomically with mode 0600: a new temporary file in the same directory,
+/// synced, then renamed over the target. On failure the target is left as it was.
+fn write_private(output: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let directory = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = output
+        .file_name()
+        .ok_or_else(|| anyhow!(InputError(format!("{}: not a file name", output.display()))))?;
+    let temporary = directory.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&temporary)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, output));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error).with_context(|| format!("cannot write {}", output.display()));
+    }
+    Ok(())
+}
+
+/// Restores a backup into an empty database after verifying all of it; prints what was
+/// verified, and warns on standard error about what could not be (a version 1 file).
 pub fn restore(database: &str, input: &Path) -> Result<String> {
     let text = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read {}", input.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let backup = aimsgap_store::Backup::parse(&text).map_err(|e| {
         anyhow!(InputError(format!(
-            "{}:{}:{}: not JSON: {e}",
+            "{}: refused, nothing restored: {}",
             input.display(),
-            e.line(),
-            e.column()
+            e.to_string().trim_start_matches("invalid stored data: ")
         )))
     })?;
+    for warning in backup.warnings() {
+        eprintln!("warning: {}: {warning}", input.display());
+    }
     let rows = runtime()?.block_on(async {
         let store = connect(database).await?;
-        store.restore(&value).await.map_err(|e| {
+        let restored = store.restore(&backup).await.map_err(|e| {
             anyhow!(InputError(format!(
-                "cannot restore {}: {e}",
-                input.display()
+                "cannot restore {} into {}, nothing restored: {e}",
+                input.display(),
+                describe(database)
             )))
-        })
+        });
+        store.close().await;
+        restored
     })?;
+    let verified = match backup.manifest() {
+        Some(m) => format!(
+            "verified {}: {} format, taken {} from {} at schema version {}; row counts and sha256 {} match; every value, key and reference checked",
+            input.display(),
+            backup.format(),
+            m.created_at,
+            m.backend,
+            m.schema_version,
+            m.sha256
+        ),
+        None => format!(
+            "verified {}: {} format (no manifest: counts and checksum not available); every value, key and reference checked",
+            input.display(),
+            backup.format()
+        ),
+    };
     Ok(format!(
-        "restored {rows} rows into {}\n",
+        "{verified}\n{}\nrestored {rows} rows into {}\n",
+        counts(&backup),
         describe(database)
     ))
 }

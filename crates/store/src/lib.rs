@@ -11,10 +11,10 @@
 //! optimistic: every answer, AI system and profile carries a version, and a write names the
 //! version it read; a stale write changes nothing and returns the current value.
 
-mod backup;
+pub mod backup;
 mod ids;
 mod store;
 
-pub use backup::BACKUP_FORMAT;
+pub use backup::{BACKUP_FORMAT, Backup};
 pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};
 pub use store::*;

@@ -249,22 +249,41 @@ fn serve_push_backup_restore_and_shut_down_gracefully() {
         backup.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", super::stderr(&out));
+    let printed = super::stdout(&out);
+    assert!(
+        printed.contains("users 1, api_tokens 1, organizations 1, memberships 1")
+            && printed.contains("sha256 "),
+        "the backup prints its counts: {printed}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "a backup holds password hashes");
+    }
     let second = format!("sqlite://{}?mode=rwc", dir.join("b.db").display());
     let out = super::aimsgap(&["restore", backup.to_str().unwrap(), "--database", &second]);
     assert!(out.status.success(), "{}", super::stderr(&out));
+    let printed = super::stdout(&out);
+    assert!(
+        printed.contains("verified") && printed.contains("row counts and sha256"),
+        "restore says what it verified: {printed}"
+    );
     let again = dir.join("again.json");
-    super::aimsgap(&[
+    let out = super::aimsgap(&[
         "backup",
         "--database",
         &second,
         "-o",
         again.to_str().unwrap(),
     ]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
     let first: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&backup).unwrap()).unwrap();
     let copy: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&again).unwrap()).unwrap();
-    assert_eq!(first, copy);
+    assert_eq!(first["tables"], copy["tables"]);
+    assert_eq!(first["manifest"]["sha256"], copy["manifest"]["sha256"]);
     assert_eq!(first["tables"]["assessments"].as_array().unwrap().len(), 1);
     let twice = super::aimsgap(&["restore", backup.to_str().unwrap(), "--database", &second]);
     assert_eq!(
@@ -272,6 +291,80 @@ fn serve_push_backup_restore_and_shut_down_gracefully() {
         Some(2),
         "restore refuses a database with data"
     );
+
+    // Truncated or tampered files are refused with where, and the target stays empty.
+    let text = std::fs::read_to_string(&backup).unwrap();
+    let target = format!("sqlite://{}?mode=rwc", dir.join("c.db").display());
+    let mut changed_count = first.clone();
+    changed_count["manifest"]["counts"]["users"] = serde_json::json!(2);
+    let mut changed_value = first.clone();
+    changed_value["tables"]["memberships"][0]["role"] = serde_json::json!("superuser");
+    for (name, content, expected) in [
+        (
+            "truncated",
+            text[..text.len() / 2].to_string(),
+            "not a JSON document",
+        ),
+        (
+            "count",
+            changed_count.to_string(),
+            "manifest.counts.users: says 2 rows",
+        ),
+        (
+            "value",
+            changed_value.to_string(),
+            "manifest.sha256: the tables do not match",
+        ),
+    ] {
+        let file = dir.join(format!("{name}.json"));
+        std::fs::write(&file, content).unwrap();
+        let out = super::aimsgap(&["restore", file.to_str().unwrap(), "--database", &target]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            super::stderr(&out).contains(expected),
+            "{name}: {}",
+            super::stderr(&out)
+        );
+    }
+    let out = super::aimsgap(&["restore", backup.to_str().unwrap(), "--database", &target]);
+    assert!(
+        out.status.success(),
+        "the target stayed empty: {}",
+        super::stderr(&out)
+    );
+
+    // A version 1 file restores, with a warning that it could not be checked for completeness.
+    let mut old = first.clone();
+    old.as_object_mut().unwrap().remove("manifest");
+    old["format"] = serde_json::json!("aimsgap-backup/1");
+    let file = dir.join("old.json");
+    std::fs::write(&file, old.to_string()).unwrap();
+    let fourth = format!("sqlite://{}?mode=rwc", dir.join("d.db").display());
+    let out = super::aimsgap(&["restore", file.to_str().unwrap(), "--database", &fourth]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
+    assert!(
+        super::stderr(&out).contains("warning:") && super::stderr(&out).contains("no checksum"),
+        "{}",
+        super::stderr(&out)
+    );
+
+    // A backup that cannot be written is a failure, and leaves nothing behind.
+    let nowhere = dir.join("missing").join("backup.json");
+    let out = super::aimsgap(&[
+        "backup",
+        "--database",
+        &database,
+        "-o",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", super::stdout(&out));
+    assert!(!nowhere.exists());
+    let stale: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(stale.is_empty(), "{stale:?}");
 }
 
 /// Two server processes against one PostgreSQL database serve the same organisation

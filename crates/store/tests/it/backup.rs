@@ -1,0 +1,748 @@
+//! Backups: taken from one snapshot under a write load, verified before anything is written,
+//! restored in one transaction into an empty database; tampered and truncated files refused
+//! with a message that names where.
+
+use super::{document, email, in_days};
+use aimsgap_store::{Backup, Role, Store, StoreError, new_token};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The two PostgreSQL databases (source, restore target) when configured; a notice, or a
+/// failure under AIMSGAP_REQUIRE_ALL=1, when not.
+fn postgres() -> Option<(String, String)> {
+    let var = |name: &str| std::env::var(name).ok().filter(|u| !u.is_empty());
+    match (
+        var("AIMSGAP_TEST_DATABASE_URL"),
+        var("AIMSGAP_PG_RESTORE_URL"),
+    ) {
+        (Some(source), Some(target)) => Some((source, target)),
+        _ => {
+            assert!(
+                std::env::var("AIMSGAP_REQUIRE_ALL").as_deref() != Ok("1"),
+                "AIMSGAP_TEST_DATABASE_URL and AIMSGAP_PG_RESTORE_URL must name PostgreSQL databases (AIMSGAP_REQUIRE_ALL=1)"
+            );
+            eprintln!(
+                "notice: PostgreSQL backup tests skipped: AIMSGAP_TEST_DATABASE_URL or AIMSGAP_PG_RESTORE_URL is not set"
+            );
+            None
+        }
+    }
+}
+
+/// An empty store in its own schema of the PostgreSQL restore database, so that tests
+/// restoring there do not depend on each other.
+async fn empty_postgres(url: &str, schema: &str) -> Store {
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Store::connect(&format!(
+        "{url}{separator}options=-c%20search_path%3D{schema}"
+    ))
+    .await
+    .unwrap()
+}
+
+/// A temporary directory for SQLite files, removed at the end.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "aimsgap-store-{name}-{}-{}",
+            std::process::id(),
+            &new_token().unwrap()[..8]
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn sqlite(&self, file: &str) -> String {
+        format!("sqlite://{}?mode=rwc", self.0.join(file).display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// For every answer and AI system, the newest history entry for its key holds its current
+/// value (or, with no entry, it is unchanged since the import: version 1); and every key
+/// whose newest entry holds a value exists.
+fn history_matches_answers(backup: &Backup) -> Result<(), String> {
+    let mut newest: HashMap<(String, String, String), Option<Value>> = HashMap::new();
+    for entry in backup.table("history").unwrap() {
+        let text = |c: &str| entry[c].as_str().unwrap_or_default().to_string();
+        let new = entry["new_value"]
+            .as_str()
+            .map(|v| serde_json::from_str::<Value>(v).unwrap());
+        newest.insert(
+            (text("assessment_id"), text("entity"), text("entity_key")),
+            new,
+        );
+    }
+    let mut seen = 0;
+    for (table, entity, key_column) in [
+        ("answers", "answer", "requirement"),
+        ("ai_systems", "ai_system", "system_id"),
+    ] {
+        for row in backup.table(table).unwrap() {
+            let key = (
+                row["assessment_id"].as_str().unwrap().to_string(),
+                entity.to_string(),
+                row[key_column].as_str().unwrap().to_string(),
+            );
+            let body: Value = serde_json::from_str(row["body"].as_str().unwrap()).unwrap();
+            match newest.remove(&key) {
+                Some(Some(value)) if value == body => seen += 1,
+                Some(other) => {
+                    return Err(format!(
+                        "{table} {key:?}: holds {body}, its newest history entry {other:?}"
+                    ));
+                }
+                None if row["version"] == json!(1) => {}
+                None => {
+                    return Err(format!(
+                        "{table} {key:?}: version {} without history",
+                        row["version"]
+                    ));
+                }
+            }
+        }
+    }
+    for (key, value) in newest {
+        if (key.1 == "answer" || key.1 == "ai_system") && value.is_some() {
+            return Err(format!(
+                "history {key:?} holds {value:?}, but there is no such row"
+            ));
+        }
+    }
+    if seen == 0 {
+        return Err("no answer or AI system with history to compare".into());
+    }
+    Ok(())
+}
+
+/// Writes answers and AI systems continuously, and now and then a new assessment (so that
+/// rows refer to rows written during a backup), until told to stop; returns the writes.
+async fn write_load(store: Store, org: String, user: String, stop: Arc<AtomicBool>) -> u64 {
+    let mut assessment = store
+        .create_assessment(&org, "load", &document(), &user)
+        .await
+        .unwrap()
+        .id;
+    let mut versions: HashMap<(String, String), i64> = HashMap::new();
+    let mut writes = 0u64;
+    let requirements = ["5.2", "6.1.2", "A.7.2", "9.2", "10.1"];
+    let statuses = ["implemented", "partial", "planned"];
+    while !stop.load(Ordering::Relaxed) {
+        let n = writes as usize;
+        if n % 25 == 24 {
+            assessment = store
+                .create_assessment(&org, &format!("load {n}"), &document(), &user)
+                .await
+                .unwrap()
+                .id;
+            versions.clear();
+        }
+        let (key, written) = if n % 4 == 3 {
+            let key = format!("system-{}", n % 3);
+            let version = versions.get(&(key.clone(), "s".into())).copied();
+            let version = match version {
+                Some(v) => v,
+                None => store.ai_system(&assessment, &key).await.unwrap().version,
+            };
+            let body = json!({"id": key, "name": format!("System {n}"), "role": "provider"});
+            (
+                (key.clone(), "s".to_string()),
+                store
+                    .put_ai_system(&assessment, &key, Some(&body), version, &user)
+                    .await,
+            )
+        } else {
+            let key = requirements[n % requirements.len()].to_string();
+            let version = match versions.get(&(key.clone(), "a".into())).copied() {
+                Some(v) => v,
+                None => store.answer(&assessment, &key).await.unwrap().version,
+            };
+            let body = json!({"status": statuses[n % 3], "notes": format!("write {n}")});
+            (
+                (key.clone(), "a".to_string()),
+                store
+                    .put_answer(&assessment, &key, Some(&body), version, &user)
+                    .await,
+            )
+        };
+        match written {
+            Ok(current) | Err(StoreError::Conflict(current)) => {
+                versions.insert(key, current.version);
+            }
+            Err(other) => panic!("write {n}: {other}"),
+        }
+        writes += 1;
+        tokio::task::yield_now().await;
+    }
+    writes
+}
+
+/// 20 backups taken while answers, AI systems and assessments are written: each restores
+/// into an empty database, its history matches its answers, its manifest counts its rows,
+/// and the restored database backs up to the same tables.
+async fn twenty_backups_under_writes(backend: &str, source: Store, mut target: impl AsyncTarget) {
+    let user = source.create_user(&email(), "Load", "hash").await.unwrap();
+    let org = source.create_organization("Load", &user.id).await.unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = tokio::spawn(write_load(
+        source.clone(),
+        org.id.clone(),
+        user.id.clone(),
+        stop.clone(),
+    ));
+    // The backups are taken while the writer runs, and checked and restored once it stops
+    // (so that the restores do not slow the writes they are meant to overlap).
+    let mut taken = Vec::new();
+    for _ in 0..20 {
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        taken.push(source.backup().await.unwrap());
+    }
+    stop.store(true, Ordering::Relaxed);
+    let writes = writer.await.unwrap();
+    let mut checksums = std::collections::HashSet::new();
+    for (i, taken) in taken.into_iter().enumerate() {
+        let text = taken.to_json();
+        let backup = Backup::parse(&text)
+            .unwrap_or_else(|e| panic!("{backend}: backup {i} does not verify: {e}"));
+        assert_eq!(backup, taken, "{backend}: backup {i} reads back as written");
+        history_matches_answers(&backup)
+            .unwrap_or_else(|e| panic!("{backend}: backup {i}: history does not match: {e}"));
+        let manifest = backup.manifest().unwrap();
+        let counted: Vec<(String, u64)> = backup
+            .counts()
+            .into_iter()
+            .map(|(name, n)| (name.to_string(), n as u64))
+            .collect();
+        assert_eq!(manifest.counts, counted, "{backend}: backup {i}");
+        let fresh = target.empty(i).await;
+        let restored = fresh
+            .restore(&backup)
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: backup {i} does not restore: {e}"));
+        assert_eq!(restored, backup.rows(), "{backend}: backup {i}");
+        let again = fresh.backup().await.unwrap();
+        assert_eq!(again.counts(), backup.counts(), "{backend}: backup {i}");
+        assert_eq!(
+            again.sha256(),
+            manifest.sha256,
+            "{backend}: backup {i}: the restored database holds other rows"
+        );
+        fresh.close().await;
+        checksums.insert(manifest.sha256.clone());
+    }
+    eprintln!(
+        "{backend}: 20 backups under {writes} writes, {} distinct, all restored with history matching answers",
+        checksums.len()
+    );
+    assert!(
+        checksums.len() >= 5 && writes >= 20,
+        "{backend}: the writes did not overlap the backups ({writes} writes, {} distinct backups)",
+        checksums.len()
+    );
+}
+
+/// Where a test restores: a new, empty database for each restore.
+trait AsyncTarget {
+    async fn empty(&mut self, i: usize) -> Store;
+}
+
+struct SqliteTarget;
+
+impl AsyncTarget for SqliteTarget {
+    async fn empty(&mut self, _: usize) -> Store {
+        Store::connect("sqlite::memory:").await.unwrap()
+    }
+}
+
+struct PostgresTarget(String);
+
+impl AsyncTarget for PostgresTarget {
+    async fn empty(&mut self, i: usize) -> Store {
+        empty_postgres(&self.0, &format!("backup_load_{i}")).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backups_taken_under_writes_restore_with_history_matching_answers_sqlite() {
+    let dir = TempDir::new("load");
+    let source = Store::connect(&dir.sqlite("source.db")).await.unwrap();
+    twenty_backups_under_writes("sqlite", source, SqliteTarget).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backups_taken_under_writes_restore_with_history_matching_answers_postgres() {
+    let Some((source, target)) = postgres() else {
+        return;
+    };
+    let source = Store::connect(&source).await.unwrap();
+    twenty_backups_under_writes("postgres", source, PostgresTarget(target)).await;
+}
+
+/// A store with one of everything a backup holds.
+async fn populated() -> (Store, String) {
+    let source = Store::connect("sqlite::memory:").await.unwrap();
+    let user = source.create_user(&email(), "Ada", "hash").await.unwrap();
+    let other = source.create_user(&email(), "Bob", "hash").await.unwrap();
+    let org = source.create_organization("Acme", &user.id).await.unwrap();
+    let invitation = new_token().unwrap();
+    source
+        .create_invitation(&org.id, Role::Editor, &invitation, &user.id, &in_days(3))
+        .await
+        .unwrap();
+    source
+        .accept_invitation(&invitation, &other.id)
+        .await
+        .unwrap();
+    source
+        .create_api_token(&user.id, "ci", &new_token().unwrap())
+        .await
+        .unwrap();
+    let meta = source
+        .create_assessment(&org.id, "b", &document(), &user.id)
+        .await
+        .unwrap();
+    source
+        .put_answer(
+            &meta.id,
+            "5.2",
+            Some(&json!({"status": "partial"})),
+            1,
+            &user.id,
+        )
+        .await
+        .unwrap();
+    source
+        .put_ai_system(
+            &meta.id,
+            "bot",
+            Some(&json!({"id": "bot", "name": "Bot 2", "role": "provider"})),
+            1,
+            &user.id,
+        )
+        .await
+        .unwrap();
+    source
+        .save_run(&meta.id, &user.id, 12.5, &json!({"x": 1}))
+        .await
+        .unwrap();
+    (source, meta.id)
+}
+
+#[tokio::test]
+async fn backup_restores_into_the_other_backend_without_loss() {
+    let (source, assessment) = populated().await;
+    let backup = source.backup().await.unwrap();
+    let manifest = backup.manifest().unwrap();
+    assert_eq!(
+        (backup.format(), manifest.backend.as_str()),
+        ("aimsgap-backup/2", "sqlite")
+    );
+    assert!(manifest.schema_version >= 1);
+    assert!(backup.warnings().is_empty());
+    // Into a fresh SQLite, and, where configured, into PostgreSQL and back again.
+    let fresh = Store::connect("sqlite::memory:").await.unwrap();
+    let count = fresh.restore(&backup).await.unwrap();
+    assert_eq!(count, backup.rows());
+    assert!(count >= 12, "{count}");
+    assert_eq!(fresh.backup().await.unwrap().sha256(), backup.sha256());
+    assert_eq!(fresh.history(&assessment).await.unwrap().len(), 3);
+    assert_eq!(
+        fresh.assessment(&assessment).await.unwrap(),
+        source.assessment(&assessment).await.unwrap()
+    );
+    let Some((_, url)) = postgres() else {
+        return;
+    };
+    let pg = empty_postgres(&url, "backup_round_trip").await;
+    assert_eq!(pg.restore(&backup).await.unwrap(), count);
+    let from_pg = pg.backup().await.unwrap();
+    assert_eq!(from_pg.manifest().unwrap().backend, "postgres");
+    let back = Store::connect("sqlite::memory:").await.unwrap();
+    back.restore(&from_pg).await.unwrap();
+    assert_eq!(
+        back.backup().await.unwrap().sha256(),
+        backup.sha256(),
+        "SQLite -> PostgreSQL -> SQLite"
+    );
+}
+
+#[tokio::test]
+async fn restore_needs_a_database_empty_in_every_table() {
+    let (source, _) = populated().await;
+    let backup = source.backup().await.unwrap();
+    // No user, but an organisation: not empty.
+    let dir = TempDir::new("empty");
+    let url = dir.sqlite("target.db");
+    let target = Store::connect(&url).await.unwrap();
+    let raw = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ('stray', 'Stray', '2026-01-01T00:00:00Z')")
+        .execute(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
+    let refused = target.restore(&backup).await;
+    assert!(
+        matches!(&refused, Err(StoreError::Exists(what)) if what.contains("organizations")),
+        "{refused:?}"
+    );
+    assert_eq!(target.backup().await.unwrap().rows(), 1, "nothing written");
+}
+
+/// Recomputes a tampered file's checksum (and counts) the way the format describes it, so
+/// that only the value checks stand between it and the database.
+fn reseal(file: &mut Value) {
+    use sha2::{Digest, Sha256};
+    let order = [
+        "users",
+        "api_tokens",
+        "organizations",
+        "memberships",
+        "invitations",
+        "assessments",
+        "answers",
+        "ai_systems",
+        "history",
+        "runs",
+    ];
+    let mut hasher = Sha256::new();
+    for table in order {
+        hasher.update(table.as_bytes());
+        hasher.update(b"\n");
+        let rows = file["tables"][table]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for row in &rows {
+            let sorted: BTreeMap<String, Value> = row
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            hasher.update(serde_json::to_string(&sorted).unwrap().as_bytes());
+            hasher.update(b"\n");
+        }
+        file["manifest"]["counts"][table] = json!(rows.len());
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    file["manifest"]["sha256"] = json!(digest);
+}
+
+/// A genuine backup's text, parsed as JSON for tampering.
+async fn genuine() -> (String, Value) {
+    let (source, _) = populated().await;
+    let text = source.backup().await.unwrap().to_json();
+    let value = serde_json::from_str(&text).unwrap();
+    (text, value)
+}
+
+fn refusal(text: &str) -> String {
+    match Backup::parse(text) {
+        Ok(_) => panic!("accepted: {}", &text[..text.len().min(200)]),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn truncated_and_tampered_backups_are_refused_with_where_and_leave_the_target_empty() {
+    let (text, genuine) = genuine().await;
+    let mut cases: Vec<(String, String, &str)> = Vec::new();
+    for cut in [0, 1, text.len() / 5, text.len() / 2, text.len() - 2] {
+        let cut = (0..=cut).rev().find(|c| text.is_char_boundary(*c)).unwrap();
+        cases.push((
+            format!("cut at byte {cut}"),
+            text[..cut].to_string(),
+            "line ",
+        ));
+    }
+    let tampered = |change: &dyn Fn(&mut Value), seal: bool| {
+        let mut file = genuine.clone();
+        change(&mut file);
+        if seal {
+            reseal(&mut file);
+        }
+        serde_json::to_string_pretty(&file).unwrap()
+    };
+    cases.push((
+        "table missing".into(),
+        tampered(
+            &|f| {
+                f["tables"].as_object_mut().unwrap().remove("memberships");
+            },
+            false,
+        ),
+        "tables.memberships: missing",
+    ));
+    cases.push((
+        "table missing, resealed".into(),
+        tampered(
+            &|f| {
+                f["tables"].as_object_mut().unwrap().remove("runs");
+            },
+            true,
+        ),
+        "tables.runs: missing",
+    ));
+    cases.push((
+        "count changed".into(),
+        tampered(&|f| f["manifest"]["counts"]["users"] = json!(3), false),
+        "manifest.counts.users: says 3 rows, but tables.users holds 2",
+    ));
+    cases.push((
+        "row removed".into(),
+        tampered(
+            &|f| {
+                f["tables"]["history"].as_array_mut().unwrap().pop();
+            },
+            false,
+        ),
+        "manifest.counts.history",
+    ));
+    cases.push((
+        "checksum changed".into(),
+        tampered(&|f| f["manifest"]["sha256"] = json!("0".repeat(64)), false),
+        "manifest.sha256: the tables do not match",
+    ));
+    cases.push((
+        "value changed".into(),
+        tampered(
+            &|f| f["tables"]["users"][0]["password_hash"] = json!("x"),
+            false,
+        ),
+        "manifest.sha256: the tables do not match",
+    ));
+    cases.push((
+        "unknown role, resealed".into(),
+        tampered(&|f| f["tables"]["memberships"][1]["role"] = json!("superuser"), true),
+        "tables.memberships[1].role: expected one of owner, editor, viewer, auditor, found \"superuser\"",
+    ));
+    cases.push((
+        "dangling membership, resealed".into(),
+        tampered(
+            &|f| f["tables"]["memberships"][0]["user_id"] = json!("nobody"),
+            true,
+        ),
+        "tables.memberships[0].user_id: no user \"nobody\" in tables.users",
+    ));
+    cases.push((
+        "dangling answer, resealed".into(),
+        tampered(
+            &|f| f["tables"]["answers"][0]["assessment_id"] = json!("gone"),
+            true,
+        ),
+        "tables.answers[0].assessment_id: no assessment \"gone\"",
+    ));
+    cases.push((
+        "answer body not an answer, resealed".into(),
+        tampered(
+            &|f| f["tables"]["answers"][0]["body"] = json!("{\"status\": 3"),
+            true,
+        ),
+        "tables.answers[0].body: expected an answer as JSON text",
+    ));
+    cases.push((
+        "unknown history entity, resealed".into(),
+        tampered(
+            &|f| f["tables"]["history"][0]["entity"] = json!("user"),
+            true,
+        ),
+        "tables.history[0].entity: expected one of",
+    ));
+    cases.push((
+        "duplicate user, resealed".into(),
+        tampered(
+            &|f| {
+                let first = f["tables"]["users"][0].clone();
+                f["tables"]["users"][1]["email"] = first["email"].clone();
+            },
+            true,
+        ),
+        "tables.users[1].email",
+    ));
+    cases.push((
+        "version as text, resealed".into(),
+        tampered(&|f| f["tables"]["answers"][0]["version"] = json!("2"), true),
+        "tables.answers[0].version: expected a whole number, found \"2\"",
+    ));
+    cases.push((
+        "a sessions table".into(),
+        tampered(&|f| f["tables"]["sessions"] = json!([]), true),
+        "tables.sessions: not a table a backup holds",
+    ));
+    cases.push((
+        "schema from the future, resealed".into(),
+        tampered(
+            &|f| f["manifest"]["schema_version"] = json!(99_999_999_999_i64),
+            true,
+        ),
+        "manifest.schema_version: 99999999999 is newer",
+    ));
+    cases.push((
+        "no manifest".into(),
+        tampered(
+            &|f| {
+                f.as_object_mut().unwrap().remove("manifest");
+            },
+            false,
+        ),
+        "manifest: missing",
+    ));
+    let dir = TempDir::new("tampered");
+    let target = Store::connect(&dir.sqlite("target.db")).await.unwrap();
+    for (name, text, expected) in &cases {
+        let message = refusal(text);
+        assert!(
+            message.contains(expected),
+            "{name}: expected {expected:?} in {message:?}"
+        );
+    }
+    // Nothing reached the target: it is still empty, so the genuine backup restores.
+    assert_eq!(target.backup().await.unwrap().rows(), 0);
+    let backup = Backup::parse(&text).unwrap();
+    assert_eq!(target.restore(&backup).await.unwrap(), backup.rows());
+}
+
+#[test]
+fn version_1_backups_restore_after_the_same_checks_with_a_warning() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_, genuine) = runtime.block_on(genuine());
+    let mut old = genuine.clone();
+    old.as_object_mut().unwrap().remove("manifest");
+    old["format"] = json!("aimsgap-backup/1");
+    let backup = Backup::parse(&old.to_string()).unwrap();
+    assert_eq!(backup.format(), "aimsgap-backup/1");
+    assert!(backup.manifest().is_none());
+    assert!(
+        backup.warnings()[0].contains("no checksum"),
+        "{:?}",
+        backup.warnings()
+    );
+    let restored = runtime.block_on(async {
+        let target = Store::connect("sqlite::memory:").await.unwrap();
+        target.restore(&backup).await.unwrap()
+    });
+    assert_eq!(restored, backup.rows());
+    old["tables"]["memberships"][0]["role"] = json!("superuser");
+    assert!(refusal(&old.to_string()).contains("tables.memberships[0].role"));
+    old["tables"].as_object_mut().unwrap().remove("runs");
+    assert!(refusal(&old.to_string()).contains("tables.runs: missing"));
+}
+
+/// Every file of the hostile backup corpus is refused, with a message that names where.
+#[test]
+fn the_hostile_backup_corpus_is_refused_with_where() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/hostile/backups");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    // What the seeded files are refused for; files added later need only say where.
+    let expected: BTreeMap<&str, &str> = [
+        ("truncated.json", "not a JSON document: EOF while parsing"),
+        ("truncated-in-a-string.json", "not a JSON document: EOF while parsing"),
+        ("table-missing.json", "tables.memberships: missing"),
+        ("count-changed.json", "manifest.counts.users: says 3 rows"),
+        ("checksum-changed.json", "manifest.sha256: the tables do not match"),
+        ("value-changed.json", "manifest.sha256: the tables do not match"),
+        (
+            "unknown-role-resealed.json",
+            "tables.memberships[1].role: expected one of owner, editor, viewer, auditor, found \"superuser\"",
+        ),
+        (
+            "dangling-reference-resealed.json",
+            "tables.memberships[0].user_id: no user \"nobody\" in tables.users",
+        ),
+        ("not-json.txt", "not a JSON document"),
+        ("deep-nesting.json", "not a JSON document: recursion limit exceeded"),
+        ("top-level-array.json", "(the top level)"),
+        ("other-format.json", "format: expected \"aimsgap-backup/2\""),
+    ]
+    .into_iter()
+    .collect();
+    let places = [
+        "line ",
+        "tables.",
+        "manifest.",
+        "manifest:",
+        "format:",
+        "(the top level)",
+    ];
+    let mut seeded = 0;
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let message = refusal(&text);
+        assert!(
+            places.iter().any(|p| message.contains(p)),
+            "{}: the message does not say where: {message}",
+            file.display()
+        );
+        let name = file.file_name().unwrap().to_str().unwrap();
+        if let Some(expected) = expected.get(name) {
+            assert!(message.contains(expected), "{name}: {message}");
+            seeded += 1;
+        }
+    }
+    assert_eq!(seeded, expected.len(), "every seeded file is there");
+}
+
+/// A restore that fails on its last table leaves nothing behind: one transaction.
+#[tokio::test]
+async fn a_restore_failing_part_way_writes_nothing() {
+    let (source, _) = populated().await;
+    let backup = source.backup().await.unwrap();
+    let dir = TempDir::new("half");
+    let url = dir.sqlite("target.db");
+    let target = Store::connect(&url).await.unwrap();
+    let raw = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query(
+        "CREATE TRIGGER refuse_runs BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'no runs here'); END",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    let failed = target.restore(&backup).await;
+    assert!(
+        matches!(&failed, Err(StoreError::Database(e)) if e.to_string().contains("no runs here")),
+        "{failed:?}"
+    );
+    assert_eq!(
+        target.backup().await.unwrap().rows(),
+        0,
+        "the tables before runs were not kept"
+    );
+    sqlx::query("DROP TRIGGER refuse_runs")
+        .execute(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
+    assert_eq!(target.restore(&backup).await.unwrap(), backup.rows());
+}

@@ -7,7 +7,7 @@
 #   login-guess        60 parallel wrong passwords on one account from one address: at most 5
 #                      evaluated (answers other than 429/503); the owner then signs in from
 #                      another address within 15 s
-#   throttle-memory    100,000 failed sign-ins with distinct e-mails from 500 addresses
+#   throttle-memory    100,000 failed sign-ins with distinct e-mails from 200 addresses
 #                      (127.1.x.y): server RSS growth < 50 MB
 #   pdf-flood          50 concurrent anonymous quick-assessment PDFs for 10 s: /healthz and a
 #                      signed-in API read p99 < 100 ms; PDFs answer 200 or 503 only

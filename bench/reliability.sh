@@ -17,7 +17,8 @@
 #                      databases, and there the newest history entry of each answer equals the
 #                      answer; a truncated, a tampered (role "superuser") and an incomplete
 #                      backup are refused and leave the target empty (SQLite, and PostgreSQL)
-#   slow-clients       20,000 connections holding half a request (two client processes):
+#   slow-clients       20,000 connections holding half a request (two client processes; 300
+#                      past the server's file limit when that is higher):
 #                      /healthz on a fresh connection p99 < 1 s while they are held
 #   open-redirect      sign-in with next=/<TAB>/evil.test and other bypasses: Location stays
 #                      a same-origin path

@@ -130,8 +130,8 @@ const TABLES: &[Table] = &[
     Table {
         name: "api_tokens",
         row: "API token",
-        select: "SELECT id, user_id, name, token_hash, created_at FROM api_tokens ORDER BY id",
-        insert: "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        select: "SELECT id, user_id, name, token_hash, created_at, expires_at FROM api_tokens ORDER BY id",
+        insert: "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         count: "SELECT COUNT(*) AS n FROM api_tokens",
         columns: &[
             ("id", Kind::Text),
@@ -139,6 +139,7 @@ const TABLES: &[Table] = &[
             ("name", Kind::Text),
             ("token_hash", Kind::Text),
             ("created_at", Kind::Text),
+            ("expires_at", Kind::NullText),
         ],
         key: &["id"],
         unique: &["token_hash"],
@@ -178,11 +179,12 @@ const TABLES: &[Table] = &[
     Table {
         name: "invitations",
         row: "invitation",
-        select: "SELECT token_hash, org_id, role, created_by, created_at, expires_at, used_by, used_at FROM invitations ORDER BY token_hash",
-        insert: "INSERT INTO invitations (token_hash, org_id, role, created_by, created_at, expires_at, used_by, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        select: "SELECT token_hash, id, org_id, role, created_by, created_at, expires_at, used_by, used_at FROM invitations ORDER BY token_hash",
+        insert: "INSERT INTO invitations (token_hash, id, org_id, role, created_by, created_at, expires_at, used_by, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         count: "SELECT COUNT(*) AS n FROM invitations",
         columns: &[
             ("token_hash", Kind::Text),
+            ("id", Kind::NullText),
             ("org_id", Kind::Text),
             ("role", Kind::Role),
             ("created_by", Kind::Text),
@@ -393,7 +395,7 @@ impl Backup {
             )));
         }
         let tables = match top.get("tables") {
-            Some(Value::Object(tables)) => read_tables(tables)?,
+            Some(Value::Object(tables)) => read_tables(tables, format == BACKUP_FORMAT_V1)?,
             Some(other) => {
                 return Err(refused(format!(
                     "tables: expected an object of tables, found {}",
@@ -661,7 +663,14 @@ fn check_kind(kind: Kind, cell: &Cell) -> Result<(), String> {
     }
 }
 
-fn read_tables(tables: &Map<String, Value>) -> Result<Vec<Vec<Vec<Cell>>>, StoreError> {
+/// Columns added after format 1: a version 1 backup has none of them, and they read as null
+/// (the store fills them in when it next connects: an invitation id, a token expiry).
+const ADDED_AFTER_VERSION_1: &[(&str, &str)] = &[("api_tokens", "expires_at"), ("invitations", "id")];
+
+fn read_tables(
+    tables: &Map<String, Value>,
+    version_1: bool,
+) -> Result<Vec<Vec<Vec<Cell>>>, StoreError> {
     if let Some(name) = tables
         .keys()
         .find(|name| !TABLES.iter().any(|t| t.name == name.as_str()))
@@ -715,8 +724,12 @@ fn read_tables(tables: &Map<String, Value>) -> Result<Vec<Vec<Vec<Cell>>>, Store
             }
             let mut values = Vec::with_capacity(table.columns.len());
             for (column, kind) in table.columns {
-                let Some(value) = row.get(*column) else {
-                    return Err(refused(format!("{at}.{column}: missing")));
+                let value = match row.get(*column) {
+                    Some(value) => value,
+                    None if version_1 && ADDED_AFTER_VERSION_1.contains(&(table.name, *column)) => {
+                        &Value::Null
+                    }
+                    None => return Err(refused(format!("{at}.{column}: missing"))),
                 };
                 values.push(
                     read_cell(*kind, value)

@@ -101,6 +101,11 @@ fn hand_written_oscal_holds() {
     hand_written("oscal", "oscal_import");
 }
 
+#[test]
+fn hand_written_backups_hold() {
+    hand_written("backups", "backup");
+}
+
 /// Every harness target has a grown corpus, and every corpus folder a target: a target added
 /// without a corpus, or a corpus left behind by a renamed target, fails here.
 #[test]
@@ -134,6 +139,11 @@ fn grown_corpus_crosswalk_holds() {
 #[test]
 fn grown_corpus_oscal_import_holds() {
     grown("oscal_import");
+}
+
+#[test]
+fn grown_corpus_backup_holds() {
+    grown("backup");
 }
 
 /// The committed corpus stays small: no file over 64 KiB, under 2 MiB in all, so that every
@@ -177,4 +187,26 @@ fn real_files_hold_on_the_success_paths() {
     for (_, text) in aimsgap_catalog::CROSSWALKS {
         (target("crosswalk").run)(text.as_bytes());
     }
+}
+
+/// The backups seeded as valid (`fuzz/corpus/backup/valid-*`) are accepted, so that the
+/// harness's success path (write back, read again, compare) runs on every test run.
+#[test]
+fn seeded_valid_backups_are_accepted_and_round_trip() {
+    let mut seen = 0;
+    for file in files(&repository().join("fuzz/corpus/backup")) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("valid-") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let backup = aimsgap_store::backup::Backup::parse(&text)
+            .unwrap_or_else(|e| panic!("{name}: refused: {e}"));
+        (target("backup").run)(text.as_bytes());
+        seen += usize::from(backup.rows() > 0 || name.contains("empty"));
+    }
+    assert!(
+        seen >= 3,
+        "the three seeded valid backups are there ({seen})"
+    );
 }

@@ -665,7 +665,8 @@ fn check_kind(kind: Kind, cell: &Cell) -> Result<(), String> {
 
 /// Columns added after format 1: a version 1 backup has none of them, and they read as null
 /// (the store fills them in when it next connects: an invitation id, a token expiry).
-const ADDED_AFTER_VERSION_1: &[(&str, &str)] = &[("api_tokens", "expires_at"), ("invitations", "id")];
+const ADDED_AFTER_VERSION_1: &[(&str, &str)] =
+    &[("api_tokens", "expires_at"), ("invitations", "id")];
 
 fn read_tables(
     tables: &Map<String, Value>,

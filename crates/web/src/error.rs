@@ -15,6 +15,8 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("this path does not take this method")]
+    MethodNotAllowed,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -50,6 +52,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Invalid(_) => "invalid",
             ApiError::Exists(_) => "exists",
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::Unauthenticated => ErrorCode::Unauthenticated,
             ApiError::Forbidden => ErrorCode::Forbidden,
             ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::BadRequest(_) => ErrorCode::BadRequest,
             ApiError::Invalid(_) => ErrorCode::Invalid,
             ApiError::Exists(_) => ErrorCode::Exists,
@@ -85,6 +89,7 @@ impl ApiError {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Exists(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,

@@ -227,6 +227,11 @@ pub struct Config {
     pub send_timeout: Duration,
 }
 
+/// Half the machine's cores, at least one.
+fn half_the_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -234,10 +239,11 @@ impl Default for Config {
             session_ttl: Duration::from_secs(12 * 3600),
             max_body_bytes: 2 * 1024 * 1024,
             trusted_proxies: Vec::new(),
-            // Sized for a small machine (two cores): at most 2 x 19 MiB hashing at once.
-            hashing_threads: 2,
+            // Half the cores each, so that slow work leaves the other half to the request
+            // threads (/healthz and reads stay fast while a crowd signs up or asks for PDFs).
+            hashing_threads: half_the_cores(),
             hashing_queue: 32,
-            rendering_threads: 1,
+            rendering_threads: half_the_cores(),
             rendering_queue: 8,
             throttle: ThrottleLimits::default(),
             max_connections: None,
@@ -316,6 +322,7 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| {

@@ -46,7 +46,8 @@ pub struct ErrorDetail {
 
 /// The stable machine codes of errors: `unauthenticated` (401: no session or token, or a
 /// wrong one), `forbidden` (403: the caller's role does not allow this), `not_found` (404: it
-/// does not exist, or the caller may not know that it does), `bad_request` (400: a missing or
+/// does not exist, or the caller may not know that it does), `method_not_allowed` (405: the
+/// path exists but not with this method; `Allow` lists those it takes), `bad_request` (400: a missing or
 /// mistyped field, an unknown format), `invalid` (422: content that does not validate; the
 /// message locates each error), `exists` (409: it already exists), `conflict` (409: changed
 /// since the version read; `current` holds it now), `csrf` (403: a state-changing request
@@ -63,6 +64,7 @@ pub enum ErrorCode {
     Unauthenticated,
     Forbidden,
     NotFound,
+    MethodNotAllowed,
     BadRequest,
     Invalid,
     Exists,

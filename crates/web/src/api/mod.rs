@@ -345,3 +345,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
 pub async fn not_found() -> ApiError {
     ApiError::NotFound
 }
+
+/// The answer for a path that exists but not with the request's method: the error body like
+/// every other error (the router adds `Allow`).
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

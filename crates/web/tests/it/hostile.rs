@@ -20,21 +20,7 @@ use std::path::{Path, PathBuf};
 /// Files that break an invariant on today's code for a reason another change of issue 11
 /// fixes, with that item. They still run; their failures are printed, not counted. Remove an
 /// entry once its fix is in: the file must then hold.
-const KNOWN_OPEN: &[(&str, &str)] = &[
-    (
-        "signin-next-tab",
-        "issue 11 item 5: open redirect, `next=/%09/evil.test` is sent back as `Location: /\\t/evil.test`",
-    ),
-    (
-        "api-import-tiny-team-fte",
-        "issue 11 item 8: `team_fte: 1e-300` is accepted",
-    ),
-    (
-        "api-method-not-allowed",
-        "found by this corpus, not in issue 11's list: the router's 405 carries no error body \
-         and is not declared in the API document",
-    ),
-];
+const KNOWN_OPEN: &[(&str, &str)] = &[];
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -36,21 +36,7 @@ async fn call(
             .unwrap(),
         None => request.body(Body::empty()).unwrap(),
     };
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        bytes,
-    }
+    send(app, request).await
 }
 
 fn retry_after(reply: &Reply) -> Option<u64> {

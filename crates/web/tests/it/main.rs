@@ -52,6 +52,25 @@ pub struct Client {
     pub user_id: Option<String>,
 }
 
+/// Sends one request to the app in-process and reads the whole answer.
+pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        bytes,
+    }
+}
+
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
@@ -106,21 +125,7 @@ impl Client {
                 .unwrap(),
             None => request.body(Body::empty()).unwrap(),
         };
-        let response = app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            bytes,
-        }
+        send(app, request).await
     }
 
     /// A form post as a browser sends it: URL-encoded fields, no CSRF header; with a session

@@ -215,21 +215,7 @@ async fn visit(app: &Router, uri: &str, cookies: &str) -> Reply {
         .header(header::COOKIE, cookies)
         .body(Body::empty())
         .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        bytes,
-    }
+    send(app, request).await
 }
 
 async fn post_form(app: &Router, uri: &str, cookies: &str, fields: &[(String, String)]) -> Reply {

@@ -297,6 +297,34 @@ pub fn oscal_import(data: &[u8]) {
     }
 }
 
+/// Where a refused backup's message may point: a table, a row, a field, the manifest, the
+/// format, or the top level.
+const BACKUP_PLACES: &[&str] = &["line ", "tables", "manifest", "format", "(the top level)"];
+
+/// The backup reader (`Backup::parse`, which `aimsgap restore` runs before writing anything): a
+/// refusal names where; an accepted backup writes back to a file that reads as the same backup,
+/// with the same checksum.
+pub fn backup(data: &[u8]) {
+    use aimsgap_store::backup::Backup;
+    let text = text_of(data);
+    match Backup::parse(&text) {
+        Err(error) => {
+            let message = error.to_string();
+            if !BACKUP_PLACES.iter().any(|place| message.contains(place)) {
+                panic_with(&format!("backup: a refusal that names no place: {message}"));
+            }
+        }
+        Ok(backup) => {
+            let written = backup.to_json();
+            match Backup::parse(&written) {
+                Ok(again) if again == backup => {}
+                Ok(_) => panic_with("backup: written back, it reads as another backup"),
+                Err(error) => panic_with(&format!("backup: written back, it is refused: {error}")),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,33 +364,5 @@ mod tests {
     #[should_panic(expected = "a failure with no error")]
     fn a_failure_without_errors_is_a_finding() {
         check_located(&[], "test");
-    }
-}
-
-/// Where a refused backup's message may point: a table, a row, a field, the manifest, the
-/// format, or the top level.
-const BACKUP_PLACES: &[&str] = &["line ", "tables", "manifest", "format", "(the top level)"];
-
-/// The backup reader (`Backup::parse`, which `aimsgap restore` runs before writing anything): a
-/// refusal names where; an accepted backup writes back to a file that reads as the same backup,
-/// with the same checksum.
-pub fn backup(data: &[u8]) {
-    use aimsgap_store::backup::Backup;
-    let text = text_of(data);
-    match Backup::parse(&text) {
-        Err(error) => {
-            let message = error.to_string();
-            if !BACKUP_PLACES.iter().any(|place| message.contains(place)) {
-                panic_with(&format!("backup: a refusal that names no place: {message}"));
-            }
-        }
-        Ok(backup) => {
-            let written = backup.to_json();
-            match Backup::parse(&written) {
-                Ok(again) if again == backup => {}
-                Ok(_) => panic_with("backup: written back, it reads as another backup"),
-                Err(error) => panic_with(&format!("backup: written back, it is refused: {error}")),
-            }
-        }
     }
 }

@@ -2,32 +2,22 @@
 //! restored in one transaction into an empty database; tampered and truncated files refused
 //! with a message that names where.
 
-use super::{document, email, in_days};
+use super::{TempDir, document, email, in_days};
 use aimsgap_store::{Backup, Role, Store, StoreError, new_token};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The two PostgreSQL databases (source, restore target) when configured; a notice, or a
-/// failure under AIMSGAP_REQUIRE_ALL=1, when not.
+/// The two PostgreSQL databases (source, restore target) when configured.
 fn postgres() -> Option<(String, String)> {
-    let var = |name: &str| std::env::var(name).ok().filter(|u| !u.is_empty());
-    match (
-        var("AIMSGAP_TEST_DATABASE_URL"),
-        var("AIMSGAP_PG_RESTORE_URL"),
-    ) {
-        (Some(source), Some(target)) => Some((source, target)),
-        _ => {
-            assert!(
-                std::env::var("AIMSGAP_REQUIRE_ALL").as_deref() != Ok("1"),
-                "AIMSGAP_TEST_DATABASE_URL and AIMSGAP_PG_RESTORE_URL must name PostgreSQL databases (AIMSGAP_REQUIRE_ALL=1)"
-            );
-            eprintln!(
-                "notice: PostgreSQL backup tests skipped: AIMSGAP_TEST_DATABASE_URL or AIMSGAP_PG_RESTORE_URL is not set"
-            );
-            None
-        }
+    let urls = super::postgres_urls(
+        &["AIMSGAP_TEST_DATABASE_URL", "AIMSGAP_PG_RESTORE_URL"],
+        "backup tests",
+    )?;
+    match urls.as_slice() {
+        [source, target] => Some((source.clone(), target.clone())),
+        _ => None,
     }
 }
 
@@ -56,30 +46,6 @@ async fn empty_postgres(url: &str, schema: &str) -> Store {
 }
 
 /// A temporary directory for SQLite files, removed at the end.
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "aimsgap-store-{name}-{}-{}",
-            std::process::id(),
-            &new_token().unwrap()[..8]
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn sqlite(&self, file: &str) -> String {
-        format!("sqlite://{}?mode=rwc", self.0.join(file).display())
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// For every answer and AI system, the newest history entry for its key holds its current
 /// value (or, with no entry, it is unchanged since the import: version 1); and every key
 /// whose newest entry holds a value exists.

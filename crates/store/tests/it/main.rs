@@ -15,20 +15,57 @@ use serde_json::json;
 
 mod rules;
 
+/// The PostgreSQL URLs named by these variables, when all are set; else a notice (a failure
+/// under AIMSGAP_REQUIRE_ALL=1) and `None`. The one place these tests read the environment.
+pub fn postgres_urls(variables: &[&str], what: &str) -> Option<Vec<String>> {
+    let urls: Vec<String> = variables
+        .iter()
+        .filter_map(|name| std::env::var(name).ok().filter(|u| !u.is_empty()))
+        .collect();
+    if urls.len() == variables.len() {
+        return Some(urls);
+    }
+    let names = variables.join(" and ");
+    assert!(
+        std::env::var("AIMSGAP_REQUIRE_ALL").as_deref() != Ok("1"),
+        "{names} must name PostgreSQL databases (AIMSGAP_REQUIRE_ALL=1)"
+    );
+    eprintln!("notice: PostgreSQL {what} skipped: {names} not set");
+    None
+}
+
+/// A scratch directory, removed when dropped.
+#[derive(Debug)]
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "aimsgap-store-{name}-{}-{}",
+            std::process::id(),
+            &new_token().unwrap()[..8]
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// The URL of a SQLite file in the directory, created on first connection.
+    pub fn sqlite(&self, file: &str) -> String {
+        format!("sqlite://{}?mode=rwc", self.0.join(file).display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 async fn stores() -> Vec<(&'static str, Store)> {
     let mut stores = vec![("sqlite", Store::connect("sqlite::memory:").await.unwrap())];
-    match std::env::var("AIMSGAP_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
+    if let Some(urls) = postgres_urls(&["AIMSGAP_TEST_DATABASE_URL"], "contract tests") {
+        for url in urls {
             stores.push(("postgres", Store::connect(&url).await.unwrap()));
-        }
-        _ => {
-            assert!(
-                std::env::var("AIMSGAP_REQUIRE_ALL").as_deref() != Ok("1"),
-                "AIMSGAP_TEST_DATABASE_URL must name a PostgreSQL database (AIMSGAP_REQUIRE_ALL=1)"
-            );
-            eprintln!(
-                "notice: PostgreSQL contract tests skipped: AIMSGAP_TEST_DATABASE_URL is not set"
-            );
         }
     }
     stores

@@ -2,33 +2,24 @@
 //! an organisation never loses its last owner, invitations can be listed and revoked, and
 //! sessions, tokens and invitations expire and are purged.
 
-use super::{document, email, in_days};
+use super::{TempDir, document, email, in_days, postgres_urls};
 use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::{Value, json};
 use sqlx::Row;
 
 /// A scratch directory, removed when the test ends.
-struct Scratch(std::path::PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Stores on real files (SQLite with several connections, so that writers really contend)
 /// and on PostgreSQL when a database is named, each with its URL for direct inspection.
-async fn shared_stores() -> (Scratch, Vec<(&'static str, Store, String)>) {
-    let dir = std::env::temp_dir().join(format!("aimsgap-rules-{}", new_token().unwrap()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+async fn shared_stores() -> (TempDir, Vec<(&'static str, Store, String)>) {
+    let dir = TempDir::new("rules");
+    let url = dir.sqlite("store.db");
     let mut stores = vec![("sqlite", Store::connect(&url).await.unwrap(), url)];
-    if let Ok(url) = std::env::var("AIMSGAP_TEST_DATABASE_URL")
-        && !url.is_empty()
-    {
-        stores.push(("postgres", Store::connect(&url).await.unwrap(), url));
+    if let Some(urls) = postgres_urls(&["AIMSGAP_TEST_DATABASE_URL"], "rule tests") {
+        for url in urls {
+            stores.push(("postgres", Store::connect(&url).await.unwrap(), url));
+        }
     }
-    (Scratch(dir), stores)
+    (dir, stores)
 }
 
 async fn inspect(url: &str) -> sqlx::AnyPool {
@@ -508,8 +499,7 @@ async fn expired_tokens_are_refused_and_housekeeping_purges_what_expired() {
 #[tokio::test]
 async fn rows_from_before_the_upgrade_get_an_invitation_id_and_a_token_expiry() {
     // A database at the first migration, with a token and an invitation of that time.
-    let scratch =
-        Scratch(std::env::temp_dir().join(format!("aimsgap-rules-{}", new_token().unwrap())));
+    let scratch = TempDir::new("upgrade");
     let first = scratch.0.join("migrations");
     std::fs::create_dir_all(&first).unwrap();
     std::fs::copy(

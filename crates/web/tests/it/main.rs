@@ -92,6 +92,18 @@ impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
     }
+    /// Checks that the reply is the error body with this status and code, whose message
+    /// contains `says`; returns the message.
+    pub fn error(&self, status: StatusCode, code: &str, says: &str) -> String {
+        assert_eq!(self.status, status, "{}", self.text());
+        assert_eq!(self.code(), code, "{}", self.text());
+        let message = self.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(message.contains(says), "{message}");
+        message
+    }
     pub fn code(&self) -> String {
         self.json()["error"]["code"]
             .as_str()

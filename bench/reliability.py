@@ -605,10 +605,10 @@ async def throttle_memory(ctx, line):
 
 
 QUICK_QUERY = urllib.parse.urlencode([
-    ("org_name", "Bench Ltd"), ("size", "250"), ("jur", "EU"), ("jur", "US-CO"), ("iso", "certified"),
-    ("scope_ai", "no"), ("soc2", "type2"), ("n", "1"), ("s1_name", "CV screening"), ("s1_role", "deployer"),
-    ("s1_market", "EU"), ("s1_people", "yes"), ("s1_content", "no"), ("s1_gpai", "no"),
-    ("q_4.3", "yes"), ("q_5.2", "partly"), ("q_6.1.2", "no"), ("q_6.1.4", "unsure"),
+    ("org_name", "Bench Ltd"), ("size", "500"), ("team", "2"), ("jur", "EU"), ("jur", "US-CO"),
+    ("iso", "certified"), ("scope_ai", "no"), ("soc2", "type2"), ("n", "1"), ("s1_name", "CV screening"),
+    ("s1_role", "deployer"), ("s1_does", "people"),
+    ("q_scope", "yes"), ("q_policy", "partly"), ("q_risk", "no"), ("q_impact", "unsure"),
 ])
 
 

@@ -499,3 +499,151 @@ pub struct Run {
     pub readiness: f64,
     pub result: Option<AssessmentResult>,
 }
+
+// ---- the quick assessment ----------------------------------------------------------------
+
+/// The quick assessment in one call (`POST /api/v1/quick`): the answers its pages ask, nothing
+/// stored. Unknown fields are refused, so a misspelt field is an error rather than an answer
+/// silently lost.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuickRequest {
+    pub organization: QuickOrganization,
+    /// What the organisation holds; absent means nothing.
+    #[serde(default)]
+    pub certifications: QuickCertifications,
+    /// One to three AI systems.
+    pub ai_systems: Vec<QuickSystem>,
+    /// Replies by question id (`GET /api/v1/quick` lists the questions); a question without a
+    /// reply counts as "not sure", which is no answer.
+    #[serde(default)]
+    pub replies: std::collections::BTreeMap<String, QuickReply>,
+}
+
+/// The organisation of a quick assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuickOrganization {
+    /// Shown on the result; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// People in the organisation (1 to 10,000,000): it scales the effort of the roadmap.
+    pub employees: u32,
+    /// People working on the AI management system, in full-time equivalents (0.1 to 10,000):
+    /// it sets the pace of the roadmap.
+    pub team_fte: f64,
+    /// Where the organisation offers or uses AI systems (`GET /api/v1/quick` lists the codes);
+    /// the AI laws of these places are checked against every AI system.
+    #[serde(default)]
+    pub jurisdictions: Vec<String>,
+}
+
+/// Certifications held, as the quick assessment asks about them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuickCertifications {
+    #[serde(default)]
+    pub iso27001: QuickIso,
+    #[serde(default)]
+    pub soc2: QuickSoc2,
+    /// SOC 2 trust services categories besides security (always covered): `availability`,
+    /// `confidentiality`, `processing_integrity`, `privacy`. Only with a SOC 2 report.
+    #[serde(default)]
+    pub soc2_categories: Vec<String>,
+    /// Whether the certified or attested scope includes the AI systems; absent means not sure,
+    /// which counts as no. Only with a certificate or report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_covers_ai: Option<bool>,
+}
+
+/// An ISO/IEC 27001 certificate: none, being worked towards, or held.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuickIso {
+    #[default]
+    No,
+    InProgress,
+    Certified,
+}
+
+/// A SOC 2 report: none, Type 1 or Type 2.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuickSoc2 {
+    #[default]
+    No,
+    Type1,
+    Type2,
+}
+
+/// One AI system of a quick assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuickSystem {
+    /// What it does, in a few words; at most 200 characters.
+    pub name: String,
+    /// `provider` (you build it) or `deployer` (you use a system built by others).
+    pub role: String,
+    #[serde(default)]
+    pub interacts_with_people: bool,
+    /// It generates text, images, audio or video.
+    #[serde(default)]
+    pub generates_content: bool,
+    /// A general-purpose AI model that you provide to others.
+    #[serde(default)]
+    pub gpai_model: bool,
+    /// The EU AI Act's high-risk area (Annex III) it is used in, if any
+    /// (`GET /api/v1/quick` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annex_iii_area: Option<String>,
+    /// The kind of consequential decision about people in Colorado it makes or substantially
+    /// helps make, if any (`GET /api/v1/quick` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consequential_decision: Option<String>,
+}
+
+/// A reply to a question of the quick assessment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuickReply {
+    Yes,
+    Partly,
+    No,
+    Unsure,
+}
+
+/// The questions of the quick assessment and the values its answers take, so that another
+/// site can ask them and send `POST /api/v1/quick`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct QuickQuestions {
+    pub questions: Vec<QuickQuestion>,
+    pub jurisdictions: Vec<QuickChoice>,
+    pub annex_iii_areas: Vec<QuickChoice>,
+    pub consequential_decisions: Vec<QuickChoice>,
+}
+
+/// One question of the quick assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct QuickQuestion {
+    pub id: String,
+    pub text: String,
+    pub hint: String,
+    /// The ISO/IEC 42001 clauses, requirements and Annex A objectives its reply answers; a
+    /// reply on a clause applies to every requirement beneath it.
+    pub answers: Vec<String>,
+    /// It asks about a certification blocker (what a Stage 1 auditor checks first).
+    pub blocker: bool,
+    /// Asked given the certifications in the query; `false` when they already give its
+    /// requirements good inherited credit, to verify for the AI scope.
+    pub asked: bool,
+    /// When not asked: the mean inherited credit (high end, 0 to 1) of its requirements.
+    pub inherited: Option<f64>,
+}
+
+/// A value an answer may take, with its name for people.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct QuickChoice {
+    pub id: String,
+    pub title: String,
+}

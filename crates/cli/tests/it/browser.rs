@@ -28,7 +28,7 @@ fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// Chromium and chromedriver, or a notice (and a failure under AIMSGAP_REQUIRE_ALL=1).
-fn tools() -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn tools() -> Option<(PathBuf, PathBuf)> {
     let chromium = ["chromium", "chromium-browser"]
         .iter()
         .find_map(|name| on_path(name));
@@ -73,7 +73,7 @@ pub(crate) fn wait_for_port(address: &str, what: &str) {
     }
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "aimsgap-browser-{}-{name}-{}",
         std::process::id(),
@@ -84,7 +84,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// One HTTP/1.1 request outside the browser: status, headers and body.
-fn raw(
+pub(crate) fn raw(
     address: &str,
     method: &str,
     path: &str,
@@ -106,7 +106,7 @@ fn raw(
 }
 
 /// A browser session with its own profile (cookies), at a viewport size.
-async fn browser(driver: &str, width: u32, height: u32) -> Client {
+pub(crate) async fn browser(driver: &str, width: u32, height: u32) -> Client {
     let profile = temp_dir("profile");
     let mut options = serde_json::json!({
         "binary": on_path("chromium").or_else(|| on_path("chromium-browser")).unwrap(),
@@ -139,7 +139,7 @@ async fn browser(driver: &str, width: u32, height: u32) -> Client {
         .unwrap()
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let element = client
         .find(Locator::Css(css))
         .await
@@ -148,7 +148,7 @@ async fn fill(client: &Client, css: &str, text: &str) {
     element.send_keys(text).await.unwrap();
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -158,7 +158,7 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-async fn choose(client: &Client, css: &str, value: &str) {
+pub(crate) async fn choose(client: &Client, css: &str, value: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -170,7 +170,7 @@ async fn choose(client: &Client, css: &str, value: &str) {
 
 /// Submits the form posting to `action` with its main button, and waits for a page whose
 /// `<h1>` contains `heading`.
-async fn submit(client: &Client, action: &str, heading: &str) {
+pub(crate) async fn submit(client: &Client, action: &str, heading: &str) {
     click(
         client,
         &format!("form[action='{action}'] button[type=submit]:not([formaction])"),
@@ -179,12 +179,12 @@ async fn submit(client: &Client, action: &str, heading: &str) {
     wait_heading(client, heading).await;
 }
 
-async fn wait_heading(client: &Client, heading: &str) {
+pub(crate) async fn wait_heading(client: &Client, heading: &str) {
     wait_for(client, &format!("//h1[contains(., \"{heading}\")]")).await;
 }
 
 /// Waits for an element (by XPath), or fails with the page's URL and source.
-async fn wait_for(client: &Client, xpath: &str) {
+pub(crate) async fn wait_for(client: &Client, xpath: &str) {
     let found = client
         .wait()
         .at_most(Duration::from_secs(20))
@@ -204,7 +204,7 @@ async fn wait_for(client: &Client, xpath: &str) {
     }
 }
 
-async fn main_text(client: &Client) -> String {
+pub(crate) async fn main_text(client: &Client) -> String {
     client
         .find(Locator::Css("main"))
         .await
@@ -232,7 +232,7 @@ fn screens() -> PathBuf {
     dir
 }
 
-async fn screenshot(client: &Client, name: &str, size: (u32, u32)) {
+pub(crate) async fn screenshot(client: &Client, name: &str, size: (u32, u32)) {
     let dir = screens();
     let png = client.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
@@ -250,9 +250,9 @@ fn overall_readiness(text: &str) -> f64 {
         .unwrap()
 }
 
-const DESKTOP: (u32, u32) = (1280, 900);
+pub(crate) const DESKTOP: (u32, u32) = (1280, 900);
 const SAVED: &str = "//div[contains(@class,'notice') and contains(., 'Saved.')]";
-const PHONE: (u32, u32) = (390, 844);
+pub(crate) const PHONE: (u32, u32) = (390, 844);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_quick_assessment_workspace_roles_and_conflicts() {
@@ -304,23 +304,28 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     wait_heading(&owner, "Your organisation").await;
     fill(&owner, "#f-org-name", "Acme Cloud").await;
     click(&owner, "#f-size-150").await;
+    click(&owner, "#f-team-2").await;
     click(&owner, "#f-jur-EU").await;
     click(&owner, "#f-jur-US-CO").await;
     submit(&owner, "/quick/certifications", "What you already hold").await;
     click(&owner, "#f-iso-certified").await;
+    click(&owner, "#f-soc2-no").await;
+    click(
+        &owner,
+        "form[action='/quick/systems'] button[type=submit]:not([formaction])",
+    )
+    .await;
+    wait_for(&owner, "//input[@id='f-scope-ai-no']").await;
     click(&owner, "#f-scope-ai-no").await;
     submit(&owner, "/quick/systems", "Your AI systems").await;
     fill(&owner, "#f-s1-name", "CV screening").await;
     click(&owner, "#f-s1-role-deployer").await;
-    click(&owner, "#f-s1-market-EU").await;
-    click(&owner, "#f-s1-people-yes").await;
-    click(&owner, "#f-s1-content-no").await;
+    click(&owner, "#f-s1-does-people").await;
     choose(&owner, "#f-s1-annex3", "employment").await;
-    click(&owner, "#f-s1-gpai-no").await;
-    submit(&owner, "/quick/questions", "The questions that matter most").await;
-    click(&owner, "#f-q-4-3-yes").await;
-    click(&owner, "#f-q-5-2-partly").await;
-    click(&owner, "#f-q-6-1-2-no").await;
+    submit(&owner, "/quick/questions", "Key questions").await;
+    click(&owner, "#f-q-scope-yes").await;
+    click(&owner, "#f-q-policy-partly").await;
+    click(&owner, "#f-q-risk-no").await;
     screenshot(&owner, "quick-questions", DESKTOP).await;
     submit(&owner, "/quick/result", "Your ISO/IEC 42001 readiness").await;
     // Rendered text, so the cards' labels come upper-cased: compare in lower case.
@@ -480,11 +485,11 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     screenshot(&phone, "landing", PHONE).await;
     phone
         .goto(&format!(
-            "{base}/quick/questions?iso=certified&scope_ai=no&n=1&s1_name=Chatbot"
+            "{base}/quick/questions?size=150&team=1&iso=certified&soc2=no&scope_ai=no&n=1&s1_name=Chatbot&s1_role=provider"
         ))
         .await
         .unwrap();
-    wait_heading(&phone, "The questions that matter most").await;
+    wait_heading(&phone, "Key questions").await;
     screenshot(&phone, "quick-questions", PHONE).await;
     submit(&phone, "/quick/result", "Your ISO/IEC 42001 readiness").await;
     screenshot(&phone, "quick-result", PHONE).await;

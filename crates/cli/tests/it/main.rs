@@ -7,6 +7,7 @@
 )]
 
 mod browser;
+mod browser_quick;
 mod client;
 mod hostile;
 mod layers;

@@ -11,6 +11,7 @@ mod accounts;
 mod assessments;
 mod json;
 mod orgs;
+mod quick;
 mod runs;
 pub(crate) mod wire;
 
@@ -106,6 +107,7 @@ const BUSY_HASHING: &str = "The server is busy checking passwords and its queue 
 const BUSY_RENDERING: &str = "The server is busy rendering reports and its queue is full; `Retry-After` says when to try again (code `busy`)";
 const COMPUTE_422: &str = "The stored assessment no longer validates against this server's catalog; the message locates each error (code `invalid`)";
 const EDIT_409: &str = "Someone changed it since the version you read (code `conflict`); `current` holds it as it is now";
+const BUSY_COMPUTING: &str = "The server is busy computing results and its queue is full; `Retry-After` says when to try again (code `busy`)";
 const EDIT_422: &str = "The assessment it would make does not validate; the message locates each error (code `invalid`)";
 
 /// The API's rows of the route table, each with its handler.
@@ -158,6 +160,20 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::POST, "/api/v1/logout-all", User, "Sign out of every session")
                 .gives::<w::SessionsEnded>(200, "How many sessions ended"),
             post(accounts::logout_all),
+        ),
+        (
+            row(Method::GET, "/api/v1/quick", Public, "The quick assessment's questions, each marked asked or covered given the certifications in the query (`iso27001`, `soc2`, `soc2_categories`, `scope_covers_ai`), and the values its answers take")
+                .gives::<w::QuickQuestions>(200, "The questions, jurisdictions, Annex III areas and consequential decisions")
+                .fails(400, "An unknown query parameter or value; the message names it (code `bad_request`)"),
+            get(quick::questions),
+        ),
+        (
+            row(Method::POST, "/api/v1/quick", Public, "Run the quick assessment: its answers in, the result out; no account, nothing stored")
+                .takes::<w::QuickRequest>()
+                .gives::<w::AssessmentResult>(200, "The result, the same JSON as a stored assessment's result")
+                .fails(400, "The body is not JSON, or a field is missing, unknown or of the wrong type, or a value is not one the quick assessment takes (an unknown question, jurisdiction, role, Annex III area or consequential decision; no AI system or more than three; a number out of range); the message names each field on its own line (code `bad_request`)")
+                .fails(503, BUSY_COMPUTING),
+            post(quick::assess),
         ),
         (
             row(Method::GET, "/api/v1/me", User, "The signed-in user and their organisations")

@@ -14,7 +14,7 @@
 mod account;
 mod assessment;
 mod layout;
-mod quick;
+pub(crate) mod quick;
 mod summary;
 mod workspace;
 

@@ -127,7 +127,7 @@ async fn a_crowd_of_report_downloads_is_rendered_by_a_bounded_pool_and_the_rest_
                     call(
                         &app,
                         Method::GET,
-                        "/quick/report/xlsx?employees=50",
+                        "/quick/report/xlsx?size=150&team=1&iso=no&soc2=no&n=1&s1_name=Bot&s1_role=deployer",
                         &[],
                         None,
                     )

@@ -14,6 +14,7 @@ mod limits;
 mod matrix;
 mod openapi;
 mod pages;
+mod quick;
 mod security;
 mod slow;
 mod tidy;

@@ -47,9 +47,13 @@ fn success(method: &Method, path: &str) -> StatusCode {
             | "/api/v1/orgs/{org}/assessments"
             | "/api/v1/assessments/{assessment}/runs",
         ) => created,
-        ("POST", "/api/v1/login" | "/api/v1/logout-all" | "/api/v1/invitations/{token}/accept") => {
-            StatusCode::OK
-        }
+        (
+            "POST",
+            "/api/v1/login"
+            | "/api/v1/logout-all"
+            | "/api/v1/invitations/{token}/accept"
+            | "/api/v1/quick",
+        ) => StatusCode::OK,
         ("POST", "/api/v1/logout") => no_content,
         (
             "PUT",
@@ -127,7 +131,10 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         }
         // Pages: form fields (sent URL-encoded by `Client::form`).
         "/quick/save" => json!({"email": format!("quick{i}@example.test"), "name": "New",
-            "password": "correct horse battery", "iso": "certified", "n": "1", "s1_name": "Bot"}),
+            "password": "correct horse battery", "size": "150", "team": "1", "iso": "certified",
+            "soc2": "no", "scope_ai": "no", "n": "1", "s1_name": "Bot", "s1_role": "deployer"}),
+        "/api/v1/quick" => json!({"organization": {"employees": 150, "team_fte": 1.0},
+            "ai_systems": [{"name": "Bot", "role": "deployer"}]}),
         "/signup" => {
             json!({"email": format!("page{i}@example.test"), "name": "New", "password": "correct horse battery"})
         }
@@ -191,6 +198,11 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
     }
     if out.is_empty() {
         out.push('/');
+    }
+    // The quick assessment's steps and result answer only complete answers of the steps
+    // before them (422 otherwise).
+    if path.starts_with("/quick/") && path != "/quick/save" {
+        out.push_str("?size=150&team=1&iso=no&soc2=no&n=1&s1_name=Bot&s1_role=deployer");
     }
     out
 }

@@ -843,6 +843,56 @@ async fn every_route_answers_as_the_document_says() {
         )
         .await;
 
+    // The quick assessment as JSON: its questions, a result, and answers it refuses.
+    cases
+        .send(
+            &app,
+            &anonymous,
+            get.clone(),
+            "/api/v1/quick",
+            "/api/v1/quick?iso27001=certified&scope_covers_ai=false",
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            get.clone(),
+            "/api/v1/quick",
+            "/api/v1/quick?iso27001=king",
+            None,
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            post.clone(),
+            "/api/v1/quick",
+            "/api/v1/quick",
+            Some(json!({
+                "organization": {"name": "Acme", "employees": 150, "team_fte": 2.0, "jurisdictions": ["EU"]},
+                "certifications": {"iso27001": "certified", "scope_covers_ai": false},
+                "ai_systems": [{"name": "Chatbot", "role": "provider", "interacts_with_people": true}],
+                "replies": {"policy": "yes", "risk": "partly"}
+            })),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &anonymous,
+            post.clone(),
+            "/api/v1/quick",
+            "/api/v1/quick",
+            Some(json!({
+                "organization": {"employees": 150, "team_fte": 2.0},
+                "ai_systems": [{"name": "Chatbot", "role": "king"}]
+            })),
+        )
+        .await;
+
     check(&document(&app).await, &cases.0);
 }
 

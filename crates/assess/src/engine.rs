@@ -71,8 +71,13 @@ fn is_blocker(iso: &Framework, id: &str) -> bool {
 
 fn effort(assessment: &Assessment, iso: &Framework, result: &RequirementResult) -> f64 {
     let documented = iso.get(&result.id).is_some_and(|r| r.documented);
-    let mut days = rules::base_effort(&result.id, documented)
-        * rules::size_factor(assessment.organization.employees);
+    let employees = assessment.organization.employees;
+    let size = if rules::is_roll_out(&result.id) {
+        rules::size_factor(employees)
+    } else {
+        rules::drafting_size_factor(employees)
+    };
+    let mut days = rules::base_effort(&result.id, documented) * size;
     if rules::is_per_system(&result.id) && assessment.ai_systems.len() > 1 {
         days *= 1.0 + rules::PER_EXTRA_SYSTEM * (assessment.ai_systems.len() - 1) as f64;
     }

@@ -262,6 +262,19 @@ fn severity(status: Status) -> u8 {
     }
 }
 
+/// A package's title: its clause's, with the parent's in front when the clause is only called
+/// "General" (6.1.1), so the title says what it is about.
+fn package_title(iso: &Framework, id: &str) -> Option<String> {
+    let node = iso.get(id)?;
+    let parent = node.parent.as_deref().and_then(|p| iso.get(p));
+    Some(match parent {
+        Some(parent) if node.title.eq_ignore_ascii_case("general") => {
+            format!("{}: general", parent.title)
+        }
+        _ => node.title.clone(),
+    })
+}
+
 /// The gaps rolled up by deliverable ([`rules::package_of`]), ranked by their most urgent gap;
 /// ties keep the order of that gap's rank.
 pub(crate) fn work_packages(
@@ -293,9 +306,7 @@ pub(crate) fn work_packages(
         .filter_map(|id| {
             let gaps = members.get(id)?;
             let top = gaps.first()?;
-            let title = iso
-                .get(id)
-                .map_or_else(|| top.title.clone(), |r| r.title.clone());
+            let title = package_title(iso, id).unwrap_or_else(|| top.title.clone());
             let requirements: Vec<String> = gaps.iter().map(|g| g.id.clone()).collect();
             let next_action = if gaps.len() == 1 {
                 top.next_action.clone()

@@ -148,7 +148,9 @@ pub fn base_effort(id: &str, documented: bool) -> f64 {
     }
 }
 
-/// Larger organisations take longer to agree, document and roll out.
+/// Larger organisations take longer to roll out: more people to train, inform and give roles,
+/// more units to audit. Applies in full to the roll-out requirements ([`is_roll_out`]) and in
+/// part ([`drafting_size_factor`]) to the rest.
 pub fn size_factor(employees: u32) -> f64 {
     match employees {
         0..=49 => 0.6,
@@ -157,6 +159,27 @@ pub fn size_factor(employees: u32) -> f64 {
         1000..=4999 => 1.8,
         _ => 2.2,
     }
+}
+
+/// Requirements whose work grows with the number of people: roles, competence, awareness,
+/// communication, internal audit, the AI roles and concern reporting of Annex A, and human
+/// resources for AI.
+pub fn is_roll_out(id: &str) -> bool {
+    ["5.3.", "7.2.", "7.3.", "7.4.", "9.2.", "A.3.", "A.4.6"]
+        .iter()
+        .any(|prefix| id.starts_with(prefix))
+}
+
+/// The share of the size factor's spread that reaches work other than roll-out: a policy, a
+/// risk method or a control procedure is written once whatever the head count; only its
+/// consultation and approval grow with the organisation.
+pub const DRAFTING_SIZE_SHARE: f64 = 0.25;
+
+/// The size factor of work other than roll-out: a quarter of the way from 1 to
+/// [`size_factor`], so 0.9 for the smallest organisations and 1.3 for the largest. Head count
+/// alone therefore lengthens most tasks by at most 30% over a mid-sized organisation's.
+pub fn drafting_size_factor(employees: u32) -> f64 {
+    1.0 + DRAFTING_SIZE_SHARE * (size_factor(employees) - 1.0)
 }
 
 /// Requirements done once per AI system grow with the inventory.

@@ -182,6 +182,27 @@ fn a_task_is_never_faster_than_its_largest_crew_allows() {
     }
 }
 
+/// Head count used to scale every task's effort by up to 2.2 times, so a 6,000-person
+/// organisation with a small team waited years longer than a 150-person one. Now only
+/// roll-out work (roles, training, communication, audit) grows in full; everything else grows
+/// at most 30%.
+#[test]
+fn head_count_alone_moves_stage_1_by_months_not_years() {
+    let stage1 = |employees: u32, team: f64| {
+        assess(catalog(), &nothing_answered(employees, team))
+            .unwrap()
+            .roadmap
+            .stage1_date
+    };
+    for (team, months) in [(5.0, 2), (2.0, 5), (1.0, 10)] {
+        let later = stage1(150, team).days_until(stage1(6000, team));
+        assert!(
+            (0..=months * 31).contains(&later),
+            "team {team}: 6,000 people plan {later} days later than 150"
+        );
+    }
+}
+
 #[test]
 fn the_bank_soa_gives_at_least_30_of_38_distinct_justifications() {
     let result = assess(catalog(), &example("bank-credit-scoring")).unwrap();
@@ -326,6 +347,24 @@ proptest! {
                 prop_assert!(earlier.end <= audit.start);
             }
         }
+    }
+
+    /// The bound that holds by construction: head count multiplies a task's effort by at
+    /// most `size_factor(6000) / size_factor(150)` = 2.2, and a list schedule ends between
+    /// the larger of work/lanes and the longest chain and their sum, so the plan's working
+    /// span grows by at most twice that ratio.
+    #[test]
+    fn head_count_alone_never_stretches_the_plan_beyond_its_bound(assessment in generated()) {
+        let span = |employees: u32| {
+            let mut changed = assessment.clone();
+            changed.organization.employees = employees;
+            let result = assess(catalog(), &changed).unwrap();
+            let end = result.roadmap.tasks.iter().map(|t| t.end).max().unwrap_or(assessment.as_of);
+            assessment.as_of.days_until(end) as f64
+        };
+        let ratio = rules::size_factor(6000) / rules::size_factor(150);
+        let (small, large) = (span(150), span(6000));
+        prop_assert!(large <= 2.0 * ratio * small + 2.0, "{small} -> {large}");
     }
 
     #[test]

@@ -308,15 +308,12 @@ pub(crate) fn work_packages(
             let top = gaps.first()?;
             let title = package_title(iso, id).unwrap_or_else(|| top.title.clone());
             let requirements: Vec<String> = gaps.iter().map(|g| g.id.clone()).collect();
+            // The requirements travel with the package, so its action names only where to
+            // start: the most urgent gap's action.
             let next_action = if gaps.len() == 1 {
                 top.next_action.clone()
             } else {
-                format!(
-                    "{title}: one deliverable closing {}; start with {}: {}",
-                    requirements.join(", "),
-                    top.id,
-                    top.next_action
-                )
+                format!("Start with {}: {}", top.id, top.next_action)
             };
             let (start, end) = spans.get(id).copied().unwrap_or((as_of, as_of));
             Some(WorkPackage {

@@ -149,8 +149,8 @@ pub fn base_effort(id: &str, documented: bool) -> f64 {
 }
 
 /// Larger organisations take longer to roll out: more people to train, inform and give roles,
-/// more units to audit. Applies in full to the roll-out requirements ([`is_roll_out`]) and in
-/// part ([`drafting_size_factor`]) to the rest.
+/// more units to audit. Applies in full to the roll-out requirements ([`is_roll_out`]); the
+/// rest grows by at most 30% ([`drafting_size_factor`]).
 pub fn size_factor(employees: u32) -> f64 {
     match employees {
         0..=49 => 0.6,
@@ -175,11 +175,17 @@ pub fn is_roll_out(id: &str) -> bool {
 /// consultation and approval grow with the organisation.
 pub const DRAFTING_SIZE_SHARE: f64 = 0.25;
 
-/// The size factor of work other than roll-out: a quarter of the way from 1 to
-/// [`size_factor`], so 0.9 for the smallest organisations and 1.3 for the largest. Head count
-/// alone therefore lengthens most tasks by at most 30% over a mid-sized organisation's.
+/// The size factor of work other than roll-out. A small organisation keeps the whole of its
+/// discount (fewer people to consult, lighter documents); above a mid-sized organisation only
+/// a quarter of the way from 1 to [`size_factor`] applies, so 1.3 for the largest. Head count
+/// alone therefore lengthens such tasks by at most 30% over a mid-sized organisation's.
 pub fn drafting_size_factor(employees: u32) -> f64 {
-    1.0 + DRAFTING_SIZE_SHARE * (size_factor(employees) - 1.0)
+    let full = size_factor(employees);
+    if full <= 1.0 {
+        full
+    } else {
+        1.0 + DRAFTING_SIZE_SHARE * (full - 1.0)
+    }
 }
 
 /// Requirements done once per AI system grow with the inventory.

@@ -5,7 +5,7 @@
 use crate::literal::{Value, count, optional_text, text, texts};
 use aimsgap_assess::{
     AssessmentResult, Classification, Gap, NextAction, ObligationItem, ObligationState, Phase,
-    Readiness, SoaEntry, Status, SystemObligations,
+    Readiness, SoaEntry, Status, SystemObligations, WorkPackage,
 };
 use aimsgap_catalog::Date;
 
@@ -126,8 +126,54 @@ fn gap(gap: &Gap) -> Value {
     ])
 }
 
-fn next_action(action: &NextAction) -> Value {
+/// A work package with the gaps it closes beneath (none listed when its one gap is itself).
+fn package(result: &AssessmentResult, package: &WorkPackage) -> Value {
+    let gaps: Vec<&Gap> = package
+        .requirements
+        .iter()
+        .filter_map(|id| result.gaps.iter().find(|g| &g.id == id))
+        .collect();
+    let nested = gaps.len() > 1 || gaps.iter().any(|g| g.id != package.id);
     Value::Dict(vec![
+        ("rank", count(package.rank)),
+        ("id", text(&package.id)),
+        ("title", text(&package.title)),
+        ("status", text(status_label(package.status))),
+        ("priority", text(one_decimal(package.priority))),
+        ("blocker", Value::Bool(package.blocker)),
+        ("action", text(&package.next_action)),
+        ("effort", text(one_decimal(package.effort_days))),
+        ("start", text(package.start.to_string())),
+        ("end", text(package.end.to_string())),
+        (
+            "requirements",
+            Value::Array(if nested {
+                gaps.iter()
+                    .map(|g| {
+                        Value::Dict(vec![
+                            ("id", text(&g.id)),
+                            ("title", text(&g.title)),
+                            ("status", text(status_label(g.status))),
+                        ])
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            }),
+        ),
+    ])
+}
+
+fn next_action(result: &AssessmentResult, action: &NextAction) -> Value {
+    let package = result
+        .work_packages
+        .iter()
+        .find(|p| p.id == action.package && p.id != action.id);
+    Value::Dict(vec![
+        (
+            "package",
+            package.map_or(Value::None, |p| text(format!("{} {}", p.id, p.title))),
+        ),
         ("id", text(&action.id)),
         ("action", text(&action.action)),
         ("gain", text(format!("{:.2}", action.gain))),
@@ -320,9 +366,27 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
             "gaps",
             Value::Array(result.gaps.iter().take(TOP_GAPS).map(gap).collect()),
         ),
+        ("packages_total", count(result.work_packages.len())),
+        (
+            "packages",
+            Value::Array(
+                result
+                    .work_packages
+                    .iter()
+                    .take(TOP_GAPS)
+                    .map(|p| package(result, p))
+                    .collect(),
+            ),
+        ),
         (
             "actions",
-            Value::Array(result.next_actions.iter().map(next_action).collect()),
+            Value::Array(
+                result
+                    .next_actions
+                    .iter()
+                    .map(|a| next_action(result, a))
+                    .collect(),
+            ),
         ),
         ("obligations", obligations),
         ("notes", notes),

@@ -50,16 +50,17 @@ pub fn requirements(result: &AssessmentResult) -> String {
     out
 }
 
-/// The ranked gaps with every factor of their priority.
+/// The ranked gaps with every factor of their priority, and the work package each belongs to
+/// (the last column, so scripts reading the older columns by position still read them).
 pub fn gaps(result: &AssessmentResult) -> String {
     let mut out = String::from(
-        "rank,id,title,priority,blocker,status,f_blocker,f_regulatory,f_system_risk,f_size,f_ease,f_unblocks,effort_days,obligations,next_action\n",
+        "rank,id,title,priority,blocker,status,f_blocker,f_regulatory,f_system_risk,f_size,f_ease,f_unblocks,effort_days,obligations,next_action,package\n",
     );
     for g in &result.gaps {
         let f = &g.factors;
         let _ = writeln!(
             out,
-            "{},{},{},{:.1},{},{},{:.3},{:.3},{:.3},{:.3},{:.3},{:.3},{:.1},{},{}",
+            "{},{},{},{:.1},{},{},{:.3},{:.3},{:.3},{:.3},{:.3},{:.3},{:.1},{},{},{}",
             g.rank,
             c(&g.id),
             c(&g.title),
@@ -74,7 +75,8 @@ pub fn gaps(result: &AssessmentResult) -> String {
             f.unblocks,
             f.effort_days,
             c(&f.obligations.join(" ")),
-            c(&g.next_action)
+            c(&g.next_action),
+            c(&g.package)
         );
     }
     out

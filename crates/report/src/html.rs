@@ -7,6 +7,7 @@
 //! no user text reaches the output unescaped. The only values written unescaped are the
 //! stylesheet and the two charts, which are the crate's own constant or template output.
 
+use crate::plan::{ActionGroup, PackageView, action_groups, package_views, packages_by_start};
 use aimsgap_assess::*;
 use aimsgap_catalog::{Catalog, Date};
 use askama::Template;
@@ -20,6 +21,9 @@ pub fn render(result: &AssessmentResult, catalog: &Catalog) -> String {
     let report = Report {
         result,
         blockers: result.gaps.iter().filter(|gap| gap.blocker).count(),
+        packages: package_views(result, &result.work_packages),
+        action_groups: action_groups(result),
+        roadmap_packages: packages_by_start(result),
         readiness_chart: ReadinessChart::new(&result.groups),
         roadmap_chart: RoadmapChart::new(&result.roadmap, result.as_of),
         obligations: result
@@ -68,6 +72,12 @@ struct Report<'a> {
     result: &'a AssessmentResult,
     /// Gaps that block certification.
     blockers: usize,
+    /// Every work package, ranked, with the gaps it closes.
+    packages: Vec<PackageView<'a>>,
+    /// The next best actions under their work package.
+    action_groups: Vec<ActionGroup<'a>>,
+    /// Every work package in the order it starts.
+    roadmap_packages: Vec<&'a WorkPackage>,
     readiness_chart: ReadinessChart<'a>,
     roadmap_chart: RoadmapChart,
     obligations: Vec<ObligationTable<'a>>,

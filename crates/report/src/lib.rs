@@ -14,6 +14,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod oscal;
+mod plan;
 pub mod table;
 pub mod text;
 pub mod xlsx;

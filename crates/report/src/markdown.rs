@@ -5,8 +5,11 @@
 //! link, emphasis, HTML or a new table cell. Vocabulary terms (statuses, states,
 //! classifications) are the crate's own words and pass through unescaped, as before.
 
+use crate::plan::{
+    ActionGroup, PackageView, PhaseSpan, action_groups, package_views, packages_by_start,
+    phase_spans,
+};
 use aimsgap_assess::*;
-use aimsgap_catalog::Date;
 use askama::Template;
 
 /// Renders the report; `top` bounds the gap table (the CSV and JSON carry them all).
@@ -15,20 +18,10 @@ pub fn render(result: &AssessmentResult, top: usize) -> String {
         result,
         blockers: result.gaps.iter().filter(|gap| gap.blocker).count(),
         top_gaps: result.gaps.get(..top).unwrap_or(&result.gaps),
-        phases: Phase::ALL
-            .iter()
-            .filter_map(|phase| {
-                let mut tasks = result.roadmap.tasks.iter().filter(|t| t.phase == *phase);
-                let first = tasks.next()?;
-                let (count, last) = tasks.fold((1, first), |(count, _), task| (count + 1, task));
-                Some(PhaseSpan {
-                    phase: *phase,
-                    tasks: count,
-                    from: first.start,
-                    to: last.end,
-                })
-            })
-            .collect(),
+        top_packages: package_views(result, result.work_packages.iter().take(top)),
+        action_groups: action_groups(result),
+        roadmap_packages: packages_by_start(result),
+        phases: phase_spans(&result.roadmap),
     };
     // Rendering fails only when a value's `Display` fails, and none of these can; should it
     // ever happen, the output says so rather than being silently empty.
@@ -43,18 +36,15 @@ struct Report<'a> {
     result: &'a AssessmentResult,
     /// Gaps that block certification.
     blockers: usize,
-    /// The gaps shown in the table, at most `top`.
+    /// The gaps shown in the table, at most `top`, for a result without work packages.
     top_gaps: &'a [Gap],
+    /// The work packages shown, at most `top`, each with its gaps beneath.
+    top_packages: Vec<PackageView<'a>>,
+    /// The next best actions under their work package.
+    action_groups: Vec<ActionGroup<'a>>,
+    /// Every work package in the order it starts.
+    roadmap_packages: Vec<&'a WorkPackage>,
     phases: Vec<PhaseSpan>,
-}
-
-/// A roadmap phase in the summary table: from its first task's start to its last task's end,
-/// in roadmap order.
-struct PhaseSpan {
-    phase: Phase,
-    tasks: usize,
-    from: Date,
-    to: Date,
 }
 
 /// Filters the template uses beside askama's own.

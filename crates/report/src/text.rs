@@ -1,5 +1,6 @@
 //! The terminal summary of an assessment: verdict and readiness first, then what to do.
 
+use crate::plan::{action_groups, phase_spans};
 use crate::table::{clip, render};
 use aimsgap_assess::*;
 
@@ -61,46 +62,45 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
         ));
     }
 
-    out.push_str(&format!(
-        "\nTop gaps ({} of {})\n",
-        top.min(result.gaps.len()),
-        result.gaps.len()
-    ));
-    let rows: Vec<Vec<String>> = result
-        .gaps
-        .iter()
-        .take(top)
-        .map(|g| {
-            vec![
-                g.rank.to_string(),
-                g.id.clone(),
-                format!("{:.1}", g.priority),
-                if g.blocker {
-                    "blocker".into()
-                } else {
-                    String::new()
-                },
-                g.status.to_string(),
-                clip(&g.title, 60),
-            ]
-        })
-        .collect();
-    out.push_str(&render(
-        &["rank", "id", "priority", "", "status", "title"],
-        &rows,
-    ));
+    if result.work_packages.is_empty() {
+        top_gaps(&mut out, result, top);
+    } else {
+        top_packages(&mut out, result, top);
+    }
 
     if !result.next_actions.is_empty() {
         out.push_str("\nNext best actions\n");
-        for action in &result.next_actions {
-            out.push_str(&format!(
-                "  {} (+{:.2} readiness, {:.1} person-days){}: {}\n",
-                action.id,
-                action.gain,
-                action.effort_days,
-                if action.blocker { ", blocker" } else { "" },
-                action.action
-            ));
+        for group in action_groups(result) {
+            let single = |action: &NextAction, indent: &str| {
+                format!(
+                    "{indent}{} (+{:.2} readiness, {:.1} person-days){}: {}\n",
+                    action.id,
+                    action.gain,
+                    action.effort_days,
+                    if action.blocker { ", blocker" } else { "" },
+                    action.action
+                )
+            };
+            match group.package {
+                Some(package) if group.is_package() => {
+                    out.push_str(&format!(
+                        "  {} {} (+{:.2} readiness, {:.1} person-days){}\n",
+                        package.id,
+                        package.title,
+                        group.gain(),
+                        group.effort_days(),
+                        if group.blocker() { ", blocker" } else { "" },
+                    ));
+                    for action in &group.actions {
+                        out.push_str(&single(action, "    "));
+                    }
+                }
+                _ => {
+                    for action in &group.actions {
+                        out.push_str(&single(action, "  "));
+                    }
+                }
+            }
         }
     }
 
@@ -146,17 +146,14 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
         roadmap.stage1_date,
         roadmap.stage2_date
     ));
-    for phase in Phase::ALL {
-        let tasks: Vec<&Task> = roadmap.tasks.iter().filter(|t| t.phase == *phase).collect();
-        if let (Some(first), Some(last)) = (tasks.first(), tasks.last()) {
-            out.push_str(&format!(
-                "  {:<28} {:>3} tasks  {} to {}\n",
-                phase.as_str(),
-                tasks.len(),
-                first.start,
-                last.end
-            ));
-        }
+    for span in phase_spans(roadmap) {
+        out.push_str(&format!(
+            "  {:<28} {:>3} tasks  {} to {}\n",
+            span.phase.as_str(),
+            span.tasks,
+            span.from,
+            span.to
+        ));
     }
 
     if !result.diagnostics.is_empty() {
@@ -166,4 +163,82 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
         }
     }
     out
+}
+
+/// The top gaps one per line, for a result without work packages.
+fn top_gaps(out: &mut String, result: &AssessmentResult, top: usize) {
+    out.push_str(&format!(
+        "\nTop gaps ({} of {})\n",
+        top.min(result.gaps.len()),
+        result.gaps.len()
+    ));
+    let rows: Vec<Vec<String>> = result
+        .gaps
+        .iter()
+        .take(top)
+        .map(|g| {
+            vec![
+                g.rank.to_string(),
+                g.id.clone(),
+                format!("{:.1}", g.priority),
+                if g.blocker {
+                    "blocker".into()
+                } else {
+                    String::new()
+                },
+                g.status.to_string(),
+                clip(&g.title, 60),
+            ]
+        })
+        .collect();
+    out.push_str(&render(
+        &["rank", "id", "priority", "", "status", "title"],
+        &rows,
+    ));
+}
+
+/// The top work packages, one line each with the requirements it closes beneath.
+fn top_packages(out: &mut String, result: &AssessmentResult, top: usize) {
+    out.push_str(&format!(
+        "\nTop work packages ({} of {}, closing {} gaps)\n",
+        top.min(result.work_packages.len()),
+        result.work_packages.len(),
+        result.gaps.len()
+    ));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for package in result.work_packages.iter().take(top) {
+        rows.push(vec![
+            package.rank.to_string(),
+            package.id.clone(),
+            format!("{:.1}", package.priority),
+            if package.blocker {
+                "blocker".into()
+            } else {
+                String::new()
+            },
+            package.status.to_string(),
+            format!("{:.1}", package.effort_days),
+            clip(&package.title, 60),
+        ]);
+        if package.requirements.len() > 1 || package.requirements.first() != Some(&package.id) {
+            for id in &package.requirements {
+                let gap = result.gaps.iter().find(|g| &g.id == id);
+                rows.push(vec![
+                    String::new(),
+                    format!("  {id}"),
+                    gap.map(|g| format!("{:.1}", g.priority))
+                        .unwrap_or_default(),
+                    String::new(),
+                    gap.map(|g| g.status.to_string()).unwrap_or_default(),
+                    gap.map(|g| format!("{:.1}", g.factors.effort_days))
+                        .unwrap_or_default(),
+                    gap.map(|g| clip(&g.title, 58)).unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    out.push_str(&render(
+        &["rank", "package", "priority", "", "status", "days", "title"],
+        &rows,
+    ));
 }

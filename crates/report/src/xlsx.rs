@@ -1,7 +1,7 @@
-//! The XLSX workbook auditors work in: Summary, Requirements, Gaps, SoA, Obligations, Roadmap
-//! and Crosswalk credit, each with a frozen header row, filters and sensible widths. Dates are
-//! real spreadsheet dates; the file's own timestamp is the as-of date, so output is
-//! deterministic.
+//! The XLSX workbook auditors work in: Summary, Requirements, Gaps, Work packages, SoA,
+//! Obligations, Roadmap and Crosswalk credit, each with a frozen header row, filters and
+//! sensible widths. Dates are real spreadsheet dates; the file's own timestamp is the as-of
+//! date, so output is deterministic.
 
 use aimsgap_assess::*;
 use aimsgap_catalog::Date;
@@ -239,6 +239,7 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
                 Cell::Number(f.effort_days),
                 text(&f.obligations.join("\n")),
                 text(&g.next_action),
+                text(&g.package),
             ]
         })
         .collect();
@@ -261,6 +262,46 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
             ("Unblocks", 9.0),
             ("Effort (days)", 10.0),
             ("Obligations", 30.0),
+            ("Next action", 60.0),
+            ("Work package", 12.0),
+        ],
+        &rows,
+    )?;
+
+    let rows: Vec<Vec<Cell>> = result
+        .work_packages
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::Number(p.rank as f64),
+                text(&p.id),
+                text(&p.title),
+                Cell::Number(p.priority),
+                Cell::Bool(p.blocker),
+                text(p.status.as_str()),
+                Cell::Number(p.effort_days),
+                Cell::Date(p.start),
+                Cell::Date(p.end),
+                text(&p.requirements.join(" ")),
+                text(&p.next_action),
+            ]
+        })
+        .collect();
+    let sheet = workbook.add_worksheet().set_name("Work packages")?;
+    table(
+        sheet,
+        &styles,
+        &[
+            ("Rank", 7.0),
+            ("Id", 10.0),
+            ("Title", 45.0),
+            ("Priority", 9.0),
+            ("Blocker", 9.0),
+            ("Status", 11.0),
+            ("Effort (days)", 10.0),
+            ("Start", 12.0),
+            ("End", 12.0),
+            ("Requirements", 30.0),
             ("Next action", 60.0),
         ],
         &rows,
@@ -380,6 +421,7 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
                 Cell::Date(t.end),
                 text(&t.depends_on.join(" ")),
                 text(&t.title),
+                text(&t.package),
             ]
         })
         .collect();
@@ -396,6 +438,7 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
             ("End", 12.0),
             ("Depends on", 18.0),
             ("Action", 70.0),
+            ("Work package", 12.0),
         ],
         &rows,
     )?;

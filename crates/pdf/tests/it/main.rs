@@ -149,7 +149,7 @@ fn a_different_as_of_date_gives_a_different_pdf() {
 }
 
 #[test]
-fn the_pdf_names_the_organisation_the_verdict_and_the_top_three_gaps() {
+fn the_pdf_names_the_organisation_the_verdict_the_top_three_gaps_and_work_packages() {
     if !poppler("pdftotext") {
         return;
     }
@@ -175,6 +175,10 @@ fn the_pdf_names_the_organisation_the_verdict_and_the_top_three_gaps() {
         assert!(result.gaps.len() >= 3, "{name}: the example has gaps");
         for gap in result.gaps.iter().take(3) {
             find(&format!("{} {}", gap.id, gap.title));
+        }
+        // The work packages, one line each with the requirements they close beneath.
+        for package in result.work_packages.iter().take(3) {
+            find(&format!("{} {}", package.id, package.title));
         }
         find(&format!("{:.1}", result.readiness.point));
         find(&result.roadmap.stage1_date.to_string());

@@ -103,7 +103,7 @@ fn xlsx_read_back_by_openpyxl_equals_the_json() {
 import sys, json, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 data = json.load(open(sys.argv[2]))
-expected = ["Summary", "Requirements", "Gaps", "SoA", "Obligations", "Roadmap", "Crosswalk credit"]
+expected = ["Summary", "Requirements", "Gaps", "Work packages", "SoA", "Obligations", "Roadmap", "Crosswalk credit"]
 assert wb.sheetnames == expected, wb.sheetnames
 for name in expected:
     ws = wb[name]
@@ -117,15 +117,19 @@ for row, r in zip(req, data["requirements"]):
     for i, k in ((4, "lo"), (5, "point"), (6, "hi")):
         assert abs(row[i] - r["credit"][k]) < 0.0006, (r["id"], k, row[i], r["credit"][k])
 gaps = list(wb["Gaps"].iter_rows(min_row=2, values_only=True))
-assert [(g[0], g[1], g[3]) for g in gaps] == [(g["rank"], g["id"], g["priority"]) for g in data["gaps"]]
+assert [(g[0], g[1], g[3], g[15]) for g in gaps] == [(g["rank"], g["id"], g["priority"], g["package"]) for g in data["gaps"]]
+packages = list(wb["Work packages"].iter_rows(min_row=2, values_only=True))
+assert len(packages) == len(data["work_packages"]) > 0
+assert [(p[0], p[1], p[9].split(" "), p[7].date().isoformat()) for p in packages] == \
+    [(p["rank"], p["id"], p["requirements"], p["start"]) for p in data["work_packages"]]
 soa = list(wb["SoA"].iter_rows(min_row=2, values_only=True))
 assert len(soa) == 38
 for row, s in zip(soa, data["soa"]):
     assert row[0] == s["control"] and row[2] == ("yes" if s["included"] else "no") and row[3] == s["justification"]
     assert row[4] == s["status"]
 roadmap = list(wb["Roadmap"].iter_rows(min_row=2, values_only=True))
-assert [(t[0], t[4].date().isoformat(), t[5].date().isoformat()) for t in roadmap] == \
-    [(t["id"], t["start"], t["end"]) for t in data["roadmap"]["tasks"]]
+assert [(t[0], t[4].date().isoformat(), t[5].date().isoformat(), t[8]) for t in roadmap] == \
+    [(t["id"], t["start"], t["end"], t["package"]) for t in data["roadmap"]["tasks"]]
 summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
 assert summary["Organisation"] == data["organization"]
 assert summary["Readiness"] == data["readiness"]["overall"]["point"]

@@ -796,7 +796,6 @@ pub async fn save_answer(
 /// An AI system as the inventory lists it.
 #[derive(Debug)]
 struct SystemRow {
-    id: String,
     name: String,
     role: &'static str,
     markets: String,
@@ -811,6 +810,7 @@ struct SystemsPage {
     tabs: Vec<TabLink>,
     systems: Vec<SystemRow>,
     obligations: Vec<SystemObligations>,
+    states: Vec<summary::StateGroup>,
 }
 
 pub async fn systems(
@@ -845,19 +845,23 @@ pub async fn systems(
                 facts.push("generates content".to_string());
             }
             if let Some(area) = &system.annex_iii_area {
-                facts.push(format!("Annex III area: {}", area.replace('_', " ")));
+                facts.push(format!(
+                    "Annex III area: {}",
+                    summary::vocabulary_title(catalog, "annex_iii_areas", area)
+                ));
             }
             if !system.consequential_decisions.is_empty() {
-                facts.push(format!(
-                    "consequential decisions: {}",
-                    system.consequential_decisions.join(", ").replace('_', " ")
-                ));
+                let decisions: Vec<String> = system
+                    .consequential_decisions
+                    .iter()
+                    .map(|d| summary::vocabulary_title(catalog, "consequential_decisions", d))
+                    .collect();
+                facts.push(format!("consequential decisions: {}", decisions.join("; ")));
             }
             if system.gpai_model {
                 facts.push("general-purpose AI model".to_string());
             }
             SystemRow {
-                id: system.id.clone(),
                 name: system.name.clone(),
                 role: system.role.map_or("not stated", |r| r.as_str()),
                 markets: system.markets.join(", "),
@@ -872,6 +876,7 @@ pub async fn systems(
         tabs,
         systems,
         obligations: summary::obligations(catalog, &result),
+        states: summary::by_state(catalog, &result),
     };
     Ok(render(StatusCode::OK, &view))
 }

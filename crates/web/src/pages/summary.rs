@@ -5,7 +5,7 @@
 
 use super::layout::framework_label;
 use aimsgap_assess::{AssessmentResult, Gap, ObligationState};
-use aimsgap_catalog::{Catalog, Date};
+use aimsgap_catalog::{Catalog, Date, Framework};
 
 /// Reasons of the verdict shown before the rest folds away, so the gaps stay near the top.
 const REASONS_SHOWN: usize = 3;
@@ -31,6 +31,9 @@ pub struct Summary {
     pub gaps: Vec<GapLine>,
     pub more_gaps: usize,
     pub actions: Vec<Action>,
+    /// The obligations of every AI system by state; the partial shows them beside the
+    /// classifications.
+    pub states: Vec<StateGroup>,
 }
 
 /// What one certification is worth on its own.
@@ -101,7 +104,7 @@ impl Summary {
                     id: gap.id.clone(),
                     title: gap.title.clone(),
                     blocker: gap.blocker,
-                    why: why(gap).join("; "),
+                    why: why(catalog, result, gap).join("; "),
                     next_action: gap.next_action.clone(),
                 })
                 .collect(),
@@ -117,12 +120,13 @@ impl Summary {
                     effort_days: action.effort_days,
                 })
                 .collect(),
+            states: by_state(catalog, result),
         }
     }
 }
 
 /// Why a gap ranks where it does, in words, from its factors.
-fn why(gap: &Gap) -> Vec<String> {
+fn why(catalog: &Catalog, result: &AssessmentResult, gap: &Gap) -> Vec<String> {
     let f = &gap.factors;
     let mut reasons = Vec::new();
     if gap.blocker {
@@ -131,13 +135,21 @@ fn why(gap: &Gap) -> Vec<String> {
     if f.regulatory >= 0.6 && !f.obligations.is_empty() {
         reasons.push(format!(
             "supports legal obligations due soon or already in force ({})",
-            f.obligations.join(", ")
+            f.obligations
+                .iter()
+                .map(|o| obligation_label(catalog, o))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if f.system_risk >= 0.7 && !f.systems.is_empty() {
         reasons.push(format!(
             "concerns a high-risk AI system ({})",
-            f.systems.join(", ")
+            f.systems
+                .iter()
+                .map(|s| system_name(result, s))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if f.size >= 0.8 {
@@ -152,54 +164,274 @@ fn why(gap: &Gap) -> Vec<String> {
     reasons
 }
 
-/// The obligations of one AI system under one law.
+/// An obligation as a gap names it (`eu-ai-act:art-43-1`), as people read it: the law's short
+/// name and the article ("EU AI Act Art. 43(1)").
+fn obligation_label(catalog: &Catalog, key: &str) -> String {
+    let Some((law, id)) = key.split_once(':') else {
+        return key.to_string();
+    };
+    let article = catalog
+        .framework(law)
+        .and_then(|f| f.get(id))
+        .and_then(|r| r.obligation.as_ref())
+        .map_or_else(|| id.to_string(), |o| o.article.clone());
+    format!("{} {article}", framework_label(catalog, law))
+}
+
+/// An AI system's name from its id.
+pub fn system_name(result: &AssessmentResult, id: &str) -> String {
+    result
+        .obligations
+        .iter()
+        .find(|o| o.system == id)
+        .map_or_else(|| id.to_string(), |o| o.system_name.clone())
+}
+
+/// How one AI system is classified under one law, and why.
 #[derive(Debug)]
 pub struct SystemObligations {
     pub system: String,
     pub law: String,
+    /// The version of the law that governs, by its title, when the law has versions.
+    pub version: Option<String>,
     pub classification: String,
     pub reasons: Vec<String>,
-    pub table_label: String,
-    pub items: Vec<Obligation>,
+    /// How many obligations bind the system under this law.
+    pub count: usize,
 }
 
-#[derive(Debug)]
-pub struct Obligation {
-    pub reference: String,
-    pub title: String,
-    pub applies_from: Date,
-    /// The state in words, with the days left when it is upcoming.
-    pub state: String,
-}
-
-/// The obligations of each AI system under each law, with their dates.
+/// The classification of each AI system under each law, in plain labels.
 pub fn obligations(catalog: &Catalog, result: &AssessmentResult) -> Vec<SystemObligations> {
     result
         .obligations
         .iter()
-        .map(|o| SystemObligations {
-            system: o.system_name.clone(),
-            law: framework_label(catalog, &o.law),
-            classification: o.classification.as_str().replace('_', " "),
-            reasons: o.reasons.clone(),
-            table_label: format!("Obligations of {}", o.system_name),
-            items: o
-                .items
-                .iter()
-                .map(|item| Obligation {
-                    reference: item.reference.clone(),
-                    title: item.title.clone(),
-                    applies_from: item.applies_from,
-                    state: match item.state {
-                        ObligationState::Upcoming => format!(
-                            "{} (in {} days)",
-                            item.state.as_str().replace('_', " "),
-                            item.days_until
-                        ),
-                        _ => item.state.as_str().replace('_', " "),
-                    },
-                })
-                .collect(),
+        .map(|o| {
+            let law = catalog.framework(&o.law);
+            SystemObligations {
+                system: o.system_name.clone(),
+                law: framework_label(catalog, &o.law),
+                version: law
+                    .and_then(|law| law.law_version(&o.version))
+                    .map(|version| version.title.clone()),
+                classification: o.classification.as_str().replace('_', " "),
+                reasons: o
+                    .reasons
+                    .iter()
+                    .map(|reason| plain(catalog, law, reason))
+                    .collect(),
+                count: o.items.len(),
+            }
         })
         .collect()
+}
+
+/// The states of an obligation in the order a reader should act on them, with what each
+/// means in plain words (the rules are in `aimsgap_assess::law`).
+const STATES: [(ObligationState, &str, &str); 5] = [
+    (
+        ObligationState::Violation,
+        "violation",
+        "The system does something the law bans, and the ban already applies: stop that use now.",
+    ),
+    (
+        ObligationState::Overdue,
+        "overdue",
+        "The obligation already applies, and at least one ISO/IEC 42001 requirement that supports it is still a gap or unanswered: close it first.",
+    ),
+    (
+        ObligationState::Upcoming,
+        "upcoming",
+        "The obligation applies from a date still to come: the time left is shown beside it.",
+    ),
+    (
+        ObligationState::InForce,
+        "in force",
+        "The obligation already applies, and none of the requirements that support it is an open gap: keep it running and keep the evidence.",
+    ),
+    (
+        ObligationState::Stayed,
+        "stayed",
+        "The date has passed, but a court or the legislature has paused enforcement: it binds nobody today, and may come back.",
+    ),
+];
+
+/// Obligations in one state.
+#[derive(Debug)]
+pub struct StateGroup {
+    /// The state's code, for the badge's class: `in_force`.
+    pub code: &'static str,
+    /// The state in words: `in force`.
+    pub label: &'static str,
+    /// What the state means.
+    pub meaning: &'static str,
+    pub items: Vec<Obligation>,
+}
+
+/// One obligation, with every AI system it binds in the same state and on the same date.
+#[derive(Debug)]
+pub struct Obligation {
+    /// The law's short name and the article: "EU AI Act Art. 50(1)".
+    pub reference: String,
+    pub title: String,
+    /// The names of the AI systems it binds.
+    pub systems: String,
+    pub applies_from: Date,
+    /// The date as people say it against the as-of date: "in 3 months", "2 days ago".
+    pub when: String,
+}
+
+/// The obligations of every AI system, grouped by state (most urgent first) and within each
+/// state ordered by date; one obligation binding several systems is one line.
+pub fn by_state(catalog: &Catalog, result: &AssessmentResult) -> Vec<StateGroup> {
+    STATES
+        .iter()
+        .filter_map(|&(state, label, meaning)| {
+            let mut items: Vec<(Obligation, &str, &str)> = Vec::new();
+            for system in &result.obligations {
+                for item in system.items.iter().filter(|item| item.state == state) {
+                    let same = items.iter_mut().find(|(line, law, id)| {
+                        *law == system.law
+                            && *id == item.id
+                            && line.applies_from == item.applies_from
+                    });
+                    match same {
+                        Some((line, _, _)) => {
+                            line.systems.push_str(", ");
+                            line.systems.push_str(&system.system_name);
+                        }
+                        None => items.push((
+                            Obligation {
+                                reference: format!(
+                                    "{} {}",
+                                    framework_label(catalog, &system.law),
+                                    item.reference
+                                ),
+                                title: item.title.clone(),
+                                systems: system.system_name.clone(),
+                                applies_from: item.applies_from,
+                                when: relative(item.days_until),
+                            },
+                            system.law.as_str(),
+                            item.id.as_str(),
+                        )),
+                    }
+                }
+            }
+            items.sort_by_key(|(line, _, _)| line.applies_from);
+            (!items.is_empty()).then(|| StateGroup {
+                code: state.as_str(),
+                label,
+                meaning,
+                items: items.into_iter().map(|(line, _, _)| line).collect(),
+            })
+        })
+        .collect()
+}
+
+/// A number of days from the as-of date as people say it: "today", "in 1 day", "in 3 weeks",
+/// "in 3 months", "2 years ago". Weeks below two months, months below two years.
+pub fn relative(days: i64) -> String {
+    let span = days.unsigned_abs();
+    if span == 0 {
+        return "today".to_string();
+    }
+    let (count, unit) = if span < 14 {
+        (span, "day")
+    } else if span < 60 {
+        ((span + 3) / 7, "week")
+    } else if span < 730 {
+        ((span * 10 + 152) / 304, "month")
+    } else {
+        ((span * 10 + 1826) / 3652, "year")
+    };
+    let unit = if count == 1 {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
+    };
+    if days > 0 {
+        format!("in {count} {unit}")
+    } else {
+        format!("{count} {unit} ago")
+    }
+}
+
+/// The title of an entry of one of a law's vocabularies (an Annex III area, a consequential
+/// decision), or the id itself when the law has no such entry.
+pub fn list_title(law: Option<&Framework>, id: &str) -> String {
+    law.and_then(|law| {
+        law.lists
+            .iter()
+            .flat_map(|(_, entries)| entries)
+            .find(|entry| entry.id == id)
+    })
+    .map_or_else(|| id.replace('_', " "), |entry| entry.title.clone())
+}
+
+/// The title of an entry of a named vocabulary (`annex_iii_areas`, `consequential_decisions`)
+/// in whichever framework of the catalog defines it, or the id in words.
+pub fn vocabulary_title(catalog: &Catalog, list: &str, id: &str) -> String {
+    catalog
+        .frameworks
+        .iter()
+        .filter_map(|framework| framework.list(list))
+        .flatten()
+        .find(|entry| entry.id == id)
+        .map_or_else(|| id.replace('_', " "), |entry| entry.title.clone())
+}
+
+/// A reason the engine gave, with the ids in it turned into the catalog's labels: a quoted
+/// vocabulary entry (`` `employment` ``) becomes its title, a law version (`sb24-205`) its
+/// title, a framework id its name.
+fn plain(catalog: &Catalog, law: Option<&Framework>, reason: &str) -> String {
+    reason
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                list_title(law, part)
+            } else {
+                part.split(' ')
+                    .map(|word| {
+                        if let Some(version) = law.and_then(|law| law.law_version(word)) {
+                            version.title.clone()
+                        } else if catalog.framework(word).is_some() {
+                            framework_label(catalog, word)
+                        } else {
+                            word.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn days_read_as_people_say_them() {
+        for (days, text) in [
+            (0, "today"),
+            (1, "in 1 day"),
+            (-1, "1 day ago"),
+            (3, "in 3 days"),
+            (-2, "2 days ago"),
+            (13, "in 13 days"),
+            (14, "in 2 weeks"),
+            (20, "in 3 weeks"),
+            (59, "in 8 weeks"),
+            (60, "in 2 months"),
+            (91, "in 3 months"),
+            (368, "in 12 months"),
+            (-665, "22 months ago"),
+            (730, "in 2 years"),
+            (-1100, "3 years ago"),
+        ] {
+            assert_eq!(relative(days), text, "{days}");
+        }
+    }
 }

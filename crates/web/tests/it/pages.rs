@@ -1243,3 +1243,132 @@ async fn the_stylesheet_is_served_under_its_hash_and_cached_for_a_year() {
     assert!(csp.contains("style-src 'self'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
 }
+
+// ---- a result read in one pass -----------------------------------------------------------
+
+/// An organisation with the hiring example imported: two AI systems, the EU AI Act and the
+/// Colorado laws, obligations overdue, upcoming, in force and stayed on its as-of date.
+async fn hiring_workspace(app: &Router, owner: &Client, org_name: &str) -> String {
+    let org = owner
+        .post(app, "/api/v1/orgs", json!({"name": org_name}))
+        .await;
+    assert_eq!(org.status, StatusCode::CREATED);
+    let org = org.json()["id"].as_str().unwrap().to_string();
+    let imported = owner
+        .post(
+            app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "2026", "content": include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml")}),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text());
+    imported.json()["id"].as_str().unwrap().to_string()
+}
+
+/// The part of a page from `from` to the next `<h2`.
+fn section<'a>(html: &'a str, from: &str) -> &'a str {
+    let start = html
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from} in the page"));
+    let rest = &html[start..];
+    let end = rest[1..].find("<h2").map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[tokio::test]
+async fn obligations_read_by_state_and_date_with_a_legend_and_plain_labels() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let id = hiring_workspace(&app, &owner, "Hirewell").await;
+    for uri in [
+        format!("/assessments/{id}"),
+        format!("/assessments/{id}/systems"),
+    ] {
+        let html = owner.get(&app, &uri).await.text();
+        let part = section(&html, "id=\"classification\"");
+        // States in the order a reader acts on them, each explained once in the legend.
+        let order: Vec<usize> = ["overdue", "upcoming", "in_force", "stayed"]
+            .iter()
+            .map(|state| {
+                part.find(&format!("<tbody id=\"obligations-{state}\""))
+                    .unwrap_or_else(|| panic!("{uri}: no {state} group"))
+            })
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{uri}: {order:?}");
+        let legend = &part[part.find("<dl class=\"legend\"").unwrap()..];
+        let legend = &legend[..legend.find("</dl>").unwrap()];
+        for (state, says) in [
+            ("overdue", "still a gap or unanswered"),
+            (
+                "in_force",
+                "none of the requirements that support it is an open gap",
+            ),
+            ("upcoming", "a date still to come"),
+            ("stayed", "paused enforcement"),
+        ] {
+            assert!(
+                legend.contains(&format!("o-{state}")) && legend.contains(says),
+                "{uri}: the legend explains {state}: {legend}"
+            );
+        }
+        assert!(!legend.contains("o-violation"), "only the states shown");
+        // Every row starts with its state, which a phone shows as the first line.
+        for row in part.split("<tr>").skip(2) {
+            assert!(
+                row.starts_with("<td data-label=\"State\"><span class=\"status o-"),
+                "{uri}: {row}"
+            );
+        }
+        // Dates as people say them, against the as-of date 2026-11-29.
+        for when in ["in 3 days", "22 months ago", "in 12 months"] {
+            assert!(part.contains(when), "{uri}: {when}");
+        }
+        // One line for an obligation that binds both systems in the same state.
+        assert_eq!(
+            part.matches("EU AI Act Art. 4(1)</strong>").count(),
+            1,
+            "{uri}"
+        );
+        assert!(
+            part.contains("CV screening and ranking, Job advertisement writer"),
+            "{uri}"
+        );
+        // Labels from the catalog, never its ids.
+        assert!(
+            part.contains("Employment, workers&#39; management and access to self-employment"),
+            "{uri}"
+        );
+        assert!(
+            part.contains("Colorado SB 24-205 Consumer Protections for Artificial Intelligence governs on 2026-11-29"),
+            "{uri}"
+        );
+        for id in [
+            "`employment`",
+            "sb24-205 ",
+            ">sb24-205",
+            "cv-screening",
+            "colorado-ai",
+        ] {
+            assert!(!part.contains(id), "{uri}: {id} shown");
+        }
+    }
+    // A gap names its systems and obligations by their labels too.
+    let overview = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let gaps = section(&overview, "<h2 id=\"gaps\"");
+    assert!(
+        gaps.contains("concerns a high-risk AI system (CV screening and ranking)"),
+        "{gaps}"
+    );
+    assert!(
+        !gaps.contains("eu-ai-act:") && !gaps.contains("(cv-screening)"),
+        "{gaps}"
+    );
+    let systems = owner
+        .get(&app, &format!("/assessments/{id}/systems"))
+        .await
+        .text();
+    assert!(
+        systems.contains("Annex III area: Employment, workers&#39; management"),
+        "the inventory names the area"
+    );
+}

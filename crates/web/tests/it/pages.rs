@@ -1372,3 +1372,78 @@ async fn obligations_read_by_state_and_date_with_a_legend_and_plain_labels() {
         "the inventory names the area"
     );
 }
+
+fn disposition(reply: &Reply) -> String {
+    reply.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn downloads_are_named_for_the_organisation_and_the_as_of_date() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    // From the workspace (its links are the API's report route).
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let overview = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    for (format, name) in [
+        ("html", "acme-cloud-2026-11-29-aimsgap.html"),
+        ("xlsx", "acme-cloud-2026-11-29-aimsgap.xlsx"),
+        ("csv", "acme-cloud-2026-11-29-aimsgap-requirements.csv"),
+        ("json", "acme-cloud-2026-11-29-aimsgap.json"),
+        (
+            "oscal",
+            "acme-cloud-2026-11-29-aimsgap-assessment-results.oscal.json",
+        ),
+    ] {
+        let link = format!("/api/v1/assessments/{id}/reports/{format}");
+        assert!(overview.contains(&link), "the overview links {link}");
+        let reply = owner.get(&app, &link).await;
+        assert_eq!(reply.status, StatusCode::OK, "{format}");
+        assert_eq!(
+            disposition(&reply),
+            format!("attachment; filename=\"{name}\""),
+            "{format}"
+        );
+    }
+    // A name beyond ASCII: an ASCII fallback and the name itself in `filename*`.
+    let org = owner
+        .post(&app, "/api/v1/orgs", json!({"name": "Zürich"}))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let imported = owner
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "2026", "content": EXAMPLE.replace("name: Acme Cloud", "name: Zürich Rück AG")}),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text());
+    let zurich = imported.json()["id"].as_str().unwrap().to_string();
+    let reply = owner
+        .get(&app, &format!("/api/v1/assessments/{zurich}/reports/html"))
+        .await;
+    assert_eq!(
+        disposition(&reply),
+        "attachment; filename=\"zurich-ruck-ag-2026-11-29-aimsgap.html\"; filename*=UTF-8''z%C3%BCrich-r%C3%BCck-ag-2026-11-29-aimsgap.html"
+    );
+    // From the quick assessment: the organisation it names and today's date.
+    let (_, query) = quick_walk(&app, "no", &mut Vec::new()).await;
+    let reply = Client::default()
+        .get(&app, &format!("/quick/report/html?{query}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let header = disposition(&reply);
+    let date = header
+        .strip_prefix("attachment; filename=\"acme-b-cloud-b-")
+        .and_then(|rest| rest.strip_suffix("-aimsgap.html\""))
+        .unwrap_or_else(|| panic!("{header}"));
+    assert!(
+        aimsgap_catalog::Date::parse(date).is_ok(),
+        "the as-of date: {header}"
+    );
+}

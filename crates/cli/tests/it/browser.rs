@@ -19,7 +19,7 @@ pub(crate) fn require_all() -> bool {
     std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
+pub(crate) fn on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?
         .to_str()?
         .split(':')
@@ -28,7 +28,7 @@ fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// Chromium and chromedriver, or a notice (and a failure under AIMSGAP_REQUIRE_ALL=1).
-fn tools() -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn tools() -> Option<(PathBuf, PathBuf)> {
     let chromium = ["chromium", "chromium-browser"]
         .iter()
         .find_map(|name| on_path(name));
@@ -73,7 +73,7 @@ pub(crate) fn wait_for_port(address: &str, what: &str) {
     }
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "aimsgap-browser-{}-{name}-{}",
         std::process::id(),
@@ -106,7 +106,7 @@ fn raw(
 }
 
 /// A browser session with its own profile (cookies), at a viewport size.
-async fn browser(driver: &str, width: u32, height: u32) -> Client {
+pub(crate) async fn browser(driver: &str, width: u32, height: u32) -> Client {
     let profile = temp_dir("profile");
     let mut options = serde_json::json!({
         "binary": on_path("chromium").or_else(|| on_path("chromium-browser")).unwrap(),
@@ -139,7 +139,7 @@ async fn browser(driver: &str, width: u32, height: u32) -> Client {
         .unwrap()
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let element = client
         .find(Locator::Css(css))
         .await
@@ -148,7 +148,7 @@ async fn fill(client: &Client, css: &str, text: &str) {
     element.send_keys(text).await.unwrap();
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -158,7 +158,7 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-async fn choose(client: &Client, css: &str, value: &str) {
+pub(crate) async fn choose(client: &Client, css: &str, value: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -170,7 +170,7 @@ async fn choose(client: &Client, css: &str, value: &str) {
 
 /// Submits the form posting to `action` with its main button, and waits for a page whose
 /// `<h1>` contains `heading`.
-async fn submit(client: &Client, action: &str, heading: &str) {
+pub(crate) async fn submit(client: &Client, action: &str, heading: &str) {
     click(
         client,
         &format!("form[action='{action}'] button[type=submit]:not([formaction])"),
@@ -179,12 +179,12 @@ async fn submit(client: &Client, action: &str, heading: &str) {
     wait_heading(client, heading).await;
 }
 
-async fn wait_heading(client: &Client, heading: &str) {
+pub(crate) async fn wait_heading(client: &Client, heading: &str) {
     wait_for(client, &format!("//h1[contains(., \"{heading}\")]")).await;
 }
 
 /// Waits for an element (by XPath), or fails with the page's URL and source.
-async fn wait_for(client: &Client, xpath: &str) {
+pub(crate) async fn wait_for(client: &Client, xpath: &str) {
     let found = client
         .wait()
         .at_most(Duration::from_secs(20))
@@ -204,7 +204,7 @@ async fn wait_for(client: &Client, xpath: &str) {
     }
 }
 
-async fn main_text(client: &Client) -> String {
+pub(crate) async fn main_text(client: &Client) -> String {
     client
         .find(Locator::Css("main"))
         .await
@@ -224,7 +224,7 @@ async fn cookie(client: &Client, name: &str) -> String {
     format!("{name}={value}")
 }
 
-fn screens() -> PathBuf {
+pub(crate) fn screens() -> PathBuf {
     let dir = std::env::var_os("AIMSGAP_SCREENS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/tmp/screens"));
@@ -232,7 +232,7 @@ fn screens() -> PathBuf {
     dir
 }
 
-async fn screenshot(client: &Client, name: &str, size: (u32, u32)) {
+pub(crate) async fn screenshot(client: &Client, name: &str, size: (u32, u32)) {
     let dir = screens();
     let png = client.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
@@ -250,9 +250,9 @@ fn overall_readiness(text: &str) -> f64 {
         .unwrap()
 }
 
-const DESKTOP: (u32, u32) = (1280, 900);
+pub(crate) const DESKTOP: (u32, u32) = (1280, 900);
 const SAVED: &str = "//div[contains(@class,'notice') and contains(., 'Saved.')]";
-const PHONE: (u32, u32) = (390, 844);
+pub(crate) const PHONE: (u32, u32) = (390, 844);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_quick_assessment_workspace_roles_and_conflicts() {

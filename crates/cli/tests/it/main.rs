@@ -7,6 +7,7 @@
 )]
 
 mod browser;
+mod browser_result;
 mod client;
 mod hostile;
 mod layers;

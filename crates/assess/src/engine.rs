@@ -4,8 +4,10 @@
 use crate::credit::{self, TARGET, round1};
 use crate::input::*;
 use crate::law;
+use crate::plan;
 use crate::result::*;
 use crate::rules;
+use crate::soa;
 use aimsgap_catalog::{Catalog, Framework};
 use std::collections::{BTreeSet, HashMap};
 
@@ -24,12 +26,12 @@ impl std::error::Error for MissingFramework {}
 /// What the law says about one requirement: the pressure of the nearest deadline it supports,
 /// the risk of the systems concerned, and which obligations and systems those are.
 #[derive(Default)]
-struct Exposure {
-    pressure: f64,
-    risk: f64,
-    obligations: BTreeSet<String>,
-    references: BTreeSet<String>,
-    systems: BTreeSet<String>,
+pub(crate) struct Exposure {
+    pub(crate) pressure: f64,
+    pub(crate) risk: f64,
+    pub(crate) obligations: BTreeSet<String>,
+    pub(crate) references: BTreeSet<String>,
+    pub(crate) systems: BTreeSet<String>,
 }
 
 /// One pass over every obligation of every system, indexed by supporting requirement.
@@ -75,39 +77,6 @@ fn effort(assessment: &Assessment, iso: &Framework, result: &RequirementResult) 
         days *= 1.0 + rules::PER_EXTRA_SYSTEM * (assessment.ai_systems.len() - 1) as f64;
     }
     (days * (1.0 - result.credit.point)).max(rules::MIN_TASK_DAYS)
-}
-
-fn phase_rank(phase: Phase) -> usize {
-    Phase::ALL.iter().position(|p| *p == phase).unwrap_or(0)
-}
-
-/// The gap tasks a gap waits on: the anchors of the nearest earlier phase that has open anchors,
-/// and for management review, the internal audit.
-fn prerequisites(id: &str, open: &[&str]) -> Vec<String> {
-    let phase = rules::phase_of(id);
-    let mut deps: Vec<String> = Vec::new();
-    for (anchor_phase, anchors) in rules::PHASE_ANCHORS.iter().rev() {
-        if phase_rank(*anchor_phase) >= phase_rank(phase) {
-            continue;
-        }
-        let open_anchors: Vec<String> = anchors
-            .iter()
-            .filter(|a| open.contains(a) && **a != id)
-            .map(|a| (*a).to_string())
-            .collect();
-        if !open_anchors.is_empty() {
-            deps = open_anchors;
-            break;
-        }
-    }
-    if id.starts_with("9.3.") {
-        deps.extend(
-            open.iter()
-                .filter(|o| o.starts_with("9.2."))
-                .map(|o| (*o).to_string()),
-        );
-    }
-    deps
 }
 
 fn next_action(iso: &Framework, result: &RequirementResult) -> String {
@@ -332,7 +301,7 @@ pub fn assess(
     // How many open gaps wait on each gap: computed once from every gap's prerequisites.
     let mut waiting_on: HashMap<String, usize> = HashMap::new();
     for id in &open_ids {
-        for prerequisite in prerequisites(id, &open_ids) {
+        for prerequisite in plan::prerequisites(id, &open_ids) {
             *waiting_on.entry(prerequisite).or_default() += 1;
         }
     }
@@ -377,6 +346,7 @@ pub fn assess(
                 status: result.status,
                 factors,
                 next_action: next_action(iso, result),
+                package: rules::package_of(&result.id),
             }
         })
         .collect();
@@ -387,9 +357,10 @@ pub fn assess(
     }
 
     let verdict = verdict(iso, &results, &readiness, &obligations);
-    let roadmap = roadmap(assessment, &gaps);
-    let soa = soa(iso, assessment, &results, &exposure);
-    let next_actions = next_actions(&gaps, &results, readiness.counted);
+    let roadmap = plan::roadmap(assessment, &gaps);
+    let soa = soa::soa(catalog, iso, assessment, &results, &exposure, &obligations);
+    let next_actions = plan::next_actions(&gaps, &results, readiness.counted);
+    let work_packages = plan::work_packages(iso, assessment.as_of, &gaps, &roadmap);
     let nist_ai_rmf = rmf_coverage(catalog, &results);
 
     Ok(AssessmentResult {
@@ -407,6 +378,7 @@ pub fn assess(
         soa,
         next_actions,
         diagnostics,
+        work_packages,
     })
 }
 
@@ -461,175 +433,4 @@ fn verdict(
         ready_for_stage1: ready,
         reasons,
     }
-}
-
-/// The farthest a roadmap reaches, in calendar days (about a century): a plan beyond it says
-/// nothing, and dates stay far inside the calendar whatever team size a caller passes.
-const MAX_PLAN_DAYS: i64 = 36_525;
-
-fn calendar_days(working_days: f64) -> i64 {
-    let days = (working_days * 7.0 / rules::WORKING_DAYS_PER_WEEK).ceil();
-    if days.is_nan() {
-        return 0;
-    }
-    // `as` saturates at the bounds of i64; the clamp keeps every later addition small.
-    (days as i64).clamp(0, MAX_PLAN_DAYS)
-}
-
-/// The team size the roadmap divides by: the file's reader refuses sizes outside
-/// [`aimsgap_wire::limits`], and an assessment built in code is held to the same range.
-fn team_size(team_fte: f64) -> f64 {
-    use aimsgap_wire::limits::{TEAM_FTE_MAX, TEAM_FTE_MIN};
-    if team_fte.is_nan() {
-        1.0
-    } else {
-        team_fte.clamp(TEAM_FTE_MIN, TEAM_FTE_MAX)
-    }
-}
-
-fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
-    let open: Vec<&str> = gaps.iter().map(|g| g.id.as_str()).collect();
-    let mut ordered: Vec<&Gap> = gaps.iter().collect();
-    // Phase order first, then the gap ranking: dependencies always point to earlier phases
-    // (or, for management review, to internal audit in the same phase, which sorts first).
-    ordered.sort_by_key(|g| {
-        (
-            phase_rank(rules::phase_of(&g.id)),
-            usize::from(g.id.starts_with("9.3.")),
-            g.rank,
-        )
-    });
-    let team = team_size(assessment.organization.team_fte);
-    let mut cursor = 0.0;
-    let mut tasks: Vec<Task> = Vec::with_capacity(ordered.len());
-    for (i, gap) in ordered.iter().enumerate() {
-        let duration = gap.factors.effort_days / team;
-        let start = cursor;
-        cursor += duration;
-        let depends_on = prerequisites(&gap.id, &open)
-            .iter()
-            .filter_map(|dep| {
-                tasks
-                    .iter()
-                    .find(|t| &t.requirement == dep)
-                    .map(|t| t.id.clone())
-            })
-            .collect();
-        tasks.push(Task {
-            id: format!("T{:03}", i + 1),
-            requirement: gap.id.clone(),
-            title: gap.next_action.clone(),
-            phase: rules::phase_of(&gap.id),
-            effort_days: gap.factors.effort_days,
-            depends_on,
-            start: assessment.as_of.add_days(calendar_days(start)),
-            end: assessment.as_of.add_days(calendar_days(cursor)),
-        });
-    }
-    let last = tasks.last().map_or(assessment.as_of, |t| t.end);
-    let stage1 = last.add_days(rules::STAGE1_LEAD_DAYS);
-    Roadmap {
-        total_effort_days: round1(gaps.iter().map(|g| g.factors.effort_days).sum()),
-        tasks,
-        stage1_date: stage1,
-        stage2_date: stage1.add_days(rules::STAGE2_AFTER_STAGE1_DAYS),
-    }
-}
-
-fn soa(
-    iso: &Framework,
-    assessment: &Assessment,
-    results: &[RequirementResult],
-    exposure: &HashMap<String, Exposure>,
-) -> Vec<SoaEntry> {
-    results
-        .iter()
-        .filter(|r| iso.get(&r.id).is_some_and(|q| q.kind == aimsgap_catalog::Kind::Control))
-        .map(|result| {
-            let answer = credit::governing_answer(iso, &assessment.answers, &result.id);
-            let included = result.status != Status::NotApplicable;
-            let justification = if included {
-                let mut drivers = Vec::new();
-                let laws: Vec<String> = exposure
-                    .get(&result.id)
-                    .map(|e| e.references.iter().cloned().collect())
-                    .unwrap_or_default();
-                if !assessment.ai_systems.is_empty() {
-                    drivers.push(format!(
-                        "risk: treats AI risks of {} AI system(s) in scope",
-                        assessment.ai_systems.len()
-                    ));
-                }
-                if !laws.is_empty() {
-                    let shown: Vec<String> = laws.iter().take(4).cloned().collect();
-                    drivers.push(format!(
-                        "law: supports {}{}",
-                        shown.join(", "),
-                        if laws.len() > 4 {
-                            format!(" and {} more", laws.len() - 4)
-                        } else {
-                            String::new()
-                        }
-                    ));
-                }
-                drivers.push(
-                    "interested parties: part of the reference control set of Annex A, retained by risk treatment (6.1.3)"
-                        .to_string(),
-                );
-                drivers.join("; ")
-            } else {
-                answer
-                    .and_then(|a| a.justification.clone())
-                    .unwrap_or_default()
-            };
-            let evidence: Vec<(String, EvidenceKind, Option<aimsgap_catalog::Date>)> = answer
-                .map(|a| {
-                    a.evidence
-                        .iter()
-                        .map(|e| (e.reference.clone(), e.kind, e.date))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let last_review = evidence.iter().filter_map(|(_, _, d)| *d).max();
-            SoaEntry {
-                control: result.id.clone(),
-                title: result.title.clone(),
-                included,
-                justification,
-                status: result.status,
-                owner: result.owner.clone(),
-                evidence,
-                last_review,
-            }
-        })
-        .collect()
-}
-
-fn next_actions(gaps: &[Gap], results: &[RequirementResult], counted: usize) -> Vec<NextAction> {
-    let mut candidates: Vec<NextAction> = gaps
-        .iter()
-        .filter_map(|gap| {
-            let result = results.iter().find(|r| r.id == gap.id)?;
-            let gain = if counted == 0 {
-                0.0
-            } else {
-                (1.0 - result.credit.point) / counted as f64 * 100.0
-            };
-            Some(NextAction {
-                id: gap.id.clone(),
-                action: gap.next_action.clone(),
-                gain: (gain * 100.0).round() / 100.0,
-                effort_days: gap.factors.effort_days,
-                blocker: gap.blocker,
-            })
-        })
-        .collect();
-    candidates.sort_by(|a, b| {
-        b.blocker.cmp(&a.blocker).then(
-            (b.gain / b.effort_days.max(rules::MIN_TASK_DAYS))
-                .total_cmp(&(a.gain / a.effort_days.max(rules::MIN_TASK_DAYS))),
-        )
-    });
-    candidates.truncate(rules::NEXT_ACTIONS);
-    candidates
 }

@@ -16,8 +16,10 @@ mod explain;
 mod file;
 mod input;
 mod law;
+mod plan;
 mod result;
 pub mod rules;
+mod soa;
 
 pub use credit::{TARGET, combine, governing_answer, inherited_credit};
 pub use engine::{MissingFramework, assess};

@@ -171,6 +171,8 @@ pub struct Gap {
     pub status: Status,
     pub factors: Factors,
     pub next_action: String,
+    /// The work package that closes it (see [`WorkPackage`]).
+    pub package: String,
 }
 
 /// The verdict on Stage 1 readiness.
@@ -228,6 +230,8 @@ pub struct Task {
     pub depends_on: Vec<String>,
     pub start: Date,
     pub end: Date,
+    /// The work package the task is part of.
+    pub package: String,
 }
 
 /// The path to certification.
@@ -260,6 +264,8 @@ pub struct NextAction {
     pub gain: f64,
     pub effort_days: f64,
     pub blocker: bool,
+    /// The work package the action is part of.
+    pub package: String,
 }
 
 /// A finding about the input that is not an error: stale evidence, an expired certificate.
@@ -286,4 +292,32 @@ pub struct AssessmentResult {
     pub soa: Vec<SoaEntry>,
     pub next_actions: Vec<NextAction>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The gaps rolled up by deliverable, ranked.
+    pub work_packages: Vec<WorkPackage>,
+}
+
+/// Gaps rolled up by deliverable: one piece of work (the AI policy) that closes several
+/// requirements (5.2.a to 5.2.g). The gaps, tasks and next actions stay per requirement and
+/// name their package.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkPackage {
+    /// The clause or control the deliverable is named after (`5.2`, `A.6.2.4`).
+    pub id: String,
+    pub title: String,
+    /// The open requirements it closes, in gap rank order.
+    pub requirements: Vec<String>,
+    /// The highest priority of its gaps.
+    pub priority: f64,
+    /// 1 for the most urgent package.
+    pub rank: usize,
+    /// Whether any of its requirements is a certification blocker.
+    pub blocker: bool,
+    /// The person-days of all its gaps.
+    pub effort_days: f64,
+    /// The worst status of its requirements (gap, then unknown, then partial).
+    pub status: Status,
+    pub next_action: String,
+    /// The first start and the last end of its roadmap tasks.
+    pub start: Date,
+    pub end: Date,
 }

@@ -221,3 +221,56 @@ pub const STAGE2_AFTER_STAGE1_DAYS: i64 = 45;
 pub const NEXT_ACTIONS: usize = 5;
 /// Overall readiness (low end) needed for the Stage 1 verdict.
 pub const STAGE1_MIN_READINESS: f64 = 60.0;
+
+// ---------------------------------------------------------------------------------------------
+// Work packages and scheduling
+// ---------------------------------------------------------------------------------------------
+
+/// Clauses whose subclauses are separate deliverables: under 6.1, the risk assessment (6.1.2),
+/// the risk treatment (6.1.3) and the impact assessment (6.1.4) are each their own piece of
+/// work, while under every other clause the subclause (`9.2`, `7.5`) is one deliverable.
+pub const PACKAGE_SPLIT_CLAUSES: &[&str] = &["6.1"];
+
+/// Annex A controls delivered by the same piece of work as a clause: the AI policy control is
+/// the policy clause 5.2 asks for, and the impact assessment controls are what the impact
+/// assessment of 6.1.4 produces. Every other control is its own package.
+pub const PACKAGE_JOINS: &[(&str, &str)] = &[
+    ("A.2.2", "5.2"),
+    ("A.5.2", "6.1.4"),
+    ("A.5.3", "6.1.4"),
+    ("A.5.4", "6.1.4"),
+    ("A.5.5", "6.1.4"),
+];
+
+/// The work package a requirement belongs to: the deliverable that closes it. A clause
+/// requirement belongs to its subclause (`5.2.a` to `5.2`, `9.2.2.c` to `9.2`), or one level
+/// deeper under [`PACKAGE_SPLIT_CLAUSES`] (`6.1.2.a` to `6.1.2`); an Annex A control belongs
+/// to the clause [`PACKAGE_JOINS`] names, or is its own package.
+pub fn package_of(id: &str) -> String {
+    if id.starts_with("A.") {
+        return PACKAGE_JOINS
+            .iter()
+            .find(|(control, _)| *control == id)
+            .map_or(id, |(_, package)| package)
+            .to_string();
+    }
+    let parts: Vec<&str> = id.split('.').collect();
+    let two = parts.get(..2).map(|p| p.join("."));
+    match two {
+        Some(two) if PACKAGE_SPLIT_CLAUSES.contains(&two.as_str()) => parts
+            .get(..3)
+            .map_or_else(|| id.to_string(), |p| p.join(".")),
+        Some(two) => two,
+        None => id.to_string(),
+    }
+}
+
+/// At most this many people work on one task at once: a policy or a procedure is written by
+/// one or two people, whatever the size of the team; more people work on other tasks.
+pub const TASK_CREW_MAX: f64 = 2.0;
+
+/// Internal audit checks the management system as built: its tasks wait on every open task of
+/// the earlier phases, not only on the anchors of the phase before.
+pub fn waits_on_all_earlier(id: &str) -> bool {
+    id.starts_with("9.2.")
+}

@@ -111,6 +111,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                 },
                 id: g.id.clone(),
                 next_action: g.next_action.clone(),
+                package: g.package.clone(),
                 priority: g.priority,
                 rank: g.rank,
                 status: g.status.as_str().to_string(),
@@ -126,6 +127,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                 effort_days: a.effort_days,
                 gain: a.gain,
                 id: a.id.clone(),
+                package: a.package.clone(),
             })
             .collect(),
         nist_ai_rmf: result.nist_ai_rmf.as_ref().map(|c| wire::RmfCoverage {
@@ -204,6 +206,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                     effort_days: t.effort_days,
                     end: t.end.to_string(),
                     id: t.id.clone(),
+                    package: t.package.clone(),
                     phase: t.phase.as_str().to_string(),
                     requirement: t.requirement.clone(),
                     start: t.start.to_string(),
@@ -239,6 +242,23 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
             ready_for_stage1: result.verdict.ready_for_stage1,
             reasons: result.verdict.reasons.clone(),
         },
+        work_packages: result
+            .work_packages
+            .iter()
+            .map(|p| wire::WorkPackage {
+                blocker: p.blocker,
+                effort_days: p.effort_days,
+                end: p.end.to_string(),
+                id: p.id.clone(),
+                next_action: p.next_action.clone(),
+                priority: p.priority,
+                rank: p.rank,
+                requirements: p.requirements.clone(),
+                start: p.start.to_string(),
+                status: p.status.as_str().to_string(),
+                title: p.title.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -8,6 +8,10 @@
 //! serde writes fields in declaration order, so the order here is what keeps the bytes of a
 //! result unchanged. Optional values are written as `null`, never left out.
 //!
+//! Added within version 1 (a reader of an older result sees the defaults): `work_packages`
+//! (the gaps rolled up by deliverable, empty when absent) and `package` on every gap, next
+//! action and roadmap task (empty when absent).
+//!
 //! Words from the engine's vocabularies (statuses, phases, states) travel as strings; their
 //! schema lists the accepted words (see [`words`]), so a reader can rely on them without the
 //! wire depending on the engine.
@@ -171,6 +175,11 @@ pub struct AssessmentResult {
     pub soa: Vec<SoaEntry>,
     /// The verdict on Stage 1 readiness.
     pub verdict: Verdict,
+    /// The gaps rolled up by deliverable (one AI policy closes 5.2.a to 5.2.g), ranked; the
+    /// gaps, next actions and roadmap tasks stay per requirement and name their package.
+    /// Added within `aimsgap/assessment-result/1`: an older result reads as an empty list.
+    #[serde(default)]
+    pub work_packages: Vec<WorkPackage>,
 }
 
 /// Readiness overall and per group.
@@ -340,6 +349,10 @@ pub struct Gap {
     pub id: String,
     /// What to do next about it, in a sentence.
     pub next_action: String,
+    /// The id of the work package that closes it (see `work_packages`); empty in a result
+    /// written before packages were added.
+    #[serde(default)]
+    pub package: String,
     /// The priority, 0..100: the weighted sum of the factors.
     pub priority: f64,
     /// The rank, 1 for the most urgent.
@@ -484,6 +497,10 @@ pub struct Task {
     pub end: String,
     /// The task's id.
     pub id: String,
+    /// The id of the work package it is part of; empty in a result written before packages
+    /// were added.
+    #[serde(default)]
+    pub package: String,
     /// The phase it belongs to.
     #[schemars(schema_with = "phase")]
     pub phase: String,
@@ -546,6 +563,40 @@ pub struct NextAction {
     pub gain: f64,
     /// The requirement's id.
     pub id: String,
+    /// The id of the work package it is part of; empty in a result written before packages
+    /// were added.
+    #[serde(default)]
+    pub package: String,
+}
+
+/// Gaps rolled up by deliverable: one piece of work that closes several requirements.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct WorkPackage {
+    /// Whether any of its requirements is a Stage 1 blocker.
+    pub blocker: bool,
+    /// The person-days of all its gaps.
+    pub effort_days: f64,
+    /// The day its last roadmap task ends (`YYYY-MM-DD`).
+    #[schemars(schema_with = "date")]
+    pub end: String,
+    /// The clause or control the deliverable is named after (`5.2`, `A.6.2.4`).
+    pub id: String,
+    /// What to do next about it, in a sentence.
+    pub next_action: String,
+    /// The highest priority of its gaps, 0..100.
+    pub priority: f64,
+    /// The rank, 1 for the most urgent package.
+    pub rank: usize,
+    /// The ids of the open requirements it closes, most urgent first.
+    pub requirements: Vec<String>,
+    /// The day its first roadmap task starts (`YYYY-MM-DD`).
+    #[schemars(schema_with = "date")]
+    pub start: String,
+    /// The worst status of its requirements (`gap`, then `unknown`, then `partial`).
+    #[schemars(schema_with = "status")]
+    pub status: String,
+    /// The deliverable's title.
+    pub title: String,
 }
 
 /// A finding about the input that is not an error.

@@ -11,6 +11,7 @@ mod document;
 mod errors;
 mod law;
 mod limits;
+mod plan;
 mod properties;
 
 use aimsgap_assess::{Assessment, AssessmentResult, assess, parse_assessment};

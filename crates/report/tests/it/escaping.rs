@@ -74,16 +74,23 @@ fn fixture() -> AssessmentResult {
 }
 
 /// How often each field's escaped text should appear: the reports show the organisation, the
-/// AI system (once per law that applies to it) and the Statement of Applicability's owner,
+/// AI system (once per law that applies to it, and by name in each Statement of Applicability
+/// justification whose risk driver names it) and the Statement of Applicability's owner,
 /// evidence (HTML only) and justification; they do not show purposes, notes, or the owner and
 /// evidence of clause answers.
 fn expected(result: &AssessmentResult, field: &str, html: bool) -> usize {
     let laws = result.obligations.len();
     assert!(laws > 0, "the EU AI Act applies to the chatbot");
+    let naming = result
+        .soa
+        .iter()
+        .filter(|entry| entry.included && entry.justification.contains(&hostile("system-name")))
+        .count();
     match field {
         "organisation" if html => 2, // <title> and <h1>
         "organisation" => 1,         // the heading
-        "system-id" | "system-name" => laws,
+        "system-id" => laws,
+        "system-name" => laws + naming,
         "owner" | "justification" => 1,
         "evidence" if html => 1,
         _ => 0,

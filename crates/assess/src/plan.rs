@@ -1,0 +1,336 @@
+//! The plan: the roadmap of gap tasks, run in parallel within the team's capacity and their
+//! dependencies, the work packages the gaps roll up into, and the next best actions.
+//!
+//! Design decision: the schedule is a list schedule (tasks in phase and rank order, each on
+//! the lane that frees first, never before what it waits on) tried for every number of lanes
+//! the team can staff, keeping the one that ends first. Every lane of one try has the same
+//! crew, so a try's durations are its efforts divided by one number: its task order and lanes
+//! do not depend on the crew, and a larger team, which can staff every try a smaller team can
+//! with at least as many people, never ends later.
+
+use crate::credit::round1;
+use crate::input::Assessment;
+use crate::result::*;
+use crate::rules;
+use aimsgap_catalog::{Date, Framework};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+
+pub(crate) fn phase_rank(phase: Phase) -> usize {
+    Phase::ALL.iter().position(|p| *p == phase).unwrap_or(0)
+}
+
+/// The gap tasks a gap waits on: the anchors of the nearest earlier phase that has open anchors,
+/// and for management review, the internal audit.
+pub(crate) fn prerequisites(id: &str, open: &[&str]) -> Vec<String> {
+    let phase = rules::phase_of(id);
+    let mut deps: Vec<String> = Vec::new();
+    for (anchor_phase, anchors) in rules::PHASE_ANCHORS.iter().rev() {
+        if phase_rank(*anchor_phase) >= phase_rank(phase) {
+            continue;
+        }
+        let open_anchors: Vec<String> = anchors
+            .iter()
+            .filter(|a| open.contains(a) && **a != id)
+            .map(|a| (*a).to_string())
+            .collect();
+        if !open_anchors.is_empty() {
+            deps = open_anchors;
+            break;
+        }
+    }
+    if id.starts_with("9.3.") {
+        deps.extend(
+            open.iter()
+                .filter(|o| o.starts_with("9.2."))
+                .map(|o| (*o).to_string()),
+        );
+    }
+    deps
+}
+
+/// The farthest a roadmap reaches, in calendar days (about a century): a plan beyond it says
+/// nothing, and dates stay far inside the calendar whatever team size a caller passes.
+const MAX_PLAN_DAYS: i64 = 36_525;
+
+fn calendar_days(working_days: f64) -> i64 {
+    let days = (working_days * 7.0 / rules::WORKING_DAYS_PER_WEEK).ceil();
+    if days.is_nan() {
+        return 0;
+    }
+    // `as` saturates at the bounds of i64; the clamp keeps every later addition small.
+    (days as i64).clamp(0, MAX_PLAN_DAYS)
+}
+
+/// The team size the roadmap divides by: the file's reader refuses sizes outside
+/// [`aimsgap_wire::limits`], and an assessment built in code is held to the same range.
+fn team_size(team_fte: f64) -> f64 {
+    use aimsgap_wire::limits::{TEAM_FTE_MAX, TEAM_FTE_MIN};
+    if team_fte.is_nan() {
+        1.0
+    } else {
+        team_fte.clamp(TEAM_FTE_MIN, TEAM_FTE_MAX)
+    }
+}
+
+/// A list schedule of the tasks on `lanes` lanes of one person each, in tenths of a day: each
+/// task in order goes to the lane that frees first and starts when that lane is free and
+/// everything it waits on has ended. Returns each task's (start, end).
+fn list_schedule(durations: &[u64], waits_on: &[Vec<usize>], lanes: usize) -> Vec<(u64, u64)> {
+    let mut free: BinaryHeap<Reverse<(u64, usize)>> =
+        (0..lanes.max(1)).map(|lane| Reverse((0, lane))).collect();
+    let mut times: Vec<(u64, u64)> = Vec::with_capacity(durations.len());
+    for (duration, waits) in durations.iter().zip(waits_on) {
+        let ready = waits
+            .iter()
+            .filter_map(|&j| times.get(j).map(|(_, end)| *end))
+            .max()
+            .unwrap_or(0);
+        let (lane_free, lane) = free.pop().map_or((0, 0), |Reverse(slot)| slot);
+        let start = lane_free.max(ready);
+        let end = start.saturating_add(*duration);
+        times.push((start, end));
+        free.push(Reverse((end, lane)));
+    }
+    times
+}
+
+/// One try of the schedule: its span in working days, the people on each lane, and each
+/// task's (start, end) in tenths of a person-day.
+struct Try {
+    span: f64,
+    crew: f64,
+    times: Vec<(u64, u64)>,
+}
+
+/// The people on each lane when `team` people staff `lanes` lanes: at most
+/// [`rules::TASK_CREW_MAX`] on one task.
+fn crew(team: f64, lanes: usize) -> f64 {
+    (team / lanes.max(1) as f64).min(rules::TASK_CREW_MAX)
+}
+
+pub(crate) fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
+    let open: Vec<&str> = gaps.iter().map(|g| g.id.as_str()).collect();
+    let mut ordered: Vec<&Gap> = gaps.iter().collect();
+    // Phase order first, then the gap ranking: dependencies always point to earlier phases
+    // (or, for management review, to internal audit in the same phase, which sorts first), so
+    // every task comes after everything it waits on.
+    ordered.sort_by_key(|g| {
+        (
+            phase_rank(rules::phase_of(&g.id)),
+            usize::from(g.id.starts_with("9.3.")),
+            g.rank,
+        )
+    });
+    let position: HashMap<&str, usize> = ordered
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
+    let waits_on: Vec<Vec<usize>> = ordered
+        .iter()
+        .enumerate()
+        .map(|(i, gap)| {
+            let mut waits: Vec<usize> = prerequisites(&gap.id, &open)
+                .iter()
+                .filter_map(|dep| position.get(dep.as_str()).copied())
+                .filter(|&j| j < i)
+                .collect();
+            if rules::waits_on_all_earlier(&gap.id) {
+                let phase = phase_rank(rules::phase_of(&gap.id));
+                waits.extend(
+                    ordered
+                        .iter()
+                        .take(i)
+                        .enumerate()
+                        .filter(|(_, other)| phase_rank(rules::phase_of(&other.id)) < phase)
+                        .map(|(j, _)| j),
+                );
+            }
+            waits.sort_unstable();
+            waits.dedup();
+            waits
+        })
+        .collect();
+    // Efforts are rounded to a tenth of a day; scheduling in tenths keeps it exact.
+    let durations: Vec<u64> = ordered
+        .iter()
+        .map(|g| (g.factors.effort_days * 10.0).round().max(1.0) as u64)
+        .collect();
+
+    let team = team_size(assessment.organization.team_fte);
+    // Every number of lanes the team can staff (more lanes than tasks stay idle), each with
+    // its own list schedule; the one that ends first wins, fewer lanes on a tie.
+    let most_lanes = (team.ceil() as usize).clamp(1, ordered.len().max(1));
+    let mut best: Option<Try> = None;
+    for lanes in 1..=most_lanes {
+        let times = list_schedule(&durations, &waits_on, lanes);
+        let people = crew(team, lanes);
+        let span = times.iter().map(|(_, end)| *end).max().unwrap_or(0) as f64 / 10.0 / people;
+        if best.as_ref().is_none_or(|best| span < best.span) {
+            best = Some(Try {
+                span,
+                crew: people,
+                times,
+            });
+        }
+    }
+    let Try {
+        span,
+        crew: people,
+        times,
+    } = best.unwrap_or(Try {
+        span: 0.0,
+        crew: 1.0,
+        times: Vec::new(),
+    });
+
+    let mut tasks: Vec<Task> = Vec::with_capacity(ordered.len());
+    for (i, (gap, (start, end))) in ordered.iter().zip(&times).enumerate() {
+        let day = |tenths: u64| {
+            assessment
+                .as_of
+                .add_days(calendar_days(tenths as f64 / 10.0 / people))
+        };
+        tasks.push(Task {
+            id: format!("T{:03}", i + 1),
+            requirement: gap.id.clone(),
+            title: gap.next_action.clone(),
+            phase: rules::phase_of(&gap.id),
+            effort_days: gap.factors.effort_days,
+            depends_on: waits_on
+                .get(i)
+                .map(|waits| waits.iter().map(|j| format!("T{:03}", j + 1)).collect())
+                .unwrap_or_default(),
+            start: day(*start),
+            end: day(*end),
+            package: gap.package.clone(),
+        });
+    }
+    let last = assessment.as_of.add_days(calendar_days(span));
+    let stage1 = last.add_days(rules::STAGE1_LEAD_DAYS);
+    Roadmap {
+        total_effort_days: round1(gaps.iter().map(|g| g.factors.effort_days).sum()),
+        tasks,
+        stage1_date: stage1,
+        stage2_date: stage1.add_days(rules::STAGE2_AFTER_STAGE1_DAYS),
+    }
+}
+
+pub(crate) fn next_actions(
+    gaps: &[Gap],
+    results: &[RequirementResult],
+    counted: usize,
+) -> Vec<NextAction> {
+    let mut candidates: Vec<NextAction> = gaps
+        .iter()
+        .filter_map(|gap| {
+            let result = results.iter().find(|r| r.id == gap.id)?;
+            let gain = if counted == 0 {
+                0.0
+            } else {
+                (1.0 - result.credit.point) / counted as f64 * 100.0
+            };
+            Some(NextAction {
+                id: gap.id.clone(),
+                action: gap.next_action.clone(),
+                gain: (gain * 100.0).round() / 100.0,
+                effort_days: gap.factors.effort_days,
+                blocker: gap.blocker,
+                package: gap.package.clone(),
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.blocker.cmp(&a.blocker).then(
+            (b.gain / b.effort_days.max(rules::MIN_TASK_DAYS))
+                .total_cmp(&(a.gain / a.effort_days.max(rules::MIN_TASK_DAYS))),
+        )
+    });
+    candidates.truncate(rules::NEXT_ACTIONS);
+    candidates
+}
+
+/// How bad a status is for a package: a gap is worse than an unknown, which is worse than a
+/// partial.
+fn severity(status: Status) -> u8 {
+    match status {
+        Status::Gap => 3,
+        Status::Unknown => 2,
+        Status::Partial => 1,
+        Status::Met | Status::NotApplicable => 0,
+    }
+}
+
+/// The gaps rolled up by deliverable ([`rules::package_of`]), ranked by their most urgent gap;
+/// ties keep the order of that gap's rank.
+pub(crate) fn work_packages(
+    iso: &Framework,
+    as_of: Date,
+    gaps: &[Gap],
+    roadmap: &Roadmap,
+) -> Vec<WorkPackage> {
+    // Gaps arrive ranked, so each package's first gap is its most urgent one.
+    let mut members: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for gap in gaps {
+        let entry = members.entry(gap.package.as_str()).or_default();
+        if entry.is_empty() {
+            order.push(gap.package.as_str());
+        }
+        entry.push(gap);
+    }
+    let mut spans: HashMap<&str, (Date, Date)> = HashMap::new();
+    for task in &roadmap.tasks {
+        let span = spans
+            .entry(task.package.as_str())
+            .or_insert((task.start, task.end));
+        span.0 = span.0.min(task.start);
+        span.1 = span.1.max(task.end);
+    }
+    let mut packages: Vec<WorkPackage> = order
+        .iter()
+        .filter_map(|id| {
+            let gaps = members.get(id)?;
+            let top = gaps.first()?;
+            let title = iso
+                .get(id)
+                .map_or_else(|| top.title.clone(), |r| r.title.clone());
+            let requirements: Vec<String> = gaps.iter().map(|g| g.id.clone()).collect();
+            let next_action = if gaps.len() == 1 {
+                top.next_action.clone()
+            } else {
+                format!(
+                    "{title}: one deliverable closing {}; start with {}: {}",
+                    requirements.join(", "),
+                    top.id,
+                    top.next_action
+                )
+            };
+            let (start, end) = spans.get(id).copied().unwrap_or((as_of, as_of));
+            Some(WorkPackage {
+                id: (*id).to_string(),
+                title,
+                priority: gaps.iter().map(|g| g.priority).fold(0.0, f64::max),
+                rank: 0,
+                blocker: gaps.iter().any(|g| g.blocker),
+                effort_days: round1(gaps.iter().map(|g| g.factors.effort_days).sum()),
+                status: gaps
+                    .iter()
+                    .map(|g| g.status)
+                    .max_by_key(|s| severity(*s))
+                    .unwrap_or(Status::Gap),
+                requirements,
+                next_action,
+                start,
+                end,
+            })
+        })
+        .collect();
+    // Highest priority first; ties in the order of their most urgent gap (the sort is stable).
+    packages.sort_by(|a, b| b.priority.total_cmp(&a.priority));
+    for (i, package) in packages.iter_mut().enumerate() {
+        package.rank = i + 1;
+    }
+    packages
+}

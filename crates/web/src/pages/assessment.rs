@@ -239,7 +239,7 @@ pub async fn overview(
         org_name: &ctx.org_name,
         as_of: result.as_of,
         role: ctx.role.as_str(),
-        summary: Summary::of(catalog, &result),
+        summary: Summary::of(catalog, &result).linked(format!("/assessments/{id}")),
         obligations: summary::obligations(catalog, &result),
         chart: aimsgap_report::html::readiness_chart(&result.groups),
         downloads: if ctx.role == Role::Viewer {
@@ -1260,10 +1260,68 @@ pub async fn soa(
 struct TaskRow {
     requirement: String,
     title: String,
-    phase: String,
     effort_days: f64,
     start: Date,
     end: Date,
+}
+
+/// A work package of the roadmap: one deliverable, its tasks beneath.
+#[derive(Debug)]
+struct PackageRow {
+    id: String,
+    title: String,
+    /// The phases its tasks belong to, in words.
+    phases: String,
+    effort_days: f64,
+    start: Date,
+    end: Date,
+    tasks: Vec<TaskRow>,
+}
+
+/// The roadmap's tasks rolled up into their work packages, in the order they start.
+fn package_rows(result: &AssessmentResult) -> Vec<PackageRow> {
+    let mut rows: Vec<PackageRow> = Vec::new();
+    for task in &result.roadmap.tasks {
+        let id = if task.package.is_empty() {
+            &task.requirement
+        } else {
+            &task.package
+        };
+        let phase = task.phase.as_str().replace('_', " ");
+        let line = TaskRow {
+            requirement: task.requirement.clone(),
+            title: task.title.clone(),
+            effort_days: task.effort_days,
+            start: task.start,
+            end: task.end,
+        };
+        if let Some(row) = rows.iter_mut().find(|row| &row.id == id) {
+            row.effort_days += task.effort_days;
+            row.start = row.start.min(task.start);
+            row.end = row.end.max(task.end);
+            if !row.phases.split(", ").any(|p| p == phase) {
+                row.phases.push_str(", ");
+                row.phases.push_str(&phase);
+            }
+            row.tasks.push(line);
+            continue;
+        }
+        rows.push(PackageRow {
+            id: id.clone(),
+            title: result
+                .work_packages
+                .iter()
+                .find(|package| &package.id == id)
+                .map_or_else(|| task.title.clone(), |package| package.title.clone()),
+            phases: phase,
+            effort_days: task.effort_days,
+            start: task.start,
+            end: task.end,
+            tasks: vec![line],
+        });
+    }
+    rows.sort_by_key(|row| (row.start, row.end));
+    rows
 }
 
 #[derive(Template, Debug)]
@@ -1277,7 +1335,9 @@ struct RoadmapPage<'a> {
     stage2: Date,
     /// SVG from the report crate.
     chart: String,
-    tasks: Vec<TaskRow>,
+    /// How many tasks the packages hold.
+    tasks: usize,
+    packages: Vec<PackageRow>,
 }
 
 pub async fn roadmap(
@@ -1297,18 +1357,8 @@ pub async fn roadmap(
         stage1: roadmap.stage1_date,
         stage2: roadmap.stage2_date,
         chart: aimsgap_report::html::roadmap_chart(roadmap, result.as_of),
-        tasks: roadmap
-            .tasks
-            .iter()
-            .map(|task| TaskRow {
-                requirement: task.requirement.clone(),
-                title: task.title.clone(),
-                phase: task.phase.as_str().replace('_', " "),
-                effort_days: task.effort_days,
-                start: task.start,
-                end: task.end,
-            })
-            .collect(),
+        tasks: roadmap.tasks.len(),
+        packages: package_rows(&result),
     };
     Ok(render(StatusCode::OK, &view))
 }

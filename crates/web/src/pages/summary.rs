@@ -10,8 +10,8 @@ use aimsgap_catalog::{Catalog, Date, Framework};
 /// Reasons of the verdict shown before the rest folds away, so the gaps stay near the top.
 const REASONS_SHOWN: usize = 3;
 
-/// Gaps listed; the full report ranks the rest.
-const GAPS_SHOWN: usize = 10;
+/// Work packages listed among the top gaps; the full report ranks the rest.
+const PACKAGES_SHOWN: usize = 10;
 
 #[derive(Debug)]
 pub struct Summary {
@@ -28,12 +28,17 @@ pub struct Summary {
     pub reasons: Vec<String>,
     pub more_reasons: Vec<String>,
     pub baseline: Vec<Baseline>,
-    pub gaps: Vec<GapLine>,
-    pub more_gaps: usize,
+    /// The top gaps, rolled up into the work packages that close them.
+    pub packages: Vec<PackageLine>,
+    pub more_packages: usize,
+    /// The next actions, one line per work package.
     pub actions: Vec<Action>,
     /// The obligations of every AI system by state; the partial shows them beside the
     /// classifications.
     pub states: Vec<StateGroup>,
+    /// The assessment's address in the workspace, so requirements link to their pages;
+    /// `None` for the quick result, which has no pages of its own.
+    pub link: Option<String>,
 }
 
 /// What one certification is worth on its own.
@@ -48,22 +53,40 @@ pub struct Baseline {
     pub derivation: Vec<String>,
 }
 
+/// One requirement beneath a work package.
 #[derive(Debug)]
-pub struct GapLine {
+pub struct Member {
     pub id: String,
     pub title: String,
     pub blocker: bool,
-    pub why: String,
-    pub next_action: String,
+    /// What to do about it.
+    pub action: String,
 }
 
+/// One work package among the top gaps: one deliverable, the requirements it closes beneath.
+#[derive(Debug)]
+pub struct PackageLine {
+    pub id: String,
+    pub title: String,
+    pub blocker: bool,
+    /// Why its most urgent gap ranks where it does.
+    pub why: String,
+    pub next_action: String,
+    pub effort_days: f64,
+    pub requirements: Vec<Member>,
+}
+
+/// The next actions of one work package.
 #[derive(Debug)]
 pub struct Action {
     pub id: String,
+    pub title: String,
     pub blocker: bool,
     pub action: String,
     pub gain: f64,
     pub effort_days: f64,
+    /// The actions of each requirement, when the package has more than one.
+    pub requirements: Vec<Member>,
 }
 
 impl Summary {
@@ -96,33 +119,109 @@ impl Summary {
                     derivation: baseline.derivation.clone(),
                 })
                 .collect(),
-            gaps: result
-                .gaps
-                .iter()
-                .take(GAPS_SHOWN)
-                .map(|gap| GapLine {
-                    id: gap.id.clone(),
-                    title: gap.title.clone(),
-                    blocker: gap.blocker,
-                    why: why(catalog, result, gap).join("; "),
-                    next_action: gap.next_action.clone(),
-                })
-                .collect(),
-            more_gaps: result.gaps.len().saturating_sub(GAPS_SHOWN),
-            actions: result
-                .next_actions
-                .iter()
-                .map(|action| Action {
-                    id: action.id.clone(),
-                    blocker: action.blocker,
-                    action: action.action.clone(),
-                    gain: action.gain,
-                    effort_days: action.effort_days,
-                })
-                .collect(),
+            packages: packages(catalog, result),
+            more_packages: result.work_packages.len().saturating_sub(PACKAGES_SHOWN),
+            actions: actions(result),
             states: by_state(catalog, result),
+            link: None,
         }
     }
+
+    /// The summary of a stored assessment at `base` (`/assessments/<id>`): its requirements
+    /// link to their pages.
+    pub fn linked(mut self, base: String) -> Summary {
+        self.link = Some(base);
+        self
+    }
+}
+
+/// The top work packages, ranked, each with its gaps beneath in rank order.
+fn packages(catalog: &Catalog, result: &AssessmentResult) -> Vec<PackageLine> {
+    let mut ranked: Vec<&aimsgap_assess::WorkPackage> = result.work_packages.iter().collect();
+    ranked.sort_by_key(|package| package.rank);
+    ranked
+        .into_iter()
+        .take(PACKAGES_SHOWN)
+        .map(|package| {
+            let gaps: Vec<&Gap> = result
+                .gaps
+                .iter()
+                .filter(|gap| gap.package == package.id)
+                .collect();
+            PackageLine {
+                id: package.id.clone(),
+                title: package.title.clone(),
+                blocker: package.blocker,
+                why: gaps
+                    .first()
+                    .map(|gap| why(catalog, result, gap).join("; "))
+                    .unwrap_or_default(),
+                next_action: package.next_action.clone(),
+                effort_days: package.effort_days,
+                requirements: gaps
+                    .iter()
+                    .map(|gap| Member {
+                        id: gap.id.clone(),
+                        title: gap.title.clone(),
+                        blocker: gap.blocker,
+                        action: gap.next_action.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The next actions, one line per work package in the order of its first action; the gains
+/// and efforts of its requirements add up.
+fn actions(result: &AssessmentResult) -> Vec<Action> {
+    let mut lines: Vec<Action> = Vec::new();
+    for action in &result.next_actions {
+        let member = Member {
+            id: action.id.clone(),
+            title: result
+                .gaps
+                .iter()
+                .find(|gap| gap.id == action.id)
+                .map(|gap| gap.title.clone())
+                .unwrap_or_default(),
+            blocker: action.blocker,
+            action: action.action.clone(),
+        };
+        if let Some(line) = lines.iter_mut().find(|line| line.id == action.package) {
+            line.blocker |= action.blocker;
+            line.gain += action.gain;
+            line.effort_days += action.effort_days;
+            line.requirements.push(member);
+            continue;
+        }
+        let package = result
+            .work_packages
+            .iter()
+            .find(|package| package.id == action.package);
+        lines.push(Action {
+            id: if action.package.is_empty() {
+                action.id.clone()
+            } else {
+                action.package.clone()
+            },
+            title: package.map_or_else(|| member.title.clone(), |p| p.title.clone()),
+            blocker: action.blocker,
+            action: action.action.clone(),
+            gain: action.gain,
+            effort_days: action.effort_days,
+            requirements: vec![member],
+        });
+    }
+    for line in &mut lines {
+        // One requirement: the line is that requirement's own action.
+        if line.requirements.len() > 1
+            && let Some(package) = result.work_packages.iter().find(|p| p.id == line.id)
+        {
+            line.action = package.next_action.clone();
+        }
+    }
+    lines
 }
 
 /// Why a gap ranks where it does, in words, from its factors.
@@ -255,7 +354,7 @@ const STATES: [(ObligationState, &str, &str); 5] = [
     ),
 ];
 
-/// Obligations in one state.
+/// Obligations in one state, by the date they apply from.
 #[derive(Debug)]
 pub struct StateGroup {
     /// The state's code, for the badge's class: `in_force`.
@@ -264,8 +363,24 @@ pub struct StateGroup {
     pub label: &'static str,
     /// What the state means.
     pub meaning: &'static str,
-    pub items: Vec<Obligation>,
+    /// How many obligations are in this state.
+    pub count: usize,
+    pub dates: Vec<DateRow>,
 }
+
+/// The obligations in one state that apply from one date.
+#[derive(Debug)]
+pub struct DateRow {
+    pub applies_from: Date,
+    /// The date as people say it against the as-of date: "in 3 months", "2 days ago".
+    pub when: String,
+    /// The first few obligations; the rest fold away.
+    pub shown: Vec<Obligation>,
+    pub more: Vec<Obligation>,
+}
+
+/// Obligations of one date shown before the rest fold away.
+const OBLIGATIONS_SHOWN: usize = 4;
 
 /// One obligation, with every AI system it binds in the same state and on the same date.
 #[derive(Debug)]
@@ -275,31 +390,31 @@ pub struct Obligation {
     pub title: String,
     /// The names of the AI systems it binds.
     pub systems: String,
-    pub applies_from: Date,
-    /// The date as people say it against the as-of date: "in 3 months", "2 days ago".
-    pub when: String,
 }
 
 /// The obligations of every AI system, grouped by state (most urgent first) and within each
-/// state ordered by date; one obligation binding several systems is one line.
+/// state by the date they apply from; one obligation binding several systems is one line.
 pub fn by_state(catalog: &Catalog, result: &AssessmentResult) -> Vec<StateGroup> {
     STATES
         .iter()
         .filter_map(|&(state, label, meaning)| {
-            let mut items: Vec<(Obligation, &str, &str)> = Vec::new();
+            // (date, days until it, law, obligation id, the line)
+            let mut items: Vec<(Date, i64, &str, &str, Obligation)> = Vec::new();
             for system in &result.obligations {
                 for item in system.items.iter().filter(|item| item.state == state) {
-                    let same = items.iter_mut().find(|(line, law, id)| {
-                        *law == system.law
-                            && *id == item.id
-                            && line.applies_from == item.applies_from
+                    let same = items.iter_mut().find(|(date, _, law, id, _)| {
+                        *law == system.law && *id == item.id && *date == item.applies_from
                     });
                     match same {
-                        Some((line, _, _)) => {
+                        Some((_, _, _, _, line)) => {
                             line.systems.push_str(", ");
                             line.systems.push_str(&system.system_name);
                         }
                         None => items.push((
+                            item.applies_from,
+                            item.days_until,
+                            system.law.as_str(),
+                            item.id.as_str(),
                             Obligation {
                                 reference: format!(
                                     "{} {}",
@@ -308,21 +423,41 @@ pub fn by_state(catalog: &Catalog, result: &AssessmentResult) -> Vec<StateGroup>
                                 ),
                                 title: item.title.clone(),
                                 systems: system.system_name.clone(),
-                                applies_from: item.applies_from,
-                                when: relative(item.days_until),
                             },
-                            system.law.as_str(),
-                            item.id.as_str(),
                         )),
                     }
                 }
             }
-            items.sort_by_key(|(line, _, _)| line.applies_from);
-            (!items.is_empty()).then(|| StateGroup {
+            if items.is_empty() {
+                return None;
+            }
+            // A stable sort keeps the catalog's order within a date.
+            items.sort_by_key(|(date, ..)| *date);
+            let count = items.len();
+            let mut dates: Vec<DateRow> = Vec::new();
+            for (date, days, _, _, line) in items {
+                match dates.last_mut() {
+                    Some(row) if row.applies_from == date => {
+                        if row.shown.len() < OBLIGATIONS_SHOWN {
+                            row.shown.push(line);
+                        } else {
+                            row.more.push(line);
+                        }
+                    }
+                    _ => dates.push(DateRow {
+                        applies_from: date,
+                        when: relative(days),
+                        shown: vec![line],
+                        more: Vec::new(),
+                    }),
+                }
+            }
+            Some(StateGroup {
                 code: state.as_str(),
                 label,
                 meaning,
-                items: items.into_iter().map(|(line, _, _)| line).collect(),
+                count,
+                dates,
             })
         })
         .collect()

@@ -1447,3 +1447,107 @@ async fn downloads_are_named_for_the_organisation_and_the_as_of_date() {
         "the as-of date: {header}"
     );
 }
+
+#[tokio::test]
+async fn gaps_actions_and_roadmap_show_one_line_per_work_package() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let id = hiring_workspace(&app, &owner, "Hirewell").await;
+    let result = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let packages = result["work_packages"].as_array().unwrap();
+    let largest = packages
+        .iter()
+        .max_by_key(|p| p["requirements"].as_array().unwrap().len())
+        .unwrap();
+    let members: Vec<&str> = largest["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(members.len() > 1, "a package of several requirements");
+
+    let overview = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let gaps = section(&overview, "<h2 id=\"gaps\"");
+    let lines = gaps.matches("\n<li><strong>").count();
+    assert_eq!(
+        lines,
+        packages.len().min(10),
+        "one line per package: {gaps}"
+    );
+    assert!(
+        lines < result["gaps"].as_array().unwrap().len(),
+        "fewer lines than gaps"
+    );
+    // Packages in rank order, each once.
+    let mut ranked: Vec<&Value> = packages.iter().collect();
+    ranked.sort_by_key(|p| p["rank"].as_u64());
+    let positions: Vec<usize> = ranked
+        .iter()
+        .take(10)
+        .map(|p| {
+            let line = format!("<li><strong>{}</strong> ", p["id"].as_str().unwrap());
+            assert_eq!(gaps.matches(&line).count(), 1, "{line}");
+            gaps.find(&line).unwrap()
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    // A package of several requirements lists them beneath it, linked to their pages.
+    if ranked.iter().take(10).any(|p| p["id"] == largest["id"]) {
+        for member in &members {
+            assert!(
+                gaps.contains(&format!(
+                    "<a href=\"/assessments/{id}/requirements/{member}\">{member}</a>"
+                )),
+                "{member} beneath its package"
+            );
+        }
+    }
+    // Next actions: a package is one line, whatever number of its requirements act.
+    let actions = section(&overview, "<h2 id=\"actions\"");
+    let mut acting: Vec<&str> = result["next_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["package"].as_str().unwrap())
+        .collect();
+    acting.dedup();
+    acting.sort_unstable();
+    acting.dedup();
+    assert_eq!(
+        actions.matches("\n<li><strong>").count(),
+        acting.len(),
+        "{actions}"
+    );
+
+    // The roadmap: one row per package, every task beneath, linked.
+    let roadmap = owner
+        .get(&app, &format!("/assessments/{id}/roadmap"))
+        .await
+        .text();
+    let tasks = result["roadmap"]["tasks"].as_array().unwrap();
+    let mut task_packages: Vec<&str> = tasks
+        .iter()
+        .map(|t| t["package"].as_str().unwrap())
+        .collect();
+    task_packages.sort_unstable();
+    task_packages.dedup();
+    let table = section(&roadmap, "<h2 id=\"packages\"");
+    assert_eq!(
+        table
+            .matches("<tr><td data-label=\"Work package\">")
+            .count(),
+        task_packages.len(),
+        "one row per package"
+    );
+    for task in tasks {
+        let requirement = task["requirement"].as_str().unwrap();
+        assert!(
+            table.contains(&format!("/requirements/{requirement}\">{requirement}</a>")),
+            "{requirement} on the roadmap"
+        );
+    }
+}

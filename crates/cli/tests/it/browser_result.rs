@@ -138,8 +138,8 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
 
     for (client, size) in [(&desktop, DESKTOP), (&phone, PHONE)] {
         for (path, heading, name, states) in [
-            ("", "2026", "result-overview", 10),
-            ("/systems", "AI system inventory", "result-systems", 10),
+            ("", "2026", "result-overview", 5),
+            ("/systems", "AI system inventory", "result-systems", 5),
             ("/roadmap", "Roadmap to certification", "result-roadmap", 0),
         ] {
             client
@@ -157,6 +157,19 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
             .unwrap();
         wait_heading(client, "2026").await;
         screenshot(client, "result-obligations", size).await;
+        for (css, name) in [
+            ("table.obligations", "result-obligations-table"),
+            ("#gaps", "result-gaps"),
+        ] {
+            client
+                .execute(
+                    "document.querySelector(arguments[0]).scrollIntoView();",
+                    vec![serde_json::json!(css)],
+                )
+                .await
+                .unwrap();
+            screenshot(client, name, size).await;
+        }
     }
 
     // ---- the quick result ---------------------------------------------------------------

@@ -13,6 +13,7 @@ mod law;
 mod limits;
 mod plan;
 mod properties;
+mod trust;
 
 use aimsgap_assess::{Assessment, AssessmentResult, assess, parse_assessment};
 use aimsgap_catalog::{Catalog, Date};

@@ -261,7 +261,7 @@ pub async fn overview(
             .map(|requirement| RequirementRow {
                 id: requirement.id.clone(),
                 title: requirement.title.clone(),
-                status: requirement.status.into(),
+                status: Badge::judged(requirement),
                 credit: pct(requirement.credit.point),
                 lo: pct(requirement.credit.lo),
                 hi: pct(requirement.credit.hi),
@@ -622,7 +622,7 @@ async fn requirement_page(
         .iter()
         .find(|r| r.id == requirement_id)
         .map(|judged| Judged {
-            status: judged.status.into(),
+            status: Badge::judged(judged),
             credit: pct(judged.credit.point),
             lo: pct(judged.credit.lo),
             hi: pct(judged.credit.hi),
@@ -639,7 +639,7 @@ async fn requirement_page(
         .map(|r| Child {
             id: r.id.clone(),
             title: r.title.clone(),
-            status: r.status.into(),
+            status: Badge::judged(r),
         })
         .collect();
     let governing =
@@ -1238,7 +1238,11 @@ pub async fn soa(
                 title: entry.title.clone(),
                 included: entry.included,
                 justification: entry.justification.clone(),
-                status: entry.status.into(),
+                status: result
+                    .requirements
+                    .iter()
+                    .find(|r| r.id == entry.control)
+                    .map_or_else(|| entry.status.into(), Badge::judged),
                 owner: entry.owner.clone().unwrap_or_default(),
                 evidence: evidence.join("; "),
             }

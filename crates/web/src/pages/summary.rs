@@ -4,11 +4,14 @@
 //! a stored assessment's overview show the same summary; the inventory shows the obligations.
 
 use super::layout::framework_label;
-use aimsgap_assess::{AssessmentResult, Gap, ObligationState};
+use aimsgap_assess::{AnswerStatus, AssessmentResult, Basis, Gap, ObligationState};
 use aimsgap_catalog::{Catalog, Date, Framework};
 
 /// Reasons of the verdict shown before the rest folds away, so the gaps stay near the top.
 const REASONS_SHOWN: usize = 3;
+
+/// Items of what to attach listed before the rest fold away.
+const ATTACH_SHOWN: usize = 10;
 
 /// Work packages listed among the top gaps; the full report ranks the rest.
 const PACKAGES_SHOWN: usize = 10;
@@ -28,6 +31,8 @@ pub struct Summary {
     pub reasons: Vec<String>,
     pub more_reasons: Vec<String>,
     pub baseline: Vec<Baseline>,
+    /// What the answers claim against what evidence backs, and what to attach.
+    pub claims: ClaimsView,
     /// The top gaps, rolled up into the work packages that close them.
     pub packages: Vec<PackageLine>,
     pub more_packages: usize,
@@ -53,12 +58,93 @@ pub struct Baseline {
     pub derivation: Vec<String>,
 }
 
+/// Readiness if every answer holds against what evidence and held certifications back.
+#[derive(Debug)]
+pub struct ClaimsView {
+    /// 0..100: readiness if every answer holds.
+    pub declared: f64,
+    /// 0..100: what evidence and held certifications back.
+    pub evidenced: f64,
+    pub declared_requirements: usize,
+    pub evidenced_requirements: usize,
+    pub inherited_requirements: usize,
+    /// What to attach, blockers first, then by gain.
+    pub to_attach: Vec<AttachLine>,
+    pub more_to_attach: Vec<AttachLine>,
+}
+
+/// One requirement whose answer claims more than its evidence shows.
+#[derive(Debug)]
+pub struct AttachLine {
+    pub id: String,
+    pub title: String,
+    /// The answer in words: "implemented", "partly implemented".
+    pub answer: String,
+    /// What an auditor expects to see.
+    pub expected: String,
+    pub blocker: bool,
+    /// Readiness points at the low end the evidence would add.
+    pub gain: f64,
+}
+
+impl ClaimsView {
+    fn of(result: &AssessmentResult) -> ClaimsView {
+        let claims = &result.claims;
+        let mut lines = claims.to_attach.iter().map(|attach| AttachLine {
+            id: attach.id.clone(),
+            title: attach.title.clone(),
+            answer: answer_words(attach.answer),
+            expected: attach.expected.clone(),
+            blocker: attach.blocker,
+            gain: attach.gain,
+        });
+        ClaimsView {
+            declared: claims.declared,
+            evidenced: claims.evidenced,
+            declared_requirements: claims.declared_requirements,
+            evidenced_requirements: claims.evidenced_requirements,
+            inherited_requirements: claims.inherited_requirements,
+            to_attach: lines.by_ref().take(ATTACH_SHOWN).collect(),
+            more_to_attach: lines.collect(),
+        }
+    }
+}
+
+/// An answer as people say it.
+pub fn answer_words(answer: AnswerStatus) -> String {
+    match answer {
+        AnswerStatus::Partial => "partly implemented".to_string(),
+        other => other.as_str().replace('_', " "),
+    }
+}
+
+/// How a requirement's figure is backed, where that changes how to read its status: credit
+/// inherited from a certificate, or an answer without the evidence to back it.
+pub fn basis_words(basis: Basis) -> &'static str {
+    match basis {
+        Basis::Inherited => "inherited, verify for AI",
+        Basis::Declared => "declared, attach evidence",
+        _ => "",
+    }
+}
+
+/// The basis words of the requirement `id`, or nothing.
+fn basis_of(result: &AssessmentResult, id: &str) -> &'static str {
+    result
+        .requirements
+        .iter()
+        .find(|r| r.id == id)
+        .map_or("", |r| basis_words(r.basis))
+}
+
 /// One requirement beneath a work package.
 #[derive(Debug)]
 pub struct Member {
     pub id: String,
     pub title: String,
     pub blocker: bool,
+    /// How its figure is backed, when that matters ("inherited, verify for AI").
+    pub basis: &'static str,
     /// What to do about it.
     pub action: String,
 }
@@ -119,6 +205,7 @@ impl Summary {
                     derivation: baseline.derivation.clone(),
                 })
                 .collect(),
+            claims: ClaimsView::of(result),
             packages: packages(catalog, result),
             more_packages: result.work_packages.len().saturating_sub(PACKAGES_SHOWN),
             actions: actions(result),
@@ -164,6 +251,7 @@ fn packages(catalog: &Catalog, result: &AssessmentResult) -> Vec<PackageLine> {
                         id: gap.id.clone(),
                         title: gap.title.clone(),
                         blocker: gap.blocker,
+                        basis: basis_of(result, &gap.id),
                         action: gap.next_action.clone(),
                     })
                     .collect(),
@@ -186,6 +274,7 @@ fn actions(result: &AssessmentResult) -> Vec<Action> {
                 .map(|gap| gap.title.clone())
                 .unwrap_or_default(),
             blocker: action.blocker,
+            basis: basis_of(result, &action.id),
             action: action.action.clone(),
         };
         if let Some(line) = lines.iter_mut().find(|line| line.id == action.package) {

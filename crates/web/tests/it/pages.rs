@@ -1551,3 +1551,79 @@ async fn gaps_actions_and_roadmap_show_one_line_per_work_package() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_overview_shows_declared_against_evidenced_and_what_to_attach() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let result = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let claims = &result["claims"];
+    let html = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let figure = |id: &str| -> String {
+        let start = html
+            .find(&format!("<span id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no #{id}"));
+        let rest = &html[start..];
+        rest[rest.find('>').unwrap() + 1..rest.find("</span>").unwrap()].to_string()
+    };
+    assert_eq!(
+        figure("declared-figure"),
+        format!("{:.0}", claims["declared"].as_f64().unwrap())
+    );
+    assert_eq!(
+        figure("evidenced-figure"),
+        format!("{:.0}", claims["evidenced"].as_f64().unwrap())
+    );
+    assert!(html.contains("If your answers hold") && html.contains("Backed by evidence"));
+    // What to attach: in the result's order (blockers first), each linked to its page.
+    let to_attach = claims["to_attach"].as_array().unwrap();
+    assert!(
+        !to_attach.is_empty(),
+        "the example claims more than it evidences"
+    );
+    let list = &html[html.find("<ol id=\"to-attach\">").unwrap()..];
+    let list = &list[..list.find("</ol>").unwrap()];
+    let shown: Vec<&str> = list
+        .split("<li>")
+        .skip(1)
+        .map(|item| {
+            let start = item.find("/requirements/").unwrap() + "/requirements/".len();
+            &item[start..start + item[start..].find('"').unwrap()]
+        })
+        .collect();
+    let expected: Vec<&str> = to_attach
+        .iter()
+        .take(10)
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(shown, expected);
+    let blockers: Vec<bool> = to_attach.iter().map(|a| a["blocker"] == true).collect();
+    assert!(blockers.windows(2).all(|w| w[0] >= w[1]), "blockers first");
+    // A requirement's basis reads in words beside its status.
+    let requirements = result["requirements"].as_array().unwrap();
+    let table = section(&html, "<h2 id=\"requirements\"");
+    for (basis, words) in [
+        ("inherited", "inherited, verify for AI"),
+        ("declared", "declared, attach evidence"),
+    ] {
+        let requirement = requirements
+            .iter()
+            .find(|r| r["basis"] == basis)
+            .unwrap_or_else(|| panic!("the example has a requirement {basis}"));
+        {
+            let rid = requirement["id"].as_str().unwrap();
+            let row = &table[table
+                .find(&format!("/requirements/{rid}\">{rid}</a>"))
+                .unwrap()..];
+            let row = &row[..row.find("</tr>").unwrap()];
+            assert!(
+                row.contains(&format!("<span class=\"basis\">{words}</span>")),
+                "{rid}: {row}"
+            );
+        }
+    }
+}

@@ -181,9 +181,53 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
             .await
             .unwrap();
         wait_heading(client, "The questions that matter most").await;
+        // "Yes" to every question.
+        client
+            .execute(
+                "document.querySelectorAll('input[type=radio][value=yes]').forEach(r => { r.checked = true; });",
+                vec![],
+            )
+            .await
+            .unwrap();
         submit(client, "/quick/result", "Your ISO/IEC 42001 readiness").await;
         screenshot(client, "result-quick", size).await;
-        reads_in_the_window(client, &format!("quick result at {} px", size.0), 1).await;
+        let what = format!("quick result at {} px", size.0);
+        reads_in_the_window(client, &what, 1).await;
+        // The declared figure with the evidenced one beside it, both in the window, and
+        // what to attach.
+        let figures = client
+            .execute(
+                "return ['declared-figure', 'evidenced-figure'].map(id => { const e = document.getElementById(id); const r = e.getBoundingClientRect(); return [Number(e.textContent), r.left, r.right, r.top]; }).concat([[document.querySelectorAll('ol#to-attach > li').length, window.innerWidth]]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let number = |i: usize, j: usize| figures[i][j].as_f64().unwrap();
+        let (declared, evidenced) = (number(0, 0), number(1, 0));
+        assert!(
+            declared > evidenced,
+            "{what}: Yes everywhere claims more ({declared}) than evidence backs ({evidenced})"
+        );
+        let window = number(2, 1);
+        for i in 0..2 {
+            assert!(
+                number(i, 1) >= 0.0 && number(i, 2) <= window,
+                "{what}: figure {i} in the window"
+            );
+        }
+        assert!(
+            (number(0, 3) - number(1, 3)).abs() < 1.0,
+            "{what}: the two figures side by side"
+        );
+        assert!(number(2, 0) >= 1.0, "{what}: something to attach");
+        client
+            .execute(
+                "document.getElementById('attach').scrollIntoView();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        screenshot(client, "result-quick-attach", size).await;
     }
 
     for client in [desktop, phone] {

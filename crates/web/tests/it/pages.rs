@@ -1578,14 +1578,14 @@ async fn the_overview_shows_declared_against_evidenced_and_what_to_attach() {
         figure("evidenced-figure"),
         format!("{:.0}", claims["evidenced"].as_f64().unwrap())
     );
-    assert!(html.contains("If your answers hold") && html.contains("Backed by evidence"));
+    assert!(html.contains("if your answers hold") && html.contains("backed by evidence"));
     // What to attach: in the result's order (blockers first), each linked to its page.
     let to_attach = claims["to_attach"].as_array().unwrap();
     assert!(
         !to_attach.is_empty(),
         "the example claims more than it evidences"
     );
-    let list = &html[html.find("<ol id=\"to-attach\">").unwrap()..];
+    let list = &html[html.find("<ol id=\"to-attach\"").unwrap()..];
     let list = &list[..list.find("</ol>").unwrap()];
     let shown: Vec<&str> = list
         .split("<li>")

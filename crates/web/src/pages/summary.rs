@@ -159,7 +159,20 @@ pub struct PackageLine {
     pub why: String,
     pub next_action: String,
     pub effort_days: f64,
+    /// "inherited, verify for AI" when credit of a requirement in it comes from a certificate:
+    /// a blocker a certificate covers is never shown without that word.
+    pub basis: &'static str,
     pub requirements: Vec<Member>,
+}
+
+/// The basis words a line of several requirements carries: inherited when any is.
+fn line_basis(members: &[Member]) -> &'static str {
+    let inherited = basis_words(Basis::Inherited);
+    if members.iter().any(|m| m.basis == inherited) {
+        inherited
+    } else {
+        ""
+    }
 }
 
 /// The next actions of one work package.
@@ -171,6 +184,8 @@ pub struct Action {
     pub action: String,
     pub gain: f64,
     pub effort_days: f64,
+    /// "inherited, verify for AI" when a requirement in it inherits its credit.
+    pub basis: &'static str,
     /// The actions of each requirement, when the package has more than one.
     pub requirements: Vec<Member>,
 }
@@ -235,6 +250,16 @@ fn packages(catalog: &Catalog, result: &AssessmentResult) -> Vec<PackageLine> {
                 .iter()
                 .filter(|gap| gap.package == package.id)
                 .collect();
+            let requirements: Vec<Member> = gaps
+                .iter()
+                .map(|gap| Member {
+                    id: gap.id.clone(),
+                    title: gap.title.clone(),
+                    blocker: gap.blocker,
+                    basis: basis_of(result, &gap.id),
+                    action: gap.next_action.clone(),
+                })
+                .collect();
             PackageLine {
                 id: package.id.clone(),
                 title: package.title.clone(),
@@ -245,16 +270,8 @@ fn packages(catalog: &Catalog, result: &AssessmentResult) -> Vec<PackageLine> {
                     .unwrap_or_default(),
                 next_action: package.next_action.clone(),
                 effort_days: package.effort_days,
-                requirements: gaps
-                    .iter()
-                    .map(|gap| Member {
-                        id: gap.id.clone(),
-                        title: gap.title.clone(),
-                        blocker: gap.blocker,
-                        basis: basis_of(result, &gap.id),
-                        action: gap.next_action.clone(),
-                    })
-                    .collect(),
+                basis: line_basis(&requirements),
+                requirements,
             }
         })
         .collect()
@@ -299,10 +316,12 @@ fn actions(result: &AssessmentResult) -> Vec<Action> {
             action: action.action.clone(),
             gain: action.gain,
             effort_days: action.effort_days,
+            basis: "",
             requirements: vec![member],
         });
     }
     for line in &mut lines {
+        line.basis = line_basis(&line.requirements);
         // One requirement: the line is that requirement's own action.
         if line.requirements.len() > 1
             && let Some(package) = result.work_packages.iter().find(|p| p.id == line.id)

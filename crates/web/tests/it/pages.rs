@@ -1627,3 +1627,45 @@ async fn the_overview_shows_declared_against_evidenced_and_what_to_attach() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_gap_a_certificate_covers_reads_inherited_verify_for_ai() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let result = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let inherited: Vec<&str> = result["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["basis"] == "inherited")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let html = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let gaps = section(&html, "<h2 id=\"gaps\"");
+    let mut checked = 0;
+    for line in gaps.split("\n<li><strong>").skip(1) {
+        let package = line.split("</strong>").next().unwrap();
+        let members: Vec<&Value> = result["work_packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == package)
+            .unwrap()["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect();
+        let heading = line.split("<br>").next().unwrap();
+        let says = heading.contains("<span class=\"basis\">inherited, verify for AI</span>");
+        let any = members
+            .iter()
+            .any(|m| inherited.contains(&m.as_str().unwrap()));
+        assert_eq!(says, any, "{package}: {heading}");
+        checked += usize::from(any);
+    }
+    assert!(checked > 0, "a top package the certificate reaches: {gaps}");
+}

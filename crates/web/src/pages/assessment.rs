@@ -1316,7 +1316,15 @@ fn package_rows(result: &AssessmentResult) -> Vec<PackageRow> {
                 .work_packages
                 .iter()
                 .find(|package| &package.id == id)
-                .map_or_else(|| task.title.clone(), |package| package.title.clone()),
+                .map(|package| package.title.clone())
+                .or_else(|| {
+                    result
+                        .requirements
+                        .iter()
+                        .find(|r| r.id == task.requirement)
+                        .map(|r| r.title.clone())
+                })
+                .unwrap_or_else(|| task.title.clone()),
             phases: phase,
             effort_days: task.effort_days,
             start: task.start,

@@ -1,7 +1,11 @@
-//! The views of a result that two pages share: the summary (readiness, verdict, what the
-//! certifications are worth, top gaps, next actions; `templates/partials/summary.html`) and the
-//! obligations of each AI system (`templates/partials/obligations.html`). The quick result and
-//! a stored assessment's overview show the same summary; the inventory shows the obligations.
+//! The views of a result that two pages share: the summary (declared against evidenced
+//! readiness and what to attach, the verdict, what the certifications are worth, the top gaps
+//! and next actions rolled up into work packages; `templates/partials/summary.html`) and the
+//! obligations of the AI systems (`templates/partials/obligations.html`: each system's
+//! classification, then every obligation by state and date with what each state means). The
+//! quick result and a stored assessment's overview show the same summary; the inventory shows
+//! the obligations. Ids become the catalog's labels here (a law version's title, a vocabulary
+//! entry's title, a system's name), and dates read as people say them ("in 3 months").
 
 use super::layout::framework_label;
 use aimsgap_assess::{AnswerStatus, AssessmentResult, Basis, Gap, ObligationState};
@@ -322,7 +326,7 @@ fn actions(result: &AssessmentResult) -> Vec<Action> {
     }
     for line in &mut lines {
         line.basis = line_basis(&line.requirements);
-        // One requirement: the line is that requirement's own action.
+        // Several requirements: the package says what to do; one: its own action stands.
         if line.requirements.len() > 1
             && let Some(package) = result.work_packages.iter().find(|p| p.id == line.id)
         {

@@ -19,7 +19,7 @@ pub(crate) fn require_all() -> bool {
     std::env::var("AIMSGAP_REQUIRE_ALL").is_ok_and(|v| v == "1")
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
+pub(crate) fn on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?
         .to_str()?
         .split(':')
@@ -224,7 +224,7 @@ async fn cookie(client: &Client, name: &str) -> String {
     format!("{name}={value}")
 }
 
-fn screens() -> PathBuf {
+pub(crate) fn screens() -> PathBuf {
     let dir = std::env::var_os("AIMSGAP_SCREENS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/tmp/screens"));

@@ -8,6 +8,7 @@
 
 mod browser;
 mod browser_quick;
+mod browser_result;
 mod client;
 mod hostile;
 mod layers;

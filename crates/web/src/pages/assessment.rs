@@ -239,7 +239,7 @@ pub async fn overview(
         org_name: &ctx.org_name,
         as_of: result.as_of,
         role: ctx.role.as_str(),
-        summary: Summary::of(catalog, &result),
+        summary: Summary::of(catalog, &result).linked(format!("/assessments/{id}")),
         obligations: summary::obligations(catalog, &result),
         chart: aimsgap_report::html::readiness_chart(&result.groups),
         downloads: if ctx.role == Role::Viewer {
@@ -261,7 +261,7 @@ pub async fn overview(
             .map(|requirement| RequirementRow {
                 id: requirement.id.clone(),
                 title: requirement.title.clone(),
-                status: requirement.status.into(),
+                status: Badge::judged(requirement),
                 credit: pct(requirement.credit.point),
                 lo: pct(requirement.credit.lo),
                 hi: pct(requirement.credit.hi),
@@ -622,7 +622,7 @@ async fn requirement_page(
         .iter()
         .find(|r| r.id == requirement_id)
         .map(|judged| Judged {
-            status: judged.status.into(),
+            status: Badge::judged(judged),
             credit: pct(judged.credit.point),
             lo: pct(judged.credit.lo),
             hi: pct(judged.credit.hi),
@@ -639,7 +639,7 @@ async fn requirement_page(
         .map(|r| Child {
             id: r.id.clone(),
             title: r.title.clone(),
-            status: r.status.into(),
+            status: Badge::judged(r),
         })
         .collect();
     let governing =
@@ -796,7 +796,6 @@ pub async fn save_answer(
 /// An AI system as the inventory lists it.
 #[derive(Debug)]
 struct SystemRow {
-    id: String,
     name: String,
     role: &'static str,
     markets: String,
@@ -811,6 +810,7 @@ struct SystemsPage {
     tabs: Vec<TabLink>,
     systems: Vec<SystemRow>,
     obligations: Vec<SystemObligations>,
+    states: Vec<summary::StateGroup>,
 }
 
 pub async fn systems(
@@ -845,19 +845,23 @@ pub async fn systems(
                 facts.push("generates content".to_string());
             }
             if let Some(area) = &system.annex_iii_area {
-                facts.push(format!("Annex III area: {}", area.replace('_', " ")));
+                facts.push(format!(
+                    "Annex III area: {}",
+                    summary::vocabulary_title(catalog, "annex_iii_areas", area)
+                ));
             }
             if !system.consequential_decisions.is_empty() {
-                facts.push(format!(
-                    "consequential decisions: {}",
-                    system.consequential_decisions.join(", ").replace('_', " ")
-                ));
+                let decisions: Vec<String> = system
+                    .consequential_decisions
+                    .iter()
+                    .map(|d| summary::vocabulary_title(catalog, "consequential_decisions", d))
+                    .collect();
+                facts.push(format!("consequential decisions: {}", decisions.join("; ")));
             }
             if system.gpai_model {
                 facts.push("general-purpose AI model".to_string());
             }
             SystemRow {
-                id: system.id.clone(),
                 name: system.name.clone(),
                 role: system.role.map_or("not stated", |r| r.as_str()),
                 markets: system.markets.join(", "),
@@ -872,6 +876,7 @@ pub async fn systems(
         tabs,
         systems,
         obligations: summary::obligations(catalog, &result),
+        states: summary::by_state(catalog, &result),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -1233,7 +1238,11 @@ pub async fn soa(
                 title: entry.title.clone(),
                 included: entry.included,
                 justification: entry.justification.clone(),
-                status: entry.status.into(),
+                status: result
+                    .requirements
+                    .iter()
+                    .find(|r| r.id == entry.control)
+                    .map_or_else(|| entry.status.into(), Badge::judged),
                 owner: entry.owner.clone().unwrap_or_default(),
                 evidence: evidence.join("; "),
             }
@@ -1255,10 +1264,76 @@ pub async fn soa(
 struct TaskRow {
     requirement: String,
     title: String,
-    phase: String,
     effort_days: f64,
     start: Date,
     end: Date,
+}
+
+/// A work package of the roadmap: one deliverable, its tasks beneath.
+#[derive(Debug)]
+struct PackageRow {
+    id: String,
+    title: String,
+    /// The phases its tasks belong to, in words.
+    phases: String,
+    effort_days: f64,
+    start: Date,
+    end: Date,
+    tasks: Vec<TaskRow>,
+}
+
+/// The roadmap's tasks rolled up into their work packages, in the order they start.
+fn package_rows(result: &AssessmentResult) -> Vec<PackageRow> {
+    let mut rows: Vec<PackageRow> = Vec::new();
+    for task in &result.roadmap.tasks {
+        let id = if task.package.is_empty() {
+            &task.requirement
+        } else {
+            &task.package
+        };
+        let phase = task.phase.as_str().replace('_', " ");
+        let line = TaskRow {
+            requirement: task.requirement.clone(),
+            title: task.title.clone(),
+            effort_days: task.effort_days,
+            start: task.start,
+            end: task.end,
+        };
+        if let Some(row) = rows.iter_mut().find(|row| &row.id == id) {
+            row.effort_days += task.effort_days;
+            row.start = row.start.min(task.start);
+            row.end = row.end.max(task.end);
+            if !row.phases.split(", ").any(|p| p == phase) {
+                row.phases.push_str(", ");
+                row.phases.push_str(&phase);
+            }
+            row.tasks.push(line);
+            continue;
+        }
+        rows.push(PackageRow {
+            id: id.clone(),
+            title: result
+                .work_packages
+                .iter()
+                .find(|package| &package.id == id)
+                .map(|package| package.title.clone())
+                .or_else(|| {
+                    result
+                        .requirements
+                        .iter()
+                        .find(|r| r.id == task.requirement)
+                        .map(|r| r.title.clone())
+                })
+                .unwrap_or_else(|| task.title.clone()),
+            phases: phase,
+            effort_days: task.effort_days,
+            start: task.start,
+            end: task.end,
+            tasks: vec![line],
+        });
+    }
+    rows.sort_by_key(|row| (row.start, row.end));
+    rows
 }
 
 #[derive(Template, Debug)]
@@ -1272,7 +1347,9 @@ struct RoadmapPage<'a> {
     stage2: Date,
     /// SVG from the report crate.
     chart: String,
-    tasks: Vec<TaskRow>,
+    /// How many tasks the packages hold.
+    tasks: usize,
+    packages: Vec<PackageRow>,
 }
 
 pub async fn roadmap(
@@ -1292,18 +1369,8 @@ pub async fn roadmap(
         stage1: roadmap.stage1_date,
         stage2: roadmap.stage2_date,
         chart: aimsgap_report::html::roadmap_chart(roadmap, result.as_of),
-        tasks: roadmap
-            .tasks
-            .iter()
-            .map(|task| TaskRow {
-                requirement: task.requirement.clone(),
-                title: task.title.clone(),
-                phase: task.phase.as_str().replace('_', " "),
-                effort_days: task.effort_days,
-                start: task.start,
-                end: task.end,
-            })
-            .collect(),
+        tasks: roadmap.tasks.len(),
+        packages: package_rows(&result),
     };
     Ok(render(StatusCode::OK, &view))
 }

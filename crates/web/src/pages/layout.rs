@@ -169,6 +169,19 @@ pub fn choices<V: AsRef<str>, T: AsRef<str>>(options: &[(V, T)], chosen: &[&str]
 pub struct Badge {
     pub code: &'static str,
     pub label: &'static str,
+    /// How the status is backed, when that changes how to read it: "inherited, verify for
+    /// AI", "declared, attach evidence"; empty otherwise.
+    pub basis: &'static str,
+}
+
+impl Badge {
+    /// A judged requirement's status, with its basis.
+    pub fn judged(requirement: &aimsgap_assess::RequirementResult) -> Badge {
+        Badge {
+            basis: super::summary::basis_words(requirement.basis),
+            ..Badge::from(requirement.status)
+        }
+    }
 }
 
 impl From<Status> for Badge {
@@ -179,6 +192,7 @@ impl From<Status> for Badge {
                 Status::NotApplicable => "not applicable",
                 other => other.as_str(),
             },
+            basis: "",
         }
     }
 }

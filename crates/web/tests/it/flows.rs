@@ -232,7 +232,7 @@ async fn viewers_read_auditors_export_and_neither_edits() {
         html.headers[header::CONTENT_DISPOSITION]
             .to_str()
             .unwrap()
-            .contains("report.html")
+            .contains("acme-cloud-2026-11-29-aimsgap.html")
     );
     let unknown = auditor.get(&app, &format!("{base}/reports/docx")).await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);

@@ -1284,3 +1284,427 @@ async fn the_stylesheet_is_served_under_its_hash_and_cached_for_a_year() {
     assert!(csp.contains("style-src 'self'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
 }
+
+// ---- a result read in one pass -----------------------------------------------------------
+
+/// An organisation with the hiring example imported: two AI systems, the EU AI Act and the
+/// Colorado laws, obligations overdue, upcoming, in force and stayed on its as-of date.
+async fn hiring_workspace(app: &Router, owner: &Client, org_name: &str) -> String {
+    let org = owner
+        .post(app, "/api/v1/orgs", json!({"name": org_name}))
+        .await;
+    assert_eq!(org.status, StatusCode::CREATED);
+    let org = org.json()["id"].as_str().unwrap().to_string();
+    let imported = owner
+        .post(
+            app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "2026", "content": include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml")}),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text());
+    imported.json()["id"].as_str().unwrap().to_string()
+}
+
+/// The part of a page from `from` to the next `<h2`.
+fn section<'a>(html: &'a str, from: &str) -> &'a str {
+    let start = html
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from} in the page"));
+    let rest = &html[start..];
+    let end = rest[1..].find("<h2").map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[tokio::test]
+async fn obligations_read_by_state_and_date_with_a_legend_and_plain_labels() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let id = hiring_workspace(&app, &owner, "Hirewell").await;
+    for uri in [
+        format!("/assessments/{id}"),
+        format!("/assessments/{id}/systems"),
+    ] {
+        let html = owner.get(&app, &uri).await.text();
+        let part = section(&html, "id=\"classification\"");
+        // States in the order a reader acts on them, each explained once in the legend.
+        let order: Vec<usize> = ["overdue", "upcoming", "in_force", "stayed"]
+            .iter()
+            .map(|state| {
+                part.find(&format!("<tbody id=\"obligations-{state}\""))
+                    .unwrap_or_else(|| panic!("{uri}: no {state} group"))
+            })
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{uri}: {order:?}");
+        let legend = &part[part.find("<dl class=\"legend\"").unwrap()..];
+        let legend = &legend[..legend.find("</dl>").unwrap()];
+        for (state, says) in [
+            ("overdue", "still a gap or unanswered"),
+            (
+                "in_force",
+                "none of the requirements that support it is an open gap",
+            ),
+            ("upcoming", "a date still to come"),
+            ("stayed", "paused enforcement"),
+        ] {
+            assert!(
+                legend.contains(&format!("o-{state}")) && legend.contains(says),
+                "{uri}: the legend explains {state}: {legend}"
+            );
+        }
+        assert!(!legend.contains("o-violation"), "only the states shown");
+        // Every row starts with its state, which a phone shows as the first line.
+        for row in part.split("<tr>").skip(2) {
+            assert!(
+                row.starts_with("<td data-label=\"State\"><span class=\"status o-"),
+                "{uri}: {row}"
+            );
+        }
+        // Dates as people say them, against the as-of date 2026-11-29.
+        for when in ["in 3 days", "22 months ago", "in 12 months"] {
+            assert!(part.contains(when), "{uri}: {when}");
+        }
+        // One line for an obligation that binds both systems in the same state.
+        assert_eq!(
+            part.matches("EU AI Act Art. 4(1)</strong>").count(),
+            1,
+            "{uri}"
+        );
+        assert!(
+            part.contains("CV screening and ranking, Job advertisement writer"),
+            "{uri}"
+        );
+        // Labels from the catalog, never its ids.
+        assert!(
+            part.contains("Employment, workers&#39; management and access to self-employment"),
+            "{uri}"
+        );
+        assert!(
+            part.contains("Colorado SB 24-205 Consumer Protections for Artificial Intelligence governs on 2026-11-29"),
+            "{uri}"
+        );
+        for id in [
+            "`employment`",
+            "sb24-205 ",
+            ">sb24-205",
+            "cv-screening",
+            "colorado-ai",
+        ] {
+            assert!(!part.contains(id), "{uri}: {id} shown");
+        }
+    }
+    // A gap names its systems and obligations by their labels too.
+    let overview = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let gaps = section(&overview, "<h2 id=\"gaps\"");
+    assert!(
+        gaps.contains("concerns a high-risk AI system (CV screening and ranking)"),
+        "{gaps}"
+    );
+    assert!(
+        !gaps.contains("eu-ai-act:") && !gaps.contains("(cv-screening)"),
+        "{gaps}"
+    );
+    let systems = owner
+        .get(&app, &format!("/assessments/{id}/systems"))
+        .await
+        .text();
+    assert!(
+        systems.contains("Annex III area: Employment, workers&#39; management"),
+        "the inventory names the area"
+    );
+}
+
+fn disposition(reply: &Reply) -> String {
+    reply.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn downloads_are_named_for_the_organisation_and_the_as_of_date() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    // From the workspace (its links are the API's report route).
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let overview = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    for (format, name) in [
+        ("html", "acme-cloud-2026-11-29-aimsgap.html"),
+        ("xlsx", "acme-cloud-2026-11-29-aimsgap.xlsx"),
+        ("csv", "acme-cloud-2026-11-29-aimsgap-requirements.csv"),
+        ("json", "acme-cloud-2026-11-29-aimsgap.json"),
+        (
+            "oscal",
+            "acme-cloud-2026-11-29-aimsgap-assessment-results.oscal.json",
+        ),
+    ] {
+        let link = format!("/api/v1/assessments/{id}/reports/{format}");
+        assert!(overview.contains(&link), "the overview links {link}");
+        let reply = owner.get(&app, &link).await;
+        assert_eq!(reply.status, StatusCode::OK, "{format}");
+        assert_eq!(
+            disposition(&reply),
+            format!("attachment; filename=\"{name}\""),
+            "{format}"
+        );
+    }
+    // A name beyond ASCII: an ASCII fallback and the name itself in `filename*`.
+    let org = owner
+        .post(&app, "/api/v1/orgs", json!({"name": "Zürich"}))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let imported = owner
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "2026", "content": EXAMPLE.replace("name: Acme Cloud", "name: Zürich Rück AG")}),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text());
+    let zurich = imported.json()["id"].as_str().unwrap().to_string();
+    let reply = owner
+        .get(&app, &format!("/api/v1/assessments/{zurich}/reports/html"))
+        .await;
+    assert_eq!(
+        disposition(&reply),
+        "attachment; filename=\"zurich-ruck-ag-2026-11-29-aimsgap.html\"; filename*=UTF-8''z%C3%BCrich-r%C3%BCck-ag-2026-11-29-aimsgap.html"
+    );
+    // From the quick assessment: the organisation it names and today's date.
+    let (_, query) = quick_walk(&app, "no", &mut Vec::new()).await;
+    let reply = Client::default()
+        .get(&app, &format!("/quick/report/html?{query}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let header = disposition(&reply);
+    let date = header
+        .strip_prefix("attachment; filename=\"acme-b-cloud-b-")
+        .and_then(|rest| rest.strip_suffix("-aimsgap.html\""))
+        .unwrap_or_else(|| panic!("{header}"));
+    assert!(
+        aimsgap_catalog::Date::parse(date).is_ok(),
+        "the as-of date: {header}"
+    );
+}
+
+#[tokio::test]
+async fn gaps_actions_and_roadmap_show_one_line_per_work_package() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let id = hiring_workspace(&app, &owner, "Hirewell").await;
+    let result = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let packages = result["work_packages"].as_array().unwrap();
+    let largest = packages
+        .iter()
+        .max_by_key(|p| p["requirements"].as_array().unwrap().len())
+        .unwrap();
+    let members: Vec<&str> = largest["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(members.len() > 1, "a package of several requirements");
+
+    let overview = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let gaps = section(&overview, "<h2 id=\"gaps\"");
+    let lines = gaps.matches("\n<li><strong>").count();
+    assert_eq!(
+        lines,
+        packages.len().min(10),
+        "one line per package: {gaps}"
+    );
+    assert!(
+        lines < result["gaps"].as_array().unwrap().len(),
+        "fewer lines than gaps"
+    );
+    // Packages in rank order, each once.
+    let mut ranked: Vec<&Value> = packages.iter().collect();
+    ranked.sort_by_key(|p| p["rank"].as_u64());
+    let positions: Vec<usize> = ranked
+        .iter()
+        .take(10)
+        .map(|p| {
+            let line = format!("<li><strong>{}</strong> ", p["id"].as_str().unwrap());
+            assert_eq!(gaps.matches(&line).count(), 1, "{line}");
+            gaps.find(&line).unwrap()
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    // A package of several requirements lists them beneath it, linked to their pages.
+    if ranked.iter().take(10).any(|p| p["id"] == largest["id"]) {
+        for member in &members {
+            assert!(
+                gaps.contains(&format!(
+                    "<a href=\"/assessments/{id}/requirements/{member}\">{member}</a>"
+                )),
+                "{member} beneath its package"
+            );
+        }
+    }
+    // Next actions: a package is one line, whatever number of its requirements act.
+    let actions = section(&overview, "<h2 id=\"actions\"");
+    let mut acting: Vec<&str> = result["next_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["package"].as_str().unwrap())
+        .collect();
+    acting.dedup();
+    acting.sort_unstable();
+    acting.dedup();
+    assert_eq!(
+        actions.matches("\n<li><strong>").count(),
+        acting.len(),
+        "{actions}"
+    );
+
+    // The roadmap: one row per package, every task beneath, linked.
+    let roadmap = owner
+        .get(&app, &format!("/assessments/{id}/roadmap"))
+        .await
+        .text();
+    let tasks = result["roadmap"]["tasks"].as_array().unwrap();
+    let mut task_packages: Vec<&str> = tasks
+        .iter()
+        .map(|t| t["package"].as_str().unwrap())
+        .collect();
+    task_packages.sort_unstable();
+    task_packages.dedup();
+    let table = section(&roadmap, "<h2 id=\"packages\"");
+    assert_eq!(
+        table
+            .matches("<tr><td data-label=\"Work package\">")
+            .count(),
+        task_packages.len(),
+        "one row per package"
+    );
+    for task in tasks {
+        let requirement = task["requirement"].as_str().unwrap();
+        assert!(
+            table.contains(&format!("/requirements/{requirement}\">{requirement}</a>")),
+            "{requirement} on the roadmap"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_overview_shows_declared_against_evidenced_and_what_to_attach() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let result = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let claims = &result["claims"];
+    let html = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let figure = |id: &str| -> String {
+        let start = html
+            .find(&format!("<span id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no #{id}"));
+        let rest = &html[start..];
+        rest[rest.find('>').unwrap() + 1..rest.find("</span>").unwrap()].to_string()
+    };
+    assert_eq!(
+        figure("declared-figure"),
+        format!("{:.0}", claims["declared"].as_f64().unwrap())
+    );
+    assert_eq!(
+        figure("evidenced-figure"),
+        format!("{:.0}", claims["evidenced"].as_f64().unwrap())
+    );
+    assert!(html.contains("if your answers hold") && html.contains("backed by evidence"));
+    // What to attach: in the result's order (blockers first), each linked to its page.
+    let to_attach = claims["to_attach"].as_array().unwrap();
+    assert!(
+        !to_attach.is_empty(),
+        "the example claims more than it evidences"
+    );
+    let list = &html[html.find("<ol id=\"to-attach\"").unwrap()..];
+    let list = &list[..list.find("</ol>").unwrap()];
+    let shown: Vec<&str> = list
+        .split("<li>")
+        .skip(1)
+        .map(|item| {
+            let start = item.find("/requirements/").unwrap() + "/requirements/".len();
+            &item[start..start + item[start..].find('"').unwrap()]
+        })
+        .collect();
+    let expected: Vec<&str> = to_attach
+        .iter()
+        .take(10)
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(shown, expected);
+    let blockers: Vec<bool> = to_attach.iter().map(|a| a["blocker"] == true).collect();
+    assert!(blockers.windows(2).all(|w| w[0] >= w[1]), "blockers first");
+    // A requirement's basis reads in words beside its status.
+    let requirements = result["requirements"].as_array().unwrap();
+    let table = section(&html, "<h2 id=\"requirements\"");
+    for (basis, words) in [
+        ("inherited", "inherited, verify for AI"),
+        ("declared", "declared, attach evidence"),
+    ] {
+        let requirement = requirements
+            .iter()
+            .find(|r| r["basis"] == basis)
+            .unwrap_or_else(|| panic!("the example has a requirement {basis}"));
+        let rid = requirement["id"].as_str().unwrap();
+        let row = &table[table
+            .find(&format!("/requirements/{rid}\">{rid}</a>"))
+            .unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(
+            row.contains(&format!("<span class=\"basis\">{words}</span>")),
+            "{rid}: {row}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_gap_a_certificate_covers_reads_inherited_verify_for_ai() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let result = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let inherited: Vec<&str> = result["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["basis"] == "inherited")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let html = owner.get(&app, &format!("/assessments/{id}")).await.text();
+    let gaps = section(&html, "<h2 id=\"gaps\"");
+    let mut checked = 0;
+    for line in gaps.split("\n<li><strong>").skip(1) {
+        let package = line.split("</strong>").next().unwrap();
+        let members: Vec<&Value> = result["work_packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == package)
+            .unwrap()["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect();
+        let heading = line.split("<br>").next().unwrap();
+        let says = heading.contains("<span class=\"basis\">inherited, verify for AI</span>");
+        let any = members
+            .iter()
+            .any(|m| inherited.contains(&m.as_str().unwrap()));
+        assert_eq!(says, any, "{package}: {heading}");
+        checked += usize::from(any);
+    }
+    assert!(checked > 0, "a top package the certificate reaches: {gaps}");
+}

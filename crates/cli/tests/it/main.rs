@@ -237,6 +237,7 @@ fn check_gates_ci_with_exit_codes() {
 
 #[test]
 fn init_writes_a_template_that_assesses() {
+    let before = aimsgap_store::today();
     let dir = std::env::temp_dir().join(format!("aimsgap-init-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("assessment.yaml");
@@ -252,6 +253,22 @@ fn init_writes_a_template_that_assesses() {
     let assessed = aimsgap(&["assess", path.to_str().unwrap()]);
     assert!(assessed.status.success(), "{}", stderr(&assessed));
     assert!(stdout(&assessed).contains("Example Ltd"));
+
+    // The file and standard output judge on the day init ran, as the comment above says.
+    let printed = aimsgap(&["init"]);
+    let after = aimsgap_store::today();
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    for text in [stdout(&printed), std::fs::read_to_string(&path).unwrap()] {
+        let as_of = text
+            .lines()
+            .find_map(|line| line.strip_prefix("as_of: "))
+            .unwrap()
+            .to_string();
+        assert!(
+            [before.to_string(), after.to_string()].contains(&as_of),
+            "as_of {as_of}, today {before}"
+        );
+    }
 }
 
 #[test]

@@ -44,6 +44,8 @@ struct Orgs<'a> {
     frame: Frame,
     orgs: Vec<Listed>,
     problem: Option<&'a str>,
+    /// The name typed, kept when the form comes back.
+    typed: &'a str,
     csrf: &'a str,
 }
 
@@ -52,6 +54,7 @@ async fn orgs_page(
     auth: &Auth,
     status: StatusCode,
     problem: Option<&str>,
+    typed: &str,
 ) -> PageResult<Response> {
     let orgs = state.store.organizations_of(&auth.user.id).await?;
     let view = Orgs {
@@ -67,13 +70,14 @@ async fn orgs_page(
             })
             .collect(),
         problem,
+        typed,
         csrf: auth.csrf(),
     };
     Ok(render(status, &view))
 }
 
 pub async fn orgs(State(state): State<AppState>, Signed(auth): Signed) -> PageResult<Response> {
-    orgs_page(&state, &auth, StatusCode::OK, None).await
+    orgs_page(&state, &auth, StatusCode::OK, None, "").await
 }
 
 pub async fn create_org(
@@ -87,7 +91,8 @@ pub async fn create_org(
             &state,
             &auth,
             StatusCode::BAD_REQUEST,
-            Some("Give the organisation a name of 1 to 200 characters."),
+            Some("Organisation name: give a name of 1 to 200 characters."),
+            name,
         )
         .await;
     }

@@ -337,6 +337,21 @@ async fn each_workspace_form_states_its_problem_as_a_sentence_about_its_field() 
         "`password` must have at least 10 characters",
     );
 
+    // A new organisation without a name: the field named, what was typed kept.
+    let long = "n".repeat(201);
+    let refused = owner.form(&app, "/orgs", &[("name", &long)]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let html = refused.text();
+    assert!(
+        html.contains("Organisation name: give a name of 1 to 200 characters."),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("value=\"{long}\"")),
+        "the name is kept"
+    );
+    for_people(&html);
+
     // An invitation without a role, and a form the server cannot read, on the error page.
     let refused = owner
         .form(

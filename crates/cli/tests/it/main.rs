@@ -271,6 +271,29 @@ fn init_writes_a_template_that_assesses() {
     }
 }
 
+/// The server refuses evidence dated after the assessment date at save; the CLI still reads
+/// files written before that rule, leaves such evidence uncounted and says so.
+#[test]
+fn assess_still_reads_evidence_dated_after_the_assessment_date_with_a_finding() {
+    let example =
+        std::fs::read_to_string(root().join("examples/saas-chatbot-iso27001.yaml")).unwrap();
+    let future = example.replace(
+        "{ref: aims/ai-roles-register.xlsx, kind: approved_document, date: 2026-09-18}",
+        "{ref: aims/ai-roles-register.xlsx, kind: approved_document, date: 2027-01-03}",
+    );
+    assert_ne!(future, example);
+    let path = temp_file("future-evidence.yaml", &future);
+    let output = aimsgap(&["assess", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "evidence `aims/ai-roles-register.xlsx` is dated 2027-01-03, after the assessment date 2026-11-29; it is not counted"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn explain_shows_the_derivation() {
     let output = aimsgap(&["explain", "examples/saas-chatbot-iso27001.yaml", "9.2.2.a"]);

@@ -229,11 +229,7 @@ fn answered(
     }
     let claim = rules::answer_claim(answer.status);
     let weight = best.map_or(0.0, |(w, _, _)| w);
-    let credit = Credit {
-        lo: claim * weight,
-        point: claim * (rules::CLAIM_ONLY + (1.0 - rules::CLAIM_ONLY) * weight),
-        hi: claim,
-    };
+    let credit = rules::answer_credit(claim, weight);
     let status = match answer.status {
         AnswerStatus::Implemented => {
             let mature = answer.maturity.is_none_or(|m| m >= rules::MET_MATURITY);
@@ -294,7 +290,7 @@ pub fn judge(
     for requirement in iso.assessable() {
         let mut notes = Vec::new();
         let answer = governing(iso, &answers, &requirement.id);
-        let (status, credit, sources, owner) = match answer {
+        let judged = match answer {
             Some(answer) => {
                 let own = answer.id == requirement.id;
                 if !own {
@@ -303,11 +299,19 @@ pub fn judge(
                 let excluded = answer.status == AnswerStatus::NotApplicable;
                 if excluded && requirement.kind != Kind::Control {
                     // A group answer of not_applicable cannot exclude clause requirements.
-                    notes.push("clause requirements cannot be excluded; counted as a gap".into());
-                    (Status::Gap, Credit::ZERO, Vec::new(), answer.owner.clone())
+                    notes.push(
+                        "clause requirements cannot be excluded; judged as if not answered".into(),
+                    );
+                    unanswered(
+                        catalog,
+                        assessment,
+                        &requirement.id,
+                        Status::Gap,
+                        &mut notes,
+                    )
                 } else if excluded && answer.justification.is_none() {
                     notes.push(
-                        "excluded without a justification: an auditor will not accept it; counted as a gap"
+                        "excluded without a justification: an auditor will not accept it; judged as if not answered"
                             .into(),
                     );
                     diagnostics.push(Diagnostic {
@@ -317,7 +321,28 @@ pub fn judge(
                             requirement.id
                         ),
                     });
-                    (Status::Gap, Credit::ZERO, Vec::new(), answer.owner.clone())
+                    unanswered(
+                        catalog,
+                        assessment,
+                        &requirement.id,
+                        Status::Gap,
+                        &mut notes,
+                    )
+                } else if excluded {
+                    let (status, credit, source) = answered(
+                        assessment,
+                        answer,
+                        requirement.documented,
+                        &mut notes,
+                        diagnostics,
+                        own,
+                    );
+                    Judged {
+                        status,
+                        basis: Basis::Excluded,
+                        credit,
+                        sources: vec![source],
+                    }
                 } else {
                     let (status, credit, source) = answered(
                         assessment,
@@ -327,46 +352,176 @@ pub fn judge(
                         diagnostics,
                         own,
                     );
-                    let (inherited_credit, inherited_sources) =
-                        inherited(catalog, assessment, &requirement.id);
-                    if !inherited_sources.is_empty() && inherited_credit.point > credit.point {
-                        notes.push(format!(
-                            "the direct answer governs; held certifications alone would give {:.0}%",
-                            inherited_credit.point * 100.0
-                        ));
-                    }
-                    (status, credit, vec![source], answer.owner.clone())
+                    let (floor, floor_sources) = inherited(catalog, assessment, &requirement.id);
+                    with_floor(
+                        answer.status,
+                        (status, credit, source),
+                        (floor, floor_sources),
+                        &mut notes,
+                    )
                 }
             }
-            None => {
-                let (credit, sources) = inherited(catalog, assessment, &requirement.id);
-                let status = if credit.hi >= rules::INHERITED_PARTIAL {
-                    notes.push(
-                        "credit inherited from held certifications: verify for AI scope".into(),
-                    );
-                    Status::Partial
-                } else if sources.is_empty() {
-                    notes.push("not answered, and no held certification reaches it".into());
-                    Status::Unknown
-                } else {
-                    notes.push("not answered; held certifications reach it only weakly".into());
-                    Status::Unknown
-                };
-                (status, credit, sources, None)
-            }
+            None => unanswered(
+                catalog,
+                assessment,
+                &requirement.id,
+                Status::Unknown,
+                &mut notes,
+            ),
         };
         results.push(RequirementResult {
             id: requirement.id.clone(),
             title: requirement.title.clone(),
             group: iso.group_of(&requirement.id).to_string(),
-            status,
-            credit,
-            sources,
+            status: judged.status,
+            basis: judged.basis,
+            credit: judged.credit,
+            sources: judged.sources,
             notes,
-            owner,
+            owner: answer.and_then(|a| a.owner.clone()),
         });
     }
     results
+}
+
+/// A requirement's judgement before its id, title and notes are attached.
+struct Judged {
+    status: Status,
+    basis: Basis,
+    credit: Credit,
+    sources: Vec<Source>,
+}
+
+/// How far a status goes towards conformity, for the floor: an answered gap and an unknown
+/// stand level, below partial, below met.
+fn status_rank(status: Status) -> u8 {
+    match status {
+        Status::Gap | Status::Unknown | Status::NotApplicable => 0,
+        Status::Partial => 1,
+        Status::Met => 2,
+    }
+}
+
+/// The status inherited credit alone earns.
+fn inherited_status(credit: Credit) -> Status {
+    if credit.hi >= rules::INHERITED_PARTIAL {
+        Status::Partial
+    } else {
+        Status::Unknown
+    }
+}
+
+/// A requirement with no answer that counts: its credit is what held certifications give;
+/// `otherwise` is its status when they give too little (unknown when nothing was answered, a
+/// gap when an answer was refused).
+fn unanswered(
+    catalog: &Catalog,
+    assessment: &Assessment,
+    id: &str,
+    otherwise: Status,
+    notes: &mut Vec<String>,
+) -> Judged {
+    let (credit, sources) = inherited(catalog, assessment, id);
+    let status = if credit.hi >= rules::INHERITED_PARTIAL {
+        notes.push("credit inherited from held certifications: verify for AI scope".into());
+        Status::Partial
+    } else if sources.is_empty() {
+        notes.push("not answered, and no held certification reaches it".into());
+        otherwise
+    } else {
+        notes.push("not answered; held certifications reach it only weakly".into());
+        otherwise
+    };
+    Judged {
+        status,
+        basis: if credit.hi > 0.0 {
+            Basis::Inherited
+        } else {
+            Basis::Unanswered
+        },
+        credit,
+        sources,
+    }
+}
+
+/// The certificate is a floor: a direct answer other than `not_implemented` never leaves a
+/// requirement below what the held certifications alone give it, in status or in any end of
+/// its credit range. `not_implemented` says the practice is absent in the AI scope, so it
+/// overrides inherited credit, and the notes say how much it overrode.
+fn with_floor(
+    claim: AnswerStatus,
+    (status, credit, source): (Status, Credit, Source),
+    (floor, floor_sources): (Credit, Vec<Source>),
+    notes: &mut Vec<String>,
+) -> Judged {
+    let evidenced = matches!(claim, AnswerStatus::Implemented | AnswerStatus::Partial)
+        && matches!(
+            &source,
+            Source::Answer { evidence_weight, .. } if *evidence_weight >= rules::MET_EVIDENCE
+        );
+    if claim == AnswerStatus::NotImplemented {
+        if floor.hi > 0.0 {
+            let frameworks: Vec<&str> = floor_sources
+                .iter()
+                .filter_map(|s| match s {
+                    Source::Inherited { framework, .. } => Some(framework.as_str()),
+                    Source::Answer { .. } => None,
+                })
+                .collect();
+            notes.push(format!(
+                "answered not implemented: the practice is absent in the AI scope, which overrides the credit held certifications alone would give ({:.0}%, range {:.0}% to {:.0}%, from {})",
+                floor.point * 100.0,
+                floor.lo * 100.0,
+                floor.hi * 100.0,
+                frameworks.join(", ")
+            ));
+        }
+        return Judged {
+            status,
+            basis: Basis::Absent,
+            credit,
+            sources: vec![source],
+        };
+    }
+    let lifted = floor.lo > credit.lo || floor.point > credit.point || floor.hi > credit.hi;
+    let floored = Credit {
+        lo: credit.lo.max(floor.lo),
+        point: credit.point.max(floor.point),
+        hi: credit.hi.max(floor.hi),
+    };
+    let floor_status = inherited_status(floor);
+    let status = if status_rank(floor_status) > status_rank(status) {
+        floor_status
+    } else {
+        status
+    };
+    let basis = if evidenced {
+        Basis::Evidenced
+    } else if matches!(claim, AnswerStatus::Implemented | AnswerStatus::Partial)
+        || credit.hi > floor.hi
+    {
+        // A claim of implemented or partial stays a claim to back with evidence, even where
+        // the certificate carries more of the credit.
+        Basis::Declared
+    } else {
+        Basis::Inherited
+    };
+    let mut sources = vec![source];
+    if lifted {
+        notes.push(format!(
+            "held certifications alone give {:.0}% (range {:.0}% to {:.0}%): the answer is not counted below that, and the inherited part is to verify for AI",
+            floor.point * 100.0,
+            floor.lo * 100.0,
+            floor.hi * 100.0
+        ));
+        sources.extend(floor_sources);
+    }
+    Judged {
+        status,
+        basis,
+        credit: floored,
+        sources,
+    }
 }
 
 /// Readiness over a set of judged requirements: the mean credit of those not excluded.

@@ -1,6 +1,7 @@
 //! The assessment: judged requirements in, readiness, baseline, gaps, verdict, obligations,
 //! roadmap, SoA and next actions out.
 
+use crate::claims;
 use crate::credit::{self, TARGET, round1};
 use crate::input::*;
 use crate::law;
@@ -391,6 +392,7 @@ pub fn assess(
     let soa = soa(iso, assessment, &results, &exposure);
     let next_actions = next_actions(&gaps, &results, readiness.counted);
     let nist_ai_rmf = rmf_coverage(catalog, &results);
+    let claims = claims::claims(iso, &results, &readiness, |id| is_blocker(iso, id));
 
     Ok(AssessmentResult {
         as_of: assessment.as_of,
@@ -407,6 +409,7 @@ pub fn assess(
         soa,
         next_actions,
         diagnostics,
+        claims,
     })
 }
 
@@ -418,19 +421,73 @@ fn verdict(
 ) -> Verdict {
     let mut reasons = Vec::new();
     for clause in rules::BLOCKER_CLAUSES {
-        let unmet: Vec<String> = results
+        let under: Vec<&RequirementResult> = results
             .iter()
             .filter(|r| iso.get(&r.id).and_then(|q| q.parent.as_deref()) == Some(*clause))
-            .filter(|r| r.status != Status::Met)
-            .map(|r| format!("{} {}", r.id, r.status))
+            .filter(|r| r.status != Status::Met && r.status != Status::NotApplicable)
             .collect();
-        if !unmet.is_empty() {
-            let title = iso.get(clause).map(|c| c.title.as_str()).unwrap_or("");
-            reasons.push(format!(
-                "certification blocker {clause} {title}: not met ({})",
-                unmet.join(", ")
+        if under.is_empty() {
+            continue;
+        }
+        // Say what stands between each requirement and `met`: a claim to back with evidence,
+        // inherited credit to verify for AI, or work not done.
+        // A claim of implemented or partial; a planned answer claims nothing to attach.
+        let claimed = |r: &RequirementResult| {
+            r.sources.iter().any(|s| {
+                matches!(
+                    s,
+                    Source::Answer {
+                        status: AnswerStatus::Implemented | AnswerStatus::Partial,
+                        ..
+                    }
+                )
+            })
+        };
+        let declared_claim = |r: &RequirementResult| {
+            matches!(r.basis, Basis::Declared | Basis::Evidenced) && claimed(r)
+        };
+        let mut parts = Vec::new();
+        let declared: Vec<String> = under
+            .iter()
+            .filter(|r| declared_claim(r))
+            .map(|r| r.id.clone())
+            .collect();
+        if !declared.is_empty() {
+            parts.push(format!(
+                "declared, attach evidence ({})",
+                declared.join(", ")
             ));
         }
+        let inherited: Vec<String> = under
+            .iter()
+            .filter(|r| r.basis == Basis::Inherited)
+            .map(|r| r.id.clone())
+            .collect();
+        if !inherited.is_empty() {
+            parts.push(format!(
+                "inherited, verify for AI ({})",
+                inherited.join(", ")
+            ));
+        }
+        // The rest: work answered absent or planned, or not answered at all.
+        let open: Vec<String> = under
+            .iter()
+            .filter(|r| r.basis != Basis::Inherited && !declared_claim(r))
+            .map(|r| match r.sources.first() {
+                Some(Source::Answer { status, .. }) if r.basis == Basis::Declared => {
+                    format!("{} {status}", r.id)
+                }
+                _ => format!("{} {}", r.id, r.status),
+            })
+            .collect();
+        if !open.is_empty() {
+            parts.push(format!("not met ({})", open.join(", ")));
+        }
+        let title = iso.get(clause).map(|c| c.title.as_str()).unwrap_or("");
+        reasons.push(format!(
+            "certification blocker {clause} {title}: {}",
+            parts.join("; ")
+        ));
     }
     let blockers_ok = reasons.is_empty();
     if readiness.lo < rules::STAGE1_MIN_READINESS {

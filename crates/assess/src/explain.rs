@@ -52,6 +52,7 @@ pub fn explain(catalog: &Catalog, result: &AssessmentResult, id: &str) -> Option
                         .unwrap_or_default()
                 ));
                 let claim = crate::rules::answer_claim(*status);
+                let direct = rules::answer_credit(claim, *evidence_weight);
                 out.push_str(&format!(
                     "  claim {} x best evidence weight {:.2}{} -> low {}, point {} (a claim alone counts {}), high {}\n",
                     percent(claim),
@@ -60,10 +61,10 @@ pub fn explain(catalog: &Catalog, result: &AssessmentResult, id: &str) -> Option
                         Some(kind) => format!(" ({}{})", kind, if *stale { ", stale: older than 12 months" } else { "" }),
                         None => " (no evidence)".to_string(),
                     },
-                    percent(requirement.credit.lo),
-                    percent(requirement.credit.point),
+                    percent(direct.lo),
+                    percent(direct.point),
                     percent(rules::CLAIM_ONLY),
-                    percent(requirement.credit.hi),
+                    percent(direct.hi),
                 ));
             }
             Source::Inherited {
@@ -114,6 +115,33 @@ pub fn explain(catalog: &Catalog, result: &AssessmentResult, id: &str) -> Option
             }
         }
     }
+    let answered = requirement
+        .sources
+        .iter()
+        .any(|s| matches!(s, Source::Answer { .. }));
+    let inherits = requirement
+        .sources
+        .iter()
+        .any(|s| matches!(s, Source::Inherited { .. }));
+    if answered && inherits {
+        out.push_str(&format!(
+            "\nThe certificate is a floor: the answer is not counted below the inherited credit, so each end is the larger of the two: low {}, point {}, high {}.\n",
+            percent(requirement.credit.lo),
+            percent(requirement.credit.point),
+            percent(requirement.credit.hi),
+        ));
+    }
+    out.push_str(&format!(
+        "Basis: {}.\n",
+        match requirement.basis {
+            Basis::Evidenced => "evidenced: the claim is backed by evidence that meets the bar",
+            Basis::Declared => "declared: the answer claims it; attach evidence to confirm it",
+            Basis::Inherited => "inherited from held certifications: verify for AI",
+            Basis::Absent => "absent: answered not implemented",
+            Basis::Unanswered => "unanswered",
+            Basis::Excluded => "excluded as not applicable",
+        }
+    ));
     if !requirement.notes.is_empty() {
         out.push('\n');
         for note in &requirement.notes {

@@ -9,6 +9,7 @@
 //! carries its sources (the answer, or the crosswalk edges and their factors), so that
 //! `aimsgap explain` can show the derivation without recomputing it differently.
 
+mod claims;
 pub mod compare;
 mod credit;
 mod engine;

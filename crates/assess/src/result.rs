@@ -16,6 +16,25 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What backs a requirement's credit. A claim without evidence is a claim: the result
+    /// keeps them apart so that "yes to everything" reads as "high if your answers hold, this
+    /// much evidenced". `evidenced`: answered implemented or partial, and the best evidence
+    /// meets the bar for `met` (`rules::MET_EVIDENCE`); `declared`: answered implemented or
+    /// partial with evidence short of that bar, or planned where that claims more than the
+    /// certificates give; `inherited`: the credit comes from held certifications (verify for AI);
+    /// `absent`: answered not implemented; `unanswered`: no answer and no held certification
+    /// reaches it; `excluded`: not applicable, with a justification.
+    Basis {
+        Evidenced => "evidenced",
+        Declared => "declared",
+        Inherited => "inherited",
+        Absent => "absent",
+        Unanswered => "unanswered",
+        Excluded => "excluded",
+    }
+}
+
+vocabulary! {
     /// The phases of the path to certification.
     Phase {
         GapAssessment => "gap_assessment",
@@ -110,6 +129,8 @@ pub struct RequirementResult {
     pub title: String,
     pub group: String,
     pub status: Status,
+    /// What backs the credit.
+    pub basis: Basis,
     pub credit: Credit,
     pub sources: Vec<Source>,
     /// Plain-language reasons, in the order they were applied.
@@ -286,4 +307,40 @@ pub struct AssessmentResult {
     pub soa: Vec<SoaEntry>,
     pub next_actions: Vec<NextAction>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Declared versus evidenced: what the answers claim and what evidence backs.
+    pub claims: Claims,
+}
+
+/// What the answers claim against what evidence backs, overall.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claims {
+    /// Readiness if every answer holds (the high end of overall readiness), 0..100.
+    pub declared: f64,
+    /// Readiness that recorded evidence and held certifications back (the low end), 0..100.
+    pub evidenced: f64,
+    /// The point estimate between them, 0..100.
+    pub point: f64,
+    /// Requirements whose answer claims `implemented` or `partial`.
+    pub declared_requirements: usize,
+    /// Requirements whose answer is backed by evidence that meets the bar for `met`.
+    pub evidenced_requirements: usize,
+    /// Requirements whose credit comes from held certifications.
+    pub inherited_requirements: usize,
+    /// The evidence to attach: claims without it, blockers first, then by gain.
+    pub to_attach: Vec<Attach>,
+}
+
+/// One claim without evidence that meets the bar: what to attach, and what it is worth.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attach {
+    pub id: String,
+    pub title: String,
+    /// The answer that claims it.
+    pub answer: AnswerStatus,
+    /// What an auditor expects to see, from the catalog (empty when it says nothing).
+    pub expected: String,
+    pub blocker: bool,
+    /// Readiness points (0..100) the low end gains when evidence of the expected kind is
+    /// attached.
+    pub gain: f64,
 }

@@ -2,7 +2,7 @@
 //! them here and nowhere else.
 
 use crate::input::{AnswerStatus, CertificationStatus, ControlStatus, EvidenceKind, ReportType};
-use crate::result::{Classification, Phase};
+use crate::result::{Classification, Credit, Phase};
 use aimsgap_catalog::{Date, Relationship};
 
 /// Direct answers: the credit a claimed status is worth before evidence.
@@ -36,6 +36,17 @@ pub const STALE_FACTOR: f64 = 0.6;
 /// lo = claim x weight, point = claim x (CLAIM_ONLY + (1 - CLAIM_ONLY) x weight), hi = claim,
 /// where weight is the best evidence's weight (0 without evidence).
 pub const CLAIM_ONLY: f64 = 0.3;
+
+/// The credit of a direct answer from its claim and its best evidence's weight (see
+/// [`CLAIM_ONLY`]). Non-decreasing in both, so a more positive answer or better evidence never
+/// lowers any end of the range.
+pub fn answer_credit(claim: f64, weight: f64) -> Credit {
+    Credit {
+        lo: claim * weight,
+        point: claim * (CLAIM_ONLY + (1.0 - CLAIM_ONLY) * weight),
+        hi: claim,
+    }
+}
 /// Evidence weight needed for an implemented answer to be `met`.
 pub const MET_EVIDENCE: f64 = 0.7;
 /// Maturity below this (0 none, 1 ad hoc) keeps an implemented answer `partial`.

@@ -69,8 +69,29 @@ fn source(source: &Source) -> wire::Source {
 
 /// The whole result as its wire type.
 pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
+    let claims = &result.claims;
     wire::AssessmentResult {
         as_of: result.as_of.to_string(),
+        claims: wire::Claims {
+            declared: claims.declared,
+            declared_requirements: claims.declared_requirements,
+            evidenced: claims.evidenced,
+            evidenced_requirements: claims.evidenced_requirements,
+            inherited_requirements: claims.inherited_requirements,
+            point: claims.point,
+            to_attach: claims
+                .to_attach
+                .iter()
+                .map(|a| wire::Attach {
+                    answer: a.answer.as_str().to_string(),
+                    blocker: a.blocker,
+                    expected: a.expected.clone(),
+                    gain: a.gain,
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                })
+                .collect(),
+        },
         baseline: result
             .baseline
             .iter()
@@ -178,6 +199,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
             .requirements
             .iter()
             .map(|r| wire::Requirement {
+                basis: Some(r.basis.as_str().to_string()),
                 credit: wire::Credit {
                     hi: r3(r.credit.hi),
                     lo: r3(r.credit.lo),

@@ -71,6 +71,15 @@ pub mod words {
     /// Where an obligation stands on the as-of date.
     pub const OBLIGATION_STATE: &[&str] =
         &["in_force", "upcoming", "overdue", "stayed", "violation"];
+    /// What backs a requirement's credit.
+    pub const BASIS: &[&str] = &[
+        "evidenced",
+        "declared",
+        "inherited",
+        "absent",
+        "unanswered",
+        "excluded",
+    ];
 }
 
 /// A schema for a string from a fixed list (or `null` when `nullable`).
@@ -124,6 +133,9 @@ fn classification(_: &mut SchemaGenerator) -> Schema {
 fn obligation_state(_: &mut SchemaGenerator) -> Schema {
     one_of(words::OBLIGATION_STATE, false)
 }
+fn basis_or_null(_: &mut SchemaGenerator) -> Schema {
+    one_of(words::BASIS, true)
+}
 fn date(_: &mut SchemaGenerator) -> Schema {
     date_schema(false)
 }
@@ -145,6 +157,11 @@ pub struct AssessmentResult {
     /// What each held certification alone (and all of them together) is worth, with no
     /// answers.
     pub baseline: Vec<Baseline>,
+    /// Declared versus evidenced: what the answers claim, what evidence and held
+    /// certifications back, and the evidence to attach. A result written before this field was
+    /// added reads with zeros and an empty list here.
+    #[serde(default)]
+    pub claims: Claims,
     /// Findings about the input that are not errors: stale evidence, an expired certificate.
     pub diagnostics: Vec<Diagnostic>,
     /// The requirements not met, ranked by priority.
@@ -231,9 +248,57 @@ pub struct Credit {
     pub point: f64,
 }
 
+/// Declared versus evidenced, overall. "Yes" to everything without evidence reads as a high
+/// `declared` figure with a low `evidenced` one and a long `to_attach` list, never as a low
+/// figure alone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Claims {
+    /// Readiness if every answer holds, 0..100: the high end of overall readiness.
+    pub declared: f64,
+    /// How many requirements an answer claims as implemented or partial.
+    pub declared_requirements: usize,
+    /// Readiness that recorded evidence and held certifications back, 0..100: the low end of
+    /// overall readiness.
+    pub evidenced: f64,
+    /// How many requirements have an answer backed by evidence that meets the bar for `met`.
+    pub evidenced_requirements: usize,
+    /// How many requirements take their credit from held certifications (verify for AI).
+    pub inherited_requirements: usize,
+    /// The point estimate of overall readiness, 0..100, between the two.
+    pub point: f64,
+    /// The evidence to attach: every claim without evidence that meets the bar, blockers
+    /// first, then by gain.
+    pub to_attach: Vec<Attach>,
+}
+
+/// One claim without evidence that meets the bar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Attach {
+    /// The answer that claims it (`implemented` or `partial`).
+    #[schemars(schema_with = "answer_status")]
+    pub answer: String,
+    /// Whether it is a certification blocker.
+    pub blocker: bool,
+    /// What an auditor expects to see, from the catalog; empty when the catalog says nothing.
+    pub expected: String,
+    /// Readiness points (0..100, low end) that evidence of the expected kind would add.
+    pub gain: f64,
+    /// The requirement's id.
+    pub id: String,
+    /// The requirement's title.
+    pub title: String,
+}
+
 /// The judgement of one requirement or control.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Requirement {
+    /// What backs the credit: `evidenced`, `declared` (a claim short of evidence),
+    /// `inherited` (from held certifications: verify for AI), `absent` (answered not
+    /// implemented), `unanswered` or `excluded`. Always written; `null` only when reading a
+    /// result written before this field was added.
+    #[serde(default)]
+    #[schemars(schema_with = "basis_or_null")]
+    pub basis: Option<String>,
     /// The credit the requirement earns.
     pub credit: Credit,
     /// The clause or objective it belongs to.

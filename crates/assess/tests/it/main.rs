@@ -12,6 +12,7 @@ mod errors;
 mod law;
 mod limits;
 mod properties;
+mod trust;
 
 use aimsgap_assess::{Assessment, AssessmentResult, assess, parse_assessment};
 use aimsgap_catalog::{Catalog, Date};

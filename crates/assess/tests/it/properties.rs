@@ -4,7 +4,7 @@ use super::*;
 use aimsgap_assess::*;
 use proptest::prelude::*;
 
-fn leaf_ids() -> Vec<String> {
+pub(crate) fn leaf_ids() -> Vec<String> {
     catalog()
         .framework("iso42001")
         .unwrap()
@@ -23,7 +23,7 @@ fn answer_ids() -> Vec<String> {
         .collect()
 }
 
-fn status() -> impl Strategy<Value = AnswerStatus> {
+pub(crate) fn status() -> impl Strategy<Value = AnswerStatus> {
     prop::sample::select(vec![
         AnswerStatus::Implemented,
         AnswerStatus::Partial,
@@ -33,7 +33,7 @@ fn status() -> impl Strategy<Value = AnswerStatus> {
     ])
 }
 
-fn evidence() -> impl Strategy<Value = Evidence> {
+pub(crate) fn evidence() -> impl Strategy<Value = Evidence> {
     (
         prop::sample::select(EvidenceKind::ALL.to_vec()),
         prop::option::of(-900i64..30),
@@ -45,7 +45,7 @@ fn evidence() -> impl Strategy<Value = Evidence> {
         })
 }
 
-fn answer() -> impl Strategy<Value = Answer> {
+pub(crate) fn answer() -> impl Strategy<Value = Answer> {
     let ids = answer_ids();
     (
         prop::sample::select(ids),
@@ -65,7 +65,7 @@ fn answer() -> impl Strategy<Value = Answer> {
         })
 }
 
-fn certification() -> impl Strategy<Value = Certification> {
+pub(crate) fn certification() -> impl Strategy<Value = Certification> {
     (
         prop::sample::select(vec!["iso27001", "soc2", "nist-ai-rmf"]),
         prop::sample::select(CertificationStatus::ALL.to_vec()),
@@ -90,7 +90,7 @@ fn certification() -> impl Strategy<Value = Certification> {
         )
 }
 
-fn system() -> impl Strategy<Value = AiSystem> {
+pub(crate) fn system() -> impl Strategy<Value = AiSystem> {
     (
         prop::sample::select(SystemRole::ALL.to_vec()),
         prop::collection::vec(any::<bool>(), 6),
@@ -120,7 +120,7 @@ fn system() -> impl Strategy<Value = AiSystem> {
         })
 }
 
-fn assessment() -> impl Strategy<Value = Assessment> {
+pub(crate) fn assessment() -> impl Strategy<Value = Assessment> {
     (
         prop::collection::vec(answer(), 0..40),
         prop::collection::vec(certification(), 0..3),

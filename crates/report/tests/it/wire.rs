@@ -8,7 +8,9 @@
 
 use super::EXAMPLES;
 use super::formats::python;
-use aimsgap_assess::{AnswerStatus, Classification, EvidenceKind, ObligationState, Phase, Status};
+use aimsgap_assess::{
+    AnswerStatus, Basis, Classification, EvidenceKind, ObligationState, Phase, Status,
+};
 use aimsgap_catalog::{Date, Relationship};
 use aimsgap_wire::result::{self as wire, words};
 
@@ -88,6 +90,26 @@ fn the_schema_lists_exactly_the_engines_words() {
         words::OBLIGATION_STATE,
         strings(ObligationState::ALL, ObligationState::as_str)
     );
+    assert_eq!(words::BASIS, strings(Basis::ALL, Basis::as_str));
+}
+
+#[test]
+fn a_result_written_before_claims_and_basis_still_reads() {
+    let result = result_of(
+        "saas",
+        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
+    );
+    let mut json: serde_json::Value =
+        serde_json::from_str(&aimsgap_report::json::render(&result)).unwrap();
+    let object = json.as_object_mut().unwrap();
+    object.remove("claims");
+    for requirement in object["requirements"].as_array_mut().unwrap() {
+        requirement.as_object_mut().unwrap().remove("basis");
+    }
+    let read: wire::AssessmentResult = serde_json::from_value(json).unwrap();
+    assert_eq!(read.claims, wire::Claims::default());
+    assert!(read.requirements.iter().all(|r| r.basis.is_none()));
+    assert_eq!(read.requirements.len(), result.requirements.len());
 }
 
 #[test]

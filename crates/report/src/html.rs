@@ -20,6 +20,8 @@ pub fn render(result: &AssessmentResult, catalog: &Catalog) -> String {
     let report = Report {
         result,
         blockers: result.gaps.iter().filter(|gap| gap.blocker).count(),
+        claims_counts: crate::claims::counts(result),
+        open_blockers: crate::claims::open_blockers(result),
         readiness_chart: ReadinessChart::new(&result.groups),
         roadmap_chart: RoadmapChart::new(&result.roadmap, result.as_of),
         obligations: result
@@ -68,6 +70,9 @@ struct Report<'a> {
     result: &'a AssessmentResult,
     /// Gaps that block certification.
     blockers: usize,
+    /// What the declared and evidenced figures rest on, in the words every report uses.
+    claims_counts: String,
+    open_blockers: Vec<crate::claims::OpenBlocker<'a>>,
     readiness_chart: ReadinessChart<'a>,
     roadmap_chart: RoadmapChart,
     obligations: Vec<ObligationTable<'a>>,

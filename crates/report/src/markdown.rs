@@ -14,6 +14,9 @@ pub fn render(result: &AssessmentResult, top: usize) -> String {
     let report = Report {
         result,
         blockers: result.gaps.iter().filter(|gap| gap.blocker).count(),
+        claims_headline: crate::claims::headline(result),
+        claims_counts: crate::claims::counts(result),
+        open_blockers: crate::claims::open_blockers(result),
         top_gaps: result.gaps.get(..top).unwrap_or(&result.gaps),
         phases: Phase::ALL
             .iter()
@@ -43,6 +46,10 @@ struct Report<'a> {
     result: &'a AssessmentResult,
     /// Gaps that block certification.
     blockers: usize,
+    /// Declared versus evidenced, in the words every report uses.
+    claims_headline: String,
+    claims_counts: String,
+    open_blockers: Vec<crate::claims::OpenBlocker<'a>>,
     /// The gaps shown in the table, at most `top`.
     top_gaps: &'a [Gap],
     phases: Vec<PhaseSpan>,

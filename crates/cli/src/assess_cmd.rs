@@ -138,6 +138,24 @@ pub fn check(
 /// The commented template written by `aimsgap init`.
 pub const TEMPLATE: &str = include_str!("../assets/assessment-template.yaml");
 
+/// The template as `aimsgap init` writes it: `today` in its `as_of` line, the one date its
+/// comment says is today's; every other date is an example and stays as written.
+pub fn template(today: Date) -> String {
+    let mut out = String::with_capacity(TEMPLATE.len());
+    let mut dated = false;
+    for line in TEMPLATE.split_inclusive('\n') {
+        if !dated && line.starts_with("as_of:") {
+            dated = true;
+            out.push_str("as_of: ");
+            out.push_str(&today.to_string());
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// A result: read from a saved result (a JSON document with a `schema`), or computed from an
 /// assessment file. `which` names it in messages ("old", "new").
 pub fn result_of(
@@ -226,5 +244,39 @@ mod tests {
         let written = document.to_json();
         let again = aimsgap_assess::read_document("template.json", &written).unwrap();
         assert_eq!(again, document);
+    }
+
+    /// `init` once wrote a fixed day under a comment saying the file judged on today's date:
+    /// a template written a year later judged a year in the past.
+    #[test]
+    fn init_writes_today_in_as_of_and_nowhere_else() {
+        let today = aimsgap_catalog::Date::parse("2031-02-17").unwrap();
+        let written = template(today);
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let assessment = aimsgap_assess::parse_assessment(
+            "template",
+            &written,
+            &catalog,
+            aimsgap_catalog::Date::parse("2000-01-01").unwrap(),
+        )
+        .unwrap_or_else(|errors| panic!("{errors:?}"));
+        assert_eq!(assessment.as_of, today);
+        let changed: Vec<(&str, &str)> = TEMPLATE
+            .lines()
+            .zip(written.lines())
+            .filter(|(before, after)| before != after)
+            .collect();
+        assert_eq!(changed, vec![("as_of: 2026-11-29", "as_of: 2031-02-17")]);
+        assert_eq!(TEMPLATE.lines().count(), written.lines().count());
+        let comment = written
+            .lines()
+            .take_while(|line| !line.starts_with("as_of:"))
+            .last()
+            .unwrap();
+        assert!(comment.starts_with('#'), "{comment}");
+        assert!(
+            written.contains("`aimsgap init` writes the day it runs here"),
+            "the comment above `as_of` says what init writes"
+        );
     }
 }

@@ -484,7 +484,7 @@ fn run(cli: Cli) -> Result<String> {
         Command::Backup { database, output } => server_cmd::backup(&database, &output),
         Command::Restore { file, database } => server_cmd::restore(&database, &file),
         Command::Init { file, force } => match file {
-            None => Ok(assess_cmd::TEMPLATE.to_string()),
+            None => Ok(assess_cmd::template(assess_cmd::today())),
             Some(path) => {
                 if path.exists() && !force {
                     anyhow::bail!(assess_cmd::InputError(format!(
@@ -492,7 +492,7 @@ fn run(cli: Cli) -> Result<String> {
                         path.display()
                     )));
                 }
-                std::fs::write(&path, assess_cmd::TEMPLATE)
+                std::fs::write(&path, assess_cmd::template(assess_cmd::today()))
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(format!("wrote {}\n", path.display()))
             }

@@ -4,8 +4,9 @@
 
 use crate::literal::{Value, count, optional_text, text, texts};
 use aimsgap_assess::{
-    AssessmentResult, Classification, Gap, NextAction, ObligationItem, ObligationState, Phase,
-    Readiness, SoaEntry, Status, SystemObligations, WorkPackage,
+    AnswerStatus, AssessmentResult, Basis, Classification, Gap, NextAction, ObligationItem,
+    ObligationState, Phase, Readiness, RequirementResult, SoaEntry, Source, Status,
+    SystemObligations, WorkPackage,
 };
 use aimsgap_catalog::Date;
 
@@ -268,6 +269,98 @@ fn soa_entry(entry: &SoaEntry) -> Value {
     ])
 }
 
+/// A requirement's basis in plain words, as every report says it (`aimsgap_report::claims`).
+pub(crate) fn basis_words(basis: Basis) -> &'static str {
+    match basis.as_str() {
+        "evidenced" => "evidenced",
+        "declared" => "declared, attach evidence",
+        "inherited" => "inherited, verify for AI",
+        "absent" => "answered not implemented",
+        "unanswered" => "not answered",
+        "excluded" => "excluded",
+        other => other,
+    }
+}
+
+/// A blocker's state in words, never a bare "not met" for a requirement that was answered or
+/// inherits credit; an answer of `planned` claims nothing yet and says so.
+fn blocker_state(requirement: &RequirementResult) -> String {
+    let status = match requirement.status {
+        Status::Met => "met",
+        Status::Partial => "partly met",
+        Status::Gap => "not met",
+        Status::NotApplicable => "not applicable",
+        Status::Unknown => "not known",
+    };
+    let planned = requirement.sources.iter().any(|source| {
+        matches!(
+            source,
+            Source::Answer {
+                status: AnswerStatus::Planned,
+                ..
+            }
+        )
+    });
+    if requirement.basis == Basis::Declared && planned {
+        format!("{status}, answered planned")
+    } else {
+        format!("{status}, {}", basis_words(requirement.basis))
+    }
+}
+
+/// Declared versus evidenced: both figures, what they rest on, the open blockers with their
+/// basis, and everything to attach.
+fn claims(result: &AssessmentResult) -> Value {
+    let claims = &result.claims;
+    // In catalog order, as every report lists them.
+    let blockers = result
+        .requirements
+        .iter()
+        .filter(|requirement| {
+            result
+                .gaps
+                .iter()
+                .any(|gap| gap.blocker && gap.id == requirement.id)
+        })
+        .map(|requirement| {
+            Value::Dict(vec![
+                ("id", text(&requirement.id)),
+                ("title", text(&requirement.title)),
+                ("state", text(blocker_state(requirement))),
+            ])
+        })
+        .collect();
+    let to_attach = claims
+        .to_attach
+        .iter()
+        .map(|attach| {
+            Value::Dict(vec![
+                ("id", text(&attach.id)),
+                ("title", text(&attach.title)),
+                ("answer", text(attach.answer.as_str().replace('_', " "))),
+                ("expected", text(&attach.expected)),
+                ("blocker", Value::Bool(attach.blocker)),
+                ("gain", text(format!("+{}", one_decimal(attach.gain)))),
+            ])
+        })
+        .collect();
+    Value::Dict(vec![
+        ("declared", text(one_decimal(claims.declared))),
+        ("evidenced", text(one_decimal(claims.evidenced))),
+        ("declared_requirements", count(claims.declared_requirements)),
+        (
+            "evidenced_requirements",
+            count(claims.evidenced_requirements),
+        ),
+        (
+            "inherited_requirements",
+            count(claims.inherited_requirements),
+        ),
+        ("blockers", Value::Array(blockers)),
+        ("to_attach", Value::Array(to_attach)),
+    ])
+}
+
 /// The position of `date` between the as-of date (0) and the Stage 2 audit (1).
 fn position(result: &AssessmentResult, date: Date) -> f64 {
     let span = result.as_of.days_until(result.roadmap.stage2_date).max(1);
@@ -355,6 +448,7 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
         ("verdict", text(verdict_words(ready))),
         ("reasons", texts(&result.verdict.reasons)),
         ("readiness", readiness(&result.readiness)),
+        ("claims", claims(result)),
         (
             "groups",
             Value::Array(result.groups.iter().map(readiness).collect()),

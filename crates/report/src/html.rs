@@ -24,6 +24,8 @@ pub fn render(result: &AssessmentResult, catalog: &Catalog) -> String {
         packages: package_views(result, &result.work_packages),
         action_groups: action_groups(result),
         roadmap_packages: packages_by_start(result),
+        claims_counts: crate::claims::counts(result),
+        open_blockers: crate::claims::open_blockers(result),
         readiness_chart: ReadinessChart::new(&result.groups),
         roadmap_chart: RoadmapChart::new(&result.roadmap, result.as_of),
         obligations: result
@@ -78,6 +80,9 @@ struct Report<'a> {
     action_groups: Vec<ActionGroup<'a>>,
     /// Every work package in the order it starts.
     roadmap_packages: Vec<&'a WorkPackage>,
+    /// What the declared and evidenced figures rest on, in the words every report uses.
+    claims_counts: String,
+    open_blockers: Vec<crate::claims::OpenBlocker<'a>>,
     readiness_chart: ReadinessChart<'a>,
     roadmap_chart: RoadmapChart,
     obligations: Vec<ObligationTable<'a>>,

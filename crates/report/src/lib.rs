@@ -5,6 +5,7 @@
 //! numbers rounded, arrays in the engine's order, so the same input gives the same bytes.
 
 pub mod artefacts;
+pub mod claims;
 pub mod compare;
 pub mod csv;
 pub mod diff;

@@ -17,6 +17,9 @@ pub fn render(result: &AssessmentResult, top: usize) -> String {
     let report = Report {
         result,
         blockers: result.gaps.iter().filter(|gap| gap.blocker).count(),
+        claims_headline: crate::claims::headline(result),
+        claims_counts: crate::claims::counts(result),
+        open_blockers: crate::claims::open_blockers(result),
         top_gaps: result.gaps.get(..top).unwrap_or(&result.gaps),
         top_packages: package_views(result, result.work_packages.iter().take(top)),
         action_groups: action_groups(result),
@@ -36,6 +39,10 @@ struct Report<'a> {
     result: &'a AssessmentResult,
     /// Gaps that block certification.
     blockers: usize,
+    /// Declared versus evidenced, in the words every report uses.
+    claims_headline: String,
+    claims_counts: String,
+    open_blockers: Vec<crate::claims::OpenBlocker<'a>>,
     /// The gaps shown in the table, at most `top`, for a result without work packages.
     top_gaps: &'a [Gap],
     /// The work packages shown, at most `top`, each with its gaps beneath.

@@ -1,6 +1,7 @@
 //! The terminal summary of an assessment: verdict and readiness first, then what to do.
 
 use crate::plan::{action_groups, phase_spans};
+use crate::claims;
 use crate::table::{clip, render};
 use aimsgap_assess::*;
 
@@ -22,6 +23,7 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
     for reason in &result.verdict.reasons {
         out.push_str(&format!("  - {reason}\n"));
     }
+    out.push_str(&declared_versus_evidenced(result));
 
     out.push_str("\nReadiness per clause and Annex A objective\n");
     let rows: Vec<Vec<String>> = result
@@ -241,4 +243,35 @@ fn top_packages(out: &mut String, result: &AssessmentResult, top: usize) {
         &["rank", "package", "priority", "", "status", "days", "title"],
         &rows,
     ));
+}
+
+/// Declared versus evidenced: both figures, what they rest on, and the first entries of what
+/// to attach (the verdict above already says which blockers are declared or inherited).
+fn declared_versus_evidenced(result: &AssessmentResult) -> String {
+    let mut out = format!(
+        "\nDeclared versus evidenced\n  {}\n  {}\n",
+        claims::headline(result),
+        claims::counts(result)
+    );
+    let to_attach = &result.claims.to_attach;
+    if !to_attach.is_empty() {
+        out.push_str(&format!(
+            "\nWhat to attach ({} of {}, blockers first)\n",
+            to_attach.len().min(claims::TEXT_ATTACH),
+            to_attach.len()
+        ));
+        for attach in to_attach.iter().take(claims::TEXT_ATTACH) {
+            out.push_str(&format!(
+                "  {} {}: {}\n",
+                attach.id,
+                clip(&attach.title, 50),
+                claims::attach_line(attach)
+            ));
+            let expected = attach.expected.trim();
+            if !expected.is_empty() {
+                out.push_str(&format!("      expected: {expected}\n"));
+            }
+        }
+    }
+    out
 }

@@ -125,7 +125,13 @@ pub async fn read_form(request: Request, state: &AppState) -> Result<Fields, Api
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             Err(ApiError::TooLarge)
         }
-        Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
+        Err(rejection) => {
+            // The library's words go to the log; the page says what to do.
+            tracing::debug!(detail = %rejection.body_text(), "unreadable form");
+            Err(ApiError::BadRequest(
+                "The form could not be read: send it again from the page that shows it.".into(),
+            ))
+        }
     }
 }
 

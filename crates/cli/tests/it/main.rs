@@ -239,6 +239,7 @@ fn check_gates_ci_with_exit_codes() {
 
 #[test]
 fn init_writes_a_template_that_assesses() {
+    let before = aimsgap_store::today();
     let dir = std::env::temp_dir().join(format!("aimsgap-init-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("assessment.yaml");
@@ -254,6 +255,45 @@ fn init_writes_a_template_that_assesses() {
     let assessed = aimsgap(&["assess", path.to_str().unwrap()]);
     assert!(assessed.status.success(), "{}", stderr(&assessed));
     assert!(stdout(&assessed).contains("Example Ltd"));
+
+    // The file and standard output judge on the day init ran, as the comment above says.
+    let printed = aimsgap(&["init"]);
+    let after = aimsgap_store::today();
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    for text in [stdout(&printed), std::fs::read_to_string(&path).unwrap()] {
+        let as_of = text
+            .lines()
+            .find_map(|line| line.strip_prefix("as_of: "))
+            .unwrap()
+            .to_string();
+        assert!(
+            [before.to_string(), after.to_string()].contains(&as_of),
+            "as_of {as_of}, today {before}"
+        );
+    }
+}
+
+/// The server refuses evidence dated after the assessment date at save; the CLI still reads
+/// files written before that rule, leaves such evidence uncounted and says so.
+#[test]
+fn assess_still_reads_evidence_dated_after_the_assessment_date_with_a_finding() {
+    let example =
+        std::fs::read_to_string(root().join("examples/saas-chatbot-iso27001.yaml")).unwrap();
+    let future = example.replace(
+        "{ref: aims/ai-roles-register.xlsx, kind: approved_document, date: 2026-09-18}",
+        "{ref: aims/ai-roles-register.xlsx, kind: approved_document, date: 2027-01-03}",
+    );
+    assert_ne!(future, example);
+    let path = temp_file("future-evidence.yaml", &future);
+    let output = aimsgap(&["assess", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "evidence `aims/ai-roles-register.xlsx` is dated 2027-01-03, after the assessment date 2026-11-29; it is not counted"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

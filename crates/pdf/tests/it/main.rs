@@ -321,3 +321,43 @@ fn markup_in_user_text_is_printed_literally() {
     let info = run("pdfinfo", &[path.to_str().unwrap()]);
     assert!(info.contains("(A4)"), "{info}");
 }
+
+#[test]
+fn the_pdf_shows_declared_beside_evidenced_and_everything_to_attach() {
+    if !poppler("pdftotext") {
+        return;
+    }
+    for (name, text) in EXAMPLES {
+        let result = assess(name, text);
+        let page_text = pdf_text(&format!("claims-{name}"), rendered(name));
+        let find = |phrase: &str| {
+            assert!(
+                page_text.contains(&normalise(phrase)),
+                "{name}: {phrase:?} is not in the PDF text"
+            )
+        };
+        find(&format!(
+            "If your answers hold {:.1} declared readiness",
+            result.claims.declared
+        ));
+        find(&format!(
+            "Evidenced {:.1} what evidence and held certifications back",
+            result.claims.evidenced
+        ));
+        for attach in &result.claims.to_attach {
+            find(&attach.id);
+            // The opening words: a table cell may break a hyphenated word across lines.
+            let opening: Vec<&str> = attach
+                .expected
+                .split_whitespace()
+                .take_while(|word| !word.contains('-'))
+                .take(4)
+                .collect();
+            find(&opening.join(" "));
+        }
+        for gap in result.gaps.iter().filter(|gap| gap.blocker) {
+            let requirement = result.requirements.iter().find(|r| r.id == gap.id).unwrap();
+            find(&format!("{} {}:", requirement.id, requirement.title));
+        }
+    }
+}

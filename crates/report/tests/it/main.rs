@@ -8,6 +8,7 @@
 )]
 
 mod artefacts;
+mod claims;
 mod escaping;
 mod formats;
 

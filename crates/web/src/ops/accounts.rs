@@ -20,6 +20,60 @@ pub(crate) fn text<'a>(name: &str, value: &'a str, max: usize) -> ApiResult<&'a 
     Ok(value)
 }
 
+/// A rule that a field of a request breaks: the API's message, which names the field as the
+/// API spells it and stays as it is for clients, and the sentence a page shows, which names
+/// the form's field as its label does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Broken {
+    /// The field's name in the API and in the form.
+    pub field: &'static str,
+    pub message: String,
+    pub sentence: String,
+}
+
+fn broken(field: &'static str, message: &str, sentence: &str) -> Broken {
+    Broken {
+        field,
+        message: message.to_string(),
+        sentence: sentence.to_string(),
+    }
+}
+
+/// Checks the fields that create an account: the name, the e-mail address (trimmed and
+/// lower-cased by the caller) and the password's length.
+pub(crate) fn check_new_account(email: &str, name: &str, password: &str) -> Result<(), Broken> {
+    let name = name.trim();
+    if email.is_empty() || email.chars().count() > 254 {
+        return Err(broken(
+            "email",
+            "`email` must have 1 to 254 characters",
+            "E-mail address: give an address of 1 to 254 characters.",
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(broken(
+            "name",
+            "`name` must have 1 to 200 characters",
+            "Your name: give a name of 1 to 200 characters.",
+        ));
+    }
+    if !email.contains('@') || email.contains(char::is_whitespace) {
+        return Err(broken(
+            "email",
+            "`email` must be an e-mail address",
+            "E-mail address: give an e-mail address, such as name@example.org.",
+        ));
+    }
+    if password.chars().count() < 10 || password.len() > 1024 {
+        return Err(broken(
+            "password",
+            "`password` must have at least 10 characters",
+            "Password: choose one of at least 10 characters.",
+        ));
+    }
+    Ok(())
+}
+
 /// The throttle key of the caller's address, when it is known.
 fn caller_key(state: &AppState, headers: &HeaderMap, extensions: &Extensions) -> Option<String> {
     client_address(headers, extensions, &state.config.trusted_proxies).map(address_key)
@@ -36,27 +90,8 @@ pub(crate) async fn create_account(
     password: &str,
 ) -> ApiResult<aimsgap_store::User> {
     let email = email.trim().to_lowercase();
-    let name = name.trim();
-    if email.is_empty() || email.chars().count() > 254 {
-        return Err(ApiError::BadRequest(
-            "`email` must have 1 to 254 characters".into(),
-        ));
-    }
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::BadRequest(
-            "`name` must have 1 to 200 characters".into(),
-        ));
-    }
-    if !email.contains('@') || email.contains(char::is_whitespace) {
-        return Err(ApiError::BadRequest(
-            "`email` must be an e-mail address".into(),
-        ));
-    }
-    if password.chars().count() < 10 || password.len() > 1024 {
-        return Err(ApiError::BadRequest(
-            "`password` must have at least 10 characters".into(),
-        ));
-    }
+    check_new_account(&email, name, password)
+        .map_err(|broken| ApiError::BadRequest(broken.message))?;
     let address = caller_key(state, headers, extensions);
     state
         .throttle

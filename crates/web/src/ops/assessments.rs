@@ -13,41 +13,101 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// The engine's located errors about an assessment file, as one answer.
-pub(crate) fn located(errors: &[impl ToString]) -> ApiError {
-    ApiError::Invalid(
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
+pub(crate) fn located(errors: &[aimsgap_catalog::Error]) -> ApiError {
+    ApiError::Located(errors.to_vec())
 }
 
 /// Refuses a document with more entries than a limit of `aimsgap_wire::limits` allows as too
 /// large (413), naming each count; texts too long are the engine reader's errors (422).
 fn within_counts(name: &str, document: &Document) -> ApiResult<()> {
     match aimsgap_assess::check_limits(name, document) {
-        Err(over) if over.too_large => Err(ApiError::OverLimit(
-            over.errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )),
+        Err(over) if over.too_large => Err(ApiError::OverLimit(over.errors)),
         _ => Ok(()),
     }
 }
 
-/// Validates an assessment file document with the engine's parser, after its counts.
-pub(crate) fn validate(state: &AppState, name: &str, document: &Value) -> ApiResult<Assessment> {
+/// Which evidence a write vouches for, and so which is checked against the assessment date.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Dated<'a> {
+    /// The whole document: an import, or a profile that may move the assessment date.
+    All,
+    /// One answer: the one being written.
+    Answer(&'a str),
+    /// None: the write holds no evidence (an AI system).
+    Nothing,
+}
+
+/// Evidence dated after the assessment date, refused as located errors: a record cannot back
+/// an answer on a day before it existed. The engine, which also reads files written before this
+/// rule, leaves such evidence uncounted and says so; a write through the server refuses it, so
+/// that nothing is stored that the result would then silently ignore.
+pub(crate) fn future_evidence(
+    name: &str,
+    document: &Document,
+    as_of: aimsgap_catalog::Date,
+    dated: Dated<'_>,
+) -> Vec<aimsgap_catalog::Error> {
+    let mut errors = Vec::new();
+    for (id, answer) in &document.answers {
+        let checked = match dated {
+            Dated::All => true,
+            Dated::Answer(only) => id == only,
+            Dated::Nothing => false,
+        };
+        if !checked {
+            continue;
+        }
+        for (index, evidence) in answer.value.evidence.iter().enumerate() {
+            let Some(date) = &evidence.date else {
+                continue;
+            };
+            let Ok(day) = aimsgap_catalog::Date::parse(&date.value) else {
+                continue;
+            };
+            if day > as_of {
+                errors.push(aimsgap_catalog::Error {
+                    location: aimsgap_catalog::Location {
+                        file: name.to_string(),
+                        line: date.line,
+                        column: date.column,
+                    },
+                    field: format!("answers.{id}.evidence[{index}].date"),
+                    kind: aimsgap_catalog::ErrorKind::Invalid(format!(
+                        "Evidence `{}` is dated {day}, after the assessment date {as_of}: record \
+                         evidence that exists on the assessment date, or move the assessment date.",
+                        evidence.reference
+                    )),
+                });
+            }
+        }
+    }
+    errors
+}
+
+/// Validates an assessment file document with the engine's parser, after its counts, and
+/// refuses the evidence `dated` names when it is dated after the assessment date.
+pub(crate) fn validate(
+    state: &AppState,
+    name: &str,
+    document: &Value,
+    dated: Dated<'_>,
+) -> ApiResult<Assessment> {
     // A value that is no document is left to the parser, whose errors say why.
-    if let Ok(parsed) = <Document as serde::Deserialize>::deserialize(document) {
-        within_counts(name, &parsed)?;
+    let parsed = <Document as serde::Deserialize>::deserialize(document).ok();
+    if let Some(parsed) = &parsed {
+        within_counts(name, parsed)?;
     }
     let text =
         serde_json::to_string_pretty(document).map_err(|e| ApiError::Internal(e.to_string()))?;
-    aimsgap_assess::parse_assessment(name, &text, &state.catalog, super::today())
-        .map_err(|errors| located(&errors))
+    let assessment = aimsgap_assess::parse_assessment(name, &text, &state.catalog, super::today())
+        .map_err(|errors| located(&errors))?;
+    if let Some(parsed) = &parsed {
+        let future = future_evidence(name, parsed, assessment.as_of, dated);
+        if !future.is_empty() {
+            return Err(ApiError::Located(future));
+        }
+    }
+    Ok(assessment)
 }
 
 /// Validates an assessment file's text (YAML or JSON) as written, so errors name its own
@@ -56,8 +116,13 @@ pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResu
     let document =
         aimsgap_assess::read_document(name, content).map_err(|errors| located(&errors))?;
     within_counts(name, &document)?;
-    aimsgap_assess::parse_assessment(name, content, &state.catalog, super::today())
-        .map_err(|errors| located(&errors))?;
+    let assessment =
+        aimsgap_assess::parse_assessment(name, content, &state.catalog, super::today())
+            .map_err(|errors| located(&errors))?;
+    let future = future_evidence(name, &document, assessment.as_of, Dated::All);
+    if !future.is_empty() {
+        return Err(ApiError::Located(future));
+    }
     Ok(document)
 }
 
@@ -75,7 +140,7 @@ pub(crate) async fn import(
     let document = match (content, document) {
         (Some(content), _) => parse_file(state, name, content)?,
         (None, Some(document)) => {
-            validate(state, name, document)?;
+            validate(state, name, document, Dated::All)?;
             serde_json::from_value::<Document>(document.clone())
                 .map_err(|e| ApiError::Invalid(format!("{name}: {e}")))?
         }
@@ -160,7 +225,7 @@ pub(crate) async fn save_profile(
             target.insert(k.clone(), v.clone());
         }
     }
-    validate(state, "profile", &document)?;
+    validate(state, "profile", &document, Dated::All)?;
     let profile = Value::Object(profile.clone());
     Ok(state
         .store
@@ -184,7 +249,12 @@ pub(crate) async fn save_answer(
         if let Some(answers) = document.get_mut("answers").and_then(Value::as_object_mut) {
             answers.insert(requirement.to_string(), answer.clone());
         }
-        validate(state, &format!("answers.{requirement}"), &document)?;
+        validate(
+            state,
+            &format!("answers.{requirement}"),
+            &document,
+            Dated::Answer(requirement),
+        )?;
     }
     Ok(state
         .store
@@ -219,7 +289,12 @@ pub(crate) async fn save_system(
                 None => systems.push(value.clone()),
             }
         }
-        validate(state, &format!("ai_systems.{system}"), &document)?;
+        validate(
+            state,
+            &format!("ai_systems.{system}"),
+            &document,
+            Dated::Nothing,
+        )?;
     }
     Ok(state
         .store

@@ -155,7 +155,13 @@ pub async fn signup(State(state): State<AppState>, request: Request) -> PageResu
         .iter()
         .find(|(k, _)| k == "password")
         .map_or("", |(_, v)| v.as_str());
-    match api::create_account(&state, &headers, &extensions, email, name, password).await {
+    let checked =
+        crate::ops::accounts::check_new_account(&email.trim().to_lowercase(), name, password);
+    let created = match checked {
+        Ok(()) => api::create_account(&state, &headers, &extensions, email, name, password).await,
+        Err(broken) => Err(ApiError::BadRequest(broken.sentence)),
+    };
+    match created {
         Ok(user) => {
             let (_, cookie) = api::new_session(&state, &user).await?;
             Ok(signed_in(cookie, next.as_deref()))
@@ -167,7 +173,7 @@ pub async fn signup(State(state): State<AppState>, request: Request) -> PageResu
                     "An account with this e-mail address already exists: sign in instead."
                         .to_string()
                 }
-                other => other.to_string(),
+                other => other.sentence(),
             };
             let typed = NewAccount {
                 name: name.to_string(),

@@ -10,7 +10,7 @@ use super::summary::{self, Summary, SystemObligations};
 use super::{PageError, PageResult, Signed};
 use crate::api;
 use crate::auth::{Auth, Fields, FormAuth};
-use crate::error::ApiError;
+use crate::error::{ApiError, FormField, Problem};
 use crate::{Access, AppState};
 use aimsgap_assess::{AssessmentResult, RequirementResult, Source, Status};
 use aimsgap_catalog::{Catalog, Date};
@@ -363,7 +363,7 @@ impl AnswerForm {
     }
 
     /// The answer as stored (an assessment file's answer), or `None` to remove it.
-    fn to_value(&self) -> Result<Option<Value>, ApiError> {
+    fn to_value(&self) -> Result<Option<Value>, Problem> {
         if self.status.is_empty() {
             return Ok(None);
         }
@@ -375,7 +375,11 @@ impl AnswerForm {
                 .parse::<u8>()
                 .ok()
                 .filter(|m| *m <= 5)
-                .ok_or_else(|| ApiError::BadRequest("Maturity is a number from 0 to 5.".into()))?;
+                .ok_or_else(|| Problem {
+                    sentence: "Maturity: choose a level from 0 to 5, or leave it not stated."
+                        .into(),
+                    field: Some(FormField::new("Maturity", "maturity")),
+                })?;
             answer.insert("maturity".into(), json!(maturity));
         }
         if !self.owner.is_empty() {
@@ -440,7 +444,7 @@ struct Outcome<'a> {
     form: Option<AnswerForm>,
     version: Option<i64>,
     saved: bool,
-    problem: Option<&'a str>,
+    problems: Vec<Problem>,
     /// The value someone else saved first: (its JSON, version, when, by whom).
     conflict: Option<&'a Value>,
 }
@@ -576,7 +580,9 @@ struct RequirementPage<'a> {
     documented: bool,
     saved: bool,
     conflict: Option<Conflict>,
-    problem: Option<&'a str>,
+    /// What the form sent that was refused, as sentences linked to their fields.
+    problems: Vec<Problem>,
+    problems_lead: &'static str,
     judged: Option<Judged>,
     children: Vec<Child>,
     /// Overall readiness: point, low, high.
@@ -677,7 +683,8 @@ async fn requirement_page(
         documented: node.documented,
         saved: outcome.saved,
         conflict,
-        problem: outcome.problem,
+        problems: outcome.problems,
+        problems_lead: "The answer was not saved:",
         judged,
         children,
         readiness: (
@@ -708,7 +715,7 @@ pub async fn requirement(
             form: None,
             version: None,
             saved: query.iter().any(|(k, v)| k == "saved" && v == "1"),
-            problem: None,
+            problems: Vec::new(),
             conflict: None,
         },
     )
@@ -733,22 +740,37 @@ pub async fn save_answer(
     let version = fields
         .get("version")
         .and_then(|v| v.parse::<i64>().ok())
-        .ok_or_else(|| ApiError::BadRequest("the form lacks the version it read".into()))?;
-    let form = AnswerForm::from_fields(&fields);
-    let saved = match form.to_value() {
-        Ok(answer) => {
-            api::save_answer(
-                &state,
-                &ctx.auth,
-                &id,
-                &requirement,
-                answer.as_ref(),
-                version,
+        .ok_or_else(|| {
+            ApiError::BadRequest(
+                "The form lacks the version of the answer it was opened with: reload the page and answer again."
+                    .into(),
             )
-            .await
+        })?;
+    let form = AnswerForm::from_fields(&fields);
+    let answer = match form.to_value() {
+        Ok(answer) => answer,
+        Err(problem) => {
+            return refused(
+                &state,
+                &ctx,
+                &requirement,
+                form,
+                version,
+                StatusCode::BAD_REQUEST,
+                vec![problem],
+            )
+            .await;
         }
-        Err(error) => Err(error),
     };
+    let saved = api::save_answer(
+        &state,
+        &ctx.auth,
+        &id,
+        &requirement,
+        answer.as_ref(),
+        version,
+    )
+    .await;
     match saved {
         Ok(_) => Ok(see_other(&format!(
             "/assessments/{id}/requirements/{requirement}?saved=1"
@@ -764,30 +786,87 @@ pub async fn save_answer(
                     form: Some(form),
                     version,
                     saved: false,
-                    problem: None,
+                    problems: Vec::new(),
                     conflict: Some(&current),
                 },
             )
             .await
         }
-        Err(error @ (ApiError::Invalid(_) | ApiError::BadRequest(_) | ApiError::OverLimit(_))) => {
-            let message = error.to_string();
-            requirement_page(
+        Err(
+            error @ (ApiError::Invalid(_)
+            | ApiError::Located(_)
+            | ApiError::BadRequest(_)
+            | ApiError::OverLimit(_)),
+        ) => {
+            let problems = error.problems(&answer_field(&requirement));
+            refused(
                 &state,
                 &ctx,
                 &requirement,
-                Outcome {
-                    status: error.status(),
-                    form: Some(form),
-                    version: Some(version),
-                    saved: false,
-                    problem: Some(&message),
-                    conflict: None,
-                },
+                form,
+                version,
+                error.status(),
+                problems,
             )
             .await
         }
         Err(other) => Err(PageError::from(other)),
+    }
+}
+
+/// The requirement page again after a refused answer: the form with what was typed, and each
+/// problem as a sentence linked to its field.
+async fn refused(
+    state: &AppState,
+    ctx: &Context,
+    requirement: &str,
+    form: AnswerForm,
+    version: i64,
+    status: StatusCode,
+    problems: Vec<Problem>,
+) -> PageResult<Response> {
+    requirement_page(
+        state,
+        ctx,
+        requirement,
+        Outcome {
+            status,
+            form: Some(form),
+            version: Some(version),
+            saved: false,
+            problems,
+            conflict: None,
+        },
+    )
+    .await
+}
+
+/// The answer form's field for a field path of the answer to `requirement`
+/// (`answers.5.2.a.evidence[0].date` is "Evidence 1 date", `#f-ev0-date`).
+fn answer_field(requirement: &str) -> impl Fn(&str) -> Option<FormField> + '_ {
+    move |path: &str| {
+        let rest = path.strip_prefix("answers.")?.strip_prefix(requirement)?;
+        match rest {
+            "" | ".status" => Some(FormField::new("Status", "status")),
+            ".maturity" => Some(FormField::new("Maturity", "maturity")),
+            ".owner" => Some(FormField::new("Owner", "owner")),
+            ".justification" => Some(FormField::new("Justification", "justification")),
+            ".notes" => Some(FormField::new("Notes", "notes")),
+            _ => {
+                let (index, field) = rest.strip_prefix(".evidence[")?.split_once("].")?;
+                let index = index.parse::<usize>().ok()?;
+                let (name, words) = match field {
+                    "ref" => ("ref", "reference"),
+                    "kind" => ("kind", "kind"),
+                    "date" => ("date", "date"),
+                    _ => return None,
+                };
+                Some(FormField::new(
+                    format!("Evidence {} {words}", index.saturating_add(1)),
+                    &format!("ev{index}_{name}"),
+                ))
+            }
+        }
     }
 }
 

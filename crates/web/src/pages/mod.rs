@@ -26,7 +26,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-pub(crate) use layout::{Frame, render};
+pub(crate) use layout::{Frame, field_id, render};
 
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
     RouteSpec::new(method, path, access, summary)
@@ -360,7 +360,7 @@ impl IntoResponse for PageError {
             frame: Frame::new(title, None),
             kind,
             next_query: layout::next_query(next),
-            message: self.error.to_string(),
+            message: self.error.sentence(),
         };
         let mut response = render(status, &view);
         self.error.add_retry_after(&mut response);

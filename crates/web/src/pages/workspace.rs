@@ -5,7 +5,7 @@ use super::{PageError, PageResult, Signed, status_of};
 use crate::AppState;
 use crate::api;
 use crate::auth::{Auth, FormAuth};
-use crate::error::ApiError;
+use crate::error::{ApiError, FormField, Problem};
 use aimsgap_store::Role;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -44,6 +44,8 @@ struct Orgs<'a> {
     frame: Frame,
     orgs: Vec<Listed>,
     problem: Option<&'a str>,
+    /// The name typed, kept when the form comes back.
+    typed: &'a str,
     csrf: &'a str,
 }
 
@@ -52,6 +54,7 @@ async fn orgs_page(
     auth: &Auth,
     status: StatusCode,
     problem: Option<&str>,
+    typed: &str,
 ) -> PageResult<Response> {
     let orgs = state.store.organizations_of(&auth.user.id).await?;
     let view = Orgs {
@@ -67,13 +70,14 @@ async fn orgs_page(
             })
             .collect(),
         problem,
+        typed,
         csrf: auth.csrf(),
     };
     Ok(render(status, &view))
 }
 
 pub async fn orgs(State(state): State<AppState>, Signed(auth): Signed) -> PageResult<Response> {
-    orgs_page(&state, &auth, StatusCode::OK, None).await
+    orgs_page(&state, &auth, StatusCode::OK, None, "").await
 }
 
 pub async fn create_org(
@@ -87,7 +91,8 @@ pub async fn create_org(
             &state,
             &auth,
             StatusCode::BAD_REQUEST,
-            Some("Give the organisation a name of 1 to 200 characters."),
+            Some("Organisation name: give a name of 1 to 200 characters."),
+            name,
         )
         .await;
     }
@@ -99,7 +104,7 @@ pub async fn create_org(
 #[derive(Default)]
 struct OrgFlash<'a> {
     invitation: Option<(String, Role)>,
-    import_problem: Option<&'a str>,
+    import_problems: Vec<Problem>,
     import_name: &'a str,
     import_content: &'a str,
 }
@@ -127,7 +132,8 @@ struct Member {
 /// The import form, for those who may edit.
 #[derive(Debug)]
 struct Import<'a> {
-    problem: Option<&'a str>,
+    /// What the import refused, as sentences linked to the form's fields.
+    problems: Vec<Problem>,
     name: &'a str,
     content: &'a str,
 }
@@ -183,7 +189,7 @@ async fn org_page(
     let members = state.store.members(org_id).await?;
     let assessments = state.store.assessments(org_id, None, 200).await?;
     let import = role.can_edit().then_some(Import {
-        problem: flash.import_problem,
+        problems: flash.import_problems,
         name: flash.import_name,
         content: flash.import_content,
     });
@@ -275,7 +281,7 @@ pub async fn invite(
     let role = fields
         .get("role")
         .and_then(Role::parse)
-        .ok_or_else(|| ApiError::BadRequest("choose a role".into()))?;
+        .ok_or_else(|| ApiError::BadRequest("Choose the role of the person you invite.".into()))?;
     let (_, secret) = api::invite(&state, &auth, &org, role, 7).await?;
     org_page(
         &state,
@@ -319,40 +325,57 @@ pub async fn import(
         .iter()
         .find(|(k, _)| k == "content")
         .map_or("", |(_, v)| v.as_str());
-    let problem = if name.is_empty() || name.chars().count() > 200 {
-        Err(ApiError::BadRequest(
-            "Give the assessment a name of 1 to 200 characters.".into(),
-        ))
+    let (status, problems) = if name.is_empty() || name.chars().count() > 200 {
+        (
+            StatusCode::BAD_REQUEST,
+            vec![Problem {
+                sentence: "Name of the assessment: give it a name of 1 to 200 characters.".into(),
+                field: Some(FormField::new("Name of the assessment", "name")),
+            }],
+        )
     } else {
-        api::parse_file(&state, name, content)
-    };
-    match problem {
-        Ok(document) => {
-            let meta = state
-                .store
-                .create_assessment(&org, name, &document, &auth.user.id)
-                .await?;
-            Ok(see_other(&format!("/assessments/{}", meta.id)))
-        }
-        Err(error @ (ApiError::Invalid(_) | ApiError::BadRequest(_) | ApiError::OverLimit(_))) => {
-            let message = error.to_string();
-            org_page(
-                &state,
-                &auth,
-                &org,
+        match api::parse_file(&state, name, content) {
+            Ok(document) => {
+                let meta = state
+                    .store
+                    .create_assessment(&org, name, &document, &auth.user.id)
+                    .await?;
+                return Ok(see_other(&format!("/assessments/{}", meta.id)));
+            }
+            Err(
+                error @ (ApiError::Invalid(_)
+                | ApiError::Located(_)
+                | ApiError::BadRequest(_)
+                | ApiError::OverLimit(_)),
+            ) => (
                 status_of(&error),
-                OrgFlash {
-                    import_problem: Some(&message),
-                    import_name: name,
-                    import_content: content,
-                    ..OrgFlash::default()
-                },
-                &headers,
-            )
-            .await
+                // Every error is in the pasted file: each says where, and links to it.
+                error
+                    .problems(&|_| None)
+                    .into_iter()
+                    .map(|problem| Problem {
+                        field: Some(FormField::new("Assessment file", "content")),
+                        ..problem
+                    })
+                    .collect(),
+            ),
+            Err(other) => return Err(other.into()),
         }
-        Err(other) => Err(other.into()),
-    }
+    };
+    org_page(
+        &state,
+        &auth,
+        &org,
+        status,
+        OrgFlash {
+            import_problems: problems,
+            import_name: name,
+            import_content: content,
+            ..OrgFlash::default()
+        },
+        &headers,
+    )
+    .await
 }
 
 #[derive(Template, Debug)]

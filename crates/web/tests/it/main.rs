@@ -9,6 +9,7 @@
 
 mod abuse;
 mod flows;
+mod forms;
 mod hostile;
 mod limits;
 mod matrix;

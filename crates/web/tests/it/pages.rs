@@ -107,7 +107,7 @@ fn asked(html: &str) -> Vec<String> {
 }
 
 /// The structural accessibility check every page must pass.
-fn accessible(uri: &str, html: &str) {
+pub(crate) fn accessible(uri: &str, html: &str) {
     assert!(html.contains("<html lang=\"en\""), "{uri}: <html lang>");
     assert!(html.contains("<title>"), "{uri}: <title>");
     assert!(
@@ -804,7 +804,12 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("bad.yaml:4:"), "{}", bad.text());
+    assert!(
+        bad.text()
+            .contains("Line 4, column 19, the status of the answer to 5.2:"),
+        "{}",
+        bad.text()
+    );
     pages.push(("import error".into(), bad.text()));
     let good = owner
         .form(

@@ -197,25 +197,15 @@ fn answered(
     answer: &Answer,
     documented: bool,
     notes: &mut Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-    own: bool,
 ) -> (Status, Credit, Source) {
     let mut best: Option<(f64, EvidenceKind, bool)> = None;
-    for (i, evidence) in answer.evidence.iter().enumerate() {
+    for evidence in &answer.evidence {
         let mut weight = rules::evidence_weight(evidence.kind, documented);
         let mut stale = false;
         if let Some(date) = evidence.date {
             let age = date.days_until(assessment.as_of);
             if age < 0 {
-                if own {
-                    diagnostics.push(Diagnostic {
-                        field: format!("answers.{}.evidence[{i}].date", answer.id),
-                        message: format!(
-                            "evidence `{}` is dated {date}, after the assessment date {}; it is not counted",
-                            evidence.reference, assessment.as_of
-                        ),
-                    });
-                }
+                // Not counted; `future_evidence` reports it once per answer.
                 continue;
             }
             if age > rules::STALE_AFTER_DAYS {
@@ -287,6 +277,7 @@ pub fn judge(
         .iter()
         .map(|a| (a.id.as_str(), a))
         .collect();
+    future_evidence(assessment, diagnostics);
     for requirement in iso.assessable() {
         let mut notes = Vec::new();
         let answer = governing(iso, &answers, &requirement.id);
@@ -329,14 +320,8 @@ pub fn judge(
                         &mut notes,
                     )
                 } else if excluded {
-                    let (status, credit, source) = answered(
-                        assessment,
-                        answer,
-                        requirement.documented,
-                        &mut notes,
-                        diagnostics,
-                        own,
-                    );
+                    let (status, credit, source) =
+                        answered(assessment, answer, requirement.documented, &mut notes);
                     Judged {
                         status,
                         basis: Basis::Excluded,
@@ -344,14 +329,8 @@ pub fn judge(
                         sources: vec![source],
                     }
                 } else {
-                    let (status, credit, source) = answered(
-                        assessment,
-                        answer,
-                        requirement.documented,
-                        &mut notes,
-                        diagnostics,
-                        own,
-                    );
+                    let (status, credit, source) =
+                        answered(assessment, answer, requirement.documented, &mut notes);
                     let (floor, floor_sources) = inherited(catalog, assessment, &requirement.id);
                     with_floor(
                         answer.status,
@@ -382,6 +361,26 @@ pub fn judge(
         });
     }
     results
+}
+
+/// Evidence dated after the as-of date is not counted: says so once for each piece, whether
+/// its answer is on a requirement or on a clause or objective above several.
+fn future_evidence(assessment: &Assessment, diagnostics: &mut Vec<Diagnostic>) {
+    for answer in &assessment.answers {
+        for (i, evidence) in answer.evidence.iter().enumerate() {
+            if let Some(date) = evidence.date
+                && date.days_until(assessment.as_of) < 0
+            {
+                diagnostics.push(Diagnostic {
+                    field: format!("answers.{}.evidence[{i}].date", answer.id),
+                    message: format!(
+                        "evidence `{}` is dated {date}, after the assessment date {}; it is not counted",
+                        evidence.reference, assessment.as_of
+                    ),
+                });
+            }
+        }
+    }
 }
 
 /// A requirement's judgement before its id, title and notes are attached.
@@ -497,12 +496,12 @@ fn with_floor(
     };
     let basis = if evidenced {
         Basis::Evidenced
-    } else if matches!(claim, AnswerStatus::Implemented | AnswerStatus::Partial)
-        || credit.hi > floor.hi
-    {
+    } else if matches!(claim, AnswerStatus::Implemented | AnswerStatus::Partial) {
         // A claim of implemented or partial stays a claim to back with evidence, even where
         // the certificate carries more of the credit.
         Basis::Declared
+    } else if credit.hi > floor.hi {
+        Basis::Planned
     } else {
         Basis::Inherited
     };

@@ -460,7 +460,7 @@ fn verdict(
             .iter()
             .filter(|r| r.basis != Basis::Inherited && !declared_claim(r))
             .map(|r| match r.sources.first() {
-                Some(Source::Answer { status, .. }) if r.basis == Basis::Declared => {
+                Some(Source::Answer { status, .. }) if r.basis == Basis::Planned => {
                     format!("{} {status}", r.id)
                 }
                 _ => format!("{} {}", r.id, r.status),

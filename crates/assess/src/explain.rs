@@ -136,6 +136,7 @@ pub fn explain(catalog: &Catalog, result: &AssessmentResult, id: &str) -> Option
         match requirement.basis {
             Basis::Evidenced => "evidenced: the claim is backed by evidence that meets the bar",
             Basis::Declared => "declared: the answer claims it; attach evidence to confirm it",
+            Basis::Planned => "planned: the answer says the work is still to be done",
             Basis::Inherited => "inherited from held certifications: verify for AI",
             Basis::Absent => "absent: answered not implemented",
             Basis::Unanswered => "unanswered",

@@ -20,17 +20,34 @@ vocabulary! {
     /// keeps them apart so that "yes to everything" reads as "high if your answers hold, this
     /// much evidenced". `evidenced`: answered implemented or partial, and the best evidence
     /// meets the bar for `met` (`rules::MET_EVIDENCE`); `declared`: answered implemented or
-    /// partial with evidence short of that bar, or planned where that claims more than the
-    /// certificates give; `inherited`: the credit comes from held certifications (verify for AI);
-    /// `absent`: answered not implemented; `unanswered`: no answer and no held certification
-    /// reaches it; `excluded`: not applicable, with a justification.
+    /// partial with evidence short of that bar; `planned`: answered planned, where that claims
+    /// more than the certificates give; `inherited`: the credit comes from held certifications
+    /// (verify for AI); `absent`: answered not implemented; `unanswered`: no answer and no held
+    /// certification reaches it; `excluded`: not applicable, with a justification.
     Basis {
         Evidenced => "evidenced",
         Declared => "declared",
+        Planned => "planned",
         Inherited => "inherited",
         Absent => "absent",
         Unanswered => "unanswered",
         Excluded => "excluded",
+    }
+}
+
+impl Basis {
+    /// The basis in plain words, as every page and report says it: what the credit rests on
+    /// and what it still needs.
+    pub fn words(self) -> &'static str {
+        match self {
+            Basis::Evidenced => "evidenced",
+            Basis::Declared => "declared, attach evidence",
+            Basis::Planned => "answered planned",
+            Basis::Inherited => "inherited, verify for AI",
+            Basis::Absent => "answered not implemented",
+            Basis::Unanswered => "not answered",
+            Basis::Excluded => "excluded",
+        }
     }
 }
 

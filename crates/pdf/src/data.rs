@@ -4,9 +4,8 @@
 
 use crate::literal::{Value, count, optional_text, text, texts};
 use aimsgap_assess::{
-    AnswerStatus, AssessmentResult, Basis, Classification, Gap, NextAction, ObligationItem,
-    ObligationState, Phase, Readiness, RequirementResult, SoaEntry, Source, Status,
-    SystemObligations, WorkPackage,
+    AssessmentResult, Basis, Classification, Gap, NextAction, ObligationItem, ObligationState,
+    Phase, Readiness, RequirementResult, SoaEntry, Status, SystemObligations, WorkPackage,
 };
 use aimsgap_catalog::Date;
 
@@ -271,15 +270,7 @@ fn soa_entry(entry: &SoaEntry) -> Value {
 
 /// A requirement's basis in plain words, as every report says it (`aimsgap_report::claims`).
 pub(crate) fn basis_words(basis: Basis) -> &'static str {
-    match basis.as_str() {
-        "evidenced" => "evidenced",
-        "declared" => "declared, attach evidence",
-        "inherited" => "inherited, verify for AI",
-        "absent" => "answered not implemented",
-        "unanswered" => "not answered",
-        "excluded" => "excluded",
-        other => other,
-    }
+    basis.words()
 }
 
 /// A blocker's state in words, never a bare "not met" for a requirement that was answered or
@@ -292,20 +283,7 @@ fn blocker_state(requirement: &RequirementResult) -> String {
         Status::NotApplicable => "not applicable",
         Status::Unknown => "not known",
     };
-    let planned = requirement.sources.iter().any(|source| {
-        matches!(
-            source,
-            Source::Answer {
-                status: AnswerStatus::Planned,
-                ..
-            }
-        )
-    });
-    if requirement.basis == Basis::Declared && planned {
-        format!("{status}, answered planned")
-    } else {
-        format!("{status}, {}", basis_words(requirement.basis))
-    }
+    format!("{status}, {}", basis_words(requirement.basis))
 }
 
 /// Declared versus evidenced: both figures, what they rest on, the open blockers with their

@@ -4,24 +4,14 @@
 //! and HTML reports say the same thing the same way (the PDF lays out the same words, kept
 //! equal by a test).
 
-use aimsgap_assess::{
-    AnswerStatus, AssessmentResult, Attach, Basis, RequirementResult, Source, Status,
-};
+use aimsgap_assess::{AssessmentResult, Attach, Basis, RequirementResult, Status};
 
 /// How many entries of the list of what to attach the terminal summary shows.
 pub const TEXT_ATTACH: usize = 10;
 
 /// A requirement's basis in plain words: what its credit rests on and what it still needs.
 pub fn basis_words(basis: Basis) -> &'static str {
-    match basis.as_str() {
-        "evidenced" => "evidenced",
-        "declared" => "declared, attach evidence",
-        "inherited" => "inherited, verify for AI",
-        "absent" => "answered not implemented",
-        "unanswered" => "not answered",
-        "excluded" => "excluded",
-        other => other,
-    }
+    basis.words()
 }
 
 /// A requirement's basis in plain words (for templates, which hold the requirement by
@@ -110,18 +100,5 @@ pub fn blocker_words(requirement: &RequirementResult) -> String {
         Status::NotApplicable => "not applicable",
         Status::Unknown => "not known",
     };
-    let planned = requirement.sources.iter().any(|source| {
-        matches!(
-            source,
-            Source::Answer {
-                status: AnswerStatus::Planned,
-                ..
-            }
-        )
-    });
-    if requirement.basis == Basis::Declared && planned {
-        format!("{status}, answered planned")
-    } else {
-        format!("{status}, {}", basis_words(requirement.basis))
-    }
+    format!("{status}, {}", basis_words(requirement.basis))
 }

@@ -1,7 +1,7 @@
 //! The terminal summary of an assessment: verdict and readiness first, then what to do.
 
-use crate::plan::{action_groups, phase_spans};
 use crate::claims;
+use crate::plan::{action_groups, phase_spans};
 use crate::table::{clip, render};
 use aimsgap_assess::*;
 

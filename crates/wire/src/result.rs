@@ -79,6 +79,7 @@ pub mod words {
     pub const BASIS: &[&str] = &[
         "evidenced",
         "declared",
+        "planned",
         "inherited",
         "absent",
         "unanswered",
@@ -301,7 +302,7 @@ pub struct Attach {
 /// The judgement of one requirement or control.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Requirement {
-    /// What backs the credit: `evidenced`, `declared` (a claim short of evidence),
+    /// What backs the credit: `evidenced`, `declared` (a claim short of evidence), `planned`,
     /// `inherited` (from held certifications: verify for AI), `absent` (answered not
     /// implemented), `unanswered` or `excluded`. Always written; `null` only when reading a
     /// result written before this field was added.

@@ -369,3 +369,23 @@ fn a_clause_left_to_the_certificate_reads_inherited_in_the_verdict() {
     assert!(audit.contains("inherited, verify for AI"), "{audit}");
     assert!(!audit.contains("not met"), "{audit}");
 }
+
+#[test]
+fn evidence_dated_after_the_assessment_date_is_reported_even_on_a_group_answer() {
+    let result = run(&org(
+        "answers:\n  \"5.2\": {status: implemented, evidence: [{ref: policy-v2.pdf, kind: approved_document, date: 2027-01-03}]}\n",
+    ));
+    let found: Vec<&Diagnostic> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.field == "answers.5.2.evidence[0].date")
+        .collect();
+    assert_eq!(found.len(), 1, "{:?}", result.diagnostics);
+    assert!(found[0].message.contains("not counted"));
+    let policy = result
+        .requirements
+        .iter()
+        .find(|r| r.id == "5.2.a")
+        .unwrap();
+    assert_eq!(policy.basis, Basis::Declared);
+}

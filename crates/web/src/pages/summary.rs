@@ -126,8 +126,7 @@ pub fn answer_words(answer: AnswerStatus) -> String {
 /// inherited from a certificate, or an answer without the evidence to back it.
 pub fn basis_words(basis: Basis) -> &'static str {
     match basis {
-        Basis::Inherited => "inherited, verify for AI",
-        Basis::Declared => "declared, attach evidence",
+        Basis::Inherited | Basis::Declared | Basis::Planned => basis.words(),
         _ => "",
     }
 }

@@ -250,6 +250,58 @@ fn overall_readiness(text: &str) -> f64 {
         .unwrap()
 }
 
+/// `aimsgap serve` on a fresh SQLite database and chromedriver, each on a free port; both are
+/// stopped when the stack is dropped.
+pub(crate) struct Stack {
+    _server: Guard,
+    _chromedriver: Guard,
+    pub(crate) data: PathBuf,
+    pub(crate) address: String,
+    pub(crate) driver: String,
+    pub(crate) base: String,
+}
+
+impl Stack {
+    pub(crate) fn start(chromedriver: &Path, name: &str) -> Stack {
+        let data = temp_dir(name);
+        let address = format!("127.0.0.1:{}", free_port());
+        let server = Guard(
+            Command::new(env!("CARGO_BIN_EXE_aimsgap"))
+                .args([
+                    "serve",
+                    "--database",
+                    &format!("sqlite://{}?mode=rwc", data.join("aimsgap.db").display()),
+                    "--bind",
+                    &address,
+                ])
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let driver = format!("127.0.0.1:{}", free_port());
+        let chromedriver = Guard(
+            Command::new(chromedriver)
+                .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        wait_for_port(&address, "aimsgap serve");
+        wait_for_port(&driver, "chromedriver");
+        Stack {
+            _server: server,
+            _chromedriver: chromedriver,
+            data,
+            base: format!("http://{address}"),
+            address,
+            driver,
+        }
+    }
+}
+
 pub(crate) const DESKTOP: (u32, u32) = (1280, 900);
 const SAVED: &str = "//div[contains(@class,'notice') and contains(., 'Saved.')]";
 pub(crate) const PHONE: (u32, u32) = (390, 844);
@@ -259,35 +311,13 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     let Some((_, chromedriver)) = tools() else {
         return;
     };
-    let data = temp_dir("db");
-    let address = format!("127.0.0.1:{}", free_port());
-    let _server = Guard(
-        Command::new(env!("CARGO_BIN_EXE_aimsgap"))
-            .args([
-                "serve",
-                "--database",
-                &format!("sqlite://{}?mode=rwc", data.join("aimsgap.db").display()),
-                "--bind",
-                &address,
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    let stack = Stack::start(&chromedriver, "db");
+    let (data, address, driver, base) = (
+        stack.data.clone(),
+        stack.address.clone(),
+        stack.driver.clone(),
+        stack.base.clone(),
     );
-    let driver = format!("127.0.0.1:{}", free_port());
-    let _chromedriver = Guard(
-        Command::new(&chromedriver)
-            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(&address, "aimsgap serve");
-    wait_for_port(&driver, "chromedriver");
-    let base = format!("http://{address}");
 
     // ---- the quick assessment, from the landing page to the result --------------------
     let owner = browser(&driver, DESKTOP.0, DESKTOP.1).await;

@@ -8,11 +8,10 @@
 //! notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use super::browser::{
-    DESKTOP, Guard, PHONE, browser, click, fill, free_port, main_text, raw, screenshot, submit,
-    temp_dir, tools, wait_for, wait_for_port, wait_heading,
+    DESKTOP, PHONE, Stack, browser, click, fill, main_text, raw, screenshot, submit, tools,
+    wait_for, wait_heading,
 };
 use fantoccini::{Client, Locator};
-use std::process::{Command, Stdio};
 
 /// The answers of steps 1 to 3 for an ISO/IEC 27001 organisation with one AI system.
 const STEPS: &str = "org_name=Acme+Cloud&size=150&team=2&jur=EU&jur=US-CO&iso=certified&soc2=no&scope_ai=no&scope_shown=1&n=1&s1_name=Support+chatbot&s1_role=provider&s1_does=people&s1_does=content";
@@ -84,35 +83,13 @@ async fn browser_quick_assessment_validates_and_orders_the_answers() {
     let Some((_, chromedriver)) = tools() else {
         return;
     };
-    let data = temp_dir("quick-db");
-    let address = format!("127.0.0.1:{}", free_port());
-    let _server = Guard(
-        Command::new(env!("CARGO_BIN_EXE_aimsgap"))
-            .args([
-                "serve",
-                "--database",
-                &format!("sqlite://{}?mode=rwc", data.join("aimsgap.db").display()),
-                "--bind",
-                &address,
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    let stack = Stack::start(&chromedriver, "quick-db");
+    let (data, address, driver, base) = (
+        stack.data.clone(),
+        stack.address.clone(),
+        stack.driver.clone(),
+        stack.base.clone(),
     );
-    let driver = format!("127.0.0.1:{}", free_port());
-    let _chromedriver = Guard(
-        Command::new(&chromedriver)
-            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(&address, "aimsgap serve");
-    wait_for_port(&driver, "chromedriver");
-    let base = format!("http://{address}");
 
     for (size, tag) in [(DESKTOP, "desktop"), (PHONE, "phone")] {
         let client = browser(&driver, size.0, size.1).await;

@@ -7,11 +7,9 @@
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, Guard, PHONE, browser, fill, free_port, screenshot, submit, temp_dir, tools,
-    wait_for_port, wait_heading,
+    DESKTOP, PHONE, Stack, browser, fill, screenshot, submit, tools, wait_heading,
 };
 use fantoccini::Client;
-use std::process::{Command, Stdio};
 
 /// The hiring example: two AI systems under the EU AI Act and the Colorado laws, with
 /// obligations overdue, upcoming, in force and stayed on its as-of date.
@@ -69,35 +67,8 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
     let Some((_, chromedriver)) = tools() else {
         return;
     };
-    let data = temp_dir("result-db");
-    let address = format!("127.0.0.1:{}", free_port());
-    let _server = Guard(
-        Command::new(env!("CARGO_BIN_EXE_aimsgap"))
-            .args([
-                "serve",
-                "--database",
-                &format!("sqlite://{}?mode=rwc", data.join("aimsgap.db").display()),
-                "--bind",
-                &address,
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let driver = format!("127.0.0.1:{}", free_port());
-    let _chromedriver = Guard(
-        Command::new(&chromedriver)
-            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(&address, "aimsgap serve");
-    wait_for_port(&driver, "chromedriver");
-    let base = format!("http://{address}");
+    let stack = Stack::start(&chromedriver, "result-db");
+    let (data, driver, base) = (stack.data.clone(), stack.driver.clone(), stack.base.clone());
 
     // ---- a workspace holding the hiring example -----------------------------------------
     let desktop = browser(&driver, DESKTOP.0, DESKTOP.1).await;

@@ -147,11 +147,11 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
     for (client, size) in [(&desktop, DESKTOP), (&phone, PHONE)] {
         client
             .goto(&format!(
-                "{base}/quick/questions?org_name=Acme+Cloud&size=150&jur=EU&iso=certified&scope_ai=no&n=1&s1_name=CV+screening&s1_role=deployer&s1_market=EU&s1_people=yes&s1_content=no&s1_annex3=employment&s1_gpai=no"
+                "{base}/quick/questions?org_name=Acme+Cloud&size=150&team=2&jur=EU&iso=certified&soc2=no&scope_ai=no&scope_shown=1&n=1&s1_name=CV+screening&s1_role=deployer&s1_does=people&s1_annex3=employment"
             ))
             .await
             .unwrap();
-        wait_heading(client, "The questions that matter most").await;
+        wait_heading(client, "Key questions").await;
         // "Yes" to every question.
         client
             .execute(

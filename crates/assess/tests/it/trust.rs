@@ -389,3 +389,72 @@ fn evidence_dated_after_the_assessment_date_is_reported_even_on_a_group_answer()
         .unwrap();
     assert_eq!(policy.basis, Basis::Declared);
 }
+
+const EXAMPLES: [(&str, &str); 5] = [
+    (
+        "bank-credit-scoring",
+        include_str!("../../../../examples/bank-credit-scoring.yaml"),
+    ),
+    (
+        "hrtech-cv-screening-soc2",
+        include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml"),
+    ),
+    (
+        "medical-device-maker",
+        include_str!("../../../../examples/medical-device-maker.yaml"),
+    ),
+    (
+        "saas-chatbot-iso27001",
+        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
+    ),
+    (
+        "startup-gpai-provider",
+        include_str!("../../../../examples/startup-gpai-provider.yaml"),
+    ),
+];
+
+/// On each of the five examples, every answer raised one step at a time never lowers any
+/// requirement, group or the total, and the certificate stays a floor.
+#[test]
+fn on_every_example_each_more_positive_answer_never_lowers_anything() {
+    let iso = catalog().framework(TARGET).unwrap();
+    let mut raised = 0;
+    for (name, text) in EXAMPLES {
+        let example = parse(text);
+        let before = assess(catalog(), &example).unwrap();
+        for r in &before.requirements {
+            let answer = governing_answer(iso, &example.answers, &r.id);
+            if answer.is_some_and(|x| x.status == AnswerStatus::NotImplemented)
+                || r.status == Status::NotApplicable
+            {
+                continue;
+            }
+            let (floor, _) = inherited_credit(catalog(), &example, &r.id);
+            assert!(
+                credit_not_lower(&floor, &r.credit),
+                "{name} {}: below the certificate",
+                r.id
+            );
+        }
+        for i in 0..example.answers.len() {
+            let Some(from) = ORDER.iter().position(|s| *s == example.answers[i].status) else {
+                continue;
+            };
+            let Some(next) = ORDER.get(from + 1) else {
+                continue;
+            };
+            let mut better = example.clone();
+            better.answers[i].status = *next;
+            let after = assess(catalog(), &better).unwrap();
+            if let Err(failure) = not_lower(&before, &after) {
+                panic!(
+                    "{name}: raising {} to {next}: {failure}",
+                    example.answers[i].id
+                );
+            }
+            raised += 1;
+        }
+    }
+    // 62 answers of the five examples are below `implemented`.
+    assert!(raised >= 60, "only {raised} answers raised");
+}

@@ -19,6 +19,30 @@ use aimsgap_assess::{Assessment, AssessmentResult, assess, parse_assessment};
 use aimsgap_catalog::{Catalog, Date};
 use std::sync::OnceLock;
 
+/// The five example assessments by name, for the tests that go over all of them.
+pub const EXAMPLES: [(&str, &str); 5] = [
+    (
+        "bank-credit-scoring",
+        include_str!("../../../../examples/bank-credit-scoring.yaml"),
+    ),
+    (
+        "hrtech-cv-screening-soc2",
+        include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml"),
+    ),
+    (
+        "medical-device-maker",
+        include_str!("../../../../examples/medical-device-maker.yaml"),
+    ),
+    (
+        "saas-chatbot-iso27001",
+        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
+    ),
+    (
+        "startup-gpai-provider",
+        include_str!("../../../../examples/startup-gpai-provider.yaml"),
+    ),
+];
+
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| aimsgap_catalog::builtin().expect("built-in catalog loads"))

@@ -7,29 +7,6 @@ use aimsgap_assess::*;
 use proptest::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
-const EXAMPLES: [(&str, &str); 5] = [
-    (
-        "bank-credit-scoring",
-        include_str!("../../../../examples/bank-credit-scoring.yaml"),
-    ),
-    (
-        "hrtech-cv-screening-soc2",
-        include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml"),
-    ),
-    (
-        "medical-device-maker",
-        include_str!("../../../../examples/medical-device-maker.yaml"),
-    ),
-    (
-        "saas-chatbot-iso27001",
-        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
-    ),
-    (
-        "startup-gpai-provider",
-        include_str!("../../../../examples/startup-gpai-provider.yaml"),
-    ),
-];
-
 fn example(name: &str) -> Assessment {
     let (_, text) = EXAMPLES.iter().find(|(n, _)| *n == name).unwrap();
     parse(text)

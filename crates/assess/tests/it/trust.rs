@@ -390,29 +390,6 @@ fn evidence_dated_after_the_assessment_date_is_reported_even_on_a_group_answer()
     assert_eq!(policy.basis, Basis::Declared);
 }
 
-const EXAMPLES: [(&str, &str); 5] = [
-    (
-        "bank-credit-scoring",
-        include_str!("../../../../examples/bank-credit-scoring.yaml"),
-    ),
-    (
-        "hrtech-cv-screening-soc2",
-        include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml"),
-    ),
-    (
-        "medical-device-maker",
-        include_str!("../../../../examples/medical-device-maker.yaml"),
-    ),
-    (
-        "saas-chatbot-iso27001",
-        include_str!("../../../../examples/saas-chatbot-iso27001.yaml"),
-    ),
-    (
-        "startup-gpai-provider",
-        include_str!("../../../../examples/startup-gpai-provider.yaml"),
-    ),
-];
-
 /// On each of the five examples, every answer raised one step at a time never lowers any
 /// requirement, group or the total, and the certificate stays a floor.
 #[test]

@@ -1873,7 +1873,19 @@ pub async fn save(State(state): State<AppState>, request: Request) -> PageResult
                 .iter()
                 .find(|(k, _)| k == "password")
                 .map_or("", |(_, v)| v.as_str());
-            match api::create_account(&state, &headers, &extensions, email, name, password).await {
+            // The page names the form's field in a sentence; the API's wording is for clients.
+            let checked = crate::ops::accounts::check_new_account(
+                &email.trim().to_lowercase(),
+                name,
+                password,
+            );
+            let created = match checked {
+                Ok(()) => {
+                    api::create_account(&state, &headers, &extensions, email, name, password).await
+                }
+                Err(broken) => Err(ApiError::BadRequest(broken.sentence)),
+            };
+            match created {
                 Ok(user) => {
                     let (_, cookie) = api::new_session(&state, &user).await?;
                     (user, Some(cookie))

@@ -417,6 +417,10 @@ async fn the_quick_assessment_runs_from_landing_to_a_saved_workspace() {
     assert_eq!(short.status, StatusCode::BAD_REQUEST);
     assert!(short.text().contains("at least 10 characters"));
     assert!(
+        short.text().contains("Password: ") && !short.text().contains("`password`"),
+        "a sentence naming the form's field, not the API's wording"
+    );
+    assert!(
         short.text().contains("quinn@example.test"),
         "keeps what was typed"
     );

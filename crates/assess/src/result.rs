@@ -155,6 +155,22 @@ pub struct RequirementResult {
     pub owner: Option<String>,
 }
 
+impl RequirementResult {
+    /// Where it stands, in words: its status and what that rests on ("not met, answered
+    /// planned", "partly met, inherited, verify for AI"), never a bare "not met" for a
+    /// requirement that was answered or inherits credit.
+    pub fn standing(&self) -> String {
+        let status = match self.status {
+            Status::Met => "met",
+            Status::Partial => "partly met",
+            Status::Gap => "not met",
+            Status::NotApplicable => "not applicable",
+            Status::Unknown => "not known",
+        };
+        format!("{status}, {}", self.basis.words())
+    }
+}
+
 /// Readiness 0..100 with its range.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Readiness {

@@ -4,8 +4,8 @@
 
 use crate::literal::{Value, count, optional_text, text, texts};
 use aimsgap_assess::{
-    AssessmentResult, Basis, Classification, Gap, NextAction, ObligationItem, ObligationState,
-    Phase, Readiness, RequirementResult, SoaEntry, Status, SystemObligations, WorkPackage,
+    AssessmentResult, Classification, Gap, NextAction, ObligationItem, ObligationState, Phase,
+    Readiness, SoaEntry, Status, SystemObligations, WorkPackage,
 };
 use aimsgap_catalog::Date;
 
@@ -268,24 +268,6 @@ fn soa_entry(entry: &SoaEntry) -> Value {
     ])
 }
 
-/// A requirement's basis in plain words, as every report says it (`aimsgap_report::claims`).
-pub(crate) fn basis_words(basis: Basis) -> &'static str {
-    basis.words()
-}
-
-/// A blocker's state in words, never a bare "not met" for a requirement that was answered or
-/// inherits credit; an answer of `planned` claims nothing yet and says so.
-fn blocker_state(requirement: &RequirementResult) -> String {
-    let status = match requirement.status {
-        Status::Met => "met",
-        Status::Partial => "partly met",
-        Status::Gap => "not met",
-        Status::NotApplicable => "not applicable",
-        Status::Unknown => "not known",
-    };
-    format!("{status}, {}", basis_words(requirement.basis))
-}
-
 /// Declared versus evidenced: both figures, what they rest on, the open blockers with their
 /// basis, and everything to attach.
 fn claims(result: &AssessmentResult) -> Value {
@@ -304,7 +286,7 @@ fn claims(result: &AssessmentResult) -> Value {
             Value::Dict(vec![
                 ("id", text(&requirement.id)),
                 ("title", text(&requirement.title)),
-                ("state", text(blocker_state(requirement))),
+                ("state", text(requirement.standing())),
             ])
         })
         .collect();

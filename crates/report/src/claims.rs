@@ -4,21 +4,10 @@
 //! and HTML reports say the same thing the same way (the PDF lays out the same words, kept
 //! equal by a test).
 
-use aimsgap_assess::{AssessmentResult, Attach, Basis, RequirementResult, Status};
+use aimsgap_assess::{AssessmentResult, Attach, RequirementResult};
 
 /// How many entries of the list of what to attach the terminal summary shows.
 pub const TEXT_ATTACH: usize = 10;
-
-/// A requirement's basis in plain words: what its credit rests on and what it still needs.
-pub fn basis_words(basis: Basis) -> &'static str {
-    basis.words()
-}
-
-/// A requirement's basis in plain words (for templates, which hold the requirement by
-/// reference).
-pub fn basis_of(requirement: &RequirementResult) -> &'static str {
-    basis_words(requirement.basis)
-}
 
 /// The two figures side by side, in one sentence.
 pub fn headline(result: &AssessmentResult) -> String {
@@ -85,20 +74,7 @@ pub fn open_blockers(result: &AssessmentResult) -> Vec<OpenBlocker<'_>> {
         })
         .map(|requirement| OpenBlocker {
             requirement,
-            words: blocker_words(requirement),
+            words: requirement.standing(),
         })
         .collect()
-}
-
-/// A blocker's state in words: its status and what it rests on. A requirement answered
-/// `planned` claims nothing yet, so it says so rather than asking for evidence.
-pub fn blocker_words(requirement: &RequirementResult) -> String {
-    let status = match requirement.status {
-        Status::Met => "met",
-        Status::Partial => "partly met",
-        Status::Gap => "not met",
-        Status::NotApplicable => "not applicable",
-        Status::Unknown => "not known",
-    };
-    format!("{status}, {}", basis_words(requirement.basis))
 }

@@ -123,7 +123,7 @@ fn no_open_blocker_reads_not_met_without_saying_it_was_declared_or_inherited() {
         );
         for blocker in &open {
             let basis = blocker.requirement.basis.as_str();
-            let words = claims::basis_words(blocker.requirement.basis);
+            let words = blocker.requirement.basis.words();
             assert!(
                 blocker.words.ends_with(words)
                     || (basis == "declared" && blocker.words.ends_with(", answered planned")),
@@ -168,12 +168,12 @@ fn no_open_blocker_reads_not_met_without_saying_it_was_declared_or_inherited() {
 #[test]
 fn every_basis_has_plain_words() {
     for basis in aimsgap_assess::Basis::ALL {
-        let words = claims::basis_words(*basis);
+        let words = basis.words();
         assert!(!words.contains('_'), "{words}");
     }
     let mut words: Vec<&str> = aimsgap_assess::Basis::ALL
         .iter()
-        .map(|b| claims::basis_words(*b))
+        .map(|b| b.words())
         .collect();
     words.sort_unstable();
     words.dedup();

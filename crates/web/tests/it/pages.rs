@@ -226,21 +226,7 @@ async fn post_form(app: &Router, uri: &str, cookies: &str, fields: &[(String, St
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(query(fields)))
         .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        bytes,
-    }
+    send(app, request).await
 }
 
 // ---- the quick assessment ----------------------------------------------------------------

@@ -8,6 +8,7 @@
 
 mod builtin;
 mod crosswalks;
+mod documented;
 mod errors;
 mod risk_method;
 mod schema;

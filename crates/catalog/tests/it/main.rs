@@ -7,6 +7,7 @@
 )]
 
 mod builtin;
+mod copied;
 mod crosswalks;
 mod documented;
 mod errors;

@@ -1,0 +1,118 @@
+//! No description of an ISO or AICPA framework may carry a run of eight words that public copies
+//! of the standards contain. The runs once found in our descriptions (catalogs/SOURCE.md says how)
+//! are kept as short hashes in tests/data/copied-windows.txt, so the standards' text itself is not
+//! stored; any description that brings one back fails here.
+
+use super::catalog;
+use aimsgap_catalog::Kind;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+
+/// The frameworks whose text belongs to ISO/IEC or the AICPA.
+const FRAMEWORKS: &[&str] = &["iso42001", "iso27001", "soc2"];
+
+/// The length of a window, in words.
+const WINDOW: usize = 8;
+
+const COPIED: &str = include_str!("../data/copied-windows.txt");
+
+fn copied() -> BTreeSet<&'static str> {
+    COPIED
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+}
+
+/// Lower case, apostrophes dropped, words of ASCII letters and digits.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace(['\'', '\u{2019}'], "")
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The first 16 hex digits of the SHA-256 of a window's words joined by single spaces.
+fn hash(window: &[String]) -> String {
+    let digest = Sha256::digest(window.join(" ").as_bytes());
+    digest
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The windows of a text whose hash is in the list, as their word offsets.
+fn copied_windows(text: &str, list: &BTreeSet<&str>) -> Vec<usize> {
+    let words = words(text);
+    words
+        .windows(WINDOW)
+        .enumerate()
+        .filter(|(_, window)| list.contains(hash(window).as_str()))
+        .map(|(offset, _)| offset)
+        .collect()
+}
+
+#[test]
+fn the_list_of_copied_windows_is_well_formed() {
+    let list = copied();
+    // The check of December 2026 found 135 distinct windows; the list only grows.
+    assert!(list.len() >= 135, "only {} windows listed", list.len());
+    for entry in &list {
+        assert!(
+            entry.len() == 16 && entry.chars().all(|c| c.is_ascii_hexdigit()),
+            "not a 16-digit hex hash: {entry}"
+        );
+    }
+}
+
+#[test]
+fn no_iso_or_aicpa_description_carries_a_known_copied_run() {
+    let list = copied();
+    let mut found = Vec::new();
+    for id in FRAMEWORKS {
+        let framework = catalog()
+            .framework(id)
+            .unwrap_or_else(|| panic!("framework {id} missing"));
+        for requirement in &framework.requirements {
+            // Headings of clauses and controls are the standards' own, carried as factual
+            // references; the titles we wrote for split requirements are checked too.
+            let mut fields = vec![("summary", requirement.summary.as_str())];
+            if let Some(evidence) = requirement.evidence.as_deref() {
+                fields.push(("evidence", evidence));
+            }
+            if requirement.kind == Kind::Requirement && *id == "iso42001" {
+                fields.push(("title", requirement.title.as_str()));
+            }
+            for (field, text) in fields {
+                for offset in copied_windows(text, &list) {
+                    found.push(format!("{id} {} {field} at word {offset}", requirement.id));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "copied runs: {found:?}");
+}
+
+#[test]
+fn the_window_check_finds_a_listed_run_and_ignores_case_and_punctuation() {
+    let run = "our own made up sentence of exactly eight words";
+    let listed = hash(&words(run)[..WINDOW]);
+    let list: BTreeSet<&str> = [listed.as_str()].into_iter().collect();
+    assert_eq!(
+        copied_windows(
+            "Prefix: Our own, made-up sentence of exactly eight words!",
+            &list
+        ),
+        vec![1]
+    );
+    assert!(copied_windows("our own sentence of exactly eight words here", &list).is_empty());
+    assert_eq!(
+        words("Organization's AI-system"),
+        ["organizations", "ai", "system"]
+    );
+    // The list was made by another program: the hash must be the same function of the words.
+    assert_eq!(listed, "abd1cf0d302dee3b");
+}

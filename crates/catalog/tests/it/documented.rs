@@ -78,12 +78,13 @@ fn marks_that_were_wrong_before_the_review_stay_corrected() {
     assert!(iso27001.get("A.8.27").is_some_and(|r| r.documented));
 }
 
-/// The id, and the ids below it, of a clause node.
+/// The id, and the ids below it, of a clause node: `7.5.3.b` (a list letter) or `7.5.3-2` (a
+/// numbered statement of the clause) are within `7.5.3`, `7.5.30` is not.
 fn within(id: &str, clause: &str) -> bool {
     id == clause
         || id
             .strip_prefix(clause)
-            .is_some_and(|rest| rest.starts_with('.'))
+            .is_some_and(|rest| rest.starts_with(['.', '-']))
 }
 
 #[test]
@@ -216,5 +217,6 @@ fn the_documenting_verb_is_told_from_the_noun() {
     assert!(names_a_record("An inventory lists the assets."));
     assert!(!names_a_record("Networks are divided into segments."));
     assert!(within("7.5.3.b", "7.5.3"));
+    assert!(within("7.5.3-2", "7.5.3"));
     assert!(!within("7.5.30", "7.5.3"));
 }

@@ -9,6 +9,7 @@
 mod builtin;
 mod crosswalks;
 mod errors;
+mod relationship_rules;
 mod risk_method;
 mod schema;
 

@@ -11,6 +11,7 @@ mod crosswalks;
 mod errors;
 mod relationship_rules;
 mod risk_method;
+mod rmf_coverage;
 mod schema;
 
 use aimsgap_catalog::Catalog;

@@ -11,7 +11,9 @@ mod copied;
 mod crosswalks;
 mod documented;
 mod errors;
+mod relationship_rules;
 mod risk_method;
+mod rmf_coverage;
 mod schema;
 
 use aimsgap_catalog::Catalog;

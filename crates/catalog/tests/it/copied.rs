@@ -116,3 +116,101 @@ fn the_window_check_finds_a_listed_run_and_ignores_case_and_punctuation() {
     // The list was made by another program: the hash must be the same function of the words.
     assert_eq!(listed, "abd1cf0d302dee3b");
 }
+
+/// The text files of the repository that can carry catalog text: fixtures, templates, drafted
+/// documents, report snapshots, fuzzing seeds, examples, pages.
+fn text_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if !matches!(
+                name.to_str(),
+                Some("target" | ".git" | "node_modules" | "artifacts")
+            ) {
+                text_files(&path, out);
+            }
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// The first eight bytes of a window's hash, computed without allocating: the repository check
+/// hashes about a million windows.
+fn prefix(window: &[String]) -> [u8; 8] {
+    let mut hasher = Sha256::new();
+    for (i, word) in window.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b" ");
+        }
+        hasher.update(word.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&digest[..8]);
+    out
+}
+
+fn unhex(entry: &str) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&entry[2 * i..2 * i + 2], 16).expect("a hex hash");
+    }
+    out
+}
+
+#[test]
+fn no_file_of_the_repository_carries_a_known_copied_run() {
+    let list: BTreeSet<[u8; 8]> = copied().into_iter().map(unhex).collect();
+    assert_eq!(
+        prefix(&words("our own made up sentence of exactly eight words")),
+        unhex("abd1cf0d302dee3b")
+    );
+    // A standard's own headings are factual references and may appear anywhere.
+    let mut headings = BTreeSet::new();
+    for id in FRAMEWORKS {
+        let framework = catalog()
+            .framework(id)
+            .unwrap_or_else(|| panic!("framework {id} missing"));
+        for requirement in &framework.requirements {
+            for window in words(&requirement.title).windows(WINDOW) {
+                headings.insert(prefix(window));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["catalogs", "crates", "examples", "tests", "fuzz", "bench"] {
+        text_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 100, "only {} files found", files.len());
+    let mut found = Vec::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let words = words(&text);
+        let offsets: Vec<usize> = words
+            .windows(WINDOW)
+            .enumerate()
+            .filter(|(_, window)| {
+                let hash = prefix(window);
+                list.contains(&hash) && !headings.contains(&hash)
+            })
+            .map(|(offset, _)| offset)
+            .collect();
+        if let Some(first) = offsets.first() {
+            let name = path.strip_prefix(&root).unwrap_or(path);
+            found.push(format!(
+                "{}: {} windows, the first at word {first}",
+                name.display(),
+                offsets.len()
+            ));
+        }
+    }
+    assert!(found.is_empty(), "copied runs: {found:?}");
+}

@@ -140,7 +140,7 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         id: "review",
-        text: "Does top management review the AI management system at planned intervals?",
+        text: "Does top management review the AI management system on a set schedule?",
         hint: "Reviews on a set agenda, with decisions on improvements and changes recorded.",
         answers: &["9.3"],
     },

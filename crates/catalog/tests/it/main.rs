@@ -9,6 +9,7 @@
 mod builtin;
 mod crosswalks;
 mod errors;
+mod ids;
 mod risk_method;
 mod schema;
 

@@ -668,11 +668,11 @@ async def big_documents(ctx, line):
         assessment = need(await import_text(server.port, token, org, f.read()), 201, "import").json()["id"]
     current = need(await api(server.port, "GET", f"/api/v1/assessments/{assessment}/answers", token=token), 200, "answers").json()
     versions = {a.get("key"): a.get("version", 0) for a in current.get("answers", [])}
-    huge = await api(server.port, "PUT", f"/api/v1/assessments/{assessment}/answers/4.1.a",
-                     {"version": versions.get("4.1.a", 0), "answer": {"status": "partial", "notes": "n" * (1 << 20)}}, token)
+    huge = await api(server.port, "PUT", f"/api/v1/assessments/{assessment}/answers/4.1-1",
+                     {"version": versions.get("4.1-1", 0), "answer": {"status": "partial", "notes": "n" * (1 << 20)}}, token)
     # The 100 KB notes go to another answer, so that the 1 MB note, if stored, does not count.
-    answer_path = f"/api/v1/assessments/{assessment}/answers/4.1.b"
-    version = versions.get("4.1.b", 0)
+    answer_path = f"/api/v1/assessments/{assessment}/answers/4.1-2"
+    version = versions.get("4.1-2", 0)
     # Notes as long as the limit allows (4,000 characters); history that stores each change once
     # grows by about 20 notes, one that stores old and new values by twice that.
     before = history_bytes(server.store)

@@ -42,7 +42,7 @@ request = function()
   i = i + 1
   local body = '{"version":0,"answer":{"status":"partial","notes":"load ' .. i .. '"}}'
   wrk.headers["Content-Type"] = "application/json"
-  return wrk.format("PUT", "/api/v1/assessments/" .. ids[(i % #ids) + 1] .. "/answers/7.4.a", nil, body)
+  return wrk.format("PUT", "/api/v1/assessments/" .. ids[(i % #ids) + 1] .. "/answers/7.4-1", nil, body)
 end
 LUA
 cat > "$WORK/report.lua" <<'LUA'

@@ -1,4 +1,7 @@
-//! The assessment file (YAML or JSON): the public input format of aimsgap, version 1.
+//! The assessment file (YAML or JSON): the public input format of aimsgap, version 2.
+//!
+//! Version 1 files still load: [`upgrade`] maps their ISO/IEC 42001 ids to today's through the
+//! catalog's `formerly`, and names each renamed id ([`Renamed`]) so that the caller can warn.
 //!
 //! Reading is pure: text in, an [`Assessment`] or located errors out. The document's shape is
 //! `aimsgap_wire::assessment::Document`, which also writes it; this module reads it (JSON with
@@ -14,8 +17,228 @@ use std::collections::BTreeMap;
 
 type S = Located<String>;
 
-/// The version of the assessment file format this engine reads.
+/// The version of the assessment file format this engine writes (and reads, with version 1).
 pub const FORMAT_VERSION: i64 = file::FORMAT_VERSION;
+
+/// An ISO/IEC 42001 id of an assessment file of format 1 that is another id today.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renamed {
+    /// The id as the file wrote it.
+    pub old: String,
+    /// Today's id of the same requirement.
+    pub new: String,
+    /// The requirement's title.
+    pub title: String,
+}
+
+impl std::fmt::Display for Renamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is now {} ({})", self.old, self.new, self.title)
+    }
+}
+
+/// Brings a document of format 1 to the current format: every answer id that was renamed
+/// becomes today's id (through the catalog's `formerly`), and the version becomes current.
+/// Ids that are no requirement of format 1 stay as written, for the reader to refuse. A
+/// document already current, or of a version this engine does not read, is returned as it is,
+/// with no renamed ids.
+pub fn upgrade<'a>(
+    document: &'a Document,
+    catalog: &Catalog,
+) -> (std::borrow::Cow<'a, Document>, Vec<Renamed>) {
+    let Some(iso) = catalog.framework("iso42001") else {
+        return (std::borrow::Cow::Borrowed(document), Vec::new());
+    };
+    if document.aimsgap.value != file::OLDEST_FORMAT_VERSION {
+        return (std::borrow::Cow::Borrowed(document), Vec::new());
+    }
+    let mut renamed = Vec::new();
+    let mut upgraded = document.clone();
+    upgraded.aimsgap.value = FORMAT_VERSION;
+    upgraded.answers = document
+        .answers
+        .iter()
+        .map(|(id, answer)| match iso.by_former_id(id) {
+            Some(requirement) if requirement.id != *id => {
+                renamed.push(Renamed {
+                    old: id.clone(),
+                    new: requirement.id.clone(),
+                    title: requirement.title.clone(),
+                });
+                (requirement.id.clone(), answer.clone())
+            }
+            _ => (id.clone(), answer.clone()),
+        })
+        .collect();
+    // In catalog order, as the answers are judged.
+    renamed.sort_by_key(|r| iso.position(&r.new).unwrap_or(usize::MAX));
+    (std::borrow::Cow::Owned(upgraded), renamed)
+}
+
+/// What [`migrate`] makes of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Migration {
+    /// The file is of the current format already: nothing to rewrite.
+    Current,
+    /// The file's text rewritten to the current format, and the ids it renamed.
+    Rewritten { text: String, renamed: Vec<Renamed> },
+}
+
+/// Rewrites the text of an assessment file of format 1 to the current format, changing only
+/// the version and the renamed answer ids, each at the place the located reading found it, so
+/// that comments, layout and quoting stay as written. A file with errors gives its located
+/// errors and is not rewritten. The rewritten text is read back and must say what
+/// [`upgrade`] says.
+pub fn migrate(
+    file_name: &str,
+    text: &str,
+    catalog: &Catalog,
+    default_as_of: Date,
+) -> Result<Migration, Vec<Error>> {
+    let document = read_document(file_name, text)?;
+    read_checked(file_name, text, &document, catalog, default_as_of)?;
+    let (upgraded, renamed) = upgrade(&document, catalog);
+    let std::borrow::Cow::Owned(upgraded) = upgraded else {
+        return Ok(Migration::Current);
+    };
+    let refuse = |line: u64, column: u64, field: &str, message: String| {
+        vec![Error {
+            location: Location {
+                file: file_name.to_string(),
+                line,
+                column,
+            },
+            field: field.to_string(),
+            kind: ErrorKind::Invalid(message),
+        }]
+    };
+    // JSON is YAML: the YAML reader says where each value of either stands.
+    let located = read_yaml(file_name, &yaml_readable(text))?;
+    let version = &located.aimsgap;
+    let at = offset(text, version.line, version.column)
+        .filter(|&at| text.get(at..).is_some_and(|rest| rest.starts_with('1')))
+        .ok_or_else(|| {
+            refuse(
+                version.line,
+                version.column,
+                "aimsgap",
+                "cannot find the version `1` to rewrite: write `aimsgap: 2` by hand".into(),
+            )
+        })?;
+    let mut edits: Vec<(usize, usize, String)> = vec![(at, at + 1, FORMAT_VERSION.to_string())];
+    for renamed in &renamed {
+        let field = format!("answers.{}", renamed.old);
+        let answer = located.answers.get(&renamed.old);
+        let start = answer
+            .and_then(|answer| offset(text, answer.line, answer.column))
+            .and_then(|before| key_before(text, before, &renamed.old))
+            .ok_or_else(|| {
+                let (line, column) = answer.map_or((0, 0), |a| (a.line, a.column));
+                refuse(
+                    line,
+                    column,
+                    &field,
+                    format!(
+                        "cannot find the key `{}` to rewrite: rename it to `{}` by hand",
+                        renamed.old, renamed.new
+                    ),
+                )
+            })?;
+        edits.push((start, start + renamed.old.len(), renamed.new.clone()));
+    }
+    edits.sort_by_key(|edit| edit.0);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut last = 0;
+    for (start, end, with) in &edits {
+        out.push_str(text.get(last..*start).unwrap_or_default());
+        out.push_str(with);
+        last = *end;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    if read_document(file_name, &out).ok().as_ref() != Some(&upgraded) {
+        return Err(refuse(
+            0,
+            0,
+            "document",
+            "the rewritten file would not say what the old one said: rename the ids by hand \
+             (see `aimsgap catalog show iso42001 ID` for each id's former id)"
+                .into(),
+        ));
+    }
+    Ok(Migration::Rewritten { text: out, renamed })
+}
+
+/// The byte offset of a 1-based line and column (in characters) of `text`. Line breaks are
+/// those of YAML: `\n`, `\r\n` and a lone `\r`.
+fn offset(text: &str, line: u64, column: u64) -> Option<usize> {
+    if line == 0 || column == 0 {
+        return None;
+    }
+    let mut current = 1;
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while current < line {
+        let (i, c) = chars.next()?;
+        let lone_return = c == '\r' && !matches!(chars.peek(), Some((_, '\n')));
+        if c == '\n' || lone_return {
+            current += 1;
+            start = i + c.len_utf8();
+        }
+    }
+    let column = usize::try_from(column - 1).ok()?;
+    text.get(start..)?
+        .char_indices()
+        .nth(column)
+        .map(|(i, _)| start + i)
+}
+
+/// Where the mapping key `id` of the value at `before` starts: its nearest occurrence before
+/// the value that is a whole id (quoted or not) followed by a colon.
+fn key_before(text: &str, before: usize, id: &str) -> Option<usize> {
+    let part_of_id = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_');
+    text.get(..before)?
+        .rmatch_indices(id)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let whole = !text
+                .get(..i)
+                .and_then(|head| head.chars().next_back())
+                .is_some_and(part_of_id);
+            let rest = text.get(i + id.len()..).unwrap_or_default();
+            let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
+            whole && rest.trim_start_matches([' ', '\t']).starts_with(':')
+        })
+}
+
+/// The answers of a format 1 document that use an id of today's format that format 1 did not
+/// have: format 1 would not have read them, and read as today's they could mean another
+/// requirement than the writer meant.
+fn ids_of_a_later_format(file_name: &str, document: &Document, catalog: &Catalog) -> Vec<Error> {
+    let Some(iso) = catalog.framework("iso42001") else {
+        return Vec::new();
+    };
+    if document.aimsgap.value != file::OLDEST_FORMAT_VERSION {
+        return Vec::new();
+    }
+    document
+        .answers
+        .iter()
+        .filter(|(id, _)| iso.by_former_id(id).is_none() && iso.get(id).is_some())
+        .map(|(id, answer)| Error {
+            location: Location {
+                file: file_name.to_string(),
+                line: answer.line,
+                column: answer.column,
+            },
+            field: format!("answers.{id}"),
+            kind: ErrorKind::Invalid(format!(
+                "`{id}` is an id of format {FORMAT_VERSION}, but the file says `aimsgap: 1`: \
+                 write `aimsgap: {FORMAT_VERSION}` if every id is of format {FORMAT_VERSION}, \
+                 or run `aimsgap migrate` on the file first"
+            )),
+        })
+        .collect()
+}
 
 struct Check<'a> {
     file: &'a str,
@@ -190,8 +413,32 @@ pub fn parse_assessment(
     catalog: &Catalog,
     default_as_of: Date,
 ) -> Result<Assessment, Vec<Error>> {
+    parse_assessment_noting(file_name, text, catalog, default_as_of)
+        .map(|(assessment, _)| assessment)
+}
+
+/// [`parse_assessment`], also giving the ids of a format 1 file that are renamed today, for
+/// the caller to warn about.
+pub fn parse_assessment_noting(
+    file_name: &str,
+    text: &str,
+    catalog: &Catalog,
+    default_as_of: Date,
+) -> Result<(Assessment, Vec<Renamed>), Vec<Error>> {
     let document = read_document(file_name, text)?;
-    match from_document(file_name, &document, catalog, default_as_of) {
+    let renamed = upgrade(&document, catalog).1;
+    read_checked(file_name, text, &document, catalog, default_as_of)
+        .map(|assessment| (assessment, renamed))
+}
+
+fn read_checked(
+    file_name: &str,
+    text: &str,
+    document: &Document,
+    catalog: &Catalog,
+    default_as_of: Date,
+) -> Result<Assessment, Vec<Error>> {
+    match from_document(file_name, document, catalog, default_as_of) {
         Err(errors) if is_json(text) => {
             // JSON values carry no location; JSON is YAML, so the rare document with wrong
             // values is read once more through the YAML reader only to say where they are.
@@ -272,15 +519,19 @@ pub fn from_document(
     check_limits(file_name, raw).map_err(|over| over.errors)?;
     let mut check = Check {
         file: file_name,
-        errors: Vec::new(),
+        errors: ids_of_a_later_format(file_name, raw, catalog),
     };
+    let (upgraded, _) = upgrade(raw, catalog);
+    let raw: &Document = &upgraded;
     if raw.aimsgap.value != FORMAT_VERSION {
         check.fail(
             &raw.aimsgap,
             "aimsgap".into(),
             ErrorKind::Invalid(format!(
-                "format version {} is not supported; this aimsgap reads version {FORMAT_VERSION}",
-                raw.aimsgap.value
+                "format version {} is not supported; this aimsgap reads versions {} and \
+                 {FORMAT_VERSION}",
+                raw.aimsgap.value,
+                file::OLDEST_FORMAT_VERSION
             )),
         );
     }

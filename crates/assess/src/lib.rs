@@ -26,8 +26,8 @@ pub use credit::{TARGET, combine, governing_answer, inherited_credit};
 pub use engine::{MissingFramework, assess};
 pub use explain::explain;
 pub use file::{
-    FORMAT_VERSION, OverLimits, check_limits, from_document, parse_assessment, read_document,
-    to_document,
+    FORMAT_VERSION, Migration, OverLimits, Renamed, check_limits, from_document, migrate,
+    parse_assessment, parse_assessment_noting, read_document, to_document, upgrade,
 };
 
 /// The JSON Schema of the assessment file (`aimsgap schema assessment`).

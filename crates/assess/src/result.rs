@@ -387,8 +387,8 @@ pub struct Attach {
 }
 
 /// Gaps rolled up by deliverable: one piece of work (the AI policy) that closes several
-/// requirements (5.2.a to 5.2.g). The gaps, tasks and next actions stay per requirement and
-/// name their package.
+/// requirements (every requirement of 5.2). The gaps, tasks and next actions stay per
+/// requirement and name their package.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkPackage {
     /// The clause or control the deliverable is named after (`5.2`, `A.6.2.4`).

@@ -176,9 +176,16 @@ pub fn size_factor(employees: u32) -> f64 {
 /// communication, internal audit, the AI roles and concern reporting of Annex A, and human
 /// resources for AI.
 pub fn is_roll_out(id: &str) -> bool {
-    ["5.3.", "7.2.", "7.3.", "7.4.", "9.2.", "A.3.", "A.4.6"]
+    ["5.3", "7.2", "7.3", "7.4", "9.2", "A.3", "A.4.6"]
         .iter()
-        .any(|prefix| id.starts_with(prefix))
+        .any(|prefix| is_beneath(id, prefix))
+}
+
+/// Whether `id` lies beneath the node `prefix`: `6.1.2` covers `6.1.2.a` and `6.1.2-1` (the
+/// two shapes of a requirement id), and every node under them, but not `6.1.20`.
+pub fn is_beneath(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix)
+        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('-'))
 }
 
 /// The share of the size factor's spread that reaches work other than roll-out: a policy, a
@@ -201,11 +208,10 @@ pub fn drafting_size_factor(employees: u32) -> f64 {
 
 /// Requirements done once per AI system grow with the inventory.
 pub fn is_per_system(id: &str) -> bool {
-    [
-        "A.5.", "A.6.", "A.7.", "A.9.", "6.1.4.", "8.4.", "8.2.", "A.8.2",
-    ]
-    .iter()
-    .any(|prefix| id.starts_with(prefix))
+    ["A.5", "A.6", "A.7", "A.9", "6.1.4", "8.4", "8.2"]
+        .iter()
+        .any(|prefix| is_beneath(id, prefix))
+        || id.starts_with("A.8.2")
 }
 
 /// Each further AI system adds this fraction of a per-system requirement's effort.
@@ -215,13 +221,9 @@ pub const MIN_TASK_DAYS: f64 = 0.5;
 
 /// The phase of the path to certification a requirement belongs to.
 pub fn phase_of(id: &str) -> Phase {
-    // `id` is the prefix itself or lies beneath it ("6.1.2" covers "6.1.2.a", not "6.1.20").
-    let starts = |prefixes: &[&str]| {
-        prefixes.iter().any(|p| {
-            id.strip_prefix(p)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-    };
+    // `id` is the prefix itself or lies beneath it ("6.1.2" covers "6.1.2.a" and "6.1.2-1",
+    // not "6.1.20").
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| id == *p || is_beneath(id, p));
     if starts(&["4.1", "4.2"]) {
         Phase::GapAssessment
     } else if starts(&["4.3", "4.4"]) {
@@ -244,11 +246,11 @@ pub fn phase_of(id: &str) -> Phase {
 /// The anchor requirement of each phase: later phases wait on it (scope before policy before
 /// risk and impact assessments before the SoA; internal audit and review last).
 pub const PHASE_ANCHORS: &[(Phase, &[&str])] = &[
-    (Phase::Scope, &["4.3.a", "4.3.b"]),
-    (Phase::Policy, &["5.2.a", "5.2.e"]),
-    (Phase::RiskAndImpact, &["6.1.2.a", "6.1.4.a"]),
-    (Phase::AnnexAAndSoa, &["6.1.3.d"]),
-    (Phase::AuditReadiness, &["9.2.1.a"]),
+    (Phase::Scope, &["4.3-1", "4.3-2"]),
+    (Phase::Policy, &["5.2.a", "5.2-1"]),
+    (Phase::RiskAndImpact, &["6.1.2.a", "6.1.4-1"]),
+    (Phase::AnnexAAndSoa, &["6.1.3.f"]),
+    (Phase::AuditReadiness, &["9.2.1-1"]),
 ];
 
 /// Working days per calendar week.
@@ -283,9 +285,9 @@ pub const PACKAGE_JOINS: &[(&str, &str)] = &[
 ];
 
 /// The work package a requirement belongs to: the deliverable that closes it. A clause
-/// requirement belongs to its subclause (`5.2.a` to `5.2`, `9.2.2.c` to `9.2`), or one level
-/// deeper under [`PACKAGE_SPLIT_CLAUSES`] (`6.1.2.a` to `6.1.2`); an Annex A control belongs
-/// to the clause [`PACKAGE_JOINS`] names, or is its own package.
+/// requirement belongs to its subclause (`5.2.a` and `5.2-1` to `5.2`, `9.2.2.b` to `9.2`), or
+/// one level deeper under [`PACKAGE_SPLIT_CLAUSES`] (`6.1.2.a` to `6.1.2`); an Annex A control
+/// belongs to the clause [`PACKAGE_JOINS`] names, or is its own package.
 pub fn package_of(id: &str) -> String {
     if id.starts_with("A.") {
         return PACKAGE_JOINS
@@ -294,7 +296,9 @@ pub fn package_of(id: &str) -> String {
             .map_or(id, |(_, package)| package)
             .to_string();
     }
-    let parts: Vec<&str> = id.split('.').collect();
+    // A `-N` requirement sits under its clause as a lettered one does.
+    let clause = id.split_once('-').map_or(id, |(clause, _)| clause);
+    let parts: Vec<&str> = clause.split('.').collect();
     let two = parts.get(..2).map(|p| p.join("."));
     match two {
         Some(two) if PACKAGE_SPLIT_CLAUSES.contains(&two.as_str()) => parts

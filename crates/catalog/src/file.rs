@@ -66,6 +66,10 @@ pub(crate) struct RequirementEntry {
     pub evidence: Option<String>,
     #[serde(default)]
     pub documented: bool,
+    /// The standard's own list letters this node has (a clause) or assesses (a requirement).
+    pub letters: Option<Vec<S>>,
+    /// The id this requirement had in assessment file format 1, when it was renamed.
+    pub formerly: Option<S>,
     pub text: Option<String>,
     // Obligation fields.
     pub article: Option<String>,

@@ -262,6 +262,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
             }
             None
         };
+        let letters = letters(&mut check, entry, i);
         requirements.push(Requirement {
             id: entry.id.value.clone(),
             kind,
@@ -270,10 +271,14 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
             summary: summary.trim().to_string(),
             evidence: entry.evidence.as_ref().map(|e| e.trim().to_string()),
             documented: entry.documented,
+            letters,
+            formerly: entry.formerly.as_ref().map(|f| f.value.clone()),
             text: entry.text.as_ref().map(|t| t.trim().to_string()),
             obligation,
         });
     }
+
+    formerly_and_letters(&mut check, &raw.requirements, &index);
 
     // A parent chain must end: walking up more steps than there are nodes means a loop. It must
     // also stay shallow: renderers walk the tree recursively, and a chain hundreds of nodes deep
@@ -328,6 +333,95 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         requirements,
         index,
     })
+}
+
+/// The list letters of a node: single lower-case letters, each once, in alphabetical order.
+fn letters(check: &mut Check<'_>, entry: &file::RequirementEntry, i: usize) -> Vec<char> {
+    let mut letters: Vec<char> = Vec::new();
+    for (j, span) in entry.letters.iter().flatten().enumerate() {
+        let mut chars = span.value.chars();
+        match (chars.next(), chars.next()) {
+            (Some(letter), None) if letter.is_ascii_lowercase() => {
+                if letters.last().is_some_and(|&last| last >= letter) {
+                    check.fail(
+                        span,
+                        format!("requirements[{i}].letters[{j}]"),
+                        ErrorKind::Invalid(format!(
+                            "`{letter}` comes after `{}`: list each letter once, in alphabetical order",
+                            letters.iter().collect::<String>()
+                        )),
+                    );
+                } else {
+                    letters.push(letter);
+                }
+            }
+            _ => check.fail(
+                span,
+                format!("requirements[{i}].letters[{j}]"),
+                ErrorKind::Invalid(format!(
+                    "`{}` is not a list letter: expected one letter a to z",
+                    span.value
+                )),
+            ),
+        }
+    }
+    letters
+}
+
+/// A former id names one requirement only and is not its own id; a requirement's letters are
+/// among its parent's when the parent letters its items.
+fn formerly_and_letters(
+    check: &mut Check<'_>,
+    entries: &[file::RequirementEntry],
+    index: &HashMap<String, usize>,
+) {
+    let mut former: HashMap<&str, u64> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if let Some(formerly) = &entry.formerly {
+            let field = format!("requirements[{i}].formerly");
+            if formerly.value.trim().is_empty() || formerly.value == entry.id.value {
+                check.fail(
+                    formerly,
+                    field,
+                    ErrorKind::Invalid(format!(
+                        "`formerly` of `{}` must name the id it had before, not `{}`",
+                        entry.id.value, formerly.value
+                    )),
+                );
+            } else if let Some(&line) = former.get(formerly.value.as_str()) {
+                check.fail(
+                    formerly,
+                    field,
+                    ErrorKind::Invalid(format!(
+                        "former id `{}` is already claimed on line {line}",
+                        formerly.value
+                    )),
+                );
+            } else {
+                former.insert(&formerly.value, formerly.referenced.line());
+            }
+        }
+        let parent_letters = entry
+            .parent
+            .as_ref()
+            .and_then(|p| index.get(&p.value))
+            .and_then(|&p| entries.get(p))
+            .and_then(|p| p.letters.as_ref());
+        if let Some(parent_letters) = parent_letters {
+            for (j, span) in entry.letters.iter().flatten().enumerate() {
+                if !parent_letters.iter().any(|l| l.value == span.value) {
+                    check.fail(
+                        span,
+                        format!("requirements[{i}].letters[{j}]"),
+                        ErrorKind::Invalid(format!(
+                            "`{}` is not one of the letters of the parent clause",
+                            span.value
+                        )),
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn obligation(

@@ -217,6 +217,12 @@ pub struct Requirement {
     pub evidence: Option<String>,
     /// The requirement demands documented information.
     pub documented: bool,
+    /// The standard's lettered list items: on a clause, the items it letters; on a requirement
+    /// with a `-N` id, the items it assesses together (see "Ids of ISO/IEC 42001 requirements"
+    /// in `catalogs/FORMAT.md`). Single lower-case letters, in order.
+    pub letters: Vec<char>,
+    /// The id this requirement had in assessment file format 1, when it was renamed.
+    pub formerly: Option<String>,
     /// Official text, only where it is public domain (NIST).
     pub text: Option<String>,
     pub obligation: Option<Obligation>,
@@ -304,6 +310,16 @@ impl Framework {
     /// The top-level nodes, in file order.
     pub fn groups(&self) -> impl Iterator<Item = &Requirement> {
         self.requirements.iter().filter(|r| r.parent.is_none())
+    }
+
+    /// The requirement that was called `old` in assessment file format 1: the one whose
+    /// `formerly` names it, else the requirement of that id if it was not renamed. Old and new
+    /// ids overlap (format 1's `6.1.3.d` is today's `6.1.3.f`), so this reads old ids only.
+    pub fn by_former_id(&self, old: &str) -> Option<&Requirement> {
+        self.requirements
+            .iter()
+            .find(|r| r.formerly.as_deref() == Some(old))
+            .or_else(|| self.get(old).filter(|r| r.formerly.is_none()))
     }
 
     /// A named vocabulary, if the framework has it.

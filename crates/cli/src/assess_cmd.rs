@@ -65,23 +65,80 @@ pub fn read_input(path: &Path, max: u64) -> Result<String> {
     })
 }
 
-/// Reads and validates an assessment file; `as_of` overrides the file's date.
+/// Reads and validates an assessment file; `as_of` overrides the file's date. A file of format
+/// 1 gives one warning on standard error per ISO/IEC 42001 id that is renamed today.
 pub fn load(catalog: &Catalog, path: &Path, as_of: Option<Date>) -> Result<Assessment> {
     let text = read_input(path, MAX_ASSESSMENT_BYTES)?;
     let name = path.display().to_string();
-    let mut assessment =
-        aimsgap_assess::parse_assessment(&name, &text, catalog, today()).map_err(|errors| {
-            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            anyhow!(InputError(format!(
-                "{} is not a valid assessment file:\n{}",
-                name,
-                lines.join("\n")
-            )))
-        })?;
+    let (mut assessment, renamed) =
+        aimsgap_assess::parse_assessment_noting(&name, &text, catalog, today()).map_err(
+            |errors| {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                anyhow!(InputError(format!(
+                    "{} is not a valid assessment file:\n{}",
+                    name,
+                    lines.join("\n")
+                )))
+            },
+        )?;
+    for renamed in &renamed {
+        eprintln!(
+            "warning: {}: {renamed}; `aimsgap migrate` rewrites the file",
+            crate::output::terminal_safe(&name)
+        );
+    }
     if let Some(date) = as_of {
         assessment.as_of = date;
     }
     Ok(assessment)
+}
+
+/// `aimsgap migrate`: rewrites a file of format 1 to the current format, to `output` or to
+/// standard output, and says on standard error what was renamed. A current file is left as it
+/// is, with a message; a broken file gives its located errors (exit 2).
+pub fn migrate(catalog: &Catalog, path: &Path, output: Option<&Path>) -> Result<String> {
+    let text = read_input(path, MAX_ASSESSMENT_BYTES)?;
+    let name = path.display().to_string();
+    let migration = aimsgap_assess::migrate(&name, &text, catalog, today()).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow!(InputError(format!(
+            "{} is not a valid assessment file:\n{}",
+            name,
+            lines.join("\n")
+        )))
+    })?;
+    let safe = crate::output::terminal_safe(&name);
+    let (text, renamed) = match migration {
+        aimsgap_assess::Migration::Current => {
+            eprintln!(
+                "{safe} is already of format {}: left as it is",
+                aimsgap_assess::FORMAT_VERSION
+            );
+            (text, Vec::new())
+        }
+        aimsgap_assess::Migration::Rewritten { text, renamed } => {
+            for renamed in &renamed {
+                eprintln!("{safe}: {renamed}");
+            }
+            (text, renamed)
+        }
+    };
+    match output {
+        Some(out) => {
+            std::fs::write(out, text.as_bytes())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            Ok(format!(
+                "wrote {} (format {}, {} ids renamed)\n",
+                out.display(),
+                aimsgap_assess::FORMAT_VERSION,
+                renamed.len()
+            ))
+        }
+        None => {
+            crate::output::emit(text.as_bytes(), None, false, false)?;
+            Ok(String::new())
+        }
+    }
 }
 
 pub fn run(catalog: &Catalog, assessment: &Assessment) -> Result<AssessmentResult> {

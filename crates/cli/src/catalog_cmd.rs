@@ -63,6 +63,13 @@ pub fn requirement_json(framework: &Framework, requirement: &Requirement) -> Val
         if requirement.documented {
             map.insert("documented".into(), json!(true));
         }
+        if !requirement.letters.is_empty() {
+            let letters: Vec<String> = requirement.letters.iter().map(char::to_string).collect();
+            map.insert("letters".into(), json!(letters));
+        }
+        if let Some(formerly) = &requirement.formerly {
+            map.insert("formerly".into(), json!(formerly));
+        }
         if let Some(text) = &requirement.text {
             map.insert("text".into(), json!(text));
         }
@@ -175,6 +182,19 @@ pub fn show_requirement_text(framework: &Framework, requirement: &Requirement) -
     }
     if requirement.documented {
         out.push_str("demands documented information\n");
+    }
+    if !requirement.letters.is_empty() {
+        let letters: Vec<String> = requirement
+            .letters
+            .iter()
+            .map(|letter| format!("{letter})"))
+            .collect();
+        out.push_str(&format!("list items: {}\n", letters.join(", ")));
+    }
+    if let Some(formerly) = &requirement.formerly {
+        out.push_str(&format!(
+            "formerly {formerly} (assessment files of format 1)\n"
+        ));
     }
     out.push_str(&format!("\n{}\n", requirement.summary));
     if let Some(text) = &requirement.text {

@@ -183,6 +183,15 @@ enum Command {
         #[arg(long, env = "AIMSGAP_DATABASE", default_value = server_cmd::DEFAULT_DATABASE)]
         database: String,
     },
+    /// Rewrite an assessment file of format 1 to the current format: only the renamed
+    /// ISO/IEC 42001 ids and the version line change, so comments and layout stay.
+    Migrate {
+        /// The assessment file to rewrite.
+        file: PathBuf,
+        /// Where to write the rewritten file (standard output when absent; it may be FILE).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Write a commented assessment template to start from.
     Init {
         /// Where to write it (standard output when absent).
@@ -267,7 +276,7 @@ enum SchemaKind {
     Catalog,
     Crosswalk,
     Assessment,
-    /// The result JSON (`aimsgap/assessment-result/1`), generated from its wire types.
+    /// The result JSON (`aimsgap/assessment-result/2`), generated from its wire types.
     Result,
 }
 
@@ -483,6 +492,10 @@ fn run(cli: Cli) -> Result<String> {
         } => server_cmd::push(&file, &server, &token, &org, name.as_deref(), insecure_http),
         Command::Backup { database, output } => server_cmd::backup(&database, &output),
         Command::Restore { file, database } => server_cmd::restore(&database, &file),
+        Command::Migrate { file, output } => {
+            let catalog = load_catalog()?;
+            assess_cmd::migrate(&catalog, &file, output.as_deref())
+        }
         Command::Init { file, force } => match file {
             None => Ok(assess_cmd::template(assess_cmd::today())),
             Some(path) => {

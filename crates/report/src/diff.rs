@@ -1,10 +1,11 @@
 //! `aimsgap diff`: what changed between two assessment runs, from their JSON results (schema
-//! `aimsgap/assessment-result/1`), so a saved result from last quarter compares with today's.
+//! `aimsgap/assessment-result/2`), so a saved result from last quarter compares with today's.
+//! A result of schema 1 reads with its ISO/IEC 42001 ids renamed to today's.
 
 use crate::escape::markdown as m;
 use crate::json::SCHEMA;
 use crate::table::{clip, render};
-use aimsgap_wire::result::AssessmentResult;
+use aimsgap_wire::result::{AssessmentResult, SCHEMA_1};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -73,12 +74,34 @@ fn not_a_result(which: &'static str, schema: Option<&str>) -> DiffError {
     }
 }
 
-fn check_schema(result: &AssessmentResult, which: &'static str) -> Result<(), DiffError> {
+fn check_schema(result: &mut AssessmentResult, which: &'static str) -> Result<(), DiffError> {
     if result.schema == SCHEMA {
+        Ok(())
+    } else if result.schema == SCHEMA_1 {
+        upgrade(result);
         Ok(())
     } else {
         Err(not_a_result(which, Some(&result.schema)))
     }
+}
+
+/// Renames the ISO/IEC 42001 ids of a result of schema 1 to today's, through the `formerly`
+/// of the built-in catalog.
+fn upgrade(result: &mut AssessmentResult) {
+    static CATALOG: std::sync::OnceLock<Option<aimsgap_catalog::Catalog>> =
+        std::sync::OnceLock::new();
+    let catalog = CATALOG.get_or_init(|| aimsgap_catalog::builtin().ok());
+    if let Some(iso) = catalog.as_ref().and_then(|c| c.framework("iso42001")) {
+        result.rename_ids(|old| {
+            iso.by_former_id(old)
+                .filter(|requirement| requirement.id != old)
+                .map(|requirement| requirement.id.clone())
+        });
+    }
+}
+
+fn is_result_schema(schema: Option<&str>) -> bool {
+    schema == Some(SCHEMA) || schema == Some(SCHEMA_1)
 }
 
 /// Reads a saved result (`which` is "old" or "new", for messages). A document of another
@@ -86,8 +109,8 @@ fn check_schema(result: &AssessmentResult, which: &'static str) -> Result<(), Di
 /// line and column where reading stopped.
 pub fn read(which: &'static str, text: &str) -> Result<AssessmentResult, DiffError> {
     match serde_json::from_str::<AssessmentResult>(text) {
-        Ok(result) => {
-            check_schema(&result, which)?;
+        Ok(mut result) => {
+            check_schema(&mut result, which)?;
             Ok(result)
         }
         Err(error) => {
@@ -96,7 +119,7 @@ pub fn read(which: &'static str, text: &str) -> Result<AssessmentResult, DiffErr
                 .as_ref()
                 .and_then(|d| d.get("schema"))
                 .and_then(Value::as_str);
-            if document.is_some() && schema != Some(SCHEMA) {
+            if document.is_some() && !is_result_schema(schema) {
                 return Err(not_a_result(which, schema));
             }
             let (line, column) = (error.line(), error.column());
@@ -119,13 +142,16 @@ pub fn read(which: &'static str, text: &str) -> Result<AssessmentResult, DiffErr
 /// Reads a result held as a JSON value (a saved run).
 pub fn from_value(which: &'static str, value: &Value) -> Result<AssessmentResult, DiffError> {
     let schema = value.get("schema").and_then(Value::as_str);
-    if schema != Some(SCHEMA) {
+    if !is_result_schema(schema) {
         return Err(not_a_result(which, schema));
     }
-    serde_json::from_value(value.clone()).map_err(|error| DiffError::Shape {
-        which,
-        message: error.to_string(),
-    })
+    let mut result: AssessmentResult =
+        serde_json::from_value(value.clone()).map_err(|error| DiffError::Shape {
+            which,
+            message: error.to_string(),
+        })?;
+    check_schema(&mut result, which)?;
+    Ok(result)
 }
 
 /// Compares two results held as JSON values (saved runs).
@@ -135,8 +161,13 @@ pub fn diff_values(old: &Value, new: &Value) -> Result<Diff, DiffError> {
 
 /// Compares two results.
 pub fn diff(old: &AssessmentResult, new: &AssessmentResult) -> Result<Diff, DiffError> {
-    check_schema(old, "old")?;
-    check_schema(new, "new")?;
+    // Both are read through `read` or `from_value`, which bring a result of schema 1 to
+    // today's ids.
+    for (result, which) in [(old, "old"), (new, "new")] {
+        if result.schema != SCHEMA {
+            return Err(not_a_result(which, Some(&result.schema)));
+        }
+    }
     let (before, after) = (&old.readiness.overall, &new.readiness.overall);
     let readiness = [
         (before.point, after.point),

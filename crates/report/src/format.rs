@@ -16,7 +16,7 @@ use aimsgap_catalog::Catalog;
 pub enum Format {
     /// `table`: the terminal summary.
     Table,
-    /// `json`: the versioned result (`aimsgap/assessment-result/1`).
+    /// `json`: the versioned result (`aimsgap/assessment-result/2`).
     Json,
     /// `html`: the self-contained report with charts.
     Html,

@@ -1,4 +1,4 @@
-//! The JSON result, schema `aimsgap/assessment-result/1`: the domain result turned into the
+//! The JSON result, schema `aimsgap/assessment-result/2`: the domain result turned into the
 //! wire types of `aimsgap_wire::result`, which also read it back. Keep names; add fields freely
 //! (in the wire types, in alphabetical order).
 

@@ -114,7 +114,7 @@ pub struct Versioned {
     pub updated_by: Option<String>,
 }
 
-/// The engine's result JSON (`aimsgap/assessment-result/1`), as `/result` and saved runs
+/// The engine's result JSON (`aimsgap/assessment-result/2`), as `/result` and saved runs
 /// return it. The server passes stored results through as they are, so the value stays
 /// untyped here; its schema is the one of [`crate::result::AssessmentResult`], the type that
 /// writes it.

@@ -1,5 +1,10 @@
-//! The assessment file, format version 1: what an organisation states about itself (profile,
+//! The assessment file, format version 2: what an organisation states about itself (profile,
 //! certifications, AI systems, answers), as a document that is read and written.
+//!
+//! Format 2 differs from format 1 only in the ISO/IEC 42001 ids of answers: format 2's follow
+//! the standard's list letters (`6.1.3.f` is the Statement of Applicability, `4.1-1` a statement
+//! that is not one lettered item). Format 1 is still read: `aimsgap_assess` maps its ids through
+//! the catalog's `formerly` and names every renamed id.
 //!
 //! Reading YAML goes through serde-saphyr, which records where each [`Located`] value stood, so
 //! that the checks of `aimsgap_assess` can name the line and column of a wrong value. JSON is
@@ -17,8 +22,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// The version of the assessment file format this crate reads and writes.
-pub const FORMAT_VERSION: i64 = 1;
+/// The version of the assessment file format this crate writes.
+pub const FORMAT_VERSION: i64 = 2;
+
+/// The oldest version still read: its ISO/IEC 42001 ids are mapped to today's.
+pub const OLDEST_FORMAT_VERSION: i64 = 1;
 
 /// A value with the line and column it was read from (1-based; 0 when unknown: read from
 /// JSON, or built in code). Locations are not part of the value: two documents that say the
@@ -102,7 +110,7 @@ fn is_false(value: &bool) -> bool {
 #[serde(deny_unknown_fields)]
 #[schemars(title = "aimsgap assessment file")]
 pub struct Document {
-    /// The format version: 1.
+    /// The format version: 2 (1, with older ISO/IEC 42001 ids, is still read).
     pub aimsgap: Located<i64>,
     /// The date to judge on (`YYYY-MM-DD`); today when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,7 +271,7 @@ pub struct Evidence {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
-    /// The format version: 1.
+    /// The format version: 2 (1, with older ISO/IEC 42001 ids, is still read).
     pub aimsgap: Located<i64>,
     /// The date to judge on (`YYYY-MM-DD`); today when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,6 @@
 //! aimsgap's wire types: every document that crosses a process boundary, as serde types.
 //!
-//! - [`result`]: the result JSON, schema `aimsgap/assessment-result/1`, written by
+//! - [`result`]: the result JSON, schema `aimsgap/assessment-result/2`, written by
 //!   `aimsgap_report::json` and read back by every reader (diff, OSCAL import, pages, `push`,
 //!   tests);
 //! - [`assessment`]: the assessment file, read and written;

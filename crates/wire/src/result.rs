@@ -1,4 +1,4 @@
-//! The result JSON, schema `aimsgap/assessment-result/1`: what `aimsgap assess --format json`,
+//! The result JSON, schema `aimsgap/assessment-result/2`: what `aimsgap assess --format json`,
 //! the API's `/result` and saved runs carry, written by `aimsgap_report::json` and read back by
 //! every reader (diff, pages, `push`, tests) through the same types.
 //!
@@ -7,6 +7,11 @@
 //! alphabetical order on purpose: the result has always been written with its keys sorted, and
 //! serde writes fields in declaration order, so the order here is what keeps the bytes of a
 //! result unchanged. Optional values are written as `null`, never left out.
+//!
+//! Version 2 changed only the ISO/IEC 42001 requirement ids, which follow the standard's own
+//! list letters (`6.1.3.f` is the Statement of Applicability, `4.1-1` a statement that is not
+//! one lettered item); its fields are those of version 1. A result of version 1 reads through
+//! the same types and [`AssessmentResult::rename_ids`] maps its ids.
 //!
 //! Added within version 1 (a reader of an older result sees the defaults): `work_packages`
 //! (the gaps rolled up by deliverable, empty when absent) and `package` on every gap, next
@@ -21,7 +26,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The schema id written into every result.
-pub const SCHEMA: &str = "aimsgap/assessment-result/1";
+pub const SCHEMA: &str = "aimsgap/assessment-result/2";
+
+/// The schema id of results written before ISO/IEC 42001 ids followed the standard's list
+/// letters: the same fields, older ids (see [`AssessmentResult::rename_ids`]).
+pub const SCHEMA_1: &str = "aimsgap/assessment-result/1";
 
 /// The words of the engine's vocabularies as they appear in a result. A test in the report
 /// crate keeps these lists equal to the engine's, so the schema cannot fall behind it.
@@ -151,7 +160,7 @@ fn schema_id(_: &mut SchemaGenerator) -> Schema {
     one_of(&[SCHEMA], false)
 }
 
-/// Everything the engine concludes about one assessment, schema `aimsgap/assessment-result/1`.
+/// Everything the engine concludes about one assessment, schema `aimsgap/assessment-result/2`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "aimsgap assessment result")]
 pub struct AssessmentResult {
@@ -186,15 +195,15 @@ pub struct AssessmentResult {
     pub requirements: Vec<Requirement>,
     /// The path to certification: tasks, effort and audit dates.
     pub roadmap: Roadmap,
-    /// The schema id of this document, always `aimsgap/assessment-result/1`.
+    /// The schema id of this document, `aimsgap/assessment-result/2`.
     #[schemars(schema_with = "schema_id")]
     pub schema: String,
     /// The Statement of Applicability: the Annex A controls.
     pub soa: Vec<SoaEntry>,
     /// The verdict on Stage 1 readiness.
     pub verdict: Verdict,
-    /// The gaps rolled up by deliverable (one AI policy closes 5.2.a to 5.2.g), ranked; the
-    /// gaps, next actions and roadmap tasks stay per requirement and name their package.
+    /// The gaps rolled up by deliverable (one AI policy closes every requirement of 5.2),
+    /// ranked; the gaps, next actions and roadmap tasks stay per requirement and name their package.
     /// Added within `aimsgap/assessment-result/1`: an older result reads as an empty list.
     #[serde(default)]
     pub work_packages: Vec<WorkPackage>,
@@ -675,6 +684,39 @@ pub struct Diagnostic {
 }
 
 impl AssessmentResult {
+    /// Renames every ISO/IEC 42001 requirement id the result holds (requirements, gaps, next
+    /// actions, evidence to attach, roadmap tasks, work packages and the requirements that
+    /// support obligations) with `rename`, which gives today's id of an id of schema 1, or
+    /// `None` when it is unchanged; the result then says schema 2. Only for a result of schema
+    /// 1: old and new ids overlap.
+    pub fn rename_ids(&mut self, rename: impl Fn(&str) -> Option<String>) {
+        let rename = |id: &mut String| {
+            if let Some(new) = rename(id) {
+                *id = new;
+            }
+        };
+        self.requirements.iter_mut().for_each(|r| rename(&mut r.id));
+        self.gaps.iter_mut().for_each(|g| rename(&mut g.id));
+        self.next_actions.iter_mut().for_each(|a| rename(&mut a.id));
+        self.claims
+            .to_attach
+            .iter_mut()
+            .for_each(|a| rename(&mut a.id));
+        self.roadmap
+            .tasks
+            .iter_mut()
+            .for_each(|t| rename(&mut t.requirement));
+        for package in &mut self.work_packages {
+            package.requirements.iter_mut().for_each(&rename);
+        }
+        for system in &mut self.obligations {
+            for item in &mut system.items {
+                item.supported_by.iter_mut().for_each(|s| rename(&mut s.id));
+            }
+        }
+        self.schema = SCHEMA.to_string();
+    }
+
     /// The result as pretty JSON text with a final newline, as it is written everywhere.
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();

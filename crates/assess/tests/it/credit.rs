@@ -28,50 +28,50 @@ fn evidence_decides_between_met_and_partial() {
     // An approved document proves a documented requirement: weight 1.
     check(
         "{status: implemented, evidence: [{ref: p.pdf, kind: approved_document, date: 2026-05-02}]}",
-        "5.2.e",
+        "5.2-1",
         Status::Met,
         1.0,
     );
     // A process needs operating records; an approved document alone weighs 0.7: still met.
     check(
         "{status: implemented, evidence: [{ref: p.pdf, kind: approved_document, date: 2026-05-02}]}",
-        "8.2.a",
+        "8.2-1",
         Status::Met,
         0.3 + 0.7 * 0.7,
     );
     // A template is not an operating process.
     check(
         "{status: implemented, evidence: [{ref: t.docx, kind: template, date: 2026-05-02}]}",
-        "5.2.e",
+        "5.2-1",
         Status::Partial,
         0.3 + 0.7 * 0.2,
     );
     // A claim without evidence counts 30%.
-    check("{status: implemented}", "5.2.e", Status::Partial, 0.3);
+    check("{status: implemented}", "5.2-1", Status::Partial, 0.3);
     // Stale evidence (older than 12 months) counts 60% of its weight: below the met threshold.
     check(
         "{status: implemented, evidence: [{ref: p.pdf, kind: approved_document, date: 2025-10-01}]}",
-        "5.2.e",
+        "5.2-1",
         Status::Partial,
         0.3 + 0.7 * 0.6,
     );
     // Ad hoc maturity keeps it partial even with good evidence.
     check(
         "{status: implemented, maturity: 1, evidence: [{ref: r.csv, kind: operating_record, date: 2026-09-01}]}",
-        "8.2.a",
+        "8.2-1",
         Status::Partial,
         1.0,
     );
-    check("{status: planned}", "5.2.e", Status::Gap, 0.1 * 0.3);
-    check("{status: not_implemented}", "5.2.e", Status::Gap, 0.0);
+    check("{status: planned}", "5.2-1", Status::Gap, 0.1 * 0.3);
+    check("{status: not_implemented}", "5.2-1", Status::Gap, 0.0);
 }
 
 #[test]
 fn future_dated_evidence_is_not_counted_and_is_reported() {
     let result = run(&org(
-        "answers:\n  \"5.2.e\": {status: implemented, evidence: [{ref: p.pdf, kind: approved_document, date: 2027-01-01}]}\n",
+        "answers:\n  \"5.2-1\": {status: implemented, evidence: [{ref: p.pdf, kind: approved_document, date: 2027-01-01}]}\n",
     ));
-    assert_eq!(requirement(&result, "5.2.e").status, Status::Partial);
+    assert_eq!(requirement(&result, "5.2-1").status, Status::Partial);
     assert!(
         result
             .diagnostics
@@ -83,11 +83,11 @@ fn future_dated_evidence_is_not_counted_and_is_reported() {
 #[test]
 fn a_group_answer_applies_to_children_without_their_own() {
     let result = run(&org(
-        "answers:\n  \"7.5\": {status: implemented, evidence: [{ref: dms, kind: operating_record, date: 2026-10-01}]}\n  \"7.5.3.c\": {status: not_implemented}\n",
+        "answers:\n  \"7.5\": {status: implemented, evidence: [{ref: dms, kind: operating_record, date: 2026-10-01}]}\n  \"7.5.3-3\": {status: not_implemented}\n",
     ));
-    assert_eq!(requirement(&result, "7.5.1.a").status, Status::Met);
-    assert_eq!(requirement(&result, "7.5.3.a").status, Status::Met);
-    assert_eq!(requirement(&result, "7.5.3.c").status, Status::Gap);
+    assert_eq!(requirement(&result, "7.5.1-1").status, Status::Met);
+    assert_eq!(requirement(&result, "7.5.3-1").status, Status::Met);
+    assert_eq!(requirement(&result, "7.5.3-3").status, Status::Gap);
 }
 
 #[test]
@@ -96,13 +96,13 @@ fn excluded_controls_need_a_justification_and_leave_readiness() {
         "answers:\n  \"A.7.2\": {status: not_applicable, justification: We train no models.}\n",
     ));
     assert_eq!(requirement(&with, "A.7.2").status, Status::NotApplicable);
-    assert_eq!(with.readiness.counted, 134);
+    assert_eq!(with.readiness.counted, 136);
     let soa = with.soa.iter().find(|s| s.control == "A.7.2").unwrap();
     assert!(!soa.included);
     assert_eq!(soa.justification, "We train no models.");
     let without = run(&org("answers:\n  \"A.7.2\": {status: not_applicable}\n"));
     assert_eq!(requirement(&without, "A.7.2").status, Status::Gap);
-    assert_eq!(without.readiness.counted, 135);
+    assert_eq!(without.readiness.counted, 137);
 }
 
 #[test]
@@ -115,14 +115,14 @@ fn inherited_credit_is_a_range_never_met_and_halved_outside_ai_scope() {
     let inside = certified(true);
     let outside = certified(false);
     assert!(inside.requirements.iter().all(|r| r.status != Status::Met));
-    let audit_in = requirement(&inside, "9.2.2.a");
-    let audit_out = requirement(&outside, "9.2.2.a");
+    let audit_in = requirement(&inside, "9.2.2-1");
+    let audit_out = requirement(&outside, "9.2.2-1");
     assert_eq!(audit_in.status, Status::Partial);
     assert!(audit_in.credit.hi <= aimsgap_assess::rules::INHERITED_CAP);
     assert!((audit_in.credit.lo - audit_in.credit.hi / 2.0).abs() < 1e-12);
     assert!(audit_out.credit.hi < audit_in.credit.hi);
     // AI-specific requirements gain nothing from ISO 27001.
-    for id in ["6.1.4.a", "A.5.2", "A.5.4", "A.7.4", "8.4.a"] {
+    for id in ["6.1.4-1", "A.5.2", "A.5.4", "A.7.4", "8.4-1"] {
         let r = requirement(&inside, id);
         assert_eq!(r.credit.hi, 0.0, "{id}");
         assert_eq!(r.status, Status::Unknown, "{id}");
@@ -227,16 +227,16 @@ fn roadmap_puts_scope_before_policy_before_risk_before_soa_before_audit() {
             .map(|t| t.start)
             .unwrap()
     };
-    assert!(start_of("4.3.a") <= start_of("5.2.a"));
+    assert!(start_of("4.3-1") <= start_of("5.2.a"));
     assert!(start_of("5.2.a") <= start_of("6.1.2.a"));
-    assert!(start_of("6.1.2.a") <= start_of("6.1.3.d"));
-    assert!(start_of("6.1.3.d") <= start_of("9.2.1.a"));
-    assert!(start_of("9.2.1.a") <= start_of("9.3.1.a"));
+    assert!(start_of("6.1.2.a") <= start_of("6.1.3.f"));
+    assert!(start_of("6.1.3.f") <= start_of("9.2.1-1"));
+    assert!(start_of("9.2.1-1") <= start_of("9.3.1-1"));
     let soa_task = result
         .roadmap
         .tasks
         .iter()
-        .find(|t| t.requirement == "6.1.3.d")
+        .find(|t| t.requirement == "6.1.3.f")
         .unwrap();
     let risk_task = result
         .roadmap

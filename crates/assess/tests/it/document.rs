@@ -58,7 +58,7 @@ fn every_example_reads_writes_and_reads_back_the_same() {
 fn yaml_values_carry_their_line_and_column() {
     let document = read_document(
         "acme.yaml",
-        "aimsgap: 1\norganization:\n  name: X\n  employees: 12\nanswers:\n  \"5.2\":\n    status: partial\n",
+        "aimsgap: 2\norganization:\n  name: X\n  employees: 12\nanswers:\n  \"5.2\":\n    status: partial\n",
     )
     .unwrap();
     let employees = document.organization.employees.as_ref().unwrap();
@@ -151,7 +151,7 @@ fn examples_as_written_validate_against_the_published_and_the_generated_schema()
     let broken = dir.join("broken.json");
     std::fs::write(
         &broken,
-        r#"{"aimsgap": 1, "organization": {"name": "X", "colour": "red"}}"#,
+        r#"{"aimsgap": 2, "organization": {"name": "X", "colour": "red"}}"#,
     )
     .unwrap();
     paths.push(broken);

@@ -60,7 +60,7 @@ fn maturity_out_of_range() {
 #[test]
 fn clause_requirements_cannot_be_excluded() {
     check(
-        &org("answers:\n  \"6.1.4.a\":\n    status: not_applicable\n    justification: no\n"),
+        &org("answers:\n  \"6.1.4-1\":\n    status: not_applicable\n    justification: no\n"),
         6,
         "status",
         "exclude Annex A controls only",
@@ -97,7 +97,7 @@ fn duplicate_keys_and_unknown_fields_are_syntax_errors_with_a_line() {
             5,
         ),
         (
-            "aimsgap: 1\norganization: {name: X}\nanswers: [\n".to_string(),
+            "aimsgap: 2\norganization: {name: X}\nanswers: [\n".to_string(),
             3,
         ),
     ] {
@@ -117,16 +117,16 @@ fn duplicate_keys_and_unknown_fields_are_syntax_errors_with_a_line() {
 #[test]
 fn unsupported_format_version() {
     check(
-        "aimsgap: 2\norganization: {name: X}\n",
+        "aimsgap: 3\norganization: {name: X}\n",
         1,
         "aimsgap",
-        "format version 2 is not supported",
+        "format version 3 is not supported",
     );
 }
 
 #[test]
 fn json_assessment_files_parse_too() {
-    let text = r#"{"aimsgap": 1, "as_of": "2026-11-29", "organization": {"name": "J"},
+    let text = r#"{"aimsgap": 2, "as_of": "2026-11-29", "organization": {"name": "J"},
         "answers": {"5.2": {"status": "implemented", "evidence": [{"ref": "p", "kind": "approved_document", "date": "2026-06-01"}]}}}"#;
     let assessment = parse(text);
     assert_eq!(assessment.answers.len(), 1);

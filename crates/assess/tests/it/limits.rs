@@ -33,7 +33,7 @@ fn many_systems(count: usize) -> String {
         })
         .collect();
     format!(
-        r#"{{"aimsgap": 1, "as_of": "2026-11-29", "organization": {{"name": "Big", "jurisdictions": ["EU"]}}, "ai_systems": [{}]}}"#,
+        r#"{{"aimsgap": 2, "as_of": "2026-11-29", "organization": {{"name": "Big", "jurisdictions": ["EU"]}}, "ai_systems": [{}]}}"#,
         systems.join(",\n")
     )
 }
@@ -98,7 +98,7 @@ fn every_text_field_has_a_limit_named_in_its_error() {
             "ai_systems[0].id: 300 characters, at most 200",
         ),
         (
-            format!("aimsgap: 1\norganization: {{name: {}}}\n", long(5_000)),
+            format!("aimsgap: 2\norganization: {{name: {}}}\n", long(5_000)),
             "organization.name: 5,000 characters, at most 200",
         ),
         (
@@ -176,7 +176,7 @@ fn a_team_of_1e_minus_300_is_refused_with_the_field_and_range() {
         parse(&text);
     }
     // JSON is located through its second reading.
-    let json = r#"{"aimsgap": 1, "organization": {"name": "A",
+    let json = r#"{"aimsgap": 2, "organization": {"name": "A",
   "team_fte": 1e-300}}"#;
     has(
         &errors("acme.json", json),

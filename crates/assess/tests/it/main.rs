@@ -9,6 +9,7 @@
 mod credit;
 mod document;
 mod errors;
+mod format1;
 mod law;
 mod limits;
 mod plan;
@@ -74,7 +75,7 @@ pub fn run(text: &str) -> AssessmentResult {
 /// A minimal organisation header followed by `rest`.
 pub fn org(rest: &str) -> String {
     format!(
-        "aimsgap: 1\nas_of: 2026-11-29\norganization: {{name: Test Org, employees: 100, jurisdictions: [EU, US-CO], team_fte: 1}}\n{rest}"
+        "aimsgap: 2\nas_of: 2026-11-29\norganization: {{name: Test Org, employees: 100, jurisdictions: [EU, US-CO], team_fte: 1}}\n{rest}"
     )
 }
 

@@ -196,3 +196,39 @@ fn a_valid_crosswalk_loads() {
     assert_eq!(crosswalk.edges.len(), 1);
     assert_eq!(crosswalk.edges[0].strength, 10);
 }
+
+#[test]
+fn a_list_letter_that_is_not_one_letter_is_located() {
+    check(
+        "requirements:\n  - {id: \"1\", kind: clause, title: One, summary: s, letters: [a, bc]}\n",
+        10,
+        "requirements[0].letters[1]",
+        "`bc` is not a list letter",
+    );
+    check(
+        "requirements:\n  - {id: \"1\", kind: clause, title: One, summary: s, letters: [b, a]}\n",
+        10,
+        "requirements[0].letters[1]",
+        "`a` comes after `b`",
+    );
+}
+
+#[test]
+fn a_requirement_letter_its_clause_does_not_have_is_located() {
+    check(
+        "requirements:\n  - {id: \"1\", kind: clause, title: One, summary: s, letters: [a, b]}\n  - {id: \"1-1\", kind: requirement, parent: \"1\", title: T, summary: s, letters: [a, c]}\n",
+        11,
+        "requirements[1].letters[1]",
+        "`c` is not one of the letters of the parent clause",
+    );
+}
+
+#[test]
+fn a_former_id_claimed_twice_is_located() {
+    check(
+        "requirements:\n  - {id: \"1\", kind: clause, title: One, summary: s}\n  - {id: \"1-1\", kind: requirement, parent: \"1\", title: T, summary: s, formerly: \"1.a\"}\n  - {id: \"1-2\", kind: requirement, parent: \"1\", title: T, summary: s, formerly: \"1.a\"}\n",
+        12,
+        "requirements[2].formerly",
+        "former id `1.a` is already claimed on line 11",
+    );
+}

@@ -11,6 +11,7 @@ mod copied;
 mod crosswalks;
 mod documented;
 mod errors;
+mod ids;
 mod relationship_rules;
 mod risk_method;
 mod rmf_coverage;

@@ -22,7 +22,7 @@ const ABOUT_IMPACT: &[&str] = &[
 
 /// The AI system impact assessment: the clause requirements of 6.1.4 and the controls of A.5.
 const IMPACT_ASSESSMENT: &[&str] = &[
-    "6.1.4.a", "6.1.4.b", "6.1.4.c", "6.1.4.d", "A.5.2", "A.5.3", "A.5.4", "A.5.5",
+    "6.1.4-1", "6.1.4-2", "6.1.4-3", "6.1.4-4", "A.5.2", "A.5.3", "A.5.4", "A.5.5",
 ];
 
 /// The least strength at which an edge counts as reaching its target here: below it the link
@@ -36,11 +36,11 @@ const PINNED: &[(&str, &[&str], usize)] = &[
     ("A.5.3", ABOUT_IMPACT, 4),
     ("A.5.4", ABOUT_IMPACT, 8),
     ("A.5.5", ABOUT_IMPACT, 7),
-    ("6.1.4.a", ABOUT_IMPACT, 4),
-    ("6.1.4.b", ABOUT_IMPACT, 3),
-    ("6.1.4.c", ABOUT_IMPACT, 3),
-    ("6.1.4.d", ABOUT_IMPACT, 2),
-    ("8.4.b", ABOUT_IMPACT, 2),
+    ("6.1.4-1", ABOUT_IMPACT, 4),
+    ("6.1.4-2", ABOUT_IMPACT, 3),
+    ("6.1.4-3", ABOUT_IMPACT, 3),
+    ("6.1.4-4", ABOUT_IMPACT, 2),
+    ("8.4-2", ABOUT_IMPACT, 2),
     // Responsible design and development: the safety-first mindset, feedback into design,
     // requirements with socio-technical implications, the decision to proceed.
     (

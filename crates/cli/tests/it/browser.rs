@@ -443,10 +443,10 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     submit(&viewer, &accept, "Acme Cloud").await;
     assert!(main_text(&viewer).await.contains("Your role: viewer"));
     viewer
-        .goto(&format!("{base}{assessment}/requirements/6.1.3.d"))
+        .goto(&format!("{base}{assessment}/requirements/6.1.3.f"))
         .await
         .unwrap();
-    wait_heading(&viewer, "6.1.3.d").await;
+    wait_heading(&viewer, "6.1.3.f").await;
     assert!(
         viewer
             .find_all(Locator::Css("form[method=post][action*='/requirements/']"))
@@ -471,7 +471,7 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     let (status, _, _) = raw(
         &address,
         "POST",
-        &format!("{assessment}/requirements/6.1.3.d"),
+        &format!("{assessment}/requirements/6.1.3.f"),
         &cookie(&viewer, "aimsgap_session").await,
         &format!("csrf={csrf}&version=0&status=implemented"),
     );
@@ -479,10 +479,10 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
 
     // ---- the owner answers a requirement and readiness moves ---------------------------
     owner
-        .goto(&format!("{base}{assessment}/requirements/6.1.3.d"))
+        .goto(&format!("{base}{assessment}/requirements/6.1.3.f"))
         .await
         .unwrap();
-    wait_heading(&owner, "6.1.3.d").await;
+    wait_heading(&owner, "6.1.3.f").await;
     let before = overall_readiness(&main_text(&owner).await);
     choose(&owner, "#f-status", "implemented").await;
     choose(&owner, "#f-maturity", "3").await;
@@ -491,7 +491,7 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     choose(&owner, "#f-ev0-kind", "approved_document").await;
     click(
         &owner,
-        &format!("form[action='{assessment}/requirements/6.1.3.d'] button[type=submit]"),
+        &format!("form[action='{assessment}/requirements/6.1.3.f'] button[type=submit]"),
     )
     .await;
     wait_for(&owner, SAVED).await;
@@ -502,10 +502,10 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     screenshot(&owner, "requirement", DESKTOP).await;
     // The answer form itself: the page scrolled to its first field.
     owner
-        .goto(&format!("{base}{assessment}/requirements/6.1.3.d#f-status"))
+        .goto(&format!("{base}{assessment}/requirements/6.1.3.f#f-status"))
         .await
         .unwrap();
-    wait_heading(&owner, "6.1.3.d").await;
+    wait_heading(&owner, "6.1.3.f").await;
     screenshot(&owner, "requirement-form", DESKTOP).await;
 
     // ---- a second session of the owner, on a phone, edits the same answer first ---------

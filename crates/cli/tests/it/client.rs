@@ -84,10 +84,10 @@ assert [a.id for a in page.assessments] == [created.id], page
 assert getattr(page, "next_", getattr(page, "next", "absent")) is None, page
 result = get_api_v1_assessments_assessment_result.sync(assessment=created.id, client=bot)
 # The result is a typed model generated from the result's own schema.
-assert result.schema == "aimsgap/assessment-result/1", result
+assert result.schema == "aimsgap/assessment-result/2", result
 overall = result.readiness.overall
 assert 0 <= overall.lo <= overall.point <= overall.hi <= 100, overall
-assert len(result.requirements) == 135, len(result.requirements)
+assert len(result.requirements) == 137, len(result.requirements)
 print("smoke ok", overall.point)
 "#;
 

@@ -142,7 +142,7 @@ fn escape_codes_in_a_file_are_shown_not_obeyed() {
     for args in [
         vec!["assess", file],
         vec!["assess", file, "--format", "md"],
-        vec!["explain", file, "9.2.2.a"],
+        vec!["explain", file, "9.2.2-1"],
         vec!["diff", file, file],
     ] {
         let output = aimsgap_bounded(&args);
@@ -163,7 +163,7 @@ fn escape_codes_in_a_file_are_shown_not_obeyed() {
     let bad = scratch("escape-error").join("bad.yaml");
     std::fs::write(
         &bad,
-        "aimsgap: 1\norganization: {name: A}\nai_systems:\n  - {id: a, name: A, role: \"\\e[31mboss\"}\n",
+        "aimsgap: 2\norganization: {name: A}\nai_systems:\n  - {id: a, name: A, role: \"\\e[31mboss\"}\n",
     )
     .unwrap();
     let output = aimsgap_bounded(&["assess", bad.to_str().unwrap()]);

@@ -51,7 +51,7 @@ fn catalog_list_shows_every_framework_with_counts() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     for (id, count) in [
-        ("iso42001", "135"),
+        ("iso42001", "137"),
         ("iso27001", "123"),
         ("soc2", "61"),
         ("nist-ai-rmf", "72"),
@@ -90,6 +90,115 @@ fn catalog_show_json_has_the_documented_shape() {
     let unknown = aimsgap(&["catalog", "show", "iso9001"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("unknown framework `iso9001`"));
+}
+
+/// ISO/IEC 42001 ids follow the standard's list letters: 6.1.3 f) is the Statement of
+/// Applicability, which assessment files of format 1 called 6.1.3.d.
+#[test]
+fn catalog_show_6_1_3_f_is_the_statement_of_applicability() {
+    let output = aimsgap(&["catalog", "show", "iso42001", "6.1.3.f"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("6.1.3.f Produce a Statement of Applicability"),
+        "{text}"
+    );
+    assert!(
+        text.contains("formerly 6.1.3.d (assessment files of format 1)"),
+        "{text}"
+    );
+    let clause = stdout(&aimsgap(&["catalog", "show", "iso42001", "6.1.3"]));
+    assert!(
+        clause.contains("list items: a), b), c), d), e), f), g)"),
+        "{clause}"
+    );
+    let json = aimsgap(&["catalog", "show", "iso42001", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let requirements = value["requirements"].as_array().unwrap();
+    let soa = requirements.iter().find(|r| r["id"] == "6.1.3.f").unwrap();
+    assert_eq!(soa["formerly"], "6.1.3.d");
+    let grouped = requirements.iter().find(|r| r["id"] == "9.3.2-2").unwrap();
+    assert_eq!(grouped["letters"], serde_json::json!(["d", "e"]));
+}
+
+/// A file of format 1 still assesses, with one warning per renamed id on standard error and
+/// the result of its migrated copy.
+#[test]
+fn a_format_1_file_warns_per_renamed_id_and_gives_the_migrated_result() {
+    let old = aimsgap(&[
+        "assess",
+        "tests/format-1/saas-chatbot-iso27001.yaml",
+        "--format",
+        "json",
+    ]);
+    assert!(old.status.success(), "{}", stderr(&old));
+    let warnings = stderr(&old);
+    assert!(
+        warnings.contains(
+            "warning: tests/format-1/saas-chatbot-iso27001.yaml: 6.1.3.d is now 6.1.3.f (Produce a Statement of Applicability"
+        ),
+        "{warnings}"
+    );
+    assert_eq!(warnings.matches("warning:").count(), 6, "{warnings}");
+    let new = aimsgap(&[
+        "assess",
+        "examples/saas-chatbot-iso27001.yaml",
+        "--format",
+        "json",
+    ]);
+    assert!(stderr(&new).is_empty(), "{}", stderr(&new));
+    assert_eq!(stdout(&old), stdout(&new));
+}
+
+#[test]
+fn migrate_rewrites_a_format_1_file_keeping_its_comments() {
+    let old =
+        std::fs::read_to_string(root().join("tests/format-1/saas-chatbot-iso27001.yaml")).unwrap();
+    let new = std::fs::read_to_string(root().join("examples/saas-chatbot-iso27001.yaml")).unwrap();
+    // To standard output, with what was renamed on standard error.
+    let output = aimsgap(&["migrate", "tests/format-1/saas-chatbot-iso27001.yaml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), new);
+    assert!(
+        stderr(&output).contains("4.1.a is now 4.1-1"),
+        "{}",
+        stderr(&output)
+    );
+    // In place with -o FILE.
+    let path = temp_file("migrate-in-place.yaml", &old);
+    let file = path.to_str().unwrap();
+    let output = aimsgap(&["migrate", file, "-o", file]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("6 ids renamed"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), new);
+    // Again: a file of format 2 is left as it is, with a message.
+    let again = aimsgap(&["migrate", file, "-o", file]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already of format 2"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), new);
+    // A broken file: its located error, exit 2, nothing written.
+    let broken = temp_file(
+        "migrate-broken.yaml",
+        "aimsgap: 1\norganization: {name: X}\nanswers:\n  \"6.1.3.d\": {status: sometimes}\n",
+    );
+    let out = broken.with_extension("out.yaml");
+    let failed = aimsgap(&[
+        "migrate",
+        broken.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(stderr(&failed).contains(":4:"), "{}", stderr(&failed));
+    assert!(!out.exists());
 }
 
 #[test]
@@ -142,9 +251,9 @@ fn crosswalk_show_and_coverage() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert!(unreached.contains(&"6.1.4.a") && unreached.contains(&"A.5.4"));
+    assert!(unreached.contains(&"6.1.4-1") && unreached.contains(&"A.5.4"));
     let targets = value["targets"].as_array().unwrap();
-    assert_eq!(targets.len(), 135);
+    assert_eq!(targets.len(), 137);
     assert!(targets.iter().any(|t| t["best"] == "intersects_with"));
 }
 
@@ -161,7 +270,7 @@ fn assess_json_is_deterministic_and_versioned() {
     assert!(first.status.success(), "{}", stderr(&first));
     assert_eq!(first.stdout, second.stdout);
     let value: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
-    assert_eq!(value["schema"], "aimsgap/assessment-result/1");
+    assert_eq!(value["schema"], "aimsgap/assessment-result/2");
     assert_eq!(value["as_of"], "2026-11-29");
     for key in [
         "readiness",
@@ -197,7 +306,7 @@ fn assess_json_is_deterministic_and_versioned() {
 fn a_bad_assessment_file_is_exit_2_with_file_line_and_field() {
     let path = temp_file(
         "bad.yaml",
-        "aimsgap: 1\norganization: {name: X}\nanswers:\n  \"5.2\":\n    status: done\n",
+        "aimsgap: 2\norganization: {name: X}\nanswers:\n  \"5.2\":\n    status: done\n",
     );
     let output = aimsgap(&["assess", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
@@ -298,10 +407,10 @@ fn assess_still_reads_evidence_dated_after_the_assessment_date_with_a_finding() 
 
 #[test]
 fn explain_shows_the_derivation() {
-    let output = aimsgap(&["explain", "examples/saas-chatbot-iso27001.yaml", "9.2.2.a"]);
+    let output = aimsgap(&["explain", "examples/saas-chatbot-iso27001.yaml", "9.2.2-1"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with("9.2.2.a "), "{text}");
+    assert!(text.starts_with("9.2.2-1 "), "{text}");
     assert!(text.contains("priority"), "{text}");
     let unknown = aimsgap(&["explain", "examples/saas-chatbot-iso27001.yaml", "6.1.2"]);
     assert_eq!(unknown.status.code(), Some(2));

@@ -411,7 +411,7 @@ fn two_instances_share_one_postgres_database() {
     );
 
     // The same version, written through both instances at once.
-    let path = format!("/api/v1/assessments/{id}/answers/9.2.1.a");
+    let path = format!("/api/v1/assessments/{id}/answers/9.2.1-1");
     let body_a = serde_json::json!({"version": 0, "answer": {"status": "implemented", "evidence": [{"ref": "a", "kind": "audit_report", "date": "2026-11-01"}]}});
     let body_b = serde_json::json!({"version": 0, "answer": {"status": "planned"}});
     let (address_a, address_b) = (a.address.clone(), b.address.clone());

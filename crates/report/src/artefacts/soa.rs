@@ -90,7 +90,7 @@ pub(super) fn statement_of_applicability<'a>(
             context,
             "Statement of Applicability (ISO/IEC 42001 clause 6.1.3)",
             "6.1.3",
-            &["6.1.3.d", "6.1.3"],
+            &["6.1.3.f", "6.1.3"],
         )),
         current: render(&CurrentState::new(context, &["6.1.3"])),
         as_of: context.assessment.as_of.to_string(),

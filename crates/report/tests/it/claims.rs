@@ -18,7 +18,7 @@ fn assess(name: &str, text: &str) -> AssessmentResult {
 /// An ISO/IEC 27001 organisation that answers "implemented" to every blocker clause and
 /// attaches nothing: the issue's "Yes to everything".
 const YES_TO_EVERYTHING: &str = r#"
-aimsgap: 1
+aimsgap: 2
 as_of: 2026-11-29
 organization: {name: Acme Cloud, employees: 200, jurisdictions: [EU]}
 certifications:

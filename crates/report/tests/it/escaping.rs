@@ -45,7 +45,7 @@ fn markdown_escaped(label: &str) -> String {
 fn fixture() -> AssessmentResult {
     let quote = |label: &str| format!("'{}'", hostile(label).replace('\'', "''"));
     let yaml = format!(
-        "aimsgap: 1\n\
+        "aimsgap: 2\n\
          as_of: 2026-11-29\n\
          organization: {{name: {organisation}, jurisdictions: [EU]}}\n\
          ai_systems:\n\

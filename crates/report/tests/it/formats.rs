@@ -43,7 +43,7 @@ const HOSTILE: &str =
 
 fn hostile() -> AssessmentResult {
     let yaml = format!(
-        "aimsgap: 1\nas_of: 2026-11-29\norganization: {{name: '{name}', jurisdictions: [EU]}}\n\
+        "aimsgap: 2\nas_of: 2026-11-29\norganization: {{name: '{name}', jurisdictions: [EU]}}\n\
          ai_systems:\n  - {{id: bot, name: '{name}', role: provider, markets: [EU], interacts_with_natural_persons: true}}\n\
          answers:\n  \"5.2\": {{status: implemented, owner: '{name}', evidence: [{{ref: '{name}', kind: approved_document, date: 2026-05-01}}]}}\n\
          \x20 \"A.7.2\": {{status: not_applicable, justification: '{name}'}}\n",

@@ -258,14 +258,14 @@ fn catalog_export_keeps_every_node_and_nests_as_the_framework_does() {
 
     let iso = oscal::catalog(catalog().framework("iso42001").unwrap());
     let iso: Value = serde_json::from_str(&iso).unwrap();
-    // Clause 4 holds clause 4.1 which holds requirement 4.1.a, with our summary and evidence.
+    // Clause 4 holds clause 4.1 which holds requirement 4.1-1, with our summary and evidence.
     let clause = &iso["catalog"]["groups"][0];
     assert_eq!(
         (clause["id"].as_str(), clause["class"].as_str()),
         (Some("_4"), Some("clause"))
     );
     let requirement = &clause["groups"][0]["controls"][0];
-    assert_eq!(requirement["id"], "_4.1.a");
+    assert_eq!(requirement["id"], "_4.1-1");
     assert_eq!(requirement["parts"][0]["name"], "statement");
     assert!(
         requirement["parts"][0]["prose"]
@@ -610,7 +610,7 @@ sys.exit(1 if bad else 0)
     // checked), a timestamp without time nor zone, a UUID of version 1.
     let mut broken: Value =
         serde_json::from_str(&oscal::catalog(catalog().framework("iso42001").unwrap())).unwrap();
-    broken["catalog"]["groups"][0]["groups"][0]["controls"][0]["id"] = "4.1.a".into();
+    broken["catalog"]["groups"][0]["groups"][0]["controls"][0]["id"] = "4.1-1".into();
     broken["catalog"]["metadata"]["last-modified"] = "2026-11-29".into();
     broken["catalog"]["uuid"] = "6ba7b811-9dad-11d1-80b4-00c04fd430c8".into();
     write(

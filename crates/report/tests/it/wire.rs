@@ -212,7 +212,7 @@ fn diff_reads_saved_results_and_says_what_is_not_one() {
     let other = aimsgap_report::diff::read("old", r#"{"schema": "x"}"#).unwrap_err();
     assert_eq!(
         other.to_string(),
-        "old is not an aimsgap result: expected \"schema\": \"aimsgap/assessment-result/1\", found \"x\""
+        "old is not an aimsgap result: expected \"schema\": \"aimsgap/assessment-result/2\", found \"x\""
     );
     let none = aimsgap_report::diff::read("new", r#"{"aimsgap": 1}"#).unwrap_err();
     assert!(none.to_string().contains("found no schema"), "{none}");
@@ -223,4 +223,55 @@ fn diff_reads_saved_results_and_says_what_is_not_one() {
         "{damaged}"
     );
     assert_eq!(damaged.to_string().matches("line").count(), 1, "{damaged}");
+}
+
+/// The requirements new in schema 2 (the standard's 6.1.3 d) and e)), which a result of
+/// schema 1 cannot hold, taken out of a result.
+fn without_new_requirements(result: &mut wire::AssessmentResult) {
+    let new = |id: &str| id == "6.1.3.d" || id == "6.1.3.e";
+    result.requirements.retain(|r| !new(&r.id));
+    result.gaps.retain(|g| !new(&g.id));
+    result.next_actions.retain(|a| !new(&a.id));
+    result.claims.to_attach.retain(|a| !new(&a.id));
+    result.roadmap.tasks.retain(|t| !new(&t.requirement));
+    for package in &mut result.work_packages {
+        package.requirements.retain(|id| !new(id));
+    }
+    for system in &mut result.obligations {
+        for item in &mut system.items {
+            item.supported_by.retain(|s| !new(&s.id));
+        }
+    }
+}
+
+/// A result of schema 1 (older ISO/IEC 42001 ids) still reads, with its ids renamed: the same
+/// result written with today's ids, and a diff against it finds no change.
+#[test]
+fn a_result_of_schema_1_reads_with_todays_ids() {
+    let iso = super::catalog().framework("iso42001").unwrap();
+    for (name, text) in EXAMPLES {
+        let mut current = aimsgap_report::json::to_wire(&result_of(name, text));
+        assert_eq!(current.schema, "aimsgap/assessment-result/2");
+        without_new_requirements(&mut current);
+        let mut old = current.clone();
+        // Back to the ids of schema 1.
+        old.rename_ids(|id| iso.get(id).and_then(|r| r.formerly.clone()));
+        old.schema = wire::SCHEMA_1.to_string();
+        let old_text = old.to_json();
+        if name == "saas-chatbot-iso27001" {
+            assert!(old_text.contains("\"id\": \"6.1.3.d\""), "{name}");
+            assert!(!old_text.contains("\"id\": \"6.1.3-1\""), "{name}");
+        }
+        let read = aimsgap_report::diff::read("old", &old_text).unwrap();
+        assert!(read == current, "{name}: reads with today's ids");
+        let value: serde_json::Value = serde_json::from_str(&old_text).unwrap();
+        let from_value = aimsgap_report::diff::from_value("old", &value).unwrap();
+        assert!(from_value == current, "{name}: a saved run reads the same");
+        let diff = aimsgap_report::diff::diff(&read, &current).unwrap();
+        assert!(
+            diff.status_changes.is_empty() && diff.gaps_opened.is_empty(),
+            "{name}: {} status changes",
+            diff.status_changes.len()
+        );
+    }
 }

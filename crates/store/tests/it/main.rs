@@ -9,6 +9,7 @@
 )]
 
 mod backup;
+mod ids;
 
 use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::json;
@@ -90,7 +91,7 @@ fn document() -> aimsgap_wire::assessment::Document {
 
 fn document_json() -> serde_json::Value {
     json!({
-        "aimsgap": 1,
+        "aimsgap": 2,
         "as_of": "2026-11-29",
         "organization": {"name": "Acme", "employees": 120},
         "certifications": [{"framework": "iso27001", "status": "certified"}],

@@ -123,7 +123,16 @@ pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResu
     if !future.is_empty() {
         return Err(ApiError::Located(future));
     }
-    Ok(document)
+    Ok(current_format(state, document))
+}
+
+/// A document as the store keeps it: in the current format, a format 1 file's ISO/IEC 42001
+/// ids renamed to today's.
+fn current_format(state: &AppState, document: Document) -> Document {
+    match aimsgap_assess::upgrade(&document, &state.catalog).0 {
+        std::borrow::Cow::Owned(upgraded) => upgraded,
+        std::borrow::Cow::Borrowed(_) => document,
+    }
 }
 
 /// Imports an assessment into an organisation, from the file's text or a JSON document.
@@ -141,8 +150,9 @@ pub(crate) async fn import(
         (Some(content), _) => parse_file(state, name, content)?,
         (None, Some(document)) => {
             validate(state, name, document, Dated::All)?;
-            serde_json::from_value::<Document>(document.clone())
-                .map_err(|e| ApiError::Invalid(format!("{name}: {e}")))?
+            let document = serde_json::from_value::<Document>(document.clone())
+                .map_err(|e| ApiError::Invalid(format!("{name}: {e}")))?;
+            current_format(state, document)
         }
         (None, None) => {
             return Err(ApiError::BadRequest(
@@ -218,15 +228,23 @@ pub(crate) async fn save_profile(
             "the profile holds neither ai_systems nor answers: edit those one at a time".into(),
         ));
     }
+    // The profile holds no ids: a client that still writes format 1 in it keeps the stored
+    // answers in the current format, which the profile's version then says.
+    let mut profile = profile.clone();
+    if profile.get("aimsgap").and_then(Value::as_i64)
+        == Some(aimsgap_wire::assessment::OLDEST_FORMAT_VERSION)
+    {
+        profile.insert("aimsgap".into(), aimsgap_assess::FORMAT_VERSION.into());
+    }
     let mut document = stored_document(state, id).await?;
     if let Some(target) = document.as_object_mut() {
         target.retain(|k, _| k == "ai_systems" || k == "answers");
-        for (k, v) in profile {
+        for (k, v) in &profile {
             target.insert(k.clone(), v.clone());
         }
     }
     validate(state, "profile", &document, Dated::All)?;
-    let profile = Value::Object(profile.clone());
+    let profile = Value::Object(profile);
     Ok(state
         .store
         .put_profile(id, &profile, version, &auth.user.id)

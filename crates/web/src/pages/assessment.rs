@@ -638,10 +638,7 @@ async fn requirement_page(
     let children = result
         .requirements
         .iter()
-        .filter(|r| {
-            r.id.strip_prefix(requirement_id)
-                .is_some_and(|rest| rest.starts_with('.'))
-        })
+        .filter(|r| aimsgap_assess::rules::is_beneath(&r.id, requirement_id))
         .map(|r| Child {
             id: r.id.clone(),
             title: r.title.clone(),

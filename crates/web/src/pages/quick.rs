@@ -194,12 +194,9 @@ pub const QUESTIONS: &[Question] = &[
     },
 ];
 
-/// Whether `id` is `clause` or lies beneath it (`5.2.a` under `5.2`).
+/// Whether `id` is `clause` or lies beneath it (`5.2.a` and `5.2-1` under `5.2`).
 fn under(id: &str, clause: &str) -> bool {
-    id == clause
-        || id
-            .strip_prefix(clause)
-            .is_some_and(|rest| rest.starts_with('.'))
+    id == clause || rules::is_beneath(id, clause)
 }
 
 impl Question {

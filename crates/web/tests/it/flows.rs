@@ -13,7 +13,7 @@ async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
     let before = owner.get(&app, &format!("{base}/result")).await;
     assert_eq!(before.status, StatusCode::OK);
     let before = before.json();
-    assert_eq!(before["schema"], "aimsgap/assessment-result/1");
+    assert_eq!(before["schema"], "aimsgap/assessment-result/2");
     let point = before["readiness"]["overall"]["point"].as_f64().unwrap();
 
     // Answer a blocker with an approved document: readiness rises.
@@ -22,7 +22,7 @@ async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
     let put = owner
         .put(
             &app,
-            &format!("{base}/answers/6.1.3.d"),
+            &format!("{base}/answers/6.1.3.f"),
             json!({"version": 1, "answer": answer}),
         )
         .await;
@@ -39,7 +39,7 @@ async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["id"] == "6.1.3.d")
+        .find(|r| r["id"] == "6.1.3.f")
         .unwrap();
     assert_eq!(soa_req["status"], "met");
 
@@ -47,7 +47,7 @@ async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
     let bad = owner
         .put(
             &app,
-            &format!("{base}/answers/6.1.3.d"),
+            &format!("{base}/answers/6.1.3.f"),
             json!({"version": 2, "answer": {"status": "done"}}),
         )
         .await;
@@ -74,7 +74,7 @@ async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
     let last = entries.last().unwrap();
     assert_eq!(
         (last["entity"].as_str(), last["key"].as_str()),
-        (Some("answer"), Some("6.1.3.d"))
+        (Some("answer"), Some("6.1.3.f"))
     );
     assert_eq!(last["actor"], owner.user_id.clone().unwrap());
     assert_eq!(last["new"]["status"], "implemented");
@@ -88,7 +88,7 @@ async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
     owner
         .put(
             &app,
-            &format!("{base}/answers/9.2.1.a"),
+            &format!("{base}/answers/9.2.1-1"),
             json!({"version": 0, "answer": {"status": "implemented",
         "evidence": [{"ref": "audit-2026.pdf", "kind": "audit_report", "date": "2026-11-15"}]}}),
         )
@@ -117,12 +117,12 @@ async fn import_edit_and_watch_readiness_move_with_history_and_runs() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|c| c["id"] == "9.2.1.a" && c["new"] == "met")
+            .any(|c| c["id"] == "9.2.1-1" && c["new"] == "met")
     );
 
     // Export is the assessment file back, and it round-trips through import.
     let exported = owner.get(&app, &format!("{base}/export")).await.json();
-    assert_eq!(exported["answers"]["6.1.3.d"]["status"], "implemented");
+    assert_eq!(exported["answers"]["6.1.3.f"]["status"], "implemented");
     let org = owner.get(&app, "/api/v1/orgs").await.json()["organizations"][0]["id"]
         .as_str()
         .unwrap()

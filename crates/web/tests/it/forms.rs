@@ -261,7 +261,7 @@ async fn each_workspace_form_states_its_problem_as_a_sentence_about_its_field() 
     let html = refused.text();
     assert!(
         html.contains(&format!(
-            "<a href=\"#f-content\">Line {line}, column {column}, the status of the answer to 4.1.a: `halfway` is not one of:"
+            "<a href=\"#f-content\">Line {line}, column {column}, the status of the answer to 4.1-1: `halfway` is not one of:"
         )),
         "{html}"
     );

@@ -12,7 +12,7 @@ fn systems_document(count: usize) -> Value {
                    "markets": ["EU"], "description": "d".repeat(260)})
         })
         .collect();
-    json!({"aimsgap": 1, "as_of": "2026-11-29",
+    json!({"aimsgap": 2, "as_of": "2026-11-29",
            "organization": {"name": "Big", "jurisdictions": ["EU"]},
            "ai_systems": systems})
 }
@@ -182,7 +182,7 @@ async fn a_json_document_holding_u007f_is_accepted_everywhere() {
     let app = server().await;
     let (owner, org) = owner_and_org(&app).await;
     let name = "Del\u{7f}Corp";
-    let document = json!({"aimsgap": 1, "as_of": "2026-11-29",
+    let document = json!({"aimsgap": 2, "as_of": "2026-11-29",
         "organization": {"name": name, "employees": 20, "jurisdictions": ["EU"]},
         "ai_systems": [{"id": "bot", "name": "Bot\u{7f}", "description": "a\u{7f}b", "role": "deployer"}],
         "answers": {"5.2": {"status": "partial", "notes": "x\u{7f}y"}}});
@@ -221,7 +221,7 @@ async fn a_json_document_holding_u007f_is_accepted_everywhere() {
     }
     // What must be refused still is: a control character raw in a JSON string.
     let raw = format!(
-        r#"{{"aimsgap": 1, "organization": {{"name": "A{}B"}}}}"#,
+        r#"{{"aimsgap": 2, "organization": {{"name": "A{}B"}}}}"#,
         '\u{1}'
     );
     let reply = owner

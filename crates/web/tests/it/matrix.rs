@@ -121,7 +121,7 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         "/api/v1/orgs/{org}/invitations" => json!({"role": "viewer"}),
         "/api/v1/orgs/{org}/assessments" => json!({"name": "again", "content": EXAMPLE}),
         "/api/v1/assessments/{assessment}/profile" => {
-            json!({"version": version, "profile": {"aimsgap": 1, "organization": {"name": "X"}}})
+            json!({"version": version, "profile": {"aimsgap": 2, "organization": {"name": "X"}}})
         }
         "/api/v1/assessments/{assessment}/answers/{requirement}" => {
             json!({"version": version, "answer": {"status": "partial"}})
@@ -161,7 +161,7 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
             "{org}" => f.org.clone(),
             "{assessment}" => f.assessment.clone(),
             "{user}" => f.victim.clone(),
-            "{requirement}" => "7.4.a".to_string(),
+            "{requirement}" => "7.4-1".to_string(),
             "{system}" => "support-assistant".to_string(),
             "{run}" => f.run.clone(),
             "{other}" => f.other_run.clone(),
@@ -213,7 +213,7 @@ async fn current_version(app: &Router, owner: &Client, path: &str, f: &Fixture) 
     let (list, key) = match path {
         "/api/v1/assessments/{assessment}/profile" => ("profile", ""),
         "/api/v1/assessments/{assessment}/answers/{requirement}"
-        | "/assessments/{assessment}/requirements/{requirement}" => ("answers", "7.4.a"),
+        | "/assessments/{assessment}/requirements/{requirement}" => ("answers", "7.4-1"),
         "/api/v1/assessments/{assessment}/ai-systems/{system}" => {
             ("ai_systems", "support-assistant")
         }

@@ -483,7 +483,7 @@ async fn every_route_answers_as_the_document_says() {
         .to_string();
     cases
         .send(&app, &owner, post.clone(), "/api/v1/orgs/{org}/assessments", &assessments,
-            Some(json!({"name": "bad", "content": "aimsgap: 1\nanswers: {\"5.2\": {status: maybe}}\n"})))
+            Some(json!({"name": "bad", "content": "aimsgap: 2\nanswers: {\"5.2\": {status: maybe}}\n"})))
         .await;
     cases
         .send(
@@ -581,7 +581,7 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
-    let answer = format!("{base}/answers/7.4.a");
+    let answer = format!("{base}/answers/7.4-1");
     cases
         .send(
             &app,

@@ -651,7 +651,7 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
                 "Acme",
                 "Readiness",
                 "Verdict",
-                "6.1.3.d",
+                "6.1.3.f",
                 "<svg",
                 "Download reports",
                 "/reports/xlsx",
@@ -659,9 +659,9 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
         ),
         (format!("{base}?show=open"), vec!["Only those not met"]),
         (
-            format!("{base}/requirements/7.4.a"),
+            format!("{base}/requirements/7.4-1"),
             vec![
-                "7.4.a",
+                "7.4-1",
                 "Save the answer",
                 "name=\"version\"",
                 "How this was derived",
@@ -669,7 +669,7 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
         ),
         (
             format!("{base}/requirements/4.3"),
-            vec!["4.3.a", "applies to each requirement beneath it"],
+            vec!["4.3-1", "applies to each requirement beneath it"],
         ),
         (
             format!("{base}/systems"),
@@ -726,7 +726,7 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
     // The viewer reads without any form that changes something; a forced post is refused.
     for uri in [
         base.clone(),
-        format!("{base}/requirements/7.4.a"),
+        format!("{base}/requirements/7.4-1"),
         format!("{base}/runs"),
     ] {
         let reply = viewer.get(&app, &uri).await;
@@ -742,7 +742,7 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
     let forced = viewer
         .form(
             &app,
-            &format!("{base}/requirements/7.4.a"),
+            &format!("{base}/requirements/7.4-1"),
             &[("version", "0"), ("status", "implemented")],
         )
         .await;
@@ -762,7 +762,7 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
     for uri in [
         format!("/orgs/{org}"),
         base.clone(),
-        format!("{base}/requirements/7.4.a"),
+        format!("{base}/requirements/7.4-1"),
         format!("{base}/soa"),
     ] {
         let reply = outsider.get(&app, &uri).await;
@@ -788,7 +788,7 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
                 ("name", "bad.yaml"),
                 (
                     "content",
-                    "aimsgap: 1\norganization: {name: X}\nanswers:\n  \"5.2\": {status: maybe}\n",
+                    "aimsgap: 2\norganization: {name: X}\nanswers:\n  \"5.2\": {status: maybe}\n",
                 ),
             ],
         )
@@ -825,7 +825,7 @@ async fn answering_moves_readiness_and_a_stale_form_shows_the_conflict() {
     let owner = sign_up(&app, "Owner").await;
     let (org, id) = org_with_assessment(&app, &owner).await;
     let editor = invite(&app, &owner, &org, "editor", "Editor").await;
-    let uri = format!("/assessments/{id}/requirements/6.1.3.d");
+    let uri = format!("/assessments/{id}/requirements/6.1.3.f");
     let readiness = |value: Value| value["readiness"]["overall"]["point"].as_f64().unwrap();
     let before = readiness(
         owner
@@ -986,7 +986,7 @@ const ESCAPED: &str = "&#60;script&#62;alert(1)&#60;/script&#62;&#34;&#39;&#38;"
 /// An assessment file whose every free text is hostile.
 fn hostile_file() -> String {
     json!({
-        "aimsgap": 1,
+        "aimsgap": 2,
         "as_of": "2026-11-29",
         "organization": {"name": HOSTILE, "employees": 50, "sector": HOSTILE,
             "jurisdictions": ["EU", "US-CO"], "team_fte": 1},
@@ -995,7 +995,7 @@ fn hostile_file() -> String {
             "role": "provider", "markets": ["EU", "US-CO"], "interacts_with_natural_persons": true,
             "annex_iii_area": "employment", "consequential_decisions": ["employment"]}],
         "answers": {
-            "6.1.3.d": {"status": "implemented", "maturity": 2, "owner": HOSTILE, "notes": HOSTILE,
+            "6.1.3.f": {"status": "implemented", "maturity": 2, "owner": HOSTILE, "notes": HOSTILE,
                 "evidence": [{"ref": HOSTILE, "kind": "approved_document", "date": "2026-10-01"}]},
             "A.2.2": {"status": "not_applicable", "justification": HOSTILE, "owner": HOSTILE,
                 "evidence": [{"ref": HOSTILE, "kind": "operating_record"}]}
@@ -1127,7 +1127,7 @@ async fn text_from_every_user_field_is_escaped_on_every_page() {
             .path
             .replace("{org}", &org)
             .replace("{assessment}", &id)
-            .replace("{requirement}", "6.1.3.d")
+            .replace("{requirement}", "6.1.3.f")
             .replace("{token}", &hostile_path);
         let uri = match spec.path {
             // Downloads are the report crate's renderers, tested there.
@@ -1228,7 +1228,7 @@ async fn text_from_every_user_field_is_escaped_on_every_page() {
     let conflict = owner
         .form(
             &app,
-            &format!("/assessments/{id}/requirements/6.1.3.d"),
+            &format!("/assessments/{id}/requirements/6.1.3.f"),
             &[("version", "0"), ("status", "planned"), ("owner", HOSTILE)],
         )
         .await;

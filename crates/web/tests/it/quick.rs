@@ -282,7 +282,7 @@ async fn the_api_orders_no_below_partly_below_yes() {
     );
     let reply = anonymous.post(&app, "/api/v1/quick", request("yes")).await;
     let result = reply.json();
-    assert_eq!(result["schema"], "aimsgap/assessment-result/1");
+    assert_eq!(result["schema"], "aimsgap/assessment-result/2");
     assert_eq!(result["organization"], "Acme Cloud");
     // Every requirement is in the result, and the answered ones carry the replies.
     assert!(result["requirements"].as_array().unwrap().len() > 100);

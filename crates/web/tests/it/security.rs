@@ -166,7 +166,7 @@ async fn invalid_imports_say_where_and_internal_details_never_leak() {
         .as_str()
         .unwrap()
         .to_string();
-    let bad = "aimsgap: 1\norganization: {name: X}\nanswers:\n  \"5.2\": {status: maybe}\n";
+    let bad = "aimsgap: 2\norganization: {name: X}\nanswers:\n  \"5.2\": {status: maybe}\n";
     let reply = user
         .post(
             &app,

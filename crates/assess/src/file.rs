@@ -658,6 +658,8 @@ pub fn from_document(
     }
 
     let areas = list_ids(catalog, "eu-ai-act", "annex_iii_areas");
+    let points = list_ids(catalog, "eu-ai-act", "annex_iii_points");
+    let eu = catalog.framework("eu-ai-act");
     let decisions = list_ids(catalog, "colorado-ai", "consequential_decisions");
     let mut ai_systems: Vec<AiSystem> = Vec::new();
     for (i, spanned) in raw.ai_systems.iter().enumerate() {
@@ -674,10 +676,35 @@ pub fn from_document(
             .role
             .as_ref()
             .and_then(|s| check.word(s, field("role"), SystemRole::parse, SystemRole::expected));
-        let annex_iii_area = entry
+        let mut annex_iii_area = entry
             .annex_iii_area
             .as_ref()
             .and_then(|s| check.one_of(s, field("annex_iii_area"), &areas));
+        let annex_iii_point = entry
+            .annex_iii_point
+            .as_ref()
+            .and_then(|s| check.one_of(s, field("annex_iii_point"), &points));
+        // The point implies its area; a file that gives both must give the same area.
+        if let (Some(point), Some(span)) = (&annex_iii_point, &entry.annex_iii_point) {
+            let point_area = eu
+                .and_then(|eu| eu.list_entry("annex_iii_points", point))
+                .and_then(|entry| entry.area.clone());
+            match (&annex_iii_area, point_area) {
+                (Some(area), Some(point_area)) if *area != point_area => check.fail(
+                    span,
+                    field("annex_iii_point"),
+                    ErrorKind::Invalid(format!(
+                        "Annex III point `{point}` belongs to area `{point_area}`, not to the annex_iii_area `{area}` given"
+                    )),
+                ),
+                (None, point_area) => annex_iii_area = point_area,
+                _ => {}
+            }
+        }
+        let placed_on_market = entry
+            .placed_on_market
+            .as_ref()
+            .and_then(|s| check.date(s, field("placed_on_market")));
         let mut consequential = Vec::new();
         for (j, span) in entry.consequential_decisions.iter().enumerate() {
             if let Some(d) = check.one_of(
@@ -706,6 +733,8 @@ pub fn from_document(
             emotion_recognition: entry.emotion_recognition,
             biometric_categorisation: entry.biometric_categorisation,
             annex_iii_area,
+            annex_iii_point,
+            placed_on_market,
             annex_i_product: entry.annex_i_product.clone().filter(|p| !p.is_empty()),
             art_6_3_exemption: entry.art_6_3_exemption,
             prohibited_practice: entry.prohibited_practice.clone().filter(|p| !p.is_empty()),
@@ -870,6 +899,8 @@ pub fn to_document(assessment: &Assessment) -> Document {
                 emotion_recognition: s.emotion_recognition,
                 biometric_categorisation: s.biometric_categorisation,
                 annex_iii_area: s.annex_iii_area.as_deref().and_then(word),
+                annex_iii_point: s.annex_iii_point.as_deref().and_then(word),
+                placed_on_market: s.placed_on_market.map(|d| Located::new(d.to_string())),
                 annex_i_product: s.annex_i_product.clone(),
                 art_6_3_exemption: s.art_6_3_exemption,
                 prohibited_practice: s.prohibited_practice.clone(),

@@ -112,6 +112,11 @@ pub struct AiSystem {
     pub emotion_recognition: bool,
     pub biometric_categorisation: bool,
     pub annex_iii_area: Option<String>,
+    /// The Annex III point (`5(b)`), an entry of the EU AI Act's `annex_iii_points` list.
+    /// Invariant: when given, `annex_iii_area` is the point's area.
+    pub annex_iii_point: Option<String>,
+    /// The day the system was first placed on the market or put into service, when known.
+    pub placed_on_market: Option<Date>,
     pub annex_i_product: Option<String>,
     pub art_6_3_exemption: bool,
     pub prohibited_practice: Option<String>,

@@ -7,7 +7,8 @@
 use crate::input::*;
 use crate::result::*;
 use aimsgap_catalog::{
-    Catalog, Date, Framework, FrameworkKind, LawStatus, Obligation, Role, Tier, Trigger,
+    AnnexIiiScope, CREDIT_OR_INSURANCE_POINTS, Catalog, Date, Framework, FrameworkKind, LawStatus,
+    ListEntry, Obligation, Role, Tier, Trigger,
 };
 use std::collections::HashMap;
 
@@ -39,13 +40,17 @@ fn tiers_of(system: &AiSystem) -> Vec<(Tier, String)> {
         ));
     }
     if let Some(area) = &system.annex_iii_area {
+        let place = match &system.annex_iii_point {
+            Some(point) => format!("Annex III point `{point}` (area `{area}`)"),
+            None => format!("Annex III area `{area}`"),
+        };
         if system.art_6_3_exemption {
             tiers.push((
                 Tier::All,
-                format!("Annex III area `{area}`, but claimed not high-risk under Art. 6(3): the assessment must be documented and the system registered"),
+                format!("{place}, but claimed not high-risk under Art. 6(3): the assessment must be documented and the system registered"),
             ));
         } else {
-            tiers.push((Tier::HighRiskAnnexIii, format!("Annex III area `{area}`")));
+            tiers.push((Tier::HighRiskAnnexIii, place));
         }
     }
     if let Some(product) = &system.annex_i_product {
@@ -87,15 +92,143 @@ fn trigger_holds(trigger: Trigger, system: &AiSystem, obligation: &Obligation) -
         }
         Trigger::Art63Exemption => system.art_6_3_exemption && system.annex_iii_area.is_some(),
         Trigger::PublicBodyOrPublicService => system.public_body,
-        Trigger::CreditOrInsuranceScoring => system
-            .consequential_decisions
-            .iter()
-            .any(|d| d == "financial_lending" || d == "insurance"),
+        // The loader reads this old word as an Annex III scope of points 5(b) and 5(c), so only
+        // an obligation built in code reaches this arm; it reads the same points and, without a
+        // point, does not decide in the system's favour.
+        Trigger::CreditOrInsuranceScoring => {
+            system.annex_iii_area.is_some()
+                && system
+                    .annex_iii_point
+                    .as_deref()
+                    .is_none_or(|p| CREDIT_OR_INSURANCE_POINTS.contains(&p))
+        }
         Trigger::ConsequentialDecision => !system.consequential_decisions.is_empty(),
         Trigger::ProhibitedPractice => system.prohibited_practice.as_ref().is_some_and(|p| {
             obligation.practices.is_empty() || obligation.practices.iter().any(|q| q == p)
         }),
     }
+}
+
+/// Whether an obligation's Annex III scope reaches a system.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Reach {
+    Yes,
+    No,
+    /// The scope names points of the system's area and the system gives no point: the
+    /// obligation is listed (never decided in the system's favour) with this sentence.
+    Undecided(String),
+}
+
+/// Whether one id of a scope (an area or a point) names the system's use case: `Some(true)` or
+/// `Some(false)` when the system's area and point decide it, `None` when the id is one of
+/// several points of the system's area and the system gives no point.
+fn names_system(id: &str, system: &AiSystem, points: &[ListEntry]) -> Option<bool> {
+    let Some(area) = system.annex_iii_area.as_deref() else {
+        return Some(false);
+    };
+    if id == area {
+        return Some(true);
+    }
+    if let Some(point) = system.annex_iii_point.as_deref() {
+        return Some(id == point);
+    }
+    let Some(named) = points.iter().find(|entry| entry.id == id) else {
+        // Neither the system's area nor a known point.
+        return Some(false);
+    };
+    if named.area.as_deref() != Some(area) {
+        return Some(false);
+    }
+    // A point that is its area's only point (Annex III point 2) is implied by the area.
+    let siblings = points
+        .iter()
+        .filter(|entry| entry.area.as_deref() == Some(area))
+        .count();
+    (siblings == 1).then_some(true)
+}
+
+/// Applies an obligation's Annex III scope to a system. The rule for a system that gives an
+/// area but no point (files written before points existed): an id that names its area, or the
+/// area's only point, decides; a point among several of its area cannot be decided, so an
+/// `only` list that would need it still lists the obligation and an `except` list that would
+/// need it does not exclude it; either way the item says that the point is needed.
+fn annex_iii_reach(scope: &AnnexIiiScope, system: &AiSystem, points: &[ListEntry]) -> Reach {
+    if scope.is_empty() {
+        return Reach::Yes;
+    }
+    let quoted = |ids: &[String]| {
+        ids.iter()
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let area = system.annex_iii_area.as_deref().unwrap_or_default();
+    let mut undecided = Vec::new();
+    if !scope.only.is_empty() {
+        let named: Vec<Option<bool>> = scope
+            .only
+            .iter()
+            .map(|id| names_system(id, system, points))
+            .collect();
+        if !named.contains(&Some(true)) {
+            if !named.contains(&None) {
+                return Reach::No;
+            }
+            undecided.push(format!(
+                "applies only to Annex III {}; the system gives its area `{area}` but no annex_iii_point, so it is listed until the point shows whether it applies",
+                quoted(&scope.only)
+            ));
+        }
+    }
+    let excluded: Vec<Option<bool>> = scope
+        .except
+        .iter()
+        .map(|id| names_system(id, system, points))
+        .collect();
+    if excluded.contains(&Some(true)) {
+        return Reach::No;
+    }
+    if excluded.contains(&None) {
+        undecided.push(format!(
+            "does not apply to Annex III {}; the system gives its area `{area}` but no annex_iii_point, so the exception is not applied until the point shows it",
+            quoted(&scope.except)
+        ));
+    }
+    if undecided.is_empty() {
+        Reach::Yes
+    } else {
+        Reach::Undecided(undecided.join("; "))
+    }
+}
+
+/// The date an obligation applies to a system with a grace for systems already on the market,
+/// with a sentence saying which date was used and why. Without `placed_on_market` the general
+/// date stands and the sentence says what a market date would change.
+fn with_grace(obligation: &Obligation, system: &AiSystem, date: Date) -> (Date, Vec<String>) {
+    let mut date = date;
+    let mut notes = Vec::new();
+    for grace in &obligation.grace {
+        match system.placed_on_market {
+            Some(placed) if placed < grace.placed_before => {
+                if grace.applies_from > date {
+                    date = grace.applies_from;
+                }
+                notes.push(format!(
+                    "placed on the market on {placed}, before {}: applies from {} ({})",
+                    grace.placed_before, grace.applies_from, grace.source
+                ));
+            }
+            Some(placed) => notes.push(format!(
+                "placed on the market on {placed}, not before {}: the later date {} for systems already on the market does not apply ({})",
+                grace.placed_before, grace.applies_from, grace.source
+            )),
+            None => notes.push(format!(
+                "a system placed on the market before {} is bound from {} ({}); no placed_on_market date is given, so the earlier date is shown",
+                grace.placed_before, grace.applies_from, grace.source
+            )),
+        }
+    }
+    (date, notes)
 }
 
 /// Whether a law's jurisdiction reaches the system: its markets, or for a deployer the places
@@ -187,6 +320,11 @@ pub fn obligations(
         .iter()
         .map(|law| support_index(catalog, &law.id, results))
         .collect();
+    // The Annex III points: from each law that lists them, else from the EU AI Act.
+    let eu_points = catalog
+        .framework("eu-ai-act")
+        .and_then(|eu| eu.list("annex_iii_points"))
+        .unwrap_or_default();
     for system in &assessment.ai_systems {
         let roles = roles_of(system);
         let tiers = tiers_of(system);
@@ -208,6 +346,7 @@ pub fn obligations(
                         law.jurisdiction.as_deref().unwrap_or("its jurisdiction")
                     )],
                     items: Vec::new(),
+                    permissions: Vec::new(),
                 });
                 continue;
             }
@@ -264,7 +403,9 @@ pub fn obligations(
                     tier_names.push(tier.as_str().to_string());
                 }
             }
+            let points = law.list("annex_iii_points").unwrap_or(eu_points);
             let mut items = Vec::new();
+            let mut permissions = Vec::new();
             for requirement in law.assessable() {
                 let Some(obligation) = &requirement.obligation else {
                     continue;
@@ -277,6 +418,12 @@ pub fn obligations(
                 {
                     continue;
                 }
+                let mut notes = Vec::new();
+                match annex_iii_reach(&obligation.annex_iii, system, points) {
+                    Reach::No => continue,
+                    Reach::Yes => {}
+                    Reach::Undecided(note) => notes.push(note),
+                }
                 let version = match &obligation.version {
                     Some(id) => match live_versions.iter().find(|v| &v.id == id) {
                         Some(version) => Some(*version),
@@ -288,11 +435,20 @@ pub fn obligations(
                     Some(version) => version.effective.max(obligation.applies_from),
                     None => applies_from(obligation, &tier_set),
                 };
+                let (date, grace_notes) = with_grace(obligation, system, date);
+                notes.extend(grace_notes);
                 let supported_by = support.get(&requirement.id).cloned().unwrap_or_default();
                 let days_until = as_of.days_until(date);
                 let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
                     || obligation.status == LawStatus::Stayed;
-                let state = if obligation.trigger == Some(Trigger::ProhibitedPractice) {
+                let state = if obligation.permission {
+                    // A permission is never overdue: nothing is owed.
+                    if days_until > 0 {
+                        ObligationState::Upcoming
+                    } else {
+                        ObligationState::InForce
+                    }
+                } else if obligation.trigger == Some(Trigger::ProhibitedPractice) {
                     if days_until <= 0 {
                         ObligationState::Violation
                     } else {
@@ -310,7 +466,7 @@ pub fn obligations(
                 } else {
                     ObligationState::InForce
                 };
-                items.push(ObligationItem {
+                let item = ObligationItem {
                     reference: obligation.article.clone(),
                     id: requirement.id.clone(),
                     title: requirement.title.clone(),
@@ -319,7 +475,18 @@ pub fn obligations(
                     days_until,
                     supported_by,
                     unverified: obligation.unverified.clone(),
-                });
+                    notes,
+                    deadlines: obligation
+                        .deadlines
+                        .iter()
+                        .map(|d| (d.days, d.case.clone()))
+                        .collect(),
+                };
+                if obligation.permission {
+                    permissions.push(item);
+                } else {
+                    items.push(item);
+                }
             }
             out.push(SystemObligations {
                 system: system.id.clone(),
@@ -330,6 +497,7 @@ pub fn obligations(
                 tiers: if versioned { Vec::new() } else { tier_names },
                 reasons,
                 items,
+                permissions,
             });
         }
     }

@@ -248,6 +248,38 @@ pub struct ObligationItem {
     /// ISO/IEC 42001 requirements whose implementation supports it, with their status.
     pub supported_by: Vec<(String, Status)>,
     pub unverified: Option<String>,
+    /// What decided this system's date or reach, in sentences: a grace for systems already on
+    /// the market, or an Annex III point that is needed to decide.
+    pub notes: Vec<String>,
+    /// Reporting deadlines: (days, the case), in the catalog's order.
+    pub deadlines: Vec<(u16, String)>,
+}
+
+impl ObligationItem {
+    /// The deadlines in one sentence ("report within 15 days: any serious incident; 2 days:
+    /// ..."), or `None` when the obligation has none.
+    pub fn deadline_sentence(&self) -> Option<String> {
+        if self.deadlines.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .deadlines
+            .iter()
+            .map(|(days, case)| {
+                let unit = if *days == 1 { "day" } else { "days" };
+                format!("{days} {unit}: {case}")
+            })
+            .collect();
+        Some(format!("report within {}", parts.join("; ")))
+    }
+
+    /// Everything to read beside the title: the deadlines, then the notes.
+    pub fn remarks(&self) -> Vec<String> {
+        self.deadline_sentence()
+            .into_iter()
+            .chain(self.notes.iter().cloned())
+            .collect()
+    }
 }
 
 /// The obligations of one law for one AI system.
@@ -261,6 +293,9 @@ pub struct SystemObligations {
     pub tiers: Vec<String>,
     pub reasons: Vec<String>,
     pub items: Vec<ObligationItem>,
+    /// Rules that allow something rather than demand it (the state says from when): never a
+    /// duty, a gap or a blocker, so kept apart from `items`.
+    pub permissions: Vec<ObligationItem>,
 }
 
 /// NIST AI RMF coverage as a voluntary framework.

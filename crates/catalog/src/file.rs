@@ -53,6 +53,9 @@ pub(crate) struct VersionEntry {
 pub(crate) struct ListItem {
     pub id: S,
     pub title: String,
+    /// The entry of another list of the same framework this entry falls within (an Annex III
+    /// point names its area).
+    pub area: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +87,37 @@ pub(crate) struct RequirementEntry {
     pub last_verified: Option<S>,
     pub unverified: Option<String>,
     pub practices: Option<Vec<String>>,
+    /// Annex III areas or points the obligation is limited to, or that it leaves out.
+    pub annex_iii: Option<AnnexIiiEntry>,
+    /// Later dates for systems placed on the market before a date.
+    pub grace: Option<Vec<GraceItem>>,
+    /// Reporting deadlines, in days, by case.
+    pub deadlines: Option<Vec<DeadlineItem>>,
+    /// The rule allows something rather than demanding it.
+    #[serde(default)]
+    pub permission: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AnnexIiiEntry {
+    pub only: Option<Vec<S>>,
+    pub except: Option<Vec<S>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GraceItem {
+    pub placed_before: S,
+    pub applies_from: S,
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeadlineItem {
+    pub days: Spanned<i64>,
+    pub case: String,
 }
 
 #[derive(Debug, Deserialize)]

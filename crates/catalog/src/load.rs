@@ -183,11 +183,13 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
                 .map(|item| ListEntry {
                     id: item.id.value.clone(),
                     title: item.title.clone(),
+                    area: item.area.as_ref().map(|area| area.value.clone()),
                 })
                 .collect();
             (name.clone(), entries)
         })
         .collect();
+    list_areas(&mut check, &raw.lists);
 
     // Ids first, so that parents can be checked in any order.
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -242,7 +244,14 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
             );
         }
         let obligation = if kind == Kind::Obligation {
-            obligation(&mut check, entry, i, last_verified, &raw.versions)
+            obligation(
+                &mut check,
+                entry,
+                i,
+                last_verified,
+                &raw.versions,
+                &raw.lists,
+            )
         } else {
             let stray = [
                 ("article", entry.article.is_some()),
@@ -250,6 +259,10 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
                 ("tiers", entry.tiers.is_some()),
                 ("applies_from", entry.applies_from.is_some()),
                 ("status", entry.status.is_some()),
+                ("annex_iii", entry.annex_iii.is_some()),
+                ("grace", entry.grace.is_some()),
+                ("deadlines", entry.deadlines.is_some()),
+                ("permission", entry.permission),
             ];
             for (name, present) in stray {
                 if present {
@@ -424,12 +437,101 @@ fn formerly_and_letters(
     }
 }
 
+/// Every `area` of a list entry must name an entry of another list of the same framework.
+fn list_areas(
+    check: &mut Check<'_>,
+    lists: &std::collections::BTreeMap<String, Vec<file::ListItem>>,
+) {
+    for (name, items) in lists {
+        for (j, item) in items.iter().enumerate() {
+            let Some(area) = &item.area else { continue };
+            let known = lists
+                .iter()
+                .filter(|(other, _)| *other != name)
+                .any(|(_, entries)| entries.iter().any(|entry| entry.id.value == area.value));
+            if !known {
+                check.fail(
+                    area,
+                    format!("lists.{name}[{j}].area"),
+                    ErrorKind::UnknownId {
+                        id: area.value.clone(),
+                        framework: "the entries of this framework's other lists".into(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The lists an obligation's `annex_iii` ids come from.
+const ANNEX_III_LISTS: [&str; 2] = ["annex_iii_areas", "annex_iii_points"];
+
+/// Reads an obligation's `annex_iii` scope, checking every id against the framework's Annex III
+/// lists; the old trigger word `credit_or_insurance_scoring` is read as `only: [5(b), 5(c)]`.
+fn annex_iii_scope(
+    check: &mut Check<'_>,
+    entry: &file::RequirementEntry,
+    field: &dyn Fn(&str) -> String,
+    lists: &std::collections::BTreeMap<String, Vec<file::ListItem>>,
+    legacy_credit: bool,
+) -> AnnexIiiScope {
+    let known: Vec<&str> = ANNEX_III_LISTS
+        .iter()
+        .filter_map(|name| lists.get(*name))
+        .flatten()
+        .map(|item| item.id.value.as_str())
+        .collect();
+    let mut read = |spans: &Option<Vec<S>>, name: &str| -> Vec<String> {
+        let mut ids = Vec::new();
+        for (j, span) in spans.iter().flatten().enumerate() {
+            if known.contains(&span.value.as_str()) {
+                ids.push(span.value.clone());
+            } else {
+                check.fail(
+                    span,
+                    field(&format!("annex_iii.{name}[{j}]")),
+                    ErrorKind::UnknownValue {
+                        value: span.value.clone(),
+                        expected: if known.is_empty() {
+                            "an id of the lists annex_iii_areas or annex_iii_points, which this framework does not have".into()
+                        } else {
+                            known.join(", ")
+                        },
+                    },
+                );
+            }
+        }
+        ids
+    };
+    let mut scope = match &entry.annex_iii {
+        Some(annex_iii) => AnnexIiiScope {
+            only: read(&annex_iii.only, "only"),
+            except: read(&annex_iii.except, "except"),
+        },
+        None => AnnexIiiScope::default(),
+    };
+    if legacy_credit {
+        if let (Some(trigger), Some(_)) = (&entry.trigger, &entry.annex_iii) {
+            check.fail(
+                trigger,
+                field("trigger"),
+                ErrorKind::Invalid(
+                    "`credit_or_insurance_scoring` is the old word for `annex_iii: {only: [\"5(b)\", \"5(c)\"]}`; give `annex_iii` alone".into(),
+                ),
+            );
+        }
+        scope.only = CREDIT_OR_INSURANCE_POINTS.map(String::from).to_vec();
+    }
+    scope
+}
+
 fn obligation(
     check: &mut Check<'_>,
     entry: &file::RequirementEntry,
     i: usize,
     framework_verified: Option<Date>,
     versions: &[file::VersionEntry],
+    lists: &std::collections::BTreeMap<String, Vec<file::ListItem>>,
 ) -> Option<Obligation> {
     let field = |name: &str| format!("requirements[{i}].{name}");
     let missing = |check: &mut Check<'_>, name: &str| {
@@ -472,10 +574,69 @@ fn obligation(
     if tiers.is_empty() {
         missing(check, "tiers");
     }
-    let trigger = entry
+    let mut trigger = entry
         .trigger
         .as_ref()
         .and_then(|span| check.word(span, field("trigger"), Trigger::parse, Trigger::expected));
+    // The old word reached systems through Colorado's broad lending and insurance decisions;
+    // it now means the two Annex III points it was written for.
+    let legacy_credit = trigger == Some(Trigger::CreditOrInsuranceScoring);
+    if legacy_credit {
+        trigger = None;
+    }
+    let annex_iii = annex_iii_scope(check, entry, &field, lists, legacy_credit);
+    let mut grace = Vec::new();
+    for (j, item) in entry.grace.iter().flatten().enumerate() {
+        let placed_before = check.date(
+            &item.placed_before,
+            field(&format!("grace[{j}].placed_before")),
+        );
+        let grace_from = check.date(
+            &item.applies_from,
+            field(&format!("grace[{j}].applies_from")),
+        );
+        if let (Some(grace_from), Some(general)) = (grace_from, applies_from)
+            && grace_from <= general
+        {
+            check.fail(
+                &item.applies_from,
+                field(&format!("grace[{j}].applies_from")),
+                ErrorKind::Invalid(format!(
+                    "a grace gives a later date: {grace_from} is not after applies_from {general}"
+                )),
+            );
+        }
+        if let (Some(placed_before), Some(grace_from)) = (placed_before, grace_from) {
+            grace.push(Grace {
+                placed_before,
+                applies_from: grace_from,
+                source: item.source.clone(),
+            });
+        }
+    }
+    let mut deadlines = Vec::new();
+    for (j, item) in entry.deadlines.iter().flatten().enumerate() {
+        let days = item.days.value;
+        match u16::try_from(days) {
+            Ok(days) if (1..=3650).contains(&days) && !item.case.trim().is_empty() => {
+                deadlines.push(Deadline {
+                    days,
+                    case: item.case.trim().to_string(),
+                });
+            }
+            _ => check.push(
+                Location {
+                    file: check.file.to_string(),
+                    line: item.days.referenced.line(),
+                    column: item.days.referenced.column(),
+                },
+                field(&format!("deadlines[{j}]")),
+                ErrorKind::Invalid(format!(
+                    "a deadline needs days from 1 to 3650 and a case in words; got {days} days"
+                )),
+            ),
+        }
+    }
     if let Some(version) = &entry.version
         && !versions.iter().any(|v| v.id.value == version.value)
     {
@@ -524,19 +685,24 @@ fn obligation(
         missing(check, "source");
         return None;
     };
+    let applies_from = applies_from?;
     Some(Obligation {
         article,
         roles,
         tiers,
         trigger,
         version: entry.version.as_ref().map(|v| v.value.clone()),
-        applies_from: applies_from?,
+        applies_from,
         dates,
         status: status?,
         source,
         last_verified: last_verified?,
         unverified: entry.unverified.clone(),
         practices: entry.practices.clone().unwrap_or_default(),
+        annex_iii,
+        grace,
+        deadlines,
+        permission: entry.permission,
     })
 }
 

@@ -185,6 +185,53 @@ pub struct Obligation {
     pub unverified: Option<String>,
     /// For a prohibition: the prohibited practices it bans (empty: any).
     pub practices: Vec<String>,
+    /// The Annex III areas and points the obligation reaches or leaves out (empty: no limit).
+    pub annex_iii: AnnexIiiScope,
+    /// Later dates for systems placed on the market before a date, in file order.
+    pub grace: Vec<Grace>,
+    /// Reporting deadlines by case, in file order.
+    pub deadlines: Vec<Deadline>,
+    /// The rule allows something rather than demanding it: it is listed apart and is never a
+    /// duty, a gap or a blocker.
+    pub permission: bool,
+}
+
+/// The Annex III points that the old trigger word `credit_or_insurance_scoring` stood for:
+/// creditworthiness or credit scores of natural persons, and life and health insurance pricing.
+pub const CREDIT_OR_INSURANCE_POINTS: [&str; 2] = ["5(b)", "5(c)"];
+
+/// Which Annex III use cases an obligation concerns. Each id names an area of the law's
+/// `annex_iii_areas` list or a point of its `annex_iii_points` list (checked on load).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnnexIiiScope {
+    /// When not empty, the obligation reaches only systems in one of these areas or points.
+    pub only: Vec<String>,
+    /// The obligation never reaches systems in these areas or points.
+    pub except: Vec<String>,
+}
+
+impl AnnexIiiScope {
+    /// Whether the scope limits anything.
+    pub fn is_empty(&self) -> bool {
+        self.only.is_empty() && self.except.is_empty()
+    }
+}
+
+/// A later date for systems already on the market: a system placed on the market before
+/// `placed_before` is bound from `applies_from`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grace {
+    pub placed_before: Date,
+    pub applies_from: Date,
+    pub source: String,
+}
+
+/// A reporting deadline: within `days` days, in the case described.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    /// Invariant: 1..=3650.
+    pub days: u16,
+    pub case: String,
 }
 
 impl Obligation {
@@ -247,6 +294,9 @@ pub struct LawVersion {
 pub struct ListEntry {
     pub id: String,
     pub title: String,
+    /// The entry of another list of the same framework this entry falls within (an Annex III
+    /// point's area). Invariant: that id exists in another list of the framework.
+    pub area: Option<String>,
 }
 
 /// A versioned framework: a standard, a voluntary framework or a law.
@@ -328,6 +378,12 @@ impl Framework {
             .iter()
             .find(|(list_name, _)| list_name == name)
             .map(|(_, entries)| entries.as_slice())
+    }
+
+    /// The entry of a named list with this id.
+    pub fn list_entry(&self, list: &str, id: &str) -> Option<&ListEntry> {
+        self.list(list)
+            .and_then(|entries| entries.iter().find(|entry| entry.id == id))
     }
 
     /// A law version by id.

@@ -163,28 +163,9 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
             .iter()
             .map(|s| wire::SystemObligations {
                 classification: s.classification.as_str().to_string(),
-                items: s
-                    .items
-                    .iter()
-                    .map(|i| wire::ObligationItem {
-                        applies_from: i.applies_from.to_string(),
-                        days_until: i.days_until,
-                        id: i.id.clone(),
-                        reference: i.reference.clone(),
-                        state: i.state.as_str().to_string(),
-                        supported_by: i
-                            .supported_by
-                            .iter()
-                            .map(|(id, status)| wire::Support {
-                                id: id.clone(),
-                                status: status.as_str().to_string(),
-                            })
-                            .collect(),
-                        title: i.title.clone(),
-                        unverified: i.unverified.clone(),
-                    })
-                    .collect(),
+                items: s.items.iter().map(obligation_item).collect(),
                 law: s.law.clone(),
+                permissions: s.permissions.iter().map(obligation_item).collect(),
                 reasons: s.reasons.clone(),
                 system: s.system.clone(),
                 system_name: s.system_name.clone(),
@@ -292,4 +273,33 @@ pub fn to_value(result: &AssessmentResult) -> Value {
 /// The result as pretty JSON text with a final newline.
 pub fn render(result: &AssessmentResult) -> String {
     to_wire(result).to_json()
+}
+
+fn obligation_item(i: &aimsgap_assess::ObligationItem) -> wire::ObligationItem {
+    wire::ObligationItem {
+        applies_from: i.applies_from.to_string(),
+        days_until: i.days_until,
+        deadlines: i
+            .deadlines
+            .iter()
+            .map(|(days, case)| wire::Deadline {
+                case: case.clone(),
+                days: *days,
+            })
+            .collect(),
+        id: i.id.clone(),
+        notes: i.notes.clone(),
+        reference: i.reference.clone(),
+        state: i.state.as_str().to_string(),
+        supported_by: i
+            .supported_by
+            .iter()
+            .map(|(id, status)| wire::Support {
+                id: id.clone(),
+                status: status.as_str().to_string(),
+            })
+            .collect(),
+        title: i.title.clone(),
+        unverified: i.unverified.clone(),
+    }
 }

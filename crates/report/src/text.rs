@@ -129,6 +129,17 @@ pub fn summary(result: &AssessmentResult, top: usize) -> String {
                     item.applies_from,
                     clip(&item.title, 60)
                 ));
+                for remark in item.remarks() {
+                    out.push_str(&format!("      {remark}\n"));
+                }
+            }
+            for item in &system.permissions {
+                out.push_str(&format!(
+                    "    may: {} {} (from {})\n",
+                    item.reference,
+                    clip(&item.title, 60),
+                    item.applies_from
+                ));
             }
         }
     }

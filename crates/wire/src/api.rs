@@ -596,6 +596,10 @@ pub struct QuickSystem {
     /// (`GET /api/v1/quick` lists them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annex_iii_area: Option<String>,
+    /// The use case of Annex III by point (`5(b)`), if known; it implies its area
+    /// (`GET /api/v1/quick` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annex_iii_point: Option<String>,
     /// The kind of consequential decision about people in Colorado it makes or substantially
     /// helps make, if any (`GET /api/v1/quick` lists them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -619,6 +623,8 @@ pub struct QuickQuestions {
     pub questions: Vec<QuickQuestion>,
     pub jurisdictions: Vec<QuickChoice>,
     pub annex_iii_areas: Vec<QuickChoice>,
+    /// The Annex III points, each within the area its number names (`5(b)` in the fifth).
+    pub annex_iii_points: Vec<QuickChoice>,
     pub consequential_decisions: Vec<QuickChoice>,
 }
 

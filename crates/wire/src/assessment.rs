@@ -206,6 +206,12 @@ pub struct AiSystem {
     /// The EU AI Act Annex III area it is used in, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annex_iii_area: Option<Located<String>>,
+    /// The EU AI Act Annex III point it is used for (`5(b)`), if any; it implies its area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annex_iii_point: Option<Located<String>>,
+    /// The day it was first placed on the market or put into service (`YYYY-MM-DD`), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placed_on_market: Option<Located<String>>,
     /// The Annex I product (safety component) it belongs to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annex_i_product: Option<String>,

@@ -268,6 +268,11 @@ pub fn check(document: &Document) -> Vec<Breach> {
         measure.optional(|| field("role"), system.role.as_ref());
         measure.list(&field("markets"), system, &system.markets);
         measure.optional(|| field("annex_iii_area"), system.annex_iii_area.as_ref());
+        measure.optional(|| field("annex_iii_point"), system.annex_iii_point.as_ref());
+        measure.optional(
+            || field("placed_on_market"),
+            system.placed_on_market.as_ref(),
+        );
         if let Some(product) = &system.annex_i_product {
             measure.name(|| field("annex_i_product"), system, product);
         }

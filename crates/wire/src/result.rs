@@ -484,6 +484,10 @@ pub struct SystemObligations {
     pub items: Vec<ObligationItem>,
     /// The law's framework id.
     pub law: String,
+    /// Rules that allow the system's operator something rather than demand it ("may"): never
+    /// a duty, a gap or a blocker. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<ObligationItem>,
     /// Why the system has this classification, in sentences.
     pub reasons: Vec<String>,
     /// The AI system's id.
@@ -504,8 +508,15 @@ pub struct ObligationItem {
     pub applies_from: String,
     /// Days from the as-of date until it applies; negative once it applies.
     pub days_until: i64,
+    /// Reporting deadlines by case, when the obligation has them. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<Deadline>,
     /// The obligation's id in the law's catalog.
     pub id: String,
+    /// What decided the system's date or reach, in sentences (a grace for systems already on
+    /// the market, an Annex III point needed to decide). Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The article or section it comes from.
     #[serde(rename = "ref")]
     pub reference: String,
@@ -518,6 +529,15 @@ pub struct ObligationItem {
     pub title: String,
     /// Why the obligation's data is not verified, when it is not; else `null`.
     pub unverified: Option<String>,
+}
+
+/// A reporting deadline of an obligation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Deadline {
+    /// The case it applies to, in words.
+    pub case: String,
+    /// Within how many days.
+    pub days: u16,
 }
 
 /// An ISO/IEC 42001 requirement that supports an obligation, with its status.

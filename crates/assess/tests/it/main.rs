@@ -9,6 +9,7 @@
 mod credit;
 mod document;
 mod errors;
+mod eu_triggers;
 mod format1;
 mod law;
 mod limits;

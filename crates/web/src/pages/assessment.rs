@@ -926,6 +926,15 @@ pub async fn systems(
                     summary::vocabulary_title(catalog, "annex_iii_areas", area)
                 ));
             }
+            if let Some(point) = &system.annex_iii_point {
+                facts.push(format!(
+                    "Annex III point {point}: {}",
+                    summary::vocabulary_title(catalog, "annex_iii_points", point)
+                ));
+            }
+            if let Some(placed) = system.placed_on_market {
+                facts.push(format!("placed on the market {placed}"));
+            }
             if !system.consequential_decisions.is_empty() {
                 let decisions: Vec<String> = system
                     .consequential_decisions

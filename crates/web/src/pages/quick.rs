@@ -315,6 +315,8 @@ struct QuickSystem {
     content: bool,
     gpai: bool,
     annex_iii: Option<String>,
+    /// The Annex III point, asked with the area. Invariant: a point of `annex_iii`.
+    point: Option<String>,
     decision: Option<String>,
 }
 
@@ -380,6 +382,34 @@ fn annex_iii_areas(catalog: &Catalog) -> Vec<(String, String)> {
     list_ids(catalog, "eu-ai-act", "annex_iii_areas")
 }
 
+/// The Annex III points of the EU AI Act with the area each belongs to, from the catalog.
+fn annex_iii_points(catalog: &Catalog) -> Vec<(String, String, String)> {
+    catalog
+        .framework("eu-ai-act")
+        .and_then(|f| f.list("annex_iii_points"))
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|entry| {
+                    (
+                        entry.id.clone(),
+                        entry.title.clone(),
+                        entry.area.clone().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The area of an Annex III point, when the point is known.
+fn area_of_point(points: &[(String, String, String)], point: &str) -> Option<String> {
+    points
+        .iter()
+        .find(|(id, _, _)| id == point)
+        .map(|(_, _, area)| area.clone())
+}
+
 /// The consequential decisions of Colorado's AI law, from the catalog.
 fn consequential_decisions(catalog: &Catalog) -> Vec<(String, String)> {
     list_ids(catalog, "colorado-ai", "consequential_decisions")
@@ -410,6 +440,7 @@ impl QuickInput {
             }
         }
         let areas = annex_iii_areas(catalog);
+        let points = annex_iii_points(catalog);
         let decisions = consequential_decisions(catalog);
         // "Add another" sends a second `n`; the largest wins. "Remove" drops one slot.
         let shown = pairs
@@ -423,6 +454,12 @@ impl QuickInput {
             .map(|i| {
                 let key = |field: &str| format!("s{i}_{field}");
                 let traits = all(&key("does"));
+                // One question asks for the area or, more precisely, one of its points.
+                let chosen = first(&key("annex3"));
+                let point = chosen.and_then(|p| Some((p.to_string(), area_of_point(&points, p)?)));
+                let annex_iii = chosen
+                    .filter(|a| areas.iter().any(|(id, _)| id == a))
+                    .map(str::to_string);
                 QuickSystem {
                     name: first(&key("name")).map(clip).unwrap_or_default(),
                     role: first(&key("role")).and_then(|r| match r {
@@ -433,9 +470,8 @@ impl QuickInput {
                     people: traits.iter().any(|t| t == "people"),
                     content: traits.iter().any(|t| t == "content"),
                     gpai: traits.iter().any(|t| t == "gpai"),
-                    annex_iii: first(&key("annex3"))
-                        .filter(|a| areas.iter().any(|(id, _)| id == a))
-                        .map(str::to_string),
+                    annex_iii: annex_iii.or_else(|| point.as_ref().map(|(_, area)| area.clone())),
+                    point: point.map(|(point, _)| point),
                     decision: first(&key("decision"))
                         .filter(|d| decisions.iter().any(|(id, _)| id == d))
                         .map(str::to_string),
@@ -621,6 +657,7 @@ impl QuickInput {
             );
         }
         let areas = annex_iii_areas(catalog);
+        let points = annex_iii_points(catalog);
         let decisions = consequential_decisions(catalog);
         let mut slots = Vec::new();
         for (i, system) in request.ai_systems.iter().enumerate().take(MAX_SYSTEMS) {
@@ -675,6 +712,32 @@ impl QuickInput {
                 "Annex III area",
                 &mut problem,
             );
+            let point_choices: Vec<(String, String)> = points
+                .iter()
+                .map(|(id, title, _)| (id.clone(), title.clone()))
+                .collect();
+            let point = known(
+                &system.annex_iii_point,
+                &point_choices,
+                "annex_iii_point",
+                "Annex III point",
+                &mut problem,
+            );
+            let point_area = point.as_deref().and_then(|p| area_of_point(&points, p));
+            let annex_iii = match (annex_iii, point_area) {
+                (Some(area), Some(point_area)) if area != point_area => {
+                    problem(
+                        path("annex_iii_point"),
+                        format!(
+                            "Annex III point `{}` belongs to area `{point_area}`, not to the annex_iii_area `{area}` given",
+                            point.as_deref().unwrap_or_default()
+                        ),
+                    );
+                    Some(area)
+                }
+                (None, point_area) => point_area,
+                (area, _) => area,
+            };
             let decision = known(
                 &system.consequential_decision,
                 &decisions,
@@ -689,6 +752,7 @@ impl QuickInput {
                 content: system.generates_content,
                 gpai: system.gpai_model,
                 annex_iii,
+                point,
                 decision,
             });
         }
@@ -774,8 +838,9 @@ impl QuickInput {
                     push(&key("does"), word);
                 }
             }
-            if let Some(area) = &slot.annex_iii {
-                push(&key("annex3"), area);
+            // The one question's answer: the point when known, else the area.
+            if let Some(answer) = slot.point.as_ref().or(slot.annex_iii.as_ref()) {
+                push(&key("annex3"), answer);
             }
             if let Some(decision) = &slot.decision {
                 push(&key("decision"), decision);
@@ -1021,6 +1086,7 @@ impl QuickInput {
                     generates_synthetic_content: s.content,
                     // Asked only where the law that needs them applies.
                     annex_iii_area: s.annex_iii.clone().filter(|_| eu),
+                    annex_iii_point: s.point.clone().filter(|_| eu),
                     consequential_decisions: s
                         .decision
                         .iter()
@@ -1162,6 +1228,10 @@ pub(crate) fn questions_for(catalog: &Catalog, input: &QuickInput) -> w::QuickQu
             })
             .collect(),
         annex_iii_areas: annex_iii_areas(catalog).iter().map(choice).collect(),
+        annex_iii_points: annex_iii_points(catalog)
+            .into_iter()
+            .map(|(id, title, _)| w::QuickChoice { id, title })
+            .collect(),
         consequential_decisions: consequential_decisions(catalog)
             .iter()
             .map(choice)
@@ -1230,6 +1300,7 @@ pub(crate) fn certifications_query(
             generates_content: false,
             gpai_model: false,
             annex_iii_area: None,
+            annex_iii_point: None,
             consequential_decision: None,
         }],
         replies: std::collections::BTreeMap::new(),
@@ -1503,7 +1574,8 @@ struct SystemSlot {
     name: String,
     role: Vec<Choice>,
     does: Vec<Choice>,
-    /// Asked only with the EU among the jurisdictions.
+    /// Asked only with the EU among the jurisdictions: each area, followed by its use cases
+    /// (Annex III points) for who knows which one applies.
     areas: Option<Vec<Choice>>,
     /// Asked only with Colorado among the jurisdictions.
     decisions: Option<Vec<Choice>>,
@@ -1512,7 +1584,19 @@ struct SystemSlot {
 impl SystemSlot {
     fn new(catalog: &Catalog, input: &QuickInput, number: usize, slot: &QuickSystem) -> SystemSlot {
         let mut areas = vec![(String::new(), "None of these".to_string())];
-        areas.extend(annex_iii_areas(catalog));
+        let points = annex_iii_points(catalog);
+        for (area, title) in annex_iii_areas(catalog) {
+            let within: Vec<&(String, String, String)> =
+                points.iter().filter(|(_, _, of)| *of == area).collect();
+            if within.len() > 1 {
+                areas.push((area.clone(), format!("{title}: not sure which use case")));
+                for (point, text, _) in within {
+                    areas.push((point.clone(), format!("{title}: {point} {text}")));
+                }
+            } else {
+                areas.push((area, title));
+            }
+        }
         let mut decisions = vec![(String::new(), "No".to_string())];
         decisions.extend(consequential_decisions(catalog));
         let eu = input.asks_eu();
@@ -1542,7 +1626,10 @@ impl SystemSlot {
                 &[slot.role.map(|r| r.as_str()).unwrap_or("")],
             ),
             does: choices(&traits, &done),
-            areas: eu.then(|| choices(&areas, &[slot.annex_iii.as_deref().unwrap_or("")])),
+            areas: eu.then(|| {
+                let answer = slot.point.as_ref().or(slot.annex_iii.as_ref());
+                choices(&areas, &[answer.map_or("", String::as_str)])
+            }),
             decisions: input
                 .asks_colorado()
                 .then(|| choices(&decisions, &[slot.decision.as_deref().unwrap_or("")])),

@@ -408,6 +408,8 @@ pub struct SystemObligations {
     pub reasons: Vec<String>,
     /// How many obligations bind the system under this law.
     pub count: usize,
+    /// What the law allows rather than demands ("may"), as "reference title": never counted.
+    pub permissions: Vec<String>,
 }
 
 /// The classification of each AI system under each law, in plain labels.
@@ -430,6 +432,11 @@ pub fn obligations(catalog: &Catalog, result: &AssessmentResult) -> Vec<SystemOb
                     .map(|reason| plain(catalog, law, reason))
                     .collect(),
                 count: o.items.len(),
+                permissions: o
+                    .permissions
+                    .iter()
+                    .map(|p| format!("{} {}", p.reference, p.title))
+                    .collect(),
             }
         })
         .collect()
@@ -499,6 +506,8 @@ pub struct Obligation {
     /// The law's short name and the article: "EU AI Act Art. 50(1)".
     pub reference: String,
     pub title: String,
+    /// The reporting deadlines in one sentence, when the obligation has them.
+    pub deadlines: Option<String>,
     /// The names of the AI systems it binds.
     pub systems: String,
 }
@@ -533,6 +542,7 @@ pub fn by_state(catalog: &Catalog, result: &AssessmentResult) -> Vec<StateGroup>
                                     item.reference
                                 ),
                                 title: item.title.clone(),
+                                deadlines: item.deadline_sentence(),
                                 systems: system.system_name.clone(),
                             },
                         )),

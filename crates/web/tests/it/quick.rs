@@ -426,6 +426,96 @@ async fn the_page_and_the_api_compute_the_same_result() {
     assert_eq!(api.bytes, page.bytes, "the same answers, the same result");
 }
 
+/// The ids of the EU AI Act obligations of the first AI system in a result.
+fn eu_obligations(result: &Value) -> Vec<String> {
+    result["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["law"] == "eu-ai-act")
+        .unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_annex_iii_point_follows_the_area_and_decides_the_fria() {
+    let app = server().await;
+    let anonymous = Client::default();
+    // The systems step asks for the area or one of its use cases in one question.
+    let step = page(
+        &app,
+        "/quick/systems?org_name=Bank&size=150&team=2&jur=EU&iso=no&soc2=no&n=1",
+    )
+    .await;
+    let html = step.text();
+    assert!(
+        !fields(&html).contains(&"s1_point".to_string()),
+        "no extra question"
+    );
+    for option in [
+        "value=\"essential_services\"",
+        "value=\"5(b)\"",
+        "value=\"5(c)\"",
+        "value=\"critical_infrastructure\"",
+    ] {
+        assert!(html.contains(option), "{option}");
+    }
+    // Critical infrastructure has one point only: the area says it all.
+    assert!(!html.contains("Critical infrastructure: not sure which use case"));
+    assert!(html.contains("management and access to self-employment: 4(a) Recruitment"));
+
+    let bank = |point: Option<&str>| {
+        let mut system = json!({"name": "Credit scoring", "role": "deployer", "annex_iii_area": "essential_services"});
+        if let Some(point) = point {
+            system["annex_iii_point"] = json!(point);
+        }
+        json!({
+            "organization": {"name": "Bank", "employees": 150, "team_fte": 2.0, "jurisdictions": ["EU"]},
+            "certifications": {},
+            "ai_systems": [system],
+            "replies": {}
+        })
+    };
+    let scoring = anonymous
+        .post(&app, "/api/v1/quick", bank(Some("5(b)")))
+        .await;
+    assert_eq!(scoring.status, StatusCode::OK, "{}", scoring.text());
+    assert!(eu_obligations(&scoring.json()).contains(&"art-27-credit".to_string()));
+    let triage = anonymous
+        .post(&app, "/api/v1/quick", bank(Some("5(d)")))
+        .await;
+    assert!(!eu_obligations(&triage.json()).contains(&"art-27-credit".to_string()));
+    // The page carries the point to the result like the API.
+    let form = page(
+        &app,
+        "/quick/report/json?org_name=Bank&size=150&team=2&jur=EU&iso=no&soc2=no&n=1&s1_name=Credit+scoring&s1_role=deployer&s1_annex3=5%28d%29",
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    assert_eq!(eu_obligations(&form.json()), eu_obligations(&triage.json()));
+    // A point of another area is refused at its field.
+    let wrong = anonymous
+        .post(&app, "/api/v1/quick", bank(Some("4(a)")))
+        .await;
+    wrong.error(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "field `ai_systems[0].annex_iii_point`: Annex III point `4(a)` belongs to area `employment`",
+    );
+    let questions = anonymous.get(&app, "/api/v1/quick").await.json();
+    assert!(
+        questions["annex_iii_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "5(c)")
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_crowd_of_quick_assessments_is_computed_by_a_bounded_pool_and_the_rest_get_503() {
     let store = aimsgap_store::Store::connect("sqlite::memory:")

@@ -162,11 +162,32 @@ pub fn assessment(data: &[u8]) {
         )),
     }
     round_trip(&parsed, catalog, as_of);
+    migrated(&text, &parsed, catalog, as_of);
     // The engine must take whatever the parser accepted.
     if let Err(error) = aimsgap_assess::assess(catalog, &parsed) {
         panic_with(&format!(
             "a parsed assessment cannot be assessed: {error:?}"
         ));
+    }
+}
+
+/// A file the parser accepts is left as it is by `aimsgap migrate` (format 2), or rewritten to
+/// a file that reads as the same assessment (format 1), or refused with located errors.
+fn migrated(text: &str, parsed: &Assessment, catalog: &Catalog, as_of: Date) {
+    match aimsgap_assess::migrate(FILE_NAME, text, catalog, as_of) {
+        Ok(aimsgap_assess::Migration::Current) => {}
+        Ok(aimsgap_assess::Migration::Rewritten { text, .. }) => {
+            match parse_assessment(FILE_NAME, &text, catalog, as_of) {
+                Ok(again) if &again == parsed => {}
+                Ok(again) => panic_with(&format!(
+                    "assessment differs after migration:\n{parsed:?}\n{again:?}"
+                )),
+                Err(errors) => panic_with(&format!(
+                    "a migrated file does not read: {errors:?}\n{text}"
+                )),
+            }
+        }
+        Err(errors) => check_located(&errors, "migrate"),
     }
 }
 

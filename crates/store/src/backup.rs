@@ -294,6 +294,19 @@ const TABLES: &[Table] = &[
     },
 ];
 
+/// The migration that renames the ISO/IEC 42001 ids of assessments of format 1 (see
+/// [`Store::restore`]).
+const FORMAT_1_IDS: &str =
+    include_str!("../../../migrations/0003_iso42001_ids_follow_the_standard.sql");
+
+/// Whether a piece of a migration holds SQL rather than only comments and blank lines.
+fn is_statement(piece: &str) -> bool {
+    piece.lines().any(|line| {
+        let line = line.trim();
+        !line.is_empty() && !line.starts_with("--")
+    })
+}
+
 /// What a history entry may be about (the store writes these and no others).
 const ENTITIES: &[&str] = &["assessment", "profile", "answer", "ai_system"];
 
@@ -961,6 +974,13 @@ impl Store {
                 query.execute(&mut *tx).await?;
                 restored += 1;
             }
+        }
+        // Rows of a backup taken before ISO/IEC 42001 ids followed the standard's list letters
+        // missed the migration that renamed them, which ran on the empty target: it runs again
+        // on them. Every statement touches only assessments of format 1, so on newer rows it
+        // changes nothing.
+        for statement in FORMAT_1_IDS.split(";\n").filter(|s| is_statement(s)) {
+            sqlx::query(statement).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(restored)

@@ -712,3 +712,51 @@ async fn a_restore_failing_part_way_writes_nothing() {
     raw.close().await;
     assert_eq!(target.restore(&backup).await.unwrap(), backup.rows());
 }
+
+/// A backup taken before ISO/IEC 42001 ids followed the standard's list letters (its
+/// assessments of format 1) restores with today's ids: the migration that renamed them ran on
+/// the empty target, so the restore renames the rows it brings.
+#[test]
+fn a_backup_of_format_1_assessments_restores_with_todays_ids() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_, genuine) = runtime.block_on(genuine());
+    let mut old = genuine.clone();
+    old.as_object_mut().unwrap().remove("manifest");
+    old["format"] = json!("aimsgap-backup/1");
+    let assessment = old["tables"]["assessments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for row in old["tables"]["assessments"].as_array_mut().unwrap() {
+        let profile = row["profile"].as_str().unwrap().to_string();
+        assert!(profile.starts_with("{\"aimsgap\":2,"), "{profile}");
+        row["profile"] = json!(profile.replacen("{\"aimsgap\":2,", "{\"aimsgap\":1,", 1));
+    }
+    let answer = old["tables"]["answers"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|row| row["assessment_id"] == assessment.as_str())
+        .unwrap();
+    // Format 1 called the Statement of Applicability 6.1.3.d.
+    answer["requirement"] = json!("6.1.3.d");
+    let backup = Backup::parse(&old.to_string()).unwrap();
+    let document = runtime.block_on(async {
+        let target = Store::connect("sqlite::memory:").await.unwrap();
+        target.restore(&backup).await.unwrap();
+        target
+            .assessment(&assessment)
+            .await
+            .unwrap()
+            .unwrap()
+            .document()
+            .unwrap()
+    });
+    assert_eq!(document.aimsgap.value, 2);
+    assert!(
+        document.answers.contains_key("6.1.3.f"),
+        "{:?}",
+        document.answers.keys().collect::<Vec<_>>()
+    );
+    assert!(!document.answers.contains_key("6.1.3.d"));
+}

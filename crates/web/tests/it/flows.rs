@@ -655,3 +655,56 @@ async fn housekeeping_purges_expired_tokens_and_sessions_when_the_server_starts(
     // The expired session went too; the live one (the sign-up's) is all that is left.
     assert_eq!(store.delete_sessions_of(&user).await.unwrap(), 1);
 }
+
+/// A file of format 1 imported through the API is stored in format 2 with its ids renamed
+/// (format 1's 6.1.3.d is today's 6.1.3.f), and a client that still writes `aimsgap: 1` in the
+/// profile leaves the stored answers meaning what they meant.
+#[tokio::test]
+async fn a_format_1_import_is_stored_with_todays_ids_and_an_old_profile_keeps_them() {
+    let app = server().await;
+    let owner = sign_up(&app, "Lead").await;
+    let org = owner
+        .post(&app, "/api/v1/orgs", json!({"name": "Old"}))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let old = "aimsgap: 1\nas_of: 2026-11-29\norganization: {name: Old}\nanswers:\n  \"6.1.3.d\": {status: implemented, evidence: [{ref: soa.xlsx, kind: approved_document, date: 2026-11-01}]}\n  \"6.1.3.f\": {status: planned}\n";
+    let imported = owner
+        .post(
+            &app,
+            &format!("/api/v1/orgs/{org}/assessments"),
+            json!({"name": "old", "content": old}),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text());
+    let id = imported.json()["id"].as_str().unwrap().to_string();
+    let base = format!("/api/v1/assessments/{id}");
+    let exported = owner.get(&app, &format!("{base}/export")).await.json();
+    assert_eq!(exported["aimsgap"], 2);
+    assert_eq!(exported["answers"]["6.1.3.f"]["status"], "implemented");
+    assert_eq!(exported["answers"]["6.1.3-1"]["status"], "planned");
+    let assessment = owner.get(&app, &base).await.json();
+    let mut profile = assessment["profile"]["value"].clone();
+    profile["aimsgap"] = json!(1);
+    let put = owner
+        .put(
+            &app,
+            &format!("{base}/profile"),
+            json!({"version": assessment["profile"]["version"], "profile": profile}),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text());
+    let exported = owner.get(&app, &format!("{base}/export")).await.json();
+    assert_eq!(exported["aimsgap"], 2);
+    assert_eq!(exported["answers"]["6.1.3.f"]["status"], "implemented");
+    let result = owner.get(&app, &format!("{base}/result")).await.json();
+    let soa = result["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "6.1.3.f")
+        .unwrap();
+    assert_eq!(soa["status"], "met");
+}

@@ -8,6 +8,7 @@
 
 mod builtin;
 mod crosswalks;
+mod custom;
 mod errors;
 mod risk_method;
 mod schema;

@@ -87,3 +87,30 @@ async fn a_custom_catalog_s_framework_is_listed_and_certifiable() {
         "{frameworks:?}"
     );
 }
+
+#[tokio::test]
+async fn the_frameworks_page_lists_the_custom_framework_and_the_landing_page_links_it() {
+    let custom =
+        aimsgap_catalog::with_custom(&[("acme.yaml", CONTROLS), ("map.yaml", MAPPING)]).unwrap();
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let app = app(AppState::new(
+        store,
+        Arc::new(custom.catalog),
+        Config::default(),
+    ));
+    let page = Client::default().get(&app, "/frameworks").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    assert!(
+        text.contains("<td><code>acme-ai-controls</code></td><td>Acme AI control set</td><td>framework</td><td>2026.2</td><td>1</td><td>yes</td>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<td><code>eu-ai-act</code></td>") && text.contains("<td>law</td>"),
+        "{text}"
+    );
+    let landing = Client::default().get(&app, "/").await;
+    assert!(landing.text().contains("href=\"/frameworks\""));
+}

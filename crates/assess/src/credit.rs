@@ -4,11 +4,28 @@
 use crate::input::*;
 use crate::result::*;
 use crate::rules;
-use aimsgap_catalog::{Catalog, Framework, Kind, Relationship};
+use aimsgap_catalog::{Catalog, Framework, FrameworkKind, Kind, Relationship};
 use std::collections::HashMap;
 
 /// The framework every assessment is about.
 pub const TARGET: &str = "iso42001";
+
+/// The frameworks an assessment file may list as held certifications or self-assessments:
+/// every standard or framework of the catalog with a crosswalk onto ISO/IEC 42001, in the
+/// order of the crosswalks (built in: `iso27001`, `soc2`, `nist-ai-rmf`; a custom catalog adds
+/// its own control sets). A law is not certified, so it gives no inherited credit.
+pub fn certifiable(catalog: &Catalog) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
+    for crosswalk in catalog.crosswalks.iter().filter(|c| c.to == TARGET) {
+        let held = catalog
+            .framework(&crosswalk.from)
+            .is_some_and(|f| f.kind != FrameworkKind::Law && f.id != TARGET);
+        if held && !ids.contains(&crosswalk.from.as_str()) {
+            ids.push(&crosswalk.from);
+        }
+    }
+    ids
+}
 
 /// The answer that governs a requirement: its own, or the nearest ancestor's.
 pub fn governing_answer<'a>(

@@ -587,14 +587,11 @@ pub fn from_document(
     };
 
     let mut certifications = Vec::new();
+    let certifiable = crate::credit::certifiable(catalog);
     for (i, spanned) in raw.certifications.iter().enumerate() {
         let entry = &spanned.value;
         let field = |name: &str| format!("certifications[{i}].{name}");
-        let framework = check.one_of(
-            &entry.framework,
-            field("framework"),
-            &["iso27001", "soc2", "nist-ai-rmf"],
-        );
+        let framework = check.one_of(&entry.framework, field("framework"), &certifiable);
         let status = check.word(
             &entry.status,
             field("status"),

@@ -22,7 +22,7 @@ mod result;
 pub mod rules;
 mod soa;
 
-pub use credit::{TARGET, combine, governing_answer, inherited_credit};
+pub use credit::{TARGET, certifiable, combine, governing_answer, inherited_credit};
 pub use engine::{MissingFramework, assess};
 pub use explain::explain;
 pub use file::{

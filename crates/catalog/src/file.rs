@@ -32,6 +32,9 @@ pub(crate) struct Header {
     pub licence: String,
     pub last_verified: Option<S>,
     pub jurisdiction: Option<String>,
+    /// In a custom catalog: the built-in framework this file is loaded instead of.
+    #[allow(dead_code, reason = "judged from the header probe of custom catalogs")]
+    pub replaces: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,6 +146,9 @@ pub(crate) struct CrosswalkHeader {
     pub version: String,
     pub authors: String,
     pub method: String,
+    /// In a custom catalog: the built-in crosswalk (`FROM -> TO`) this file is loaded instead of.
+    #[allow(dead_code, reason = "judged from the header probe of custom catalogs")]
+    pub replaces: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +160,27 @@ pub(crate) struct EdgeEntry {
     pub strength: Spanned<i64>,
     pub rationale: S,
     pub note: String,
+}
+
+/// The headers of a custom catalog file, read first to tell a framework file from a crosswalk
+/// file and to find what it adds or replaces; every other field is left to the full reading.
+#[derive(Debug, Deserialize)]
+pub(crate) struct HeaderProbe {
+    pub framework: Option<FrameworkProbe>,
+    pub crosswalk: Option<CrosswalkProbe>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FrameworkProbe {
+    pub id: Option<S>,
+    pub replaces: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CrosswalkProbe {
+    pub from: Option<S>,
+    pub to: Option<S>,
+    pub replaces: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -14,6 +14,7 @@
 pub mod areas;
 mod builtin;
 pub mod coverage;
+mod custom;
 mod date;
 mod error;
 mod file;
@@ -27,6 +28,7 @@ pub use builtin::{
     RISK_METHOD_SCHEMA, builtin, builtin_areas,
 };
 pub use coverage::{Coverage, GroupCoverage, TargetCoverage, coverage};
+pub use custom::{Change, ChangeKind, Custom, with_custom};
 pub use date::{Date, DateError};
 pub use error::{Error, ErrorKind, Location};
 pub use load::{load, parse_crosswalk, parse_framework};

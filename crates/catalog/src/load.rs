@@ -81,7 +81,7 @@ impl<'a> Check<'a> {
     }
 }
 
-fn syntax_error(file: &str, error: &serde_saphyr::Error) -> Error {
+pub(crate) fn syntax_error(file: &str, error: &serde_saphyr::Error) -> Error {
     let (line, column) = error
         .location()
         .map_or((0, 0), |location| (location.line(), location.column()));

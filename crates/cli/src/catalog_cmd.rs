@@ -1,9 +1,152 @@
-//! `aimsgap catalog ...` and `aimsgap crosswalk ...`: browsing the built-in data.
+//! `aimsgap catalog ...` and `aimsgap crosswalk ...`: browsing the built-in data, and reading
+//! folders of custom catalog files (`--catalogs DIR`, `aimsgap catalog check DIR`).
 
-use aimsgap_catalog::{Catalog, Crosswalk, Framework, Requirement, coverage};
+use crate::assess_cmd::{InputError, read_input};
+use aimsgap_catalog::{
+    Catalog, ChangeKind, Crosswalk, Custom, Framework, Requirement, coverage, with_custom,
+};
 use aimsgap_report::table::{clip, render};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+/// The largest custom catalog file read (the largest built-in file is well under 1 MiB).
+const MAX_CATALOG_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The most files a custom catalog folder may hold.
+const MAX_CATALOG_FILES: usize = 256;
+
+/// The YAML files (`.yaml`, `.yml`) of a custom catalog folder, at its top and in its
+/// `crosswalks/` subfolder, each in name order, as (path, text). Other files are left alone;
+/// what a file is (framework or crosswalk) is read from its content.
+fn read_folder(dir: &Path) -> Result<Vec<(String, String)>> {
+    let refuse = |why: &str| anyhow!(InputError(format!("{}: {why}", dir.display())));
+    let meta = std::fs::metadata(dir).map_err(|e| refuse(&format!("cannot read it ({e})")))?;
+    if !meta.is_dir() {
+        return Err(refuse(
+            "not a directory; give a folder of framework and crosswalk files",
+        ));
+    }
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for folder in [dir.to_path_buf(), dir.join("crosswalks")] {
+        if folder.as_path() != dir && !folder.is_dir() {
+            continue;
+        }
+        let entries = std::fs::read_dir(&folder)
+            .with_context(|| format!("cannot read the folder {}", folder.display()))?;
+        let mut here = Vec::new();
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("cannot read the folder {}", folder.display()))?
+                .path();
+            let yaml = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            if yaml {
+                here.push(path);
+            }
+        }
+        here.sort();
+        paths.extend(here);
+    }
+    if paths.is_empty() {
+        return Err(refuse(
+            "holds no .yaml or .yml file (framework files at its top, crosswalk files there or in crosswalks/)",
+        ));
+    }
+    if paths.len() > MAX_CATALOG_FILES {
+        return Err(refuse(&format!(
+            "holds {} catalog files; at most {MAX_CATALOG_FILES} are read",
+            paths.len()
+        )));
+    }
+    paths
+        .iter()
+        .map(|path| {
+            Ok((
+                path.display().to_string(),
+                read_input(path, MAX_CATALOG_FILE_BYTES)?,
+            ))
+        })
+        .collect()
+}
+
+/// The built-in catalog with the files of a custom catalog folder applied, or every located
+/// error of every file (exit code 2).
+pub fn load_custom(dir: &Path) -> Result<Custom> {
+    let files = read_folder(dir)?;
+    let pairs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    with_custom(&pairs).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow!(InputError(format!(
+            "the custom catalogs in {} do not validate ({} {}):\n{}",
+            dir.display(),
+            errors.len(),
+            if errors.len() == 1 { "error" } else { "errors" },
+            lines.join("\n")
+        )))
+    })
+}
+
+/// `aimsgap catalog check DIR`: what a valid folder adds to or replaces in the built-in
+/// catalog. An invalid folder is an error listing every located problem.
+pub fn check(dir: &Path, builtin: &Catalog) -> Result<String> {
+    let custom = load_custom(dir)?;
+    let mut out = format!(
+        "{}: valid; {} {} to the built-in catalog:\n",
+        dir.display(),
+        custom.changes.len(),
+        if custom.changes.len() == 1 {
+            "change"
+        } else {
+            "changes"
+        }
+    );
+    for change in &custom.changes {
+        let line = match change.kind {
+            ChangeKind::AddFramework | ChangeKind::ReplaceFramework => {
+                let Some(framework) = custom.catalog.framework(&change.id) else {
+                    continue;
+                };
+                let what = format!(
+                    "{} ({}; kind {}; version {}; {} requirements to assess)",
+                    framework.id,
+                    framework.name,
+                    framework.kind,
+                    framework.version,
+                    framework.assessable().count()
+                );
+                match (change.kind, builtin.framework(&change.id)) {
+                    (ChangeKind::ReplaceFramework, Some(old)) => format!(
+                        "replaces framework {what} instead of the built-in version {}",
+                        old.version
+                    ),
+                    _ => format!("adds framework {what}"),
+                }
+            }
+            ChangeKind::AddCrosswalk | ChangeKind::ReplaceCrosswalk => {
+                let edges = custom
+                    .catalog
+                    .crosswalks
+                    .iter()
+                    .find(|c| format!("{} -> {}", c.from, c.to) == change.id)
+                    .map_or(0, |c| c.edges.len());
+                let verb = if change.kind == ChangeKind::AddCrosswalk {
+                    "adds"
+                } else {
+                    "replaces"
+                };
+                format!("{verb} crosswalk {} ({edges} edges)", change.id)
+            }
+        };
+        out.push_str(&format!("  {line}\n    from {}\n", change.file));
+    }
+    Ok(out)
+}
 
 pub fn framework<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Framework> {
     match catalog.framework(id) {

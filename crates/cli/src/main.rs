@@ -22,6 +22,11 @@ use std::process::ExitCode;
     about = "How far an organisation is from ISO/IEC 42001 certification and from the AI laws that bind it"
 )]
 struct Cli {
+    /// A folder of custom catalog files (frameworks, crosswalks, law versions) loaded with the
+    /// built-in catalog: framework files at its top, crosswalk files there or in `crosswalks/`.
+    /// A file that stands in for a built-in framework or crosswalk says so with `replaces:`.
+    #[arg(long, global = true, env = "AIMSGAP_CATALOGS", value_name = "DIR")]
+    catalogs: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -206,6 +211,12 @@ enum Command {
 enum CatalogCommand {
     /// List the frameworks with their number of requirements.
     List,
+    /// Validate a folder of custom catalog files against the built-in catalog, and say what it
+    /// adds or replaces (exit 0), or list every located error (exit 2).
+    Check {
+        /// The folder: framework files at its top, crosswalk files there or in `crosswalks/`.
+        dir: PathBuf,
+    },
     /// Export a framework as an OSCAL catalog (JSON).
     Export {
         framework: String,
@@ -280,7 +291,11 @@ enum SchemaKind {
     Result,
 }
 
-pub(crate) fn load_catalog() -> Result<Catalog> {
+/// The catalog: the built-in one, with the custom catalog folder applied when one is given.
+pub(crate) fn load_catalog(custom: Option<&std::path::Path>) -> Result<Catalog> {
+    if let Some(dir) = custom {
+        return Ok(catalog_cmd::load_custom(dir)?.catalog);
+    }
     aimsgap_catalog::builtin().map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
@@ -290,6 +305,11 @@ pub(crate) fn load_catalog() -> Result<Catalog> {
     })
 }
 
+/// The built-in catalog alone, whatever `--catalogs` says.
+fn load_catalog_builtin() -> Result<Catalog> {
+    load_catalog(None)
+}
+
 fn json_text(value: &serde_json::Value) -> Result<String> {
     let mut text = serde_json::to_string_pretty(value).context("serialising JSON")?;
     text.push('\n');
@@ -297,6 +317,8 @@ fn json_text(value: &serde_json::Value) -> Result<String> {
 }
 
 fn run(cli: Cli) -> Result<String> {
+    let custom = cli.catalogs.as_deref();
+    let load_catalog = || load_catalog(custom);
     match cli.command {
         Command::Schema { which } => Ok(match which {
             SchemaKind::Catalog => aimsgap_catalog::CATALOG_SCHEMA.to_string(),
@@ -473,6 +495,7 @@ fn run(cli: Cli) -> Result<String> {
                 send_timeout: std::time::Duration::from_secs(send_timeout),
             };
             server_cmd::serve(
+                custom,
                 &database,
                 &bind,
                 secure_cookies,
@@ -510,10 +533,14 @@ fn run(cli: Cli) -> Result<String> {
                 Ok(format!("wrote {}\n", path.display()))
             }
         },
+        Command::Catalog {
+            command: CatalogCommand::Check { dir },
+        } => catalog_cmd::check(&dir, &load_catalog_builtin()?),
         Command::Catalog { command } => {
             let catalog = load_catalog()?;
             match command {
                 CatalogCommand::List => Ok(catalog_cmd::list(&catalog)),
+                CatalogCommand::Check { dir } => catalog_cmd::check(&dir, &load_catalog_builtin()?),
                 CatalogCommand::Export {
                     framework,
                     format: ExportFormat::Oscal,

@@ -60,6 +60,7 @@ pub struct Limits {
 
 /// Runs the server until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn serve(
+    catalogs: Option<&Path>,
     database: &str,
     bind: &str,
     secure_cookies: bool,
@@ -74,7 +75,22 @@ pub fn serve(
         )
         .with_target(false)
         .init();
-    let catalog = crate::load_catalog()?;
+    // A broken custom catalog stops the start with every located error, before anything binds.
+    let catalog = match catalogs {
+        None => crate::load_catalog(None)?,
+        Some(dir) => {
+            let custom = crate::catalog_cmd::load_custom(dir)?;
+            for change in &custom.changes {
+                tracing::info!(
+                    change = ?change.kind,
+                    id = %change.id,
+                    file = %change.file,
+                    "custom catalog"
+                );
+            }
+            custom.catalog
+        }
+    };
     // Each connection is a descriptor: take all the kernel allows before sizing the limit.
     let file_limit = aimsgap_web::raise_file_limit();
     runtime_with(workers)?.block_on(async move {

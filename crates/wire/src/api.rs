@@ -653,3 +653,32 @@ pub struct QuickChoice {
     pub id: String,
     pub title: String,
 }
+
+// ---- catalog -----------------------------------------------------------------------------
+
+/// The frameworks of this server's catalog: the built-in ones, and those its custom catalog
+/// folder adds or replaces (`aimsgap serve --catalogs DIR`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FrameworkList {
+    pub frameworks: Vec<FrameworkSummary>,
+}
+
+/// One framework of the catalog.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct FrameworkSummary {
+    /// The id assessment files and crosswalks use, e.g. `iso27001`.
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    /// `standard`, `framework` or `law`.
+    pub kind: String,
+    pub publisher: String,
+    /// How many of its nodes carry a status (requirements, controls, criteria, obligations...).
+    pub requirements: usize,
+    /// All its nodes, the grouping ones included.
+    pub nodes: usize,
+    /// It may be listed under `certifications` of an assessment file: a standard or framework
+    /// with a crosswalk onto ISO/IEC 42001, through which it gives inherited credit.
+    pub certifiable: bool,
+}

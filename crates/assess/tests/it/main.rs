@@ -7,6 +7,7 @@
 )]
 
 mod credit;
+mod custom;
 mod document;
 mod errors;
 mod eu_triggers;

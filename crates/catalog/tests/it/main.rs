@@ -10,6 +10,7 @@ mod builtin;
 mod copied;
 mod crosswalks;
 mod documented;
+mod custom;
 mod errors;
 mod ids;
 mod relationship_rules;

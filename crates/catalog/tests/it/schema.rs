@@ -68,6 +68,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
             "licence",
             "name",
             "publisher",
+            "replaces",
             "source",
             "version"
         ]

@@ -10,6 +10,7 @@ mod browser;
 mod browser_quick;
 mod browser_result;
 mod client;
+mod custom_catalogs;
 mod hostile;
 mod layers;
 mod server;

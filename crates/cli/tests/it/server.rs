@@ -27,9 +27,14 @@ fn free_port() -> u16 {
 }
 
 fn start(database: &str) -> Server {
+    start_with(database, &[])
+}
+
+fn start_with(database: &str, extra: &[&str]) -> Server {
     let address = format!("127.0.0.1:{}", free_port());
     let child = Command::new(env!("CARGO_BIN_EXE_aimsgap"))
         .args(["serve", "--database", database, "--bind", &address])
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -616,5 +621,42 @@ fn push_refuses_plain_http_to_another_machine_before_connecting() {
         super::stderr(&output).contains("cannot reach example.test"),
         "{}",
         super::stderr(&output)
+    );
+}
+
+#[test]
+fn serve_loads_a_custom_catalog_once_and_lists_its_frameworks() {
+    let dir = temp_dir("custom-catalog");
+    let database = format!("sqlite://{}?mode=rwc", dir.join("db.sqlite").display());
+    let catalogs = super::root().join("crates/cli/tests/data/custom-catalogs");
+    let server = start_with(
+        &database,
+        &["--catalogs", catalogs.join("valid").to_str().unwrap()],
+    );
+    let (status, _, body) = http(&server.address, "GET", "/api/v1/frameworks", &[], None);
+    assert_eq!(status, 200, "{body}");
+    let frameworks = body["frameworks"].as_array().unwrap();
+    let acme = frameworks
+        .iter()
+        .find(|f| f["id"] == "acme-ai-controls")
+        .unwrap_or_else(|| panic!("the custom framework is not listed: {body}"));
+    assert_eq!(acme["requirements"], 5);
+    assert_eq!(acme["certifiable"], true);
+    assert!(frameworks.iter().any(|f| f["id"] == "iso42001"));
+    drop(server);
+
+    // A broken folder stops the start with the located errors, before anything listens.
+    let output = Command::new(env!("CARGO_BIN_EXE_aimsgap"))
+        .args(["serve", "--database", &database, "--bind", "127.0.0.1:0"])
+        .arg("--catalogs")
+        .arg(catalogs.join("broken"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("acme-ai-controls.yaml:15:11: requirements[1].kind"),
+        "{err}"
     );
 }

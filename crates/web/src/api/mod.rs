@@ -9,6 +9,7 @@
 
 mod accounts;
 mod assessments;
+mod catalog;
 mod json;
 mod orgs;
 mod quick;
@@ -160,6 +161,11 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::POST, "/api/v1/logout-all", User, "Sign out of every session")
                 .gives::<w::SessionsEnded>(200, "How many sessions ended"),
             post(accounts::logout_all),
+        ),
+        (
+            row(Method::GET, "/api/v1/frameworks", Public, "The frameworks of this server's catalog, with those of its custom catalog folder (`serve --catalogs DIR`)")
+                .gives::<w::FrameworkList>(200, "Every framework with its kind, version and number of requirements, in catalog order"),
+            get(catalog::frameworks),
         ),
         (
             row(Method::GET, "/api/v1/quick", Public, "The quick assessment's questions, each marked asked or covered given the certifications in the query (`iso27001`, `soc2`, `soc2_categories`, `scope_covers_ai`), and the values its answers take")

@@ -13,6 +13,7 @@
 
 mod account;
 mod assessment;
+mod catalog;
 mod layout;
 pub(crate) mod quick;
 mod summary;
@@ -48,6 +49,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "The stylesheet of the pages, under a name that carries its hash",
             ),
             get(layout::stylesheet),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/frameworks",
+                Public,
+                "The frameworks of this server's catalog, custom ones included",
+            ),
+            get(catalog::frameworks),
         ),
         (
             spec(

@@ -8,6 +8,7 @@
 )]
 
 mod abuse;
+mod catalog;
 mod flows;
 mod forms;
 mod hostile;

@@ -843,6 +843,18 @@ async fn every_route_answers_as_the_document_says() {
         )
         .await;
 
+    // The catalog the server was started with.
+    cases
+        .send(
+            &app,
+            &anonymous,
+            get.clone(),
+            "/api/v1/frameworks",
+            "/api/v1/frameworks",
+            None,
+        )
+        .await;
+
     // The quick assessment as JSON: its questions, a result, and answers it refuses.
     cases
         .send(

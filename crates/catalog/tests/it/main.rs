@@ -9,8 +9,8 @@
 mod builtin;
 mod copied;
 mod crosswalks;
-mod documented;
 mod custom;
+mod documented;
 mod errors;
 mod ids;
 mod relationship_rules;

@@ -32,6 +32,7 @@ pub(crate) struct Header {
     pub licence: String,
     pub last_verified: Option<S>,
     pub jurisdiction: Option<String>,
+    pub classification: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +81,8 @@ pub(crate) struct RequirementEntry {
     pub last_verified: Option<S>,
     pub unverified: Option<String>,
     pub practices: Option<Vec<String>>,
+    pub requires: Option<Vec<S>>,
+    pub any_of: Option<Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]

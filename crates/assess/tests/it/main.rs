@@ -9,6 +9,7 @@
 mod credit;
 mod document;
 mod errors;
+mod jurisdictions;
 mod law;
 mod limits;
 mod plan;

@@ -30,6 +30,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
     assert_eq!(
         properties(&catalog, "/$defs/requirement/properties"),
         vec![
+            "any_of",
             "applies_from",
             "article",
             "dates",
@@ -40,6 +41,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
             "last_verified",
             "parent",
             "practices",
+            "requires",
             "roles",
             "source",
             "status",
@@ -55,6 +57,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
     assert_eq!(
         properties(&catalog, "/properties/framework/properties"),
         vec![
+            "classification",
             "id",
             "jurisdiction",
             "kind",

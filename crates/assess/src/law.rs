@@ -7,8 +7,8 @@
 use crate::input::*;
 use crate::result::*;
 use aimsgap_catalog::{
-    AnnexIiiScope, CREDIT_OR_INSURANCE_POINTS, Catalog, Date, Framework, FrameworkKind, LawStatus,
-    ListEntry, Obligation, Role, Tier, Trigger,
+    AnnexIiiScope, CREDIT_OR_INSURANCE_POINTS, Catalog, Date, Framework, FrameworkKind,
+    LawClassification, LawStatus, ListEntry, Obligation, Role, Tier, Trigger,
 };
 use std::collections::HashMap;
 
@@ -106,6 +106,11 @@ fn trigger_holds(trigger: Trigger, system: &AiSystem, obligation: &Obligation) -
         Trigger::ProhibitedPractice => system.prohibited_practice.as_ref().is_some_and(|p| {
             obligation.practices.is_empty() || obligation.practices.iter().any(|q| q == p)
         }),
+        Trigger::EmploymentDecision => makes_decision(system, EMPLOYMENT),
+        Trigger::GovernmentEntity => system.public_body,
+        Trigger::HealthcareService => makes_decision(system, HEALTHCARE),
+        Trigger::HighImpact => !high_impact_reasons(system).is_empty(),
+        Trigger::HighPerformance => system.gpai_systemic_risk,
     }
 }
 
@@ -231,6 +236,53 @@ fn with_grace(obligation: &Obligation, system: &AiSystem, date: Date) -> (Date, 
     (date, notes)
 }
 
+/// The consequential decision that stands for employment decisions (Illinois, New York City).
+const EMPLOYMENT: &str = "employment";
+/// The consequential decision that stands for health-care services (Texas' health-care
+/// disclosure).
+const HEALTHCARE: &str = "healthcare";
+
+fn makes_decision(system: &AiSystem, decision: &str) -> bool {
+    system.consequential_decisions.iter().any(|d| d == decision)
+}
+
+/// Why a system falls in one of the high-impact domains of Korea's AI Basic Act (Art. 2(4)),
+/// read from the facts the assessment records: an EU Annex III area not claimed exempt under
+/// Art. 6(3), or a consequential decision about people. Empty when it does not.
+fn high_impact_reasons(system: &AiSystem) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if let Some(area) = &system.annex_iii_area
+        && !system.art_6_3_exemption
+    {
+        reasons.push(format!(
+            "used in `{area}`, taken as a high-impact domain (Art. 2(4))"
+        ));
+    }
+    for decision in &system.consequential_decisions {
+        reasons.push(format!(
+            "takes part in `{decision}` decisions, taken as a high-impact judgement or evaluation (Art. 2(4))"
+        ));
+    }
+    reasons
+}
+
+/// Whether an obligation's triggers hold for the system: its `trigger`, every one of
+/// `requires` and, when given, one of `any_of`.
+fn triggers_hold(system: &AiSystem, obligation: &Obligation) -> bool {
+    obligation
+        .trigger
+        .is_none_or(|t| trigger_holds(t, system, obligation))
+        && obligation
+            .requires
+            .iter()
+            .all(|t| trigger_holds(*t, system, obligation))
+        && (obligation.any_of.is_empty()
+            || obligation
+                .any_of
+                .iter()
+                .any(|t| trigger_holds(*t, system, obligation)))
+}
+
 /// Whether a law's jurisdiction reaches the system: its markets, or for a deployer the places
 /// the organisation operates in.
 fn in_jurisdiction(law: &Framework, organization: &Organization, system: &AiSystem) -> bool {
@@ -273,15 +325,53 @@ fn support_index(
     index
 }
 
-fn classification(tiers: &[(Tier, String)], versioned: bool, system: &AiSystem) -> Classification {
+/// How a law classifies the system. `items` are the obligations that bind it.
+fn classification(
+    law: &Framework,
+    tiers: &[(Tier, String)],
+    system: &AiSystem,
+    items: &[ObligationItem],
+) -> Classification {
     let has = |tier: Tier| tiers.iter().any(|(t, _)| *t == tier);
-    if versioned {
-        if system.consequential_decisions.is_empty() {
-            Classification::NotCovered
-        } else {
-            Classification::ConsequentialDecision
+    match law.classification {
+        LawClassification::Tiers => {}
+        LawClassification::ConsequentialDecision => {
+            return if system.consequential_decisions.is_empty() {
+                Classification::NotCovered
+            } else {
+                Classification::ConsequentialDecision
+            };
         }
-    } else if has(Tier::Prohibited) {
+        LawClassification::EmploymentDecision => {
+            return if makes_decision(system, EMPLOYMENT) {
+                Classification::ConsequentialDecision
+            } else {
+                Classification::NotCovered
+            };
+        }
+        LawClassification::HighImpact => {
+            return if !high_impact_reasons(system).is_empty() {
+                Classification::HighImpact
+            } else if system.generates_synthetic_content {
+                Classification::Transparency
+            } else {
+                Classification::Minimal
+            };
+        }
+        LawClassification::ProhibitionsAndDisclosures => {
+            return if items
+                .iter()
+                .any(|item| item.state == ObligationState::Violation || is_ban(law, &item.id))
+            {
+                Classification::Prohibited
+            } else if items.is_empty() {
+                Classification::Minimal
+            } else {
+                Classification::Transparency
+            };
+        }
+    }
+    if has(Tier::Prohibited) {
         Classification::Prohibited
     } else if has(Tier::HighRiskAnnexIii) || has(Tier::HighRiskAnnexI) {
         Classification::HighRisk
@@ -290,6 +380,54 @@ fn classification(tiers: &[(Tier, String)], versioned: bool, system: &AiSystem) 
     } else {
         Classification::Minimal
     }
+}
+
+/// Whether a requirement of the law is a prohibition.
+fn is_ban(law: &Framework, id: &str) -> bool {
+    law.get(id)
+        .and_then(|r| r.obligation.as_ref())
+        .is_some_and(|o| o.trigger == Some(Trigger::ProhibitedPractice))
+}
+
+/// Why the system is classified as it is, for the laws that do not classify by EU risk tier.
+fn classification_reasons(law: &Framework, system: &AiSystem) -> Vec<String> {
+    let mut reasons = Vec::new();
+    match law.classification {
+        LawClassification::Tiers | LawClassification::ConsequentialDecision => {}
+        LawClassification::EmploymentDecision => {
+            if makes_decision(system, EMPLOYMENT) {
+                reasons.push(format!(
+                    "takes part in `{EMPLOYMENT}` decisions about candidates or employees"
+                ));
+            } else {
+                reasons.push("no employment decision recorded for this system".into());
+            }
+        }
+        LawClassification::HighImpact => {
+            reasons.extend(high_impact_reasons(system));
+            if system.generates_synthetic_content {
+                reasons.push("generative AI (Art. 2(5))".into());
+            }
+            if system.gpai_systemic_risk {
+                reasons.push(
+                    "a model with systemic risk: check its training compute against the threshold of Art. 32"
+                        .into(),
+                );
+            }
+        }
+        LawClassification::ProhibitionsAndDisclosures => {
+            if system.public_body {
+                reasons.push("a governmental entity: its duties and bans apply".into());
+            }
+            if let Some(practice) = &system.prohibited_practice {
+                reasons.push(format!("practice `{practice}`"));
+            }
+            if makes_decision(system, HEALTHCARE) {
+                reasons.push(format!("used in `{HEALTHCARE}` services"));
+            }
+        }
+    }
+    reasons
 }
 
 /// The date an obligation applies to this system, given its tiers.
@@ -331,6 +469,12 @@ pub fn obligations(
         let tier_set: Vec<Tier> = tiers.iter().map(|(t, _)| *t).collect();
         for (law, support) in laws.iter().zip(&supports) {
             let versioned = !law.versions.is_empty();
+            // EU risk tiers explain the classification of the laws that read them (and, as
+            // before, the Colorado one); the other laws give their own reasons.
+            let tiered = matches!(
+                law.classification,
+                LawClassification::Tiers | LawClassification::ConsequentialDecision
+            );
             let reached = in_jurisdiction(law, &assessment.organization, system);
             let mut reasons = Vec::new();
             if !reached {
@@ -395,8 +539,9 @@ pub fn obligations(
                 }
             }
             let mut tier_names: Vec<String> = Vec::new();
+            reasons.extend(classification_reasons(law, system));
             for (tier, reason) in &tiers {
-                if *tier != Tier::All || !reason.starts_with("every") {
+                if tiered && (*tier != Tier::All || !reason.starts_with("every")) {
                     reasons.push(reason.clone());
                 }
                 if !tier_names.contains(&tier.as_str().to_string()) {
@@ -412,9 +557,7 @@ pub fn obligations(
                 };
                 if !obligation.roles.iter().any(|r| roles.contains(r))
                     || !obligation.tiers.iter().any(|t| tier_set.contains(t))
-                    || !obligation
-                        .trigger
-                        .is_none_or(|t| trigger_holds(t, system, obligation))
+                    || !triggers_hold(system, obligation)
                 {
                     continue;
                 }
@@ -488,13 +631,32 @@ pub fn obligations(
                     items.push(item);
                 }
             }
+            let classification = classification(law, &tiers, system, &items);
+            if !tiered
+                && items.is_empty()
+                && !roles.is_empty()
+                && !matches!(
+                    classification,
+                    Classification::NotCovered | Classification::Minimal
+                )
+            {
+                let role_names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                reasons.push(format!(
+                    "no duty of this law binds the role {}",
+                    role_names.join(" or ")
+                ));
+            }
             out.push(SystemObligations {
                 system: system.id.clone(),
                 system_name: system.name.clone(),
                 law: law.id.clone(),
                 version: version_label,
-                classification: classification(&tiers, versioned, system),
-                tiers: if versioned { Vec::new() } else { tier_names },
+                classification,
+                tiers: if law.classification == LawClassification::Tiers {
+                    tier_names
+                } else {
+                    Vec::new()
+                },
                 reasons,
                 items,
                 permissions,

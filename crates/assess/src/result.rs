@@ -74,6 +74,7 @@ vocabulary! {
         NotInScope => "not_in_scope",
         ConsequentialDecision => "consequential_decision",
         NotCovered => "not_covered",
+        HighImpact => "high_impact",
     }
 }
 

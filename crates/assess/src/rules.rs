@@ -129,7 +129,7 @@ pub fn date_pressure(as_of: Date, applies_from: Date) -> f64 {
 pub fn classification_risk(classification: Classification) -> f64 {
     match classification {
         Classification::Prohibited => 1.0,
-        Classification::HighRisk => 0.8,
+        Classification::HighRisk | Classification::HighImpact => 0.8,
         Classification::ConsequentialDecision => 0.7,
         Classification::Transparency => 0.4,
         Classification::Minimal => 0.2,

@@ -17,6 +17,10 @@ pub const FILES: &[(&str, &str)] = &[
     catalog_file!("nist-ai-600-1.yaml"),
     catalog_file!("eu-ai-act.yaml"),
     catalog_file!("colorado-ai.yaml"),
+    catalog_file!("texas-traiga.yaml"),
+    catalog_file!("illinois-hb3773.yaml"),
+    catalog_file!("nyc-ll144.yaml"),
+    catalog_file!("korea-ai-basic-act.yaml"),
 ];
 
 /// The crosswalk files, as (path under `catalogs/`, text).
@@ -27,6 +31,10 @@ pub const CROSSWALKS: &[(&str, &str)] = &[
     catalog_file!("crosswalks/eu-ai-act-iso42001.yaml"),
     catalog_file!("crosswalks/colorado-ai-iso42001.yaml"),
     catalog_file!("crosswalks/colorado-ai-nist-ai-rmf.yaml"),
+    catalog_file!("crosswalks/texas-traiga-iso42001.yaml"),
+    catalog_file!("crosswalks/illinois-hb3773-iso42001.yaml"),
+    catalog_file!("crosswalks/nyc-ll144-iso42001.yaml"),
+    catalog_file!("crosswalks/korea-ai-basic-act-iso42001.yaml"),
 ];
 
 /// The governance areas of `aimsgap compare`, as (path under `catalogs/`, text).

@@ -35,6 +35,7 @@ pub(crate) struct Header {
     /// In a custom catalog: the built-in framework this file is loaded instead of.
     #[allow(dead_code, reason = "judged from the header probe of custom catalogs")]
     pub replaces: Option<S>,
+    pub classification: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,6 +91,8 @@ pub(crate) struct RequirementEntry {
     pub last_verified: Option<S>,
     pub unverified: Option<String>,
     pub practices: Option<Vec<String>>,
+    pub requires: Option<Vec<S>>,
+    pub any_of: Option<Vec<S>>,
     /// Annex III areas or points the obligation is limited to, or that it leaves out.
     pub annex_iii: Option<AnnexIiiEntry>,
     /// Later dates for systems placed on the market before a date.

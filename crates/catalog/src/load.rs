@@ -119,6 +119,18 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         .last_verified
         .as_ref()
         .and_then(|span| check.date(span, "framework.last_verified".into()));
+    let classification = header
+        .classification
+        .as_ref()
+        .and_then(|span| {
+            check.word(
+                span,
+                "framework.classification".into(),
+                LawClassification::parse,
+                LawClassification::expected,
+            )
+        })
+        .unwrap_or(LawClassification::Tiers);
     if kind == FrameworkKind::Law && header.last_verified.is_none() {
         check.fail(
             &header.id,
@@ -341,6 +353,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         licence: header.licence.clone(),
         last_verified,
         jurisdiction: header.jurisdiction.clone(),
+        classification,
         versions,
         lists,
         requirements,
@@ -637,6 +650,22 @@ fn obligation(
             ),
         }
     }
+    let triggers = |check: &mut Check<'_>, list: &Option<Vec<S>>, name: &str| {
+        let mut out = Vec::new();
+        for (j, span) in list.iter().flatten().enumerate() {
+            if let Some(trigger) = check.word(
+                span,
+                field(&format!("{name}[{j}]")),
+                Trigger::parse,
+                Trigger::expected,
+            ) {
+                out.push(trigger);
+            }
+        }
+        out
+    };
+    let requires = triggers(check, &entry.requires, "requires");
+    let any_of = triggers(check, &entry.any_of, "any_of");
     if let Some(version) = &entry.version
         && !versions.iter().any(|v| v.id.value == version.value)
     {
@@ -703,6 +732,8 @@ fn obligation(
         grace,
         deadlines,
         permission: entry.permission,
+        requires,
+        any_of,
     })
 }
 

@@ -110,6 +110,25 @@ vocabulary! {
         CreditOrInsuranceScoring => "credit_or_insurance_scoring",
         ConsequentialDecision => "consequential_decision",
         ProhibitedPractice => "prohibited_practice",
+        EmploymentDecision => "employment_decision",
+        GovernmentEntity => "government_entity",
+        HealthcareService => "healthcare_service",
+        HighImpact => "high_impact",
+        HighPerformance => "high_performance",
+    }
+}
+
+vocabulary! {
+    /// How a law classifies an AI system (the framework's `classification`): by the EU AI
+    /// Act's risk tiers, by the consequential decisions it takes part in (Colorado), by the
+    /// employment decisions it takes part in (Illinois, New York City), by Korea's high-impact
+    /// domains, or by which prohibitions and disclosure duties bind it (Texas).
+    LawClassification {
+        Tiers => "tiers",
+        ConsequentialDecision => "consequential_decision",
+        EmploymentDecision => "employment_decision",
+        HighImpact => "high_impact",
+        ProhibitionsAndDisclosures => "prohibitions_and_disclosures",
     }
 }
 
@@ -185,6 +204,12 @@ pub struct Obligation {
     pub unverified: Option<String>,
     /// For a prohibition: the prohibited practices it bans (empty: any).
     pub practices: Vec<String>,
+    /// Further triggers that must all hold besides `trigger` (a Texas ban that binds only
+    /// governmental entities).
+    pub requires: Vec<Trigger>,
+    /// Triggers of which at least one must hold, when not empty (Korea's Art. 31(1): high-impact
+    /// or generative AI).
+    pub any_of: Vec<Trigger>,
     /// The Annex III areas and points the obligation reaches or leaves out (empty: no limit).
     pub annex_iii: AnnexIiiScope,
     /// Later dates for systems placed on the market before a date, in file order.
@@ -312,6 +337,8 @@ pub struct Framework {
     pub last_verified: Option<Date>,
     /// For a law: the jurisdiction code it binds in (`EU`, `US-CO`).
     pub jurisdiction: Option<String>,
+    /// For a law: how it classifies an AI system; `tiers` unless the file says otherwise.
+    pub classification: LawClassification,
     pub versions: Vec<LawVersion>,
     pub lists: Vec<(String, Vec<ListEntry>)>,
     pub requirements: Vec<Requirement>,

@@ -71,6 +71,7 @@ fn classification_label(classification: Classification) -> &'static str {
         Classification::NotInScope => "not in scope",
         Classification::ConsequentialDecision => "consequential decisions",
         Classification::NotCovered => "not covered",
+        Classification::HighImpact => "high-impact",
     }
 }
 

@@ -600,8 +600,9 @@ pub struct QuickSystem {
     /// (`GET /api/v1/quick` lists them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annex_iii_point: Option<String>,
-    /// The kind of consequential decision about people in Colorado it makes or substantially
-    /// helps make, if any (`GET /api/v1/quick` lists them).
+    /// The kind of consequential decision about people it makes or substantially helps make,
+    /// if any (`GET /api/v1/quick` lists them); read for Colorado, Illinois, New York City and
+    /// South Korea.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consequential_decision: Option<String>,
 }

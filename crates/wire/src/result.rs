@@ -80,6 +80,7 @@ pub mod words {
         "not_in_scope",
         "consequential_decision",
         "not_covered",
+        "high_impact",
     ];
     /// Where an obligation stands on the as-of date.
     pub const OBLIGATION_STATE: &[&str] =

@@ -218,3 +218,93 @@ fn every_law_obligation_has_a_date_a_source_and_a_verification_date() {
     }
     assert!(obligations >= 40, "only {obligations} law obligations");
 }
+
+/// The laws beyond the EU and Colorado: each loads with its jurisdiction, classification and
+/// verification date, every obligation names its article and source, and each has a crosswalk
+/// onto ISO/IEC 42001 that reaches every one of its obligations.
+#[test]
+fn the_texas_illinois_new_york_city_and_korea_laws_load_with_sources_and_crosswalks() {
+    use aimsgap_catalog::LawClassification;
+    for (id, jurisdiction, classification, obligations) in [
+        (
+            "texas-traiga",
+            "US-TX",
+            LawClassification::ProhibitionsAndDisclosures,
+            8,
+        ),
+        (
+            "illinois-hb3773",
+            "US-IL",
+            LawClassification::EmploymentDecision,
+            3,
+        ),
+        (
+            "nyc-ll144",
+            "US-NY-NYC",
+            LawClassification::EmploymentDecision,
+            4,
+        ),
+        ("korea-ai-basic-act", "KR", LawClassification::HighImpact, 8),
+    ] {
+        let law = framework(id);
+        assert_eq!(law.kind, FrameworkKind::Law, "{id}");
+        assert_eq!(law.jurisdiction.as_deref(), Some(jurisdiction), "{id}");
+        assert_eq!(law.classification, classification, "{id}");
+        assert!(law.last_verified.is_some(), "{id}: last_verified");
+        let duties: Vec<_> = law
+            .requirements
+            .iter()
+            .filter_map(|r| r.obligation.as_ref().map(|o| (r, o)))
+            .collect();
+        assert_eq!(duties.len(), obligations, "{id}");
+        let crosswalk = catalog()
+            .crosswalk(id, "iso42001")
+            .unwrap_or_else(|| panic!("{id}: no crosswalk onto iso42001"));
+        for (requirement, obligation) in duties {
+            assert!(
+                !obligation.source.trim().is_empty() && !obligation.article.trim().is_empty(),
+                "{id} {}: article and source",
+                requirement.id
+            );
+            assert!(
+                crosswalk.edges_from(&requirement.id).count() > 0,
+                "{id} {}: no crosswalk edge",
+                requirement.id
+            );
+        }
+        // Strengths of 8 or more belong to equal and superset_of edges only.
+        for edge in &crosswalk.edges {
+            assert!(
+                edge.strength < 8
+                    || matches!(
+                        edge.rel,
+                        aimsgap_catalog::Relationship::Equal
+                            | aimsgap_catalog::Relationship::SupersetOf
+                    ),
+                "{id} {} -> {}",
+                edge.from,
+                edge.to
+            );
+        }
+        // The decisions a law names are words an assessment file can use (Colorado's list).
+        let colorado = framework("colorado-ai")
+            .list("consequential_decisions")
+            .unwrap();
+        for entry in law.list("consequential_decisions").unwrap_or_default() {
+            assert!(
+                colorado.iter().any(|c| c.id == entry.id),
+                "{id}: {}",
+                entry.id
+            );
+        }
+    }
+    // The classification is data: Colorado names it, the EU AI Act takes the default.
+    assert_eq!(
+        framework("colorado-ai").classification,
+        LawClassification::ConsequentialDecision
+    );
+    assert_eq!(
+        framework("eu-ai-act").classification,
+        LawClassification::Tiers
+    );
+}

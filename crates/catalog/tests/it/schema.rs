@@ -31,6 +31,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
         properties(&catalog, "/$defs/requirement/properties"),
         vec![
             "annex_iii",
+            "any_of",
             "applies_from",
             "article",
             "dates",
@@ -46,6 +47,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
             "parent",
             "permission",
             "practices",
+            "requires",
             "roles",
             "source",
             "status",
@@ -61,6 +63,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
     assert_eq!(
         properties(&catalog, "/properties/framework/properties"),
         vec![
+            "classification",
             "id",
             "jurisdiction",
             "kind",

@@ -183,6 +183,7 @@ fn classification_words(classification: Classification) -> &'static str {
         Classification::NotInScope => "not in scope",
         Classification::ConsequentialDecision => "consequential decisions",
         Classification::NotCovered => "not covered",
+        Classification::HighImpact => "high-impact",
     }
 }
 

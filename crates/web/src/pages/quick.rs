@@ -11,11 +11,11 @@
 //! then carry inherited credit, to verify for the AI scope. Only what applies is asked: the
 //! SOC 2 categories only with a SOC 2 report, the AI-scope question only with a certificate or
 //! report, the EU questions of an AI system only with the EU among the jurisdictions, the
-//! Colorado one only with Colorado. Jurisdictions are asked once, for the organisation, and
-//! apply to every AI system: the quick assessment is a first map, asking the same places again
-//! for each system invited answers that disagreed (a provider ticking the EU for the
-//! organisation but not for its system got no EU obligations). The workspace keeps markets per
-//! system for those who need them.
+//! consequential-decision one only with Colorado, Illinois, New York City or South Korea.
+//! Jurisdictions are asked once, for the organisation, and apply to every AI system: the quick
+//! assessment is a first map, asking the same places again for each system invited answers that
+//! disagreed (a provider ticking the EU for the organisation but not for its system got no EU
+//! obligations). The workspace keeps markets per system for those who need them.
 //!
 //! **Validation.** Each step checks the steps before it ([`QuickInput::problems`]); a step
 //! with a problem comes back with status 422 and the message at each field (linked from a
@@ -49,13 +49,19 @@ pub(crate) const JURISDICTIONS: &[(&str, &str)] = &[
     ("EU", "European Union"),
     ("US", "United States"),
     ("US-CO", "Colorado (US)"),
+    ("US-IL", "Illinois (US)"),
+    ("US-NY-NYC", "New York City (US)"),
+    ("US-TX", "Texas (US)"),
+    ("KR", "South Korea"),
     ("UK", "United Kingdom"),
 ];
 
 /// The jurisdiction whose AI law asks about Annex III areas and general-purpose models.
 const EU: &str = "EU";
-/// The jurisdiction whose AI law asks about consequential decisions.
-const COLORADO: &str = "US-CO";
+/// The jurisdictions whose AI laws ask about consequential decisions: Colorado's, the employment
+/// laws of Illinois and New York City, and Korea's, whose high-impact domains include judgements
+/// about people such as hiring and lending.
+const DECISIONS: &[&str] = &["US-CO", "US-IL", "US-NY-NYC", "KR"];
 
 /// Size bands, each with the head count that stands for it (it scales effort estimates).
 const SIZES: &[(u32, &str)] = &[
@@ -899,9 +905,12 @@ impl QuickInput {
         self.jurisdictions.iter().any(|j| j == EU)
     }
 
-    /// Colorado is among the jurisdictions, so its AI law's question applies.
-    fn asks_colorado(&self) -> bool {
-        self.jurisdictions.iter().any(|j| j == COLORADO)
+    /// A jurisdiction whose AI law reads consequential decisions is chosen, so that question
+    /// applies.
+    fn asks_decisions(&self) -> bool {
+        self.jurisdictions
+            .iter()
+            .any(|j| DECISIONS.contains(&j.as_str()))
     }
 
     /// The certifications step must come back to ask the AI-scope question.
@@ -1063,7 +1072,7 @@ impl QuickInput {
     /// catalog id it names.
     pub fn assessment(&self, as_of: Date) -> Assessment {
         let eu = self.asks_eu();
-        let colorado = self.asks_colorado();
+        let decides = self.asks_decisions();
         Assessment {
             as_of,
             organization: Organization {
@@ -1090,7 +1099,7 @@ impl QuickInput {
                     consequential_decisions: s
                         .decision
                         .iter()
-                        .filter(|_| colorado)
+                        .filter(|_| decides)
                         .cloned()
                         .collect(),
                     gpai_model: s.gpai && eu,
@@ -1631,7 +1640,7 @@ impl SystemSlot {
                 choices(&areas, &[answer.map_or("", String::as_str)])
             }),
             decisions: input
-                .asks_colorado()
+                .asks_decisions()
                 .then(|| choices(&decisions, &[slot.decision.as_deref().unwrap_or("")])),
         }
     }

@@ -564,3 +564,64 @@ async fn a_crowd_of_quick_assessments_is_computed_by_a_bounded_pool_and_the_rest
     assert!(done >= 1 && busy >= 1, "done {done}, busy {busy}");
     assert_eq!(state.rendering.peak(), 1, "more at once than threads");
 }
+
+/// Texas, Illinois, New York City and South Korea are offered, the consequential-decision
+/// question follows the laws that read it, and the result carries their obligations.
+#[tokio::test]
+async fn the_quick_assessment_offers_the_new_jurisdictions_and_dates_their_duties() {
+    let app = server().await;
+    let anonymous = Client::default();
+    let bare = anonymous.get(&app, "/api/v1/quick").await.json();
+    let offered: Vec<&str> = bare["jurisdictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_str().unwrap())
+        .collect();
+    for code in ["US-TX", "US-IL", "US-NY-NYC", "KR"] {
+        assert!(offered.contains(&code), "{code} not in {offered:?}");
+    }
+    for (place, asked) in [
+        ("US-IL", true),
+        ("US-NY-NYC", true),
+        ("KR", true),
+        ("US-TX", false),
+    ] {
+        let step = fields(
+            &page(
+                &app,
+                &format!("/quick/systems?size=150&team=1&jur={place}&iso=no&soc2=no"),
+            )
+            .await
+            .text(),
+        );
+        assert_eq!(
+            step.contains(&"s1_decision".to_string()),
+            asked,
+            "{place}: {step:?}"
+        );
+    }
+    let request = json!({
+        "organization": {"name": "Hire Co", "employees": 150, "team_fte": 1.0, "jurisdictions": ["US-NY-NYC", "KR"]},
+        "certifications": {},
+        "ai_systems": [{"name": "CV screener", "role": "deployer", "consequential_decision": "employment"}],
+        "replies": {},
+    });
+    let result = anonymous.post(&app, "/api/v1/quick", request).await.json();
+    let of = |law: &str| {
+        result["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["law"] == law)
+            .cloned()
+            .unwrap_or_else(|| panic!("{law} missing"))
+    };
+    let nyc = of("nyc-ll144");
+    assert_eq!(nyc["classification"], "consequential_decision");
+    assert_eq!(nyc["items"][0]["id"], "ll144-20-871-a-1-bias-audit");
+    assert_eq!(nyc["items"][0]["applies_from"], "2023-07-05");
+    let korea = of("korea-ai-basic-act");
+    assert_eq!(korea["classification"], "high_impact");
+    assert_eq!(of("texas-traiga")["classification"], "not_in_scope");
+}

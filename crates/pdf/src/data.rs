@@ -196,6 +196,17 @@ fn obligation_item(item: &ObligationItem, note: Option<usize>) -> Value {
         ("state", text(state_label(item.state))),
         ("when", text(when)),
         ("note", note.map_or(Value::None, count)),
+        // Reporting deadlines and the notes on dates and Annex III points, as on the pages.
+        ("remarks", texts(&item.remarks())),
+    ])
+}
+
+/// A permission: what the law allows, and from when; never a duty.
+fn permission(item: &ObligationItem) -> Value {
+    Value::Dict(vec![
+        ("ref", text(&item.reference)),
+        ("title", text(&item.title)),
+        ("from", text(item.applies_from.to_string())),
     ])
 }
 
@@ -243,6 +254,10 @@ fn system_obligations(system: &SystemObligations, items: Vec<Value>) -> Value {
         ("tiers", texts(&system.tiers)),
         ("reasons", texts(&system.reasons)),
         ("items", Value::Array(items)),
+        (
+            "permissions",
+            Value::Array(system.permissions.iter().map(permission).collect()),
+        ),
     ])
 }
 

@@ -389,6 +389,10 @@ pub struct CreatedAssessment {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    /// One sentence per ISO/IEC 42001 id of an assessment file of format 1 that was renamed to
+    /// today's id when it was stored ("6.1.3.d is now 6.1.3.f (...)"); empty for format 2.
+    #[serde(default)]
+    pub renamed: Vec<String>,
 }
 
 /// An assessment whole, with the version of every part.

@@ -361,3 +361,52 @@ fn the_pdf_shows_declared_beside_evidenced_and_everything_to_attach() {
         }
     }
 }
+
+#[test]
+fn the_pdf_gives_reporting_deadlines_and_lists_permissions_apart() {
+    if !poppler("pdftotext") {
+        return;
+    }
+    // The first example whose AI systems carry both an obligation with reporting deadlines
+    // (Art. 73) and a permission (Art. 4a(1)).
+    let (name, result) = EXAMPLES
+        .iter()
+        .map(|(name, _)| (*name, example(name)))
+        .find(|(_, result)| {
+            result.obligations.iter().any(|s| !s.permissions.is_empty())
+                && result
+                    .obligations
+                    .iter()
+                    .any(|s| s.items.iter().any(|i| !i.deadlines.is_empty()))
+        })
+        .expect("an example with reporting deadlines and a permission");
+    let text = pdf_text("deadlines", rendered(name));
+    let section = text
+        .split("Obligations per AI system")
+        .nth(1)
+        .expect("the obligations section");
+    let deadline = result
+        .obligations
+        .iter()
+        .flat_map(|s| &s.items)
+        .find_map(|i| i.deadline_sentence())
+        .unwrap();
+    assert!(
+        section.contains(&normalise(&deadline)),
+        "{deadline:?} is not in the PDF"
+    );
+    let permission = result
+        .obligations
+        .iter()
+        .flat_map(|s| &s.permissions)
+        .next()
+        .unwrap();
+    assert!(
+        section.contains(&format!(
+            "May (a permission, never a duty): {}",
+            normalise(&permission.reference)
+        )),
+        "permission {} is not listed apart",
+        permission.reference
+    );
+}

@@ -56,7 +56,7 @@ pub(crate) async fn import_assessment(
     Path(org): Path<String>,
     ApiJson(body): ApiJson<wire::ImportRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::CreatedAssessment>)> {
-    let meta = ops::import(
+    let (meta, renamed) = ops::import(
         &state,
         &auth,
         &org,
@@ -71,6 +71,7 @@ pub(crate) async fn import_assessment(
             id: meta.id,
             name: meta.name,
             created_at: meta.created_at,
+            renamed,
         }),
     ))
 }

@@ -111,8 +111,12 @@ pub(crate) fn validate(
 }
 
 /// Validates an assessment file's text (YAML or JSON) as written, so errors name its own
-/// lines, and returns its document to store.
-pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResult<Document> {
+/// lines, and returns its document to store with a sentence per ISO/IEC 42001 id it renamed.
+pub(crate) fn parse_file(
+    state: &AppState,
+    name: &str,
+    content: &str,
+) -> ApiResult<(Document, Vec<String>)> {
     let document =
         aimsgap_assess::read_document(name, content).map_err(|errors| located(&errors))?;
     within_counts(name, &document)?;
@@ -127,11 +131,13 @@ pub(crate) fn parse_file(state: &AppState, name: &str, content: &str) -> ApiResu
 }
 
 /// A document as the store keeps it: in the current format, a format 1 file's ISO/IEC 42001
-/// ids renamed to today's.
-fn current_format(state: &AppState, document: Document) -> Document {
-    match aimsgap_assess::upgrade(&document, &state.catalog).0 {
-        std::borrow::Cow::Owned(upgraded) => upgraded,
-        std::borrow::Cow::Borrowed(_) => document,
+/// ids renamed to today's, with one sentence per renamed id ("6.1.3.d is now 6.1.3.f ...").
+fn current_format(state: &AppState, document: Document) -> (Document, Vec<String>) {
+    let (upgraded, renamed) = aimsgap_assess::upgrade(&document, &state.catalog);
+    let notices = renamed.iter().map(ToString::to_string).collect();
+    match upgraded {
+        std::borrow::Cow::Owned(upgraded) => (upgraded, notices),
+        std::borrow::Cow::Borrowed(_) => (document, notices),
     }
 }
 
@@ -143,10 +149,10 @@ pub(crate) async fn import(
     name: &str,
     content: Option<&str>,
     document: Option<&Value>,
-) -> ApiResult<AssessmentMeta> {
+) -> ApiResult<(AssessmentMeta, Vec<String>)> {
     policy::org_access(state, auth, org, Access::OrgEditor).await?;
     let name = super::accounts::text("name", name, 200)?;
-    let document = match (content, document) {
+    let (document, renamed) = match (content, document) {
         (Some(content), _) => parse_file(state, name, content)?,
         (None, Some(document)) => {
             validate(state, name, document, Dated::All)?;
@@ -161,10 +167,11 @@ pub(crate) async fn import(
             ));
         }
     };
-    Ok(state
+    let meta = state
         .store
         .create_assessment(org, name, &document, &auth.user.id)
-        .await?)
+        .await?;
+    Ok((meta, renamed))
 }
 
 /// The assessment file an assessment holds.

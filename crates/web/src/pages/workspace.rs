@@ -335,7 +335,7 @@ pub async fn import(
         )
     } else {
         match api::parse_file(&state, name, content) {
-            Ok(document) => {
+            Ok((document, _renamed)) => {
                 let meta = state
                     .store
                     .create_assessment(&org, name, &document, &auth.user.id)

@@ -679,6 +679,22 @@ async fn a_format_1_import_is_stored_with_todays_ids_and_an_old_profile_keeps_th
         )
         .await;
     assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text());
+    // The answer says which ids were renamed, as the command line warns.
+    let renamed: Vec<String> = imported.json()["renamed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|sentence| sentence.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(renamed.len(), 2, "{renamed:?}");
+    assert!(
+        renamed[0].starts_with("6.1.3.d is now 6.1.3.f"),
+        "{renamed:?}"
+    );
+    assert!(
+        renamed[1].starts_with("6.1.3.f is now 6.1.3-1"),
+        "{renamed:?}"
+    );
     let id = imported.json()["id"].as_str().unwrap().to_string();
     let base = format!("/api/v1/assessments/{id}");
     let exported = owner.get(&app, &format!("{base}/export")).await.json();

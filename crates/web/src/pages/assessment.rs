@@ -703,6 +703,18 @@ pub async fn requirement(
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
+    // A link or bookmark with an id of assessment file format 1 that no longer exists (4.1.a)
+    // leads to the same requirement under today's id (4.1-1). An old id that is also a current
+    // id (6.1.3.f) cannot be told apart and shows today's requirement.
+    if let Some(iso) = state.catalog.framework(aimsgap_assess::TARGET)
+        && iso.get(&requirement).is_none()
+        && let Some(renamed) = iso.by_former_id(&requirement)
+    {
+        return Ok(see_other(&format!(
+            "/assessments/{id}/requirements/{}",
+            renamed.id
+        )));
+    }
     requirement_page(
         &state,
         &ctx,

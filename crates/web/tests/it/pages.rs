@@ -722,6 +722,19 @@ async fn workspace_pages_for_owner_viewer_outsider_and_visitor() {
             .status,
         StatusCode::NOT_FOUND
     );
+    // An id of format 1 that no longer exists leads to its requirement under today's id; one
+    // that is also today's id (6.1.3.d, now the controls beyond Annex A) is today's requirement.
+    let old = owner.get(&app, &format!("{base}/requirements/4.1.a")).await;
+    assert_eq!(old.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        old.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some(format!("{base}/requirements/4.1-1").as_str())
+    );
+    let current = owner
+        .get(&app, &format!("{base}/requirements/6.1.3.d"))
+        .await;
+    assert_eq!(current.status, StatusCode::OK);
+    assert!(current.text().contains("beyond those in Annex A"));
 
     // The viewer reads without any form that changes something; a forced post is refused.
     for uri in [

@@ -324,6 +324,11 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     owner.goto(&format!("{base}/")).await.unwrap();
     wait_heading(&owner, "ISO/IEC 42001").await;
     screenshot(&owner, "landing", DESKTOP).await;
+    owner.goto(&format!("{base}/frameworks")).await.unwrap();
+    wait_heading(&owner, "Frameworks").await;
+    screenshot(&owner, "frameworks", DESKTOP).await;
+    owner.goto(&format!("{base}/")).await.unwrap();
+    wait_heading(&owner, "ISO/IEC 42001").await;
     owner
         .find(Locator::LinkText("Start the quick assessment"))
         .await
@@ -513,6 +518,9 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     phone.goto(&format!("{base}/")).await.unwrap();
     wait_heading(&phone, "ISO/IEC 42001").await;
     screenshot(&phone, "landing", PHONE).await;
+    phone.goto(&format!("{base}/frameworks")).await.unwrap();
+    wait_heading(&phone, "Frameworks").await;
+    screenshot(&phone, "frameworks", PHONE).await;
     phone
         .goto(&format!(
             "{base}/quick/questions?size=150&team=1&iso=certified&soc2=no&scope_ai=no&n=1&s1_name=Chatbot&s1_role=provider"

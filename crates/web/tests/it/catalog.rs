@@ -105,11 +105,12 @@ async fn the_frameworks_page_lists_the_custom_framework_and_the_landing_page_lin
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let text = page.text();
     assert!(
-        text.contains("<td><code>acme-ai-controls</code></td><td>Acme AI control set</td><td>framework</td><td>2026.2</td><td>1</td><td>yes</td>"),
+        text.contains("<td class=\"nowrap\"><code>acme-ai-controls</code></td><td>Acme AI control set</td><td>framework</td><td>2026.2</td><td class=\"num\">1</td><td>yes</td>"),
         "{text}"
     );
     assert!(
-        text.contains("<td><code>eu-ai-act</code></td>") && text.contains("<td>law</td>"),
+        text.contains("<td class=\"nowrap\"><code>eu-ai-act</code></td>")
+            && text.contains("<td>law</td>"),
         "{text}"
     );
     let landing = Client::default().get(&app, "/").await;

@@ -16,12 +16,27 @@ const WINDOW: usize = 8;
 
 const COPIED: &str = include_str!("../data/copied-windows.txt");
 
-fn copied() -> BTreeSet<&'static str> {
+/// The lines of the list, as written.
+fn listed() -> Vec<&'static str> {
     COPIED
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .collect()
+}
+
+/// The listed hashes.
+fn copied() -> BTreeSet<[u8; 8]> {
+    listed().into_iter().map(unhex).collect()
+}
+
+/// A listed hash as bytes.
+fn unhex(entry: &str) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&entry[2 * i..2 * i + 2], 16).expect("a 16-digit hex hash");
+    }
+    out
 }
 
 /// Lower case, apostrophes dropped, words of ASCII letters and digits.
@@ -34,30 +49,36 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The first 16 hex digits of the SHA-256 of a window's words joined by single spaces.
-fn hash(window: &[String]) -> String {
-    let digest = Sha256::digest(window.join(" ").as_bytes());
-    digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+/// The first 8 bytes (16 hex digits) of the SHA-256 of a window's words joined by single
+/// spaces, computed without allocating: the repository check hashes about a million windows.
+fn hash(window: &[String]) -> [u8; 8] {
+    let mut hasher = Sha256::new();
+    for (i, word) in window.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b" ");
+        }
+        hasher.update(word.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&digest[..8]);
+    out
 }
 
 /// The windows of a text whose hash is in the list, as their word offsets.
-fn copied_windows(text: &str, list: &BTreeSet<&str>) -> Vec<usize> {
+fn copied_windows(text: &str, list: &BTreeSet<[u8; 8]>) -> Vec<usize> {
     let words = words(text);
     words
         .windows(WINDOW)
         .enumerate()
-        .filter(|(_, window)| list.contains(hash(window).as_str()))
+        .filter(|(_, window)| list.contains(&hash(window)))
         .map(|(offset, _)| offset)
         .collect()
 }
 
 #[test]
 fn the_list_of_copied_windows_is_well_formed() {
-    let list = copied();
+    let list: BTreeSet<&str> = listed().into_iter().collect();
     // The check of December 2026 found 135 distinct windows; the list only grows.
     assert!(list.len() >= 135, "only {} windows listed", list.len());
     for entry in &list {
@@ -100,7 +121,7 @@ fn no_iso_or_aicpa_description_carries_a_known_copied_run() {
 fn the_window_check_finds_a_listed_run_and_ignores_case_and_punctuation() {
     let run = "our own made up sentence of exactly eight words";
     let listed = hash(&words(run)[..WINDOW]);
-    let list: BTreeSet<&str> = [listed.as_str()].into_iter().collect();
+    let list: BTreeSet<[u8; 8]> = [listed].into_iter().collect();
     assert_eq!(
         copied_windows(
             "Prefix: Our own, made-up sentence of exactly eight words!",
@@ -114,7 +135,7 @@ fn the_window_check_finds_a_listed_run_and_ignores_case_and_punctuation() {
         ["organizations", "ai", "system"]
     );
     // The list was made by another program: the hash must be the same function of the words.
-    assert_eq!(listed, "abd1cf0d302dee3b");
+    assert_eq!(listed, unhex("abd1cf0d302dee3b"));
 }
 
 /// The text files of the repository that can carry catalog text: fixtures, templates, drafted
@@ -143,41 +164,13 @@ fn text_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// The first eight bytes of a window's hash, computed without allocating: the repository check
-/// hashes about a million windows.
-fn prefix(window: &[String]) -> [u8; 8] {
-    let mut hasher = Sha256::new();
-    for (i, word) in window.iter().enumerate() {
-        if i > 0 {
-            hasher.update(b" ");
-        }
-        hasher.update(word.as_bytes());
-    }
-    let digest = hasher.finalize();
-    let mut out = [0u8; 8];
-    out.copy_from_slice(&digest[..8]);
-    out
-}
-
-fn unhex(entry: &str) -> [u8; 8] {
-    let mut out = [0u8; 8];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&entry[2 * i..2 * i + 2], 16).expect("a hex hash");
-    }
-    out
-}
-
 #[test]
 #[allow(
     clippy::disallowed_methods,
     reason = "the check reads the repository's own files, not catalog input"
 )]
 fn no_file_of_the_repository_carries_a_known_copied_run() {
-    let list: BTreeSet<[u8; 8]> = copied().into_iter().map(unhex).collect();
-    assert_eq!(
-        prefix(&words("our own made up sentence of exactly eight words")[..WINDOW]),
-        unhex("abd1cf0d302dee3b")
-    );
+    let list = copied();
     // A standard's own headings are factual references and may appear anywhere.
     let mut headings = BTreeSet::new();
     for id in FRAMEWORKS {
@@ -186,7 +179,7 @@ fn no_file_of_the_repository_carries_a_known_copied_run() {
             .unwrap_or_else(|| panic!("framework {id} missing"));
         for requirement in &framework.requirements {
             for window in words(&requirement.title).windows(WINDOW) {
-                headings.insert(prefix(window));
+                headings.insert(hash(window));
             }
         }
     }
@@ -206,8 +199,8 @@ fn no_file_of_the_repository_carries_a_known_copied_run() {
             .windows(WINDOW)
             .enumerate()
             .filter(|(_, window)| {
-                let hash = prefix(window);
-                list.contains(&hash) && !headings.contains(&hash)
+                let window = hash(window);
+                list.contains(&window) && !headings.contains(&window)
             })
             .map(|(offset, _)| offset)
             .collect();

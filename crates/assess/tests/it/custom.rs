@@ -5,27 +5,10 @@ use super::{catalog, date, org};
 use aimsgap_assess::{Source, assess, certifiable, inherited_credit, parse_assessment};
 use aimsgap_catalog::Catalog;
 
-const CONTROLS: &str = r#"framework:
-  id: acme-ai-controls
-  name: "Acme AI control set"
-  version: "1"
-  kind: framework
-  publisher: "Acme Ltd"
-  source: "Acme handbook"
-  licence: "Internal"
-requirements:
-  - {id: GOV-1, kind: control, title: "AI policy", summary: "Board-approved."}
-"#;
+const CONTROLS: &str = include_str!("../../../../tests/custom-catalog/acme-ai-controls.yaml");
 
-const MAPPING: &str = r#"crosswalk:
-  from: acme-ai-controls
-  to: iso42001
-  version: "1"
-  authors: Acme
-  method: "Read against Annex A."
-edges:
-  - {from: GOV-1, to: A.2.2, rel: equal, strength: 9, rationale: semantic, note: "The policy."}
-"#;
+const MAPPING: &str =
+    include_str!("../../../../tests/custom-catalog/acme-ai-controls-iso42001.yaml");
 
 fn custom() -> Catalog {
     aimsgap_catalog::with_custom(&[("acme.yaml", CONTROLS), ("map.yaml", MAPPING)])

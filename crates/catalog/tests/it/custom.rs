@@ -3,30 +3,10 @@
 
 use aimsgap_catalog::{CROSSWALKS, ChangeKind, Error, FILES, with_custom};
 
-const CONTROLS: &str = r#"framework:
-  id: acme-ai-controls
-  name: "Acme AI control set"
-  version: "2026.2"
-  kind: framework
-  publisher: "Acme Ltd"
-  source: "Acme handbook"
-  licence: "Internal"
-requirements:
-  - {id: GOV, kind: category, title: Governance, summary: "Who decides."}
-  - {id: GOV-1, kind: control, parent: GOV, title: "AI policy", summary: "Board-approved."}
-  - {id: GOV-2, kind: control, parent: GOV, title: "Owners", summary: "One per system."}
-"#;
+const CONTROLS: &str = include_str!("../../../../tests/custom-catalog/acme-ai-controls.yaml");
 
-const MAPPING: &str = r#"crosswalk:
-  from: acme-ai-controls
-  to: iso42001
-  version: "1"
-  authors: Acme
-  method: "Read against Annex A."
-edges:
-  - {from: GOV-1, to: A.2.2, rel: equal, strength: 9, rationale: semantic, note: "The policy."}
-  - {from: GOV-2, to: A.3.2, rel: intersects_with, strength: 5, rationale: semantic, note: "Roles."}
-"#;
+const MAPPING: &str =
+    include_str!("../../../../tests/custom-catalog/acme-ai-controls-iso42001.yaml");
 
 fn builtin(path: &str) -> &'static str {
     FILES

@@ -7,28 +7,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use std::sync::Arc;
 
-const CONTROLS: &str = r#"framework:
-  id: acme-ai-controls
-  name: "Acme AI control set"
-  version: "2026.2"
-  kind: framework
-  publisher: "Acme Ltd"
-  source: "Acme handbook"
-  licence: "Internal"
-requirements:
-  - {id: GOV, kind: category, title: Governance, summary: "Who decides."}
-  - {id: GOV-1, kind: control, parent: GOV, title: "AI policy", summary: "Board-approved."}
-"#;
+const CONTROLS: &str = include_str!("../../../../tests/custom-catalog/acme-ai-controls.yaml");
 
-const MAPPING: &str = r#"crosswalk:
-  from: acme-ai-controls
-  to: iso42001
-  version: "1"
-  authors: Acme
-  method: "Read against Annex A."
-edges:
-  - {from: GOV-1, to: A.2.2, rel: equal, strength: 9, rationale: semantic, note: "The policy."}
-"#;
+const MAPPING: &str =
+    include_str!("../../../../tests/custom-catalog/acme-ai-controls-iso42001.yaml");
 
 fn list(reply: &super::Reply) -> Vec<(String, bool, u64)> {
     reply.json()["frameworks"]
@@ -84,7 +66,7 @@ async fn a_custom_catalog_s_framework_is_listed_and_certifiable() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let frameworks = list(&reply);
     assert!(
-        frameworks.contains(&("acme-ai-controls".to_string(), true, 1)),
+        frameworks.contains(&("acme-ai-controls".to_string(), true, 2)),
         "{frameworks:?}"
     );
 }
@@ -105,7 +87,7 @@ async fn the_frameworks_page_lists_the_custom_framework_and_the_landing_page_lin
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let text = page.text();
     assert!(
-        text.contains("<td class=\"nowrap\"><code>acme-ai-controls</code></td><td>Acme AI control set</td><td>framework</td><td>2026.2</td><td class=\"num\">1</td><td>yes</td>"),
+        text.contains("<td class=\"nowrap\"><code>acme-ai-controls</code></td><td>Acme AI control set</td><td>framework</td><td>2026.2</td><td class=\"num\">2</td><td>yes</td>"),
         "{text}"
     );
     assert!(

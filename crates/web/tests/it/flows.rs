@@ -196,46 +196,48 @@ async fn concurrent_editors_get_one_winner_and_a_409_with_the_current_value() {
 
 #[tokio::test]
 async fn viewers_read_auditors_export_and_neither_edits() {
-    let app = server().await;
-    let owner = sign_up(&app, "Owner").await;
-    let (org, id) = org_with_assessment(&app, &owner).await;
-    let viewer = invite(&app, &owner, &org, "viewer", "Viewer").await;
-    let auditor = invite(&app, &owner, &org, "auditor", "Auditor").await;
-    let base = format!("/api/v1/assessments/{id}");
-    assert_eq!(
-        viewer.get(&app, &format!("{base}/result")).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        viewer
-            .get(&app, &format!("{base}/reports/xlsx"))
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
-    let xlsx = auditor.get(&app, &format!("{base}/reports/xlsx")).await;
-    assert_eq!(xlsx.status, StatusCode::OK);
-    assert!(xlsx.bytes.starts_with(b"PK"), "an XLSX is a zip");
-    for who in [&viewer, &auditor] {
-        let edit = who
-            .put(
-                &app,
-                &format!("{base}/answers/5.2"),
-                json!({"version": 1, "answer": {"status": "planned"}}),
-            )
-            .await;
-        assert_eq!(edit.status, StatusCode::FORBIDDEN);
+    for (backend, app) in servers().await {
+        eprintln!("backend: {backend}");
+        let owner = sign_up(&app, "Owner").await;
+        let (org, id) = org_with_assessment(&app, &owner).await;
+        let viewer = invite(&app, &owner, &org, "viewer", "Viewer").await;
+        let auditor = invite(&app, &owner, &org, "auditor", "Auditor").await;
+        let base = format!("/api/v1/assessments/{id}");
+        assert_eq!(
+            viewer.get(&app, &format!("{base}/result")).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            viewer
+                .get(&app, &format!("{base}/reports/xlsx"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let xlsx = auditor.get(&app, &format!("{base}/reports/xlsx")).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(xlsx.bytes.starts_with(b"PK"), "an XLSX is a zip");
+        for who in [&viewer, &auditor] {
+            let edit = who
+                .put(
+                    &app,
+                    &format!("{base}/answers/5.2"),
+                    json!({"version": 1, "answer": {"status": "planned"}}),
+                )
+                .await;
+            assert_eq!(edit.status, StatusCode::FORBIDDEN);
+        }
+        let html = auditor.get(&app, &format!("{base}/reports/html")).await;
+        assert!(String::from_utf8_lossy(&html.bytes).contains("Acme Cloud"));
+        assert!(
+            html.headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .contains("acme-cloud-2026-11-29-aimsgap.html")
+        );
+        let unknown = auditor.get(&app, &format!("{base}/reports/docx")).await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
     }
-    let html = auditor.get(&app, &format!("{base}/reports/html")).await;
-    assert!(String::from_utf8_lossy(&html.bytes).contains("Acme Cloud"));
-    assert!(
-        html.headers[header::CONTENT_DISPOSITION]
-            .to_str()
-            .unwrap()
-            .contains("acme-cloud-2026-11-29-aimsgap.html")
-    );
-    let unknown = auditor.get(&app, &format!("{base}/reports/docx")).await;
-    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

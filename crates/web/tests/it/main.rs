@@ -44,6 +44,30 @@ pub async fn server() -> Router {
     app(AppState::new(store, catalog(), Config::default()))
 }
 
+/// The app on every backend the tests can reach: in-memory SQLite always, and PostgreSQL when
+/// AIMSGAP_TEST_DATABASE_URL names a database (a notice when it does not, a failure under
+/// AIMSGAP_REQUIRE_ALL=1). Tests make fresh accounts and organisations, so they share it.
+pub async fn servers() -> Vec<(&'static str, Router)> {
+    let mut servers = vec![("sqlite", server().await)];
+    match std::env::var("AIMSGAP_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let store = aimsgap_store::Store::connect(&url).await.unwrap();
+            servers.push((
+                "postgres",
+                app(AppState::new(store, catalog(), Config::default())),
+            ));
+        }
+        _ => {
+            assert!(
+                std::env::var("AIMSGAP_REQUIRE_ALL").as_deref() != Ok("1"),
+                "AIMSGAP_TEST_DATABASE_URL must name a PostgreSQL database (AIMSGAP_REQUIRE_ALL=1)"
+            );
+            eprintln!("notice: PostgreSQL web flows skipped: AIMSGAP_TEST_DATABASE_URL not set");
+        }
+    }
+    servers
+}
+
 pub const EXAMPLE: &str = include_str!("../../../../examples/saas-chatbot-iso27001.yaml");
 
 /// A browser-like caller: keeps the session cookie and sends the CSRF token.

@@ -342,3 +342,106 @@ for path in sys.argv[1:]:
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_risk_register_sheet_read_by_openpyxl_has_the_register_rows_with_their_sources() {
+    let drafts = example("startup-gpai-provider");
+    let register = drafts
+        .iter()
+        .find(|d| d.file_name == "ai-risk-register.md")
+        .unwrap();
+    let bytes = aimsgap_report::artefacts::sheet::risk_register_xlsx(
+        register,
+        Date::parse("2026-11-29").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        bytes,
+        aimsgap_report::artefacts::sheet::risk_register_xlsx(
+            register,
+            Date::parse("2026-11-29").unwrap()
+        )
+        .unwrap(),
+        "the same draft gives the same bytes"
+    );
+    let rows = register
+        .markdown
+        .lines()
+        .filter(|line| line.starts_with("| R0"))
+        .count();
+    assert!(rows > 12, "{rows}");
+    let dir = std::env::temp_dir().join(format!("aimsgap-sheet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("register.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames == ["Risk register"], wb.sheetnames
+ws = wb["Risk register"]
+assert ws.freeze_panes == "A2", ws.freeze_panes
+rows = list(ws.iter_rows(values_only=True))
+print(len(rows) - 1)
+print("\x1e".join(str(c) for c in rows[0]))
+cbrn = [r for r in rows[1:] if "CBRN" in str(r[2])]
+print(len(cbrn))
+print(rows[1][-1])
+"#;
+    let Some(out) = super::formats::python("openpyxl", script, &[path.to_str().unwrap()]) else {
+        return;
+    };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0].parse::<usize>().unwrap(), rows);
+    assert_eq!(
+        lines[1].split('\x1e').collect::<Vec<_>>(),
+        [
+            "Risk",
+            "AI system",
+            "Risk source",
+            "Consequence",
+            "Affected parties",
+            "Initial rating",
+            "Treatment (Annex A)",
+            "Owner",
+            "Source"
+        ]
+    );
+    // Only the base model is a general-purpose model.
+    assert_eq!(lines[2], "1");
+    // The sheet writes the source out where the document has a footnote marker.
+    assert!(lines[3].starts_with("ai_system "), "{}", lines[3]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn hostile_user_text_reaches_the_word_document_as_text() {
+    let hostile = "<w:p>&amp; \"x\" | *y* [^1] ]]> Z\u{fc}rich";
+    let yaml = format!(
+        "aimsgap: 2\nas_of: 2026-11-29\norganization: {{name: '{name}', sector: '{name}', jurisdictions: [EU]}}\n\
+         ai_systems:\n  - {{id: bot, name: '{name}', role: provider, markets: [EU], interacts_with_natural_persons: true}}\n",
+        name = hostile.replace('\'', "''")
+    );
+    let drafts = drafts_of(&parse("t.yaml", &yaml));
+    let scope = drafts
+        .iter()
+        .find(|d| d.file_name == "aims-scope.md")
+        .unwrap();
+    let bytes = docx::to_docx(scope, "2026-11-29").unwrap();
+    let dir = std::env::temp_dir().join(format!("aimsgap-hostile-docx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("scope.docx");
+    std::fs::write(&path, bytes).unwrap();
+    let script = r#"
+import sys, docx
+document = docx.Document(sys.argv[1])
+print(document.paragraphs[0].text)
+"#;
+    let Some(out) = super::formats::python("docx", script, &[path.to_str().unwrap()]) else {
+        return;
+    };
+    assert_eq!(
+        out.trim_end_matches('\n'),
+        format!("AIMS scope statement: {hostile}")
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -216,4 +216,6 @@ pub(crate) struct TreatmentEntry {
     pub risk: S,
     pub controls: Vec<S>,
     pub affected: String,
+    #[serde(default)]
+    pub arises_when: Vec<Vec<S>>,
 }

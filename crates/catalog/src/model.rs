@@ -518,6 +518,25 @@ pub struct RiskTreatment {
     /// Annex A control ids of `iso42001`, in the order the file gives them.
     pub controls: Vec<String>,
     pub affected: String,
+    /// The facts of an AI system that make the risk possible: the risk arises when every fact
+    /// of one of these sets holds. Each fact is one of [`RISK_FACTS`]. Invariant: not empty.
+    pub arises_when: Vec<Vec<String>>,
+}
+
+/// The facts recorded about an AI system that a risk of the method can depend on.
+pub const RISK_FACTS: [&str; 3] = [
+    "generates_synthetic_content",
+    "gpai_model",
+    "interacts_with_natural_persons",
+];
+
+impl RiskTreatment {
+    /// Whether the risk can arise in a system of which `holds` tells each fact.
+    pub fn arises(&self, holds: impl Fn(&str) -> bool) -> bool {
+        self.arises_when
+            .iter()
+            .any(|facts| facts.iter().all(|fact| holds(fact)))
+    }
 }
 
 /// The defaults of the risk method the artefact drafts propose (`catalogs/risk-method.yaml`).

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::file::{self, S};
-use crate::model::{Catalog, Kind, RiskMethod, RiskScales, RiskTreatment, ScaleLevel};
+use crate::model::{Catalog, Kind, RISK_FACTS, RiskMethod, RiskScales, RiskTreatment, ScaleLevel};
 use serde_saphyr::Spanned;
 
 /// The framework whose risks the treatment maps.
@@ -154,10 +154,47 @@ pub fn parse_risk_method(
                 });
             }
         }
+        for (j, facts) in entry.arises_when.iter().enumerate() {
+            if facts.is_empty() {
+                errors.push(Error {
+                    location: located(&entry.risk),
+                    field: format!("generative_ai_treatment[{i}].arises_when[{j}]"),
+                    kind: ErrorKind::Missing("at least one fact".to_string()),
+                });
+            }
+            for (k, fact) in facts.iter().enumerate() {
+                if !RISK_FACTS.contains(&fact.value.as_str()) {
+                    errors.push(Error {
+                        location: located(fact),
+                        field: format!("generative_ai_treatment[{i}].arises_when[{j}][{k}]"),
+                        kind: ErrorKind::Invalid(format!(
+                            "`{}` is not a fact of an AI system; expected one of {}",
+                            fact.value,
+                            RISK_FACTS.join(", ")
+                        )),
+                    });
+                }
+            }
+        }
+        // Without a rule, a generative AI risk can arise in any system that generates content
+        // or is a general-purpose model.
+        let arises_when = if entry.arises_when.is_empty() {
+            vec![
+                vec!["generates_synthetic_content".to_string()],
+                vec!["gpai_model".to_string()],
+            ]
+        } else {
+            entry
+                .arises_when
+                .iter()
+                .map(|facts| facts.iter().map(|fact| fact.value.clone()).collect())
+                .collect()
+        };
         treatments.push(RiskTreatment {
             risk: entry.risk.value.clone(),
             controls: entry.controls.iter().map(|c| c.value.clone()).collect(),
             affected: entry.affected.trim().to_string(),
+            arises_when,
         });
     }
     if errors.is_empty() {

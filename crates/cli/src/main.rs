@@ -77,6 +77,10 @@ enum Command {
         out_dir: PathBuf,
         #[arg(long, value_parser = assess_cmd::parse_date)]
         as_of: Option<aimsgap_catalog::Date>,
+        /// Also write each draft as a Word document (.docx) and the risk register as a
+        /// spreadsheet (.xlsx).
+        #[arg(long)]
+        docx: bool,
     },
     /// What changed between two runs: each an assessment file or a saved JSON result.
     Diff {
@@ -363,6 +367,7 @@ fn run(cli: Cli) -> Result<String> {
             file,
             out_dir,
             as_of,
+            docx,
         } => {
             let catalog = load_catalog()?;
             let assessment = assess_cmd::load(&catalog, &file, as_of)?;
@@ -374,7 +379,19 @@ fn run(cli: Cli) -> Result<String> {
                     &out_dir.join(&artefact.file_name),
                     artefact.markdown.as_bytes(),
                 )?;
-                names.push(artefact.file_name);
+                names.push(artefact.file_name.clone());
+                if docx {
+                    use aimsgap_report::artefacts::{docx as word, sheet};
+                    let name = word::file_name(&artefact);
+                    let bytes = word::to_docx(&artefact, &assessment.as_of.to_string())?;
+                    output::write_new(&out_dir.join(&name), &bytes)?;
+                    names.push(name);
+                    if artefact.file_name == "ai-risk-register.md" {
+                        let bytes = sheet::risk_register_xlsx(&artefact, assessment.as_of)?;
+                        output::write_new(&out_dir.join(sheet::RISK_REGISTER_XLSX), &bytes)?;
+                        names.push(sheet::RISK_REGISTER_XLSX.to_string());
+                    }
+                }
             }
             Ok(format!(
                 "wrote {} drafts to {}:\n  {}\n",

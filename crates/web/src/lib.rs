@@ -9,6 +9,7 @@
 mod api;
 mod auth;
 mod cache;
+mod drafts;
 mod error;
 mod housekeeping;
 mod openapi;

@@ -157,6 +157,23 @@ pub(crate) async fn report_response(
     ))
 }
 
+/// The names a file of `organisation`'s assessment as of `as_of` downloads under, ending in
+/// `tail` (`aims-scope.docx`): `<organisation>-<as-of>-<tail>`, ASCII and, when the name has
+/// letters beyond ASCII, for `filename*`, as [`download_names`] gives them.
+pub(crate) fn named_download(
+    organisation: &str,
+    as_of: Date,
+    tail: &str,
+) -> (String, Option<String>) {
+    let name = |slug: String| format!("{slug}-{as_of}-{tail}");
+    let ascii = slug_of(&deunicode::deunicode(organisation), |c| {
+        c.is_ascii_alphanumeric()
+    });
+    let unicode = slug_of(organisation, char::is_alphanumeric);
+    let extended = (unicode != ascii).then(|| name(unicode));
+    (name(ascii), extended)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{MEDIA_TYPES, disposition, download_names};

@@ -687,3 +687,28 @@ pub struct FrameworkSummary {
     /// with a crosswalk onto ISO/IEC 42001, through which it gives inherited credit.
     pub certifiable: bool,
 }
+
+// ---- drafts ------------------------------------------------------------------------------
+
+/// The artefact drafts of an assessment, in their fixed order: scope, AI policy, risk method,
+/// risk register, one impact assessment per AI system, Statement of Applicability.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DraftList {
+    pub drafts: Vec<Draft>,
+}
+
+/// One draft and where to download it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Draft {
+    /// The id in the download route, e.g. `aims-scope` or `impact-assessment-cv-screening`.
+    pub draft: String,
+    pub title: String,
+    /// What the document is for and which clauses it answers.
+    pub purpose: String,
+    /// What a reviewer checks and decides before approving it.
+    pub approval: String,
+    /// How many choices the draft leaves to the organisation (`[DECIDE: ...]` markers).
+    pub decisions: usize,
+    /// The formats it downloads in: `md`, `docx`, and `xlsx` for the risk register.
+    pub formats: Vec<String>,
+}

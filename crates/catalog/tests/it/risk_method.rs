@@ -128,6 +128,45 @@ fn an_unknown_risk_is_located() {
 }
 
 #[test]
+fn a_fact_the_rule_cannot_read_is_located() {
+    let text = broken(
+        "society\"\n    arises_when: [[gpai_model]]",
+        "society\"\n    arises_when: [[gpai_model, frontier]]",
+    );
+    let error = single_error(&text);
+    assert_eq!(
+        (error.location.line, error.location.column),
+        position(&text, "frontier")
+    );
+    assert_eq!(error.field, "generative_ai_treatment[0].arises_when[0][1]");
+    assert!(
+        error
+            .to_string()
+            .contains("`frontier` is not a fact of an AI system"),
+        "{error}"
+    );
+}
+
+#[test]
+fn every_generative_risk_arises_only_in_a_generative_system() {
+    // The register's rule: no set of facts seeds a risk in a system that neither generates
+    // content nor is a general-purpose model.
+    let method = &catalog().risk_method;
+    for treatment in &method.generative_ai_treatment {
+        assert!(!treatment.arises_when.is_empty(), "{}", treatment.risk);
+        assert!(
+            !treatment.arises(|fact| fact == "interacts_with_natural_persons"),
+            "{}",
+            treatment.risk
+        );
+        assert!(treatment.arises(|_| true), "{}", treatment.risk);
+    }
+    let cbrn = method.treatment("cbrn-information").unwrap();
+    assert!(cbrn.arises(|fact| fact == "gpai_model"));
+    assert!(!cbrn.arises(|fact| fact != "gpai_model"));
+}
+
+#[test]
 fn a_risk_mapped_twice_is_an_error() {
     let text = broken("risk: data-privacy", "risk: confabulation");
     let error = single_error(&text);

@@ -99,7 +99,7 @@ fn schemas_are_json_and_name_every_field_of_the_format() {
             &risk_method,
             "/properties/generative_ai_treatment/items/properties"
         ),
-        vec!["affected", "controls", "risk"]
+        vec!["affected", "arises_when", "controls", "risk"]
     );
 }
 

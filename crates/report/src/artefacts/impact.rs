@@ -3,7 +3,7 @@
 //! facts, its law obligations and the register rows seeded for it; the template words them.
 
 use super::view::{ControlLines, CurrentState, Preface, Signatures, Source, SourceRef, render};
-use super::{Artefact, Context, RiskRow, classification_words, finish, words};
+use super::{Artefact, Context, RiskRow, classification_words, finish, label, words};
 use aimsgap_assess::{AiSystem, ObligationItem, ObligationState, SystemObligations, SystemRole};
 use askama::Template;
 
@@ -25,11 +25,39 @@ struct ItemView<'a> {
     supported_by: Vec<(&'a str, String)>,
 }
 
-/// A point of some obligations the catalog has not confirmed.
+/// A point of some obligations the catalog has not confirmed: one sentence of its notes.
 #[derive(Debug)]
 struct Unverified<'a> {
     note: &'a str,
     references: Vec<&'a str>,
+}
+
+/// The sentences of a note. A sentence ends at `. ` before a capital letter, unless the word
+/// before the full stop is a single letter or an abbreviation the notes use (`U.S. District`,
+/// `v. Weiser`, `Art. 4`, `No. 1`).
+fn sentences(note: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for (at, _) in note.match_indices(". ") {
+        let next = note.get(at + 2..).and_then(|rest| rest.chars().next());
+        let word = note
+            .get(start..at)
+            .and_then(|before| before.rsplit([' ', '.', '(']).next())
+            .unwrap_or("");
+        let abbreviation = word.chars().count() < 2 || matches!(word, "Art" | "No" | "Nos" | "Reg");
+        if next.is_some_and(char::is_uppercase) && !abbreviation {
+            if let Some(sentence) = note.get(start..=at) {
+                found.push(sentence.trim());
+            }
+            start = at + 2;
+        }
+    }
+    if let Some(rest) = note.get(start..).map(str::trim)
+        && !rest.is_empty()
+    {
+        found.push(rest);
+    }
+    found
 }
 
 /// What one law says about the system.
@@ -40,7 +68,7 @@ struct LawView<'a> {
     version: &'a str,
     classification: &'static str,
     tiers: Vec<String>,
-    reasons: &'a [String],
+    reasons: Vec<String>,
     items: Vec<ItemView<'a>>,
     unverified: Vec<Unverified<'a>>,
 }
@@ -78,6 +106,8 @@ struct ImpactView<'a> {
     legal_source: String,
     description: Option<&'a str>,
     annex_iii_area: Option<&'a str>,
+    /// The Annex I product in words.
+    annex_i_product: Option<String>,
     decisions: Vec<&'a str>,
     /// The decisions, then the Annex III area: what the system decides about.
     decision_subjects: Vec<&'a str>,
@@ -87,6 +117,9 @@ struct ImpactView<'a> {
     /// The same, except when the Art. 6(3) exemption takes the area out of high risk.
     consequential: bool,
     laws: Vec<LawView<'a>>,
+    /// Whether any law's reading is not yet confirmed: the legal part then opens with one
+    /// notice, and the notes follow once at the end.
+    unconfirmed: bool,
     as_of: String,
     deployer: bool,
     employment: bool,
@@ -142,10 +175,11 @@ pub(super) fn impact_assessment<'a>(
         })
         .collect();
 
-    let laws = entries
+    let laws: Vec<LawView<'a>> = entries
         .iter()
         .map(|entry| law_view(context, entry))
         .collect();
+    let unconfirmed = laws.iter().any(|law| !law.unverified.is_empty());
 
     let own: Vec<&RiskRow<'a>> = risks.iter().filter(|r| r.system == position).collect();
     let mut named: Vec<&'a str> = Vec::new();
@@ -227,6 +261,11 @@ pub(super) fn impact_assessment<'a>(
         legal_source: render(&Source::new(SourceRef::capped(legal, OBLIGATIONS_CITED))),
         description: (!system.description.trim().is_empty()).then_some(&system.description),
         annex_iii_area: system.annex_iii_area.as_ref().map(area_title),
+        annex_i_product: system.annex_i_product.as_deref().map(|product| {
+            context
+                .list_entry("eu-ai-act", "annex_i_products", product)
+                .map_or_else(|| label(product), str::to_string)
+        }),
         decision_subjects: decision_titles
             .iter()
             .copied()
@@ -238,6 +277,7 @@ pub(super) fn impact_assessment<'a>(
         consequential: !system.consequential_decisions.is_empty()
             || (system.annex_iii_area.is_some() && !system.art_6_3_exemption),
         laws,
+        unconfirmed,
         as_of: context.assessment.as_of.to_string(),
         deployer: system.role == Some(SystemRole::Deployer),
         employment: system.annex_iii_area.as_deref() == Some("employment")
@@ -267,11 +307,22 @@ pub(super) fn impact_assessment<'a>(
 }
 
 fn law_view<'a>(context: &Context<'a>, entry: &'a SystemObligations) -> LawView<'a> {
+    // The catalog's notes often open with the same caveat and add a point of their own: each
+    // sentence is said once, with every obligation it concerns.
     let mut unverified: Vec<Unverified<'a>> = Vec::new();
     for item in &entry.items {
-        if let Some(note) = item.unverified.as_deref() {
+        for note in item
+            .unverified
+            .as_deref()
+            .map(sentences)
+            .unwrap_or_default()
+        {
             match unverified.iter_mut().find(|u| u.note == note) {
-                Some(found) => found.references.push(&item.reference),
+                Some(found) => {
+                    if !found.references.contains(&item.reference.as_str()) {
+                        found.references.push(&item.reference);
+                    }
+                }
                 None => unverified.push(Unverified {
                     note,
                     references: vec![&item.reference],
@@ -293,7 +344,11 @@ fn law_view<'a>(context: &Context<'a>, entry: &'a SystemObligations) -> LawView<
                     .map_or_else(|| words(tier), str::to_string)
             })
             .collect(),
-        reasons: &entry.reasons,
+        reasons: entry
+            .reasons
+            .iter()
+            .map(|reason| context.reason_words(reason))
+            .collect(),
         items: entry
             .items
             .iter()

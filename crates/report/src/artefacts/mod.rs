@@ -23,13 +23,15 @@ use aimsgap_assess::{
     AiSystem, Answer, Assessment, AssessmentResult, Classification, SoaEntry, SystemObligations,
     TARGET, governing_answer,
 };
-use aimsgap_catalog::{Catalog, Framework, Obligation};
+use aimsgap_catalog::{Catalog, Framework, FrameworkKind, Obligation};
 
+pub mod docx;
 mod impact;
 mod policy;
 mod risk_method;
 mod risk_register;
 mod scope;
+pub mod sheet;
 mod soa;
 mod view;
 
@@ -49,6 +51,46 @@ pub struct Artefact {
     pub file_name: String,
     pub title: String,
     pub markdown: String,
+}
+
+/// What a draft is for, and what to do before approving it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Guidance {
+    /// The clauses it answers and what it is for, in a sentence.
+    pub purpose: &'static str,
+    /// What a reviewer checks and decides before the draft is ready to approve.
+    pub approval: &'static str,
+}
+
+/// The guidance of a draft, by its file name (every name [`artefacts`] gives has one).
+pub fn guidance(file_name: &str) -> Guidance {
+    let (purpose, approval) = match file_name {
+        "aims-scope.md" => (
+            "The AIMS scope statement (clause 4.3): which AI systems, units, sites and life-cycle stages the management system covers, and what it leaves out.",
+            "Confirm the AI systems and boundaries, name any exclusion with its reason, and have top management approve it.",
+        ),
+        "ai-policy.md" => (
+            "The AI policy (clause 5.2 and A.2): the organisation's direction for AI, its principles and its commitments.",
+            "Adopt, adapt or drop each proposed objective and principle, then have top management approve and publish it.",
+        ),
+        "ai-risk-method.md" => (
+            "The AI risk assessment method (clause 6.1.2): the scales, the risk criteria and how risks are treated and accepted.",
+            "Calibrate the scales and the acceptance criteria to the organisation before the first risk is rated.",
+        ),
+        "ai-risk-register.md" => (
+            "The AI risk register (clauses 6.1.2 and 8.2): risks seeded from the facts of each AI system, with proposed Annex A treatments.",
+            "Rate each risk, decide its treatment and owner, and add the risks the facts could not reveal.",
+        ),
+        "statement-of-applicability.md" => (
+            "The Statement of Applicability (clause 6.1.3): each Annex A control, whether it is included and why.",
+            "Check every inclusion and exclusion against the risk register and give each exclusion its justification.",
+        ),
+        _ => (
+            "An AI system impact assessment (clause 6.1.4 and A.5): the system's effects on individuals, groups and societies, and the law that applies to it.",
+            "Rate each impact, confirm the legal readings marked to confirm, and have the system's owner approve it.",
+        ),
+    };
+    Guidance { purpose, approval }
 }
 
 /// The drafts for one assessment, in a fixed order: scope, policy, risk method, risk register,
@@ -126,6 +168,40 @@ impl<'a> Context<'a> {
             .map_or(id, |framework| framework.name.as_str())
     }
 
+    /// Whether a framework of the catalog is a management system standard (ISO/IEC 27001)
+    /// rather than a voluntary framework (the NIST AI RMF is a risk framework, SOC 2 a set of
+    /// attestation criteria): only a management system has processes the AIMS integrates with.
+    fn is_management_system(&self, id: &str) -> bool {
+        self.catalog
+            .framework(id)
+            .is_some_and(|framework| framework.kind == FrameworkKind::Standard)
+    }
+
+    /// Rewords a reason of the engine for a reader: a vocabulary value it quotes in backticks
+    /// (`` area `essential_services` ``) becomes its title in the EU AI Act's lists, or plain
+    /// words.
+    fn reason_words(&self, reason: &str) -> String {
+        let mut out = String::with_capacity(reason.len());
+        for (index, part) in reason.split('`').enumerate() {
+            if index % 2 == 0 {
+                out.push_str(part);
+            } else {
+                let title = [
+                    "annex_iii_areas",
+                    "annex_i_products",
+                    "prohibited_practices",
+                ]
+                .iter()
+                .find_map(|list| self.list_entry("eu-ai-act", list, part));
+                match title {
+                    Some(title) => out.push_str(title),
+                    None => out.push_str(&words(part)),
+                }
+            }
+        }
+        out
+    }
+
     /// The legal facts of one obligation of the result.
     fn obligation(&self, law: &str, id: &str) -> Option<&Obligation> {
         self.catalog
@@ -161,16 +237,101 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A rendered document ends with exactly one newline, whatever its last block left.
-fn finish(mut markdown: String) -> String {
-    markdown.truncate(markdown.trim_end().len());
-    markdown.push('\n');
-    markdown
+/// A rendered document ends with exactly one newline, whatever its last block left, and its
+/// trace lives in numbered footnotes gathered under "Sources" at the end: the views write each
+/// source as ` (source: ...)` after its statement, and this turns every one into a marker
+/// (`[^3]`), so the body reads as a document while each statement keeps its trace.
+fn finish(markdown: String) -> String {
+    let (body, sources) = footnotes(markdown.trim_end());
+    let mut out = body;
+    if !sources.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&view::render(&view::Sources { notes: sources }));
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// The marker that opens a source note in a rendered view.
+const SOURCE_OPEN: &str = " (source: ";
+
+/// Replaces each source note of the text by a footnote marker, numbering distinct notes in
+/// first-seen order; returns the text and the notes. A note is closed by the parenthesis that
+/// balances its own on the same line (law references such as `Art. 9(1)-(2)` nest); a note
+/// left open is kept as written rather than guessed at.
+fn footnotes(markdown: &str) -> (String, Vec<String>) {
+    let mut sources: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(markdown.len());
+    for (index, line) in markdown.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find(SOURCE_OPEN) {
+            let (before, after) = rest.split_at(start);
+            let inner_start = SOURCE_OPEN.len();
+            let Some(close) = balanced_close(after.get(inner_start..).unwrap_or("")) else {
+                break;
+            };
+            let note = after.get(inner_start..inner_start + close).unwrap_or("");
+            let number = match sources.iter().position(|known| known == note) {
+                Some(known) => known + 1,
+                None => {
+                    sources.push(note.to_string());
+                    sources.len()
+                }
+            };
+            out.push_str(before);
+            // A note alone in a table cell keeps the cell's leading space.
+            if before.ends_with('|') {
+                out.push(' ');
+            }
+            out.push_str(&format!("[^{number}]"));
+            rest = after.get(inner_start + close + 1..).unwrap_or("");
+        }
+        out.push_str(rest);
+    }
+    (out, sources)
+}
+
+/// The byte offset of the `)` that closes a parenthesis opened just before `text`.
+fn balanced_close(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (offset, ch) in text.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(offset),
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A vocabulary word as prose: `not_applicable` reads `not applicable`.
 fn words(vocabulary_word: &str) -> String {
     vocabulary_word.replace('_', " ")
+}
+
+/// A count with its noun, singular for exactly one: `1 employee`, `120 employees`.
+fn count(number: impl std::fmt::Display, singular: &str, plural: &str) -> String {
+    let number = number.to_string();
+    if number == "1" {
+        format!("1 {singular}")
+    } else {
+        format!("{number} {plural}")
+    }
+}
+
+/// A value the organisation typed as a machine word (`hr_technology`) as a label: `Hr
+/// technology` reads badly, so only the separators change (`hr technology`).
+fn label(value: &str) -> String {
+    if value.contains(' ') {
+        value.to_string()
+    } else {
+        value.replace(['_', '-'], " ")
+    }
 }
 
 /// The short label of a classification, as the drafts print it.

@@ -3,7 +3,7 @@
 //! template words the policy.
 
 use super::view::{CurrentState, Preface, Signatures, Source, SourceRef, render};
-use super::{Artefact, Context, finish, words};
+use super::{Artefact, Context, count, finish, label, words};
 use aimsgap_assess::{AiSystem, Classification, ObligationState, SystemRole};
 use aimsgap_catalog::Trigger;
 use askama::Template;
@@ -64,7 +64,7 @@ struct DateView<'a> {
 #[template(path = "artefacts/policy.md")]
 struct PolicyView<'a> {
     organisation: &'a str,
-    sector: &'a str,
+    sector: String,
     employees: String,
     preface: String,
     current: String,
@@ -76,8 +76,8 @@ struct PolicyView<'a> {
     stage1_date: String,
     laws: Vec<LawView<'a>>,
     responsibilities: String,
-    /// The held certifications: (framework id, name).
-    certifications: Vec<(&'a str, &'a str)>,
+    /// The held certifications: (framework id, name, whether it is a management system).
+    certifications: Vec<(&'a str, &'a str, bool)>,
     signatures: String,
 }
 
@@ -86,8 +86,8 @@ pub(super) fn policy(context: &Context) -> Artefact {
     let organization = &assessment.organization;
     let view = PolicyView {
         organisation: &organization.name,
-        sector: &organization.sector,
-        employees: organization.employees.to_string(),
+        sector: label(&organization.sector),
+        employees: count(organization.employees, "employee", "employees"),
         preface: render(&Preface::new(
             context,
             "AI policy (ISO/IEC 42001 clause 5.2 and control A.2.2)",
@@ -121,7 +121,13 @@ pub(super) fn policy(context: &Context) -> Artefact {
         certifications: assessment
             .certifications
             .iter()
-            .map(|c| (c.framework.as_str(), context.framework_title(&c.framework)))
+            .map(|c| {
+                (
+                    c.framework.as_str(),
+                    context.framework_title(&c.framework),
+                    context.is_management_system(&c.framework),
+                )
+            })
             .collect(),
         signatures: render(&Signatures {
             roles: &["Approved by (top management)"],

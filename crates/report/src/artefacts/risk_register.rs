@@ -209,9 +209,21 @@ pub(super) fn risk_rows<'a>(context: &Context<'a>) -> Vec<RiskRow<'a>> {
             } else {
                 "gpai_model"
             };
+            // The rule: a generative AI risk is seeded only where the system's facts make it
+            // possible, as the risk method says for each risk (`arises_when`); a risk the
+            // method does not map keeps the default of any generative system.
+            let holds = |fact: &str| match fact {
+                "generates_synthetic_content" => system.generates_synthetic_content,
+                "gpai_model" => system.gpai_model,
+                "interacts_with_natural_persons" => system.interacts_with_natural_persons,
+                _ => false,
+            };
             if let Some(profile) = context.catalog.framework("nist-ai-600-1") {
                 for risk in profile.assessable() {
                     let treatment = context.catalog.risk_method.treatment(&risk.id);
+                    if treatment.is_some_and(|treatment| !treatment.arises(holds)) {
+                        continue;
+                    }
                     seeds.push((
                         Seed::Generative(
                             &risk.title,

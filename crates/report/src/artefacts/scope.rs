@@ -4,7 +4,7 @@
 //! them.
 
 use super::view::{CurrentState, Preface, Signatures, Source, SourceRef, render};
-use super::{Artefact, Context, classification_words, finish, words};
+use super::{Artefact, Context, classification_words, count, finish, label, words};
 use aimsgap_assess::{
     AiSystem, Assessment, Certification, CertificationStatus, ControlStatus, SystemRole, TARGET,
     inherited_credit,
@@ -38,7 +38,7 @@ struct LawRow<'a> {
     name: &'a str,
     classification: &'static str,
     references: Vec<&'a str>,
-    reasons: &'a [String],
+    reasons: Vec<String>,
     earliest: Option<String>,
 }
 
@@ -69,6 +69,9 @@ struct CertificationView<'a> {
     status: String,
     valid_until: Option<String>,
     reuse: Reuse<'a>,
+    /// A management system standard, whose processes the AIMS integrates with; otherwise a
+    /// voluntary framework whose practices it builds on.
+    management_system: bool,
 }
 
 /// An Annex A control the SoA excludes.
@@ -111,6 +114,7 @@ struct ScopeView<'a> {
     assessment: &'a Assessment,
     employees: String,
     team_fte: String,
+    sector: String,
     preface: String,
     current: String,
     systems: Vec<SystemView<'a>>,
@@ -181,7 +185,11 @@ pub(super) fn scope(context: &Context) -> Artefact {
                     .iter()
                     .map(|item| item.reference.as_str())
                     .collect(),
-                reasons: &entry.reasons,
+                reasons: entry
+                    .reasons
+                    .iter()
+                    .map(|reason| context.reason_words(reason))
+                    .collect(),
                 earliest: entry
                     .items
                     .iter()
@@ -204,8 +212,13 @@ pub(super) fn scope(context: &Context) -> Artefact {
     let view = ScopeView {
         organisation: &organization.name,
         assessment,
-        employees: organization.employees.to_string(),
-        team_fte: organization.team_fte.to_string(),
+        employees: count(organization.employees, "employee", "employees"),
+        team_fte: count(
+            organization.team_fte,
+            "full-time equivalent",
+            "full-time equivalents",
+        ),
+        sector: label(&organization.sector),
         preface: render(&Preface::new(
             context,
             "AIMS scope statement (ISO/IEC 42001 clause 4.3)",
@@ -262,6 +275,7 @@ fn certification_view<'a>(
         status: words(certification.status.as_str()),
         valid_until: certification.valid_until.map(|date| date.to_string()),
         reuse,
+        management_system: context.is_management_system(&certification.framework),
     };
     let in_force = certification.status != CertificationStatus::Expired
         && certification

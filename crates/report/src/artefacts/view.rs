@@ -297,3 +297,11 @@ impl<'a> ControlLines<'a> {
         ControlLines { lines }
     }
 }
+
+/// The appendix that ends a draft: what the notes' labels mean, then each note by number.
+/// The notes are rendered Markdown already (source entries escaped as they were written).
+#[derive(Debug, Template)]
+#[template(path = "artefacts/sources.md")]
+pub(super) struct Sources {
+    pub(super) notes: Vec<String>,
+}

@@ -57,6 +57,27 @@ fn section<'a>(markdown: &'a str, heading_start: &str) -> &'a str {
     &rest[..end]
 }
 
+/// A part of a document followed by the source notes its markers point to, so a test can
+/// ask what a statement is traced to.
+fn with_notes(markdown: &str, part: &str) -> String {
+    let mut out = part.to_string();
+    let mut rest = part;
+    while let Some(start) = rest.find("[^") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find(']') else { break };
+        let label = &after[..end];
+        let definition = format!("\n[^{label}]: ");
+        if let Some(at) = markdown.find(&definition) {
+            let note = &markdown[at + definition.len()..];
+            out.push_str("\n(source: ");
+            out.push_str(&note[..note.find('\n').unwrap_or(note.len())]);
+            out.push(')');
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
 /// The `|` that separate cells: those not escaped with a backslash.
 fn cell_separators(line: &str) -> usize {
     let mut count = 0;
@@ -157,7 +178,10 @@ fn the_scope_says_what_the_isms_lends_and_lists_the_exclusions() {
     assert!(interfaces.contains("ISO/IEC 27001:2022"), "{interfaces}");
     // Clause 9 mechanics (internal audit, management review) carry over from the ISMS.
     assert!(interfaces.contains("| 9 "), "{interfaces}");
-    assert!(interfaces.contains("(source: certification iso27001"));
+    assert!(
+        with_notes(document(&documents, "aims-scope.md"), interfaces)
+            .contains("(source: certification iso27001")
+    );
 
     let (result, documents) = generate(&parse(BANK));
     let exclusions = section(document(&documents, "aims-scope.md"), "7. Exclusions");
@@ -169,7 +193,10 @@ fn the_scope_says_what_the_isms_lends_and_lists_the_exclusions() {
             "{}",
             entry.control
         );
-        assert!(exclusions.contains(&format!("answer {}", entry.control)));
+        assert!(
+            with_notes(document(&documents, "aims-scope.md"), exclusions)
+                .contains(&format!("answer {}", entry.control))
+        );
     }
     // The bank's ISO 27001 scope leaves its AI out: the draft must say so.
     let interfaces = section(
@@ -201,7 +228,7 @@ fn the_soa_has_38_control_rows_and_excluded_controls_show_their_justification() 
                 assert!(!entry.justification.is_empty());
                 assert!(row.contains(&escape(&entry.justification)), "{row}");
                 assert!(
-                    row.contains(&format!("(source: answer {}", entry.control)),
+                    with_notes(soa, row).contains(&format!("(source: answer {}", entry.control)),
                     "{row}"
                 );
             }
@@ -243,7 +270,7 @@ fn decisions_are_marked_the_same_way_in_the_right_documents() {
         // Every list item is either a sourced statement or a marked decision.
         for line in text.lines().filter(|l| l.starts_with("- ")) {
             assert!(
-                line.contains("(source: ") || line.contains("**[DECIDE: "),
+                line.contains("[^") || line.contains("**[DECIDE: "),
                 "{}: untraced statement: {line}",
                 artefact.file_name
             );
@@ -295,7 +322,9 @@ fn every_obligation_of_a_system_appears_in_its_impact_assessment() {
             for entry in result.obligations.iter().filter(|o| o.system == system.id) {
                 for item in &entry.items {
                     assert!(
-                        impact.contains(&format!("| {} |", escape(&item.reference))),
+                        impact.contains(&format!("| {} |", escape(&item.reference)))
+                            || impact
+                                .contains(&format!("| {} (to confirm) |", escape(&item.reference))),
                         "{}: {} {} missing from {}",
                         example.0,
                         entry.law,
@@ -334,18 +363,20 @@ fn every_obligation_of_a_system_appears_in_its_impact_assessment() {
 }
 
 #[test]
-fn generative_systems_get_the_twelve_nist_ai_600_1_risks_and_others_do_not() {
+fn generative_systems_get_the_nist_ai_600_1_risks_their_facts_allow_and_others_none() {
     let (_, documents) = generate(&parse(SAAS));
     let register = document(&documents, "ai-risk-register.md");
+    // A chatbot on a supplied model: no CBRN uplift, no training at scale.
     assert_eq!(
         register
             .matches("Generative AI risk (NIST AI 600-1)")
             .count(),
-        12
+        10
     );
     assert!(register.contains("Confabulation"));
+    assert!(!register.contains("CBRN"));
     assert!(
-        register.contains("eu-ai-act Art. 50(1)"),
+        with_notes(register, register).contains("eu-ai-act Art. 50(1)"),
         "the interaction row cites Art. 50(1)"
     );
 

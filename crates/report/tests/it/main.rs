@@ -9,6 +9,7 @@
 
 mod artefacts;
 mod claims;
+mod drafts;
 mod escaping;
 mod formats;
 

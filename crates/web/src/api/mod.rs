@@ -10,6 +10,7 @@
 mod accounts;
 mod assessments;
 mod catalog;
+mod drafts;
 mod json;
 mod orgs;
 mod quick;
@@ -357,6 +358,21 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::GET, "/api/v1/assessments/{assessment}/runs/{run}/diff/{other}", Read, "What changed between two saved runs")
                 .gives::<w::RunDiff>(200, "The changes from `run` to `other`"),
             get(runs::diff_runs),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/drafts", Export, "The artefact drafts: what each is for, what to decide before approving it, its formats")
+                .gives::<w::DraftList>(200, "The drafts in their fixed order")
+                .fails(422, COMPUTE_422)
+                .fails(503, BUSY_RENDERING),
+            get(drafts::list),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/drafts/{draft}/{format}", Export, "Download one draft: md, docx, or xlsx for the risk register")
+                .gives_bytes(200, "The draft as a download, in the format's media type", crate::drafts::MEDIA_TYPES)
+                .fails(400, "A format the draft does not come in (code `bad_request`)")
+                .fails(422, COMPUTE_422)
+                .fails(503, BUSY_RENDERING),
+            get(drafts::download),
         ),
     ];
     rows.into_iter()

@@ -25,7 +25,7 @@ use std::fmt::Write;
 
 /// The tabs of an assessment.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
+pub(super) enum Tab {
     Overview,
     Systems,
     Roadmap,
@@ -33,29 +33,31 @@ enum Tab {
     Runs,
     History,
     None,
+    Drafts,
 }
 
-const TABS: [(Tab, &str, &str); 6] = [
+const TABS: [(Tab, &str, &str); 7] = [
     (Tab::Overview, "", "Overview"),
     (Tab::Systems, "/systems", "AI systems"),
     (Tab::Roadmap, "/roadmap", "Roadmap"),
     (Tab::Soa, "/soa", "Statement of Applicability"),
     (Tab::Runs, "/runs", "Runs"),
     (Tab::History, "/history", "History"),
+    (Tab::Drafts, "/drafts", "Drafts"),
 ];
 
 /// One tab of `templates/assessment/base.html`.
 #[derive(Debug)]
-struct TabLink {
-    href: String,
-    name: &'static str,
-    current: bool,
+pub(super) struct TabLink {
+    pub(super) href: String,
+    pub(super) name: &'static str,
+    pub(super) current: bool,
 }
 
 /// An assessment as a page sees it: who reads it with which role, and where it belongs.
-struct Context {
+pub(super) struct Context {
     auth: Auth,
-    role: Role,
+    pub(super) role: Role,
     meta: AssessmentMeta,
     org_name: String,
 }
@@ -74,7 +76,7 @@ impl Context {
     }
 
     /// The frame of a page (its title names the assessment) and the assessment's tabs.
-    fn chrome(&self, tab: Tab, title: &str) -> (Frame, Vec<TabLink>) {
+    pub(super) fn chrome(&self, tab: Tab, title: &str) -> (Frame, Vec<TabLink>) {
         let frame = Frame::new(format!("{title} · {}", self.meta.name), Some(&self.auth))
             .with_crumbs(self.crumbs());
         let base = self.base();
@@ -90,7 +92,12 @@ impl Context {
     }
 }
 
-async fn context(state: &AppState, auth: Auth, id: &str, access: Access) -> PageResult<Context> {
+pub(super) async fn context(
+    state: &AppState,
+    auth: Auth,
+    id: &str,
+    access: Access,
+) -> PageResult<Context> {
     let (org, _) = api::assessment_access(state, &auth, id, access).await?;
     let role = api::org_role(state, &auth, &org).await?;
     let meta = state

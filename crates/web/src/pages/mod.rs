@@ -14,6 +14,7 @@
 mod account;
 mod assessment;
 mod catalog;
+mod drafts;
 mod layout;
 pub(crate) mod quick;
 mod summary;
@@ -303,6 +304,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "The roadmap to certification as a timeline",
             ),
             get(assessment::roadmap),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/drafts",
+                Read,
+                "The artefact drafts: what each is for, what to decide before approving it, and its downloads",
+            ),
+            get(drafts::list),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/drafts/{file}",
+                Export,
+                "Download one draft: its id with .md or .docx, or ai-risk-register.xlsx",
+            ),
+            get(drafts::download),
         ),
     ]
 }

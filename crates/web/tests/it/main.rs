@@ -9,6 +9,7 @@
 
 mod abuse;
 mod catalog;
+mod drafts;
 mod flows;
 mod forms;
 mod hostile;

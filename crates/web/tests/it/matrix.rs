@@ -165,7 +165,10 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
             "{system}" => "support-assistant".to_string(),
             "{run}" => f.run.clone(),
             "{other}" => f.other_run.clone(),
+            "{format}" if path.contains("/drafts/") => "docx".to_string(),
             "{format}" => "html".to_string(),
+            "{draft}" => "ai-risk-register".to_string(),
+            "{file}" => "ai-risk-register.xlsx".to_string(),
             "{token}" if path.contains("invitations/{token}") => {
                 let invitation = owner
                     .post(

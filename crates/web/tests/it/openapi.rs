@@ -690,6 +690,38 @@ async fn every_route_answers_as_the_document_says() {
             .await;
     }
 
+    // Drafts.
+    for caller in [&owner, &viewer] {
+        cases
+            .send(
+                &app,
+                caller,
+                get.clone(),
+                "/api/v1/assessments/{assessment}/drafts",
+                &format!("{base}/drafts"),
+                None,
+            )
+            .await;
+    }
+    for (draft, format) in [
+        ("aims-scope", "md"),
+        ("aims-scope", "docx"),
+        ("ai-risk-register", "xlsx"),
+        ("aims-scope", "xlsx"),
+        ("no-such-draft", "md"),
+    ] {
+        cases
+            .send(
+                &app,
+                &owner,
+                get.clone(),
+                "/api/v1/assessments/{assessment}/drafts/{draft}/{format}",
+                &format!("{base}/drafts/{draft}/{format}"),
+                None,
+            )
+            .await;
+    }
+
     // Runs.
     let runs = format!("{base}/runs");
     let first = cases

@@ -1,0 +1,31 @@
+//! The artefact drafts of an assessment: the list, and one draft in one format. The pages
+//! offer the same through [`crate::drafts`].
+
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::ops::assessments as ops;
+use crate::{Access, AppState, policy};
+use aimsgap_wire::api as wire;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<wire::DraftList>> {
+    policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let (result, assessment) = ops::compute(&state, &id).await?;
+    Ok(Json(crate::drafts::list(&state, result, assessment).await?))
+}
+
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, draft, format)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let (result, assessment) = ops::compute(&state, &id).await?;
+    crate::drafts::download(&state, result, assessment, &draft, &format).await
+}

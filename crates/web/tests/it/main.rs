@@ -11,6 +11,7 @@ mod abuse;
 mod catalog;
 mod flows;
 mod forms;
+mod forms_pages;
 mod hostile;
 mod limits;
 mod matrix;

@@ -712,3 +712,19 @@ pub struct Draft {
     /// The formats it downloads in: `md`, `docx`, and `xlsx` for the risk register.
     pub formats: Vec<String>,
 }
+
+// ---- AI-system preview -------------------------------------------------------------------
+
+/// What an AI system would be, were it saved as given: its classification and dated
+/// obligations under each law, computed on the assessment's other content and date. Nothing is
+/// stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct SystemPreview {
+    /// The AI system's id.
+    pub system: String,
+    /// The date the obligations are dated against (`YYYY-MM-DD`).
+    pub as_of: String,
+    /// Its classification and obligations per law, as in the result's `obligations`.
+    pub obligations: Vec<crate::result::SystemObligations>,
+}

@@ -8,6 +8,7 @@
 
 mod browser;
 mod browser_drafts;
+mod browser_forms;
 mod browser_quick;
 mod browser_result;
 mod client;

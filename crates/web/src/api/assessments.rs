@@ -233,3 +233,20 @@ pub(crate) async fn report(
     let (result, assessment) = ops::compute(&state, &id).await?;
     crate::reports::report_response(&state, result, assessment, &format).await
 }
+
+/// What an AI system would be, were it saved: its classification and obligations. Stores
+/// nothing.
+pub(crate) async fn preview_system(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(system): ApiJson<aimsgap_wire::assessment::AiSystem>,
+) -> ApiResult<Json<wire::SystemPreview>> {
+    let value = serde_json::to_value(&system).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let result = crate::ops::systems::preview(&state, &auth, &id, &value).await?;
+    Ok(Json(wire::SystemPreview {
+        system: system.id.value.clone(),
+        as_of: result.as_of.to_string(),
+        obligations: aimsgap_report::json::to_wire(&result).obligations,
+    }))
+}

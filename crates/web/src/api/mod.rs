@@ -374,6 +374,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .fails(503, BUSY_RENDERING),
             get(drafts::download),
         ),
+        (
+            row(Method::POST, "/api/v1/assessments/{assessment}/ai-systems/preview", Read, "What an AI system would be, were it saved as given: its classification and dated obligations per law; stores nothing")
+                .takes::<aimsgap_wire::assessment::AiSystem>()
+                .gives::<w::SystemPreview>(200, "The system's classification and obligations, on the assessment's other content and date")
+                .fails(400, "The body is not an AI system of the assessment file, or it has no `id` (code `bad_request`)")
+                .fails(422, "The assessment with this system does not validate; the message locates each error (code `invalid`)")
+                .fails(503, BUSY_COMPUTING),
+            post(assessments::preview_system),
+        ),
     ];
     rows.into_iter()
         .map(|(spec, handler)| (documented(spec), handler))

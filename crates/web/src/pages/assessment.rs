@@ -34,9 +34,10 @@ pub(super) enum Tab {
     History,
     None,
     Drafts,
+    Profile,
 }
 
-const TABS: [(Tab, &str, &str); 7] = [
+const TABS: [(Tab, &str, &str); 8] = [
     (Tab::Overview, "", "Overview"),
     (Tab::Systems, "/systems", "AI systems"),
     (Tab::Roadmap, "/roadmap", "Roadmap"),
@@ -44,6 +45,7 @@ const TABS: [(Tab, &str, &str); 7] = [
     (Tab::Runs, "/runs", "Runs"),
     (Tab::History, "/history", "History"),
     (Tab::Drafts, "/drafts", "Drafts"),
+    (Tab::Profile, "/profile", "Profile"),
 ];
 
 /// One tab of `templates/assessment/base.html`.
@@ -892,6 +894,8 @@ fn answer_field(requirement: &str) -> impl Fn(&str) -> Option<FormField> + '_ {
 #[derive(Debug)]
 struct SystemRow {
     name: String,
+    /// Its id, for the links to edit and remove it.
+    id: String,
     role: &'static str,
     markets: String,
     facts: String,
@@ -906,6 +910,9 @@ struct SystemsPage {
     systems: Vec<SystemRow>,
     obligations: Vec<SystemObligations>,
     states: Vec<summary::StateGroup>,
+    /// Whether the caller may add, edit and remove systems.
+    can_edit: bool,
+    base: String,
 }
 
 pub async fn systems(
@@ -967,6 +974,7 @@ pub async fn systems(
             }
             SystemRow {
                 name: system.name.clone(),
+                id: system.id.clone(),
                 role: system.role.map_or("not stated", |r| r.as_str()),
                 markets: system.markets.join(", "),
                 facts: facts.join("; "),
@@ -981,6 +989,8 @@ pub async fn systems(
         systems,
         obligations: summary::obligations(catalog, &result),
         states: summary::by_state(catalog, &result),
+        can_edit: ctx.role.can_edit(),
+        base: ctx.base(),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -1477,4 +1487,53 @@ pub async fn roadmap(
         packages: package_rows(&result),
     };
     Ok(render(StatusCode::OK, &view))
+}
+
+// ---- the frame of the form pages of `forms.rs` -----------------------------------------------
+
+/// One tab of an assessment, for pages outside this module (the same fields as `TabLink`).
+#[derive(Debug)]
+pub(super) struct SharedTab {
+    pub(super) href: String,
+    pub(super) name: &'static str,
+    pub(super) current: bool,
+}
+
+/// What a form page of an assessment needs around it: its frame and tabs, whether the caller
+/// may edit, the caller, the organisation and the assessment's address.
+pub(super) struct AssessmentFrame {
+    pub(super) frame: Frame,
+    pub(super) tabs: Vec<SharedTab>,
+    pub(super) can_edit: bool,
+    pub(super) auth: Auth,
+    pub(super) base: String,
+}
+
+/// The frame of a form page of an assessment, after checking `access`; `profile` picks the
+/// profile's tab as current, otherwise the AI systems' tab.
+pub(super) async fn frame_for(
+    state: &AppState,
+    auth: Auth,
+    id: &str,
+    access: Access,
+    profile: bool,
+    title: &str,
+) -> PageResult<AssessmentFrame> {
+    let ctx = context(state, auth, id, access).await?;
+    let tab = if profile { Tab::Profile } else { Tab::Systems };
+    let (frame, tabs) = ctx.chrome(tab, title);
+    Ok(AssessmentFrame {
+        frame,
+        tabs: tabs
+            .into_iter()
+            .map(|t| SharedTab {
+                href: t.href,
+                name: t.name,
+                current: t.current,
+            })
+            .collect(),
+        can_edit: ctx.role.can_edit(),
+        base: ctx.base(),
+        auth: ctx.auth,
+    })
 }

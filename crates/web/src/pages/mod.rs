@@ -15,6 +15,7 @@ mod account;
 mod assessment;
 mod catalog;
 mod drafts;
+mod forms;
 mod layout;
 pub(crate) mod quick;
 mod summary;
@@ -322,6 +323,96 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "Download one draft: its id with .md or .docx, or ai-risk-register.xlsx",
             ),
             get(drafts::download),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/orgs/{org}/assessments/new",
+                OrgEditor,
+                "The form that creates an assessment: profile, certifications, a first AI system",
+            ),
+            get(forms::new_assessment),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/orgs/{org}/assessments/new",
+                OrgEditor,
+                "Create an assessment from the form",
+            ),
+            post(forms::create_assessment),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/profile",
+                Read,
+                "The organisation profile and certifications (a form for editors)",
+            ),
+            get(forms::profile),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/profile",
+                Edit,
+                "Save the profile and certifications with the version read",
+            ),
+            post(forms::save_profile),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/systems/new",
+                Edit,
+                "The form that adds an AI system",
+            ),
+            get(forms::new_system),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/systems/new",
+                Edit,
+                "Add an AI system, or preview its classification and obligations without saving",
+            ),
+            post(forms::create_system),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/systems/{system}/edit",
+                Edit,
+                "The form that edits an AI system",
+            ),
+            get(forms::edit_system),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/systems/{system}/edit",
+                Edit,
+                "Save an AI system with the version read, or preview it without saving",
+            ),
+            post(forms::update_system),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/systems/{system}/remove",
+                Edit,
+                "Confirm the removal of an AI system",
+            ),
+            get(forms::confirm_remove),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/systems/{system}/remove",
+                Edit,
+                "Remove an AI system",
+            ),
+            post(forms::remove_system),
         ),
     ]
 }

@@ -12,6 +12,7 @@ mod catalog;
 mod drafts;
 mod flows;
 mod forms;
+mod forms_pages;
 mod hostile;
 mod limits;
 mod matrix;

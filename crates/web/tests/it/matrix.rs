@@ -55,6 +55,7 @@ fn success(method: &Method, path: &str) -> StatusCode {
             | "/api/v1/quick",
         ) => StatusCode::OK,
         ("POST", "/api/v1/logout") => no_content,
+        ("POST", "/api/v1/assessments/{assessment}/ai-systems/preview") => StatusCode::OK,
         (
             "PUT",
             "/api/v1/assessments/{assessment}/profile"
@@ -149,6 +150,20 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         "/assessments/{assessment}/requirements/{requirement}" => {
             json!({"version": version.to_string(), "status": "partial"})
         }
+        "/api/v1/assessments/{assessment}/ai-systems/preview" => {
+            json!({"id": "matrix-preview", "name": "X", "markets": ["EU"]})
+        }
+        "/orgs/{org}/assessments/new" => json!({"name": "By form", "org_name": "Form Co"}),
+        "/assessments/{assessment}/profile" => json!({"version": version.to_string(),
+            "org_name": "Acme Cloud", "employees": "200", "sector": "software", "jur": "EU",
+            "team_fte": "1.5", "as_of": "2026-11-29", "c0_framework": "iso27001",
+            "c0_status": "certified", "c0_valid_until": "2027-09-30", "c0_scope_covers_ai": "yes"}),
+        "/assessments/{assessment}/systems/new" => json!({"name": "Matrix bot", "action": "save"}),
+        "/assessments/{assessment}/systems/{system}/edit" => json!({"version": version.to_string(),
+            "name": "Customer support assistant", "role": "provider", "market": "EU",
+            "action": "save"}),
+        // `fill` made a fresh system for each try: its first version.
+        "/assessments/{assessment}/systems/{system}/remove" => json!({"version": "1"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -162,6 +177,22 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
             "{assessment}" => f.assessment.clone(),
             "{user}" => f.victim.clone(),
             "{requirement}" => "7.4-1".to_string(),
+            // A system to remove, made fresh for each try, so that the others stay.
+            "{system}" if path.ends_with("/remove") => {
+                static DOOMED: std::sync::atomic::AtomicUsize =
+                    std::sync::atomic::AtomicUsize::new(0);
+                let n = DOOMED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let id = format!("doomed-{n}");
+                let made = owner
+                    .put(
+                        app,
+                        &format!("/api/v1/assessments/{}/ai-systems/{id}", f.assessment),
+                        json!({"version": 0, "system": {"id": id, "name": "Doomed"}}),
+                    )
+                    .await;
+                assert_eq!(made.status, StatusCode::OK, "{}", made.text());
+                id
+            }
             "{system}" => "support-assistant".to_string(),
             "{run}" => f.run.clone(),
             "{other}" => f.other_run.clone(),
@@ -220,6 +251,8 @@ async fn current_version(app: &Router, owner: &Client, path: &str, f: &Fixture) 
         "/api/v1/assessments/{assessment}/ai-systems/{system}" => {
             ("ai_systems", "support-assistant")
         }
+        "/assessments/{assessment}/profile" => ("profile", ""),
+        "/assessments/{assessment}/systems/{system}/edit" => ("ai_systems", "support-assistant"),
         _ => return 0,
     };
     let stored = owner

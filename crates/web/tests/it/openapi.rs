@@ -937,6 +937,26 @@ async fn every_route_answers_as_the_document_says() {
         )
         .await;
 
+    // The preview of an AI system: its classification, a body that is no system, a system
+    // the engine refuses.
+    let preview = format!("{base}/ai-systems/preview");
+    for body in [
+        json!({"id": "hr-bot", "name": "HR bot", "role": "deployer", "markets": ["EU"], "annex_iii_point": "4(a)"}),
+        json!({"id": "hr-bot", "name": "HR bot", "colour": "blue"}),
+        json!({"id": "hr-bot", "name": "HR bot", "role": "king"}),
+    ] {
+        cases
+            .send(
+                &app,
+                &owner,
+                post.clone(),
+                "/api/v1/assessments/{assessment}/ai-systems/preview",
+                &preview,
+                Some(body),
+            )
+            .await;
+    }
+
     check(&document(&app).await, &cases.0);
 }
 

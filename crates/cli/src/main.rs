@@ -192,6 +192,11 @@ enum Command {
         #[arg(long, env = "AIMSGAP_DATABASE", default_value = server_cmd::DEFAULT_DATABASE)]
         database: String,
     },
+    /// Manage accounts of a server's database, as its operator on the server's machine.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Rewrite an assessment file of format 1 to the current format: only the renamed
     /// ISO/IEC 42001 ids and the version line change, so comments and layout stay.
     Migrate {
@@ -208,6 +213,22 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Give an account a new password and sign it out everywhere. The password is read from
+    /// standard input (its first line), never from the command line; or, with `--generate`,
+    /// made up and printed once.
+    ResetPassword {
+        /// The account's e-mail address.
+        email: String,
+        #[arg(long, env = "AIMSGAP_DATABASE", default_value = server_cmd::DEFAULT_DATABASE)]
+        database: String,
+        /// Make up a strong password and print it once, instead of reading one.
+        #[arg(long)]
+        generate: bool,
     },
 }
 
@@ -532,6 +553,14 @@ fn run(cli: Cli) -> Result<String> {
         } => server_cmd::push(&file, &server, &token, &org, name.as_deref(), insecure_http),
         Command::Backup { database, output } => server_cmd::backup(&database, &output),
         Command::Restore { file, database } => server_cmd::restore(&database, &file),
+        Command::User {
+            command:
+                UserCommand::ResetPassword {
+                    email,
+                    database,
+                    generate,
+                },
+        } => server_cmd::reset_password(&database, &email, generate),
         Command::Migrate { file, output } => {
             let catalog = load_catalog()?;
             assess_cmd::migrate(&catalog, &file, output.as_deref())

@@ -375,6 +375,68 @@ pub fn push(
     }
 }
 
+/// Sets a new password for the account with this e-mail address and ends all its sessions
+/// (in one write): read from the first line of standard input, or made up with `generate`
+/// and printed once. The password is never an argument, so it stays out of the process list
+/// and the shell's history.
+pub fn reset_password(database: &str, email: &str, generate: bool) -> Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let email = email.trim().to_lowercase();
+    let password = if generate {
+        aimsgap_store::new_token().map_err(|e| anyhow!("no password made: {e}"))?
+    } else {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            eprint!("New password for {email} (at least 10 characters), then Enter: ");
+            std::io::stderr().flush().ok();
+        }
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the new password from standard input")?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    if password.chars().count() < 10 || password.len() > 1024 {
+        bail!(InputError(
+            "the new password must have at least 10 characters (read from the first line of standard input)".into()
+        ));
+    }
+    let hash = aimsgap_web::hash_password(&password)
+        .map_err(|e| anyhow!("the password could not be hashed: {e}"))?;
+    let ended = runtime()?.block_on(async {
+        let store = connect(database).await?;
+        let done = async {
+            let (user, _) = store
+                .user_by_email(&email)
+                .await
+                .map_err(|e| anyhow!("cannot read the accounts of {}: {e}", describe(database)))?
+                .ok_or_else(|| {
+                    anyhow!(InputError(format!(
+                        "no account with the e-mail address {email} in {}",
+                        describe(database)
+                    )))
+                })?;
+            store
+                .set_password(&user.id, &hash, None)
+                .await
+                .map_err(|e| anyhow!("the password of {email} was not changed: {e}"))
+        }
+        .await;
+        store.close().await;
+        done
+    })?;
+    let sessions = match ended {
+        1 => "1 session".to_string(),
+        n => format!("{n} sessions"),
+    };
+    Ok(if generate {
+        format!("new password for {email} (shown once): {password}\n{sessions} signed out\n")
+    } else {
+        format!("the password of {email} was changed; {sessions} signed out\n")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -1439,3 +1439,90 @@ fn meta_from(row: &AnyRow) -> Result<AssessmentMeta> {
         updated_at: row.try_get("updated_at")?,
     })
 }
+
+/// A pending invitation as the person holding its link sees it before accepting: which
+/// organisation, which role, who invited, until when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitationPreview {
+    pub org_id: String,
+    pub org_name: String,
+    pub role: Role,
+    /// The name of the member who created it (`None` if that account no longer exists).
+    pub invited_by: Option<String>,
+    pub expires_at: String,
+}
+
+impl Store {
+    /// The invitation a one-time secret opens, if it can still be accepted; nothing is used.
+    pub async fn invitation_preview(&self, secret: &str) -> Result<Option<InvitationPreview>> {
+        let row = sqlx::query(
+            "SELECT i.org_id, o.name AS org_name, i.role, i.expires_at, u.name AS invited_by FROM invitations i JOIN organizations o ON o.id = i.org_id LEFT JOIN users u ON u.id = i.created_by WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
+        )
+        .bind(hash_token(secret))
+        .bind(now_rfc3339())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok(InvitationPreview {
+                org_id: row.try_get("org_id")?,
+                org_name: row.try_get("org_name")?,
+                role: Role::parse(&role)
+                    .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+                invited_by: row.try_get("invited_by")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Replaces a user's password hash and, in the same write, ends their sessions: every one,
+    /// or every one but the session whose secret is `keep` (the one that changed it). Returns
+    /// how many sessions ended; an unknown user is `NotFound` and changes nothing.
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<u64> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(keep.map(hash_token).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Ends a user's sessions except the one whose secret is `keep`; returns how many ended.
+    pub async fn delete_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(hash_token(keep))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// How many of a user's sessions are live (not expired).
+    pub async fn live_sessions(&self, user_id: &str) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1 AND expires_at > $2",
+        )
+        .bind(user_id)
+        .bind(now_rfc3339())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+}

@@ -26,6 +26,7 @@ pub mod work;
 
 pub use error::{ApiError, ApiResult};
 pub use ipnet::IpNet;
+pub use passwords::hash_now as hash_password;
 pub use security::{CSRF_HEADER, SESSION_COOKIE};
 pub use serve::{default_max_connections, raise_file_limit, serve};
 pub use throttle::{Limits as ThrottleLimits, parse_trusted_proxy};
@@ -322,7 +323,7 @@ pub fn app(state: AppState) -> Router {
         headers.push(security::hsts());
     }
     router
-        .fallback(api::not_found)
+        .fallback(pages::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(

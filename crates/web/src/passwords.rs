@@ -48,6 +48,12 @@ fn argon2_into(
     })
 }
 
+/// A PHC string of `password`, hashed on the calling thread as the server hashes on its pool:
+/// for an operator's command (`aimsgap user reset-password`), which runs no pool.
+pub fn hash_now(password: &str) -> Result<String, String> {
+    hash_blocking(password.as_bytes())
+}
+
 /// A PHC string of `password` with the default parameters (Argon2id, 19 MiB, 2 passes).
 fn hash_blocking(password: &[u8]) -> Result<String, String> {
     let params = Params::default();

@@ -466,6 +466,26 @@ pub struct Change {
     pub key: String,
     pub old: Option<Value>,
     pub new: Option<Value>,
+    /// What changed, field by field (objects compared key by key, lists item by item): never
+    /// a field whose value stayed the same. Empty for an import, which stores the whole file.
+    #[serde(default)]
+    pub changes: Vec<FieldChange>,
+}
+
+/// One changed field of a history entry, its values as short text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct FieldChange {
+    /// The field in words, e.g. `status`, `evidence`, `organization sector`.
+    pub field: String,
+    /// `changed`, `added` or `removed`.
+    pub change: String,
+    /// The value before (`null` when added).
+    pub old: Option<String>,
+    /// The value after (`null` when removed).
+    pub new: Option<String>,
+    /// The change as one phrase, e.g. `status: partial -> implemented`.
+    pub sentence: String,
 }
 
 // ---- runs --------------------------------------------------------------------------------
@@ -727,4 +747,14 @@ pub struct SystemPreview {
     pub as_of: String,
     /// Its classification and obligations per law, as in the result's `obligations`.
     pub obligations: Vec<crate::result::SystemObligations>,
+}
+
+// ---- account -----------------------------------------------------------------------------
+
+/// A change of the caller's own password: the current one, and the new one (at least 10
+/// characters).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
 }

@@ -9,12 +9,14 @@
 mod browser;
 mod browser_drafts;
 mod browser_forms;
+mod browser_people;
 mod browser_quick;
 mod browser_result;
 mod client;
 mod custom_catalogs;
 mod hostile;
 mod layers;
+mod reset_password;
 mod server;
 
 use std::path::PathBuf;

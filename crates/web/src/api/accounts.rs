@@ -4,10 +4,9 @@ use super::json::ApiJson;
 use super::wire as convert;
 use crate::AppState;
 use crate::auth::{Auth, Via};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::ops::accounts::{check_login, create_account, text};
 use crate::sessions::{cleared_cookie, new_session, same_site};
-use aimsgap_store::new_token;
 use aimsgap_wire::api as wire;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -136,26 +135,8 @@ pub(crate) async fn create_token(
     auth: Auth,
     ApiJson(body): ApiJson<wire::TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::CreatedToken>)> {
-    let name = text("name", &body.name, 100)?;
-    let days = body
-        .expires_in_days
-        .unwrap_or(aimsgap_store::TOKEN_DAYS_DEFAULT);
-    if !(1..=aimsgap_store::TOKEN_DAYS_MAX).contains(&days) {
-        return Err(ApiError::BadRequest(format!(
-            "field `expires_in_days` must be 1 to {}",
-            aimsgap_store::TOKEN_DAYS_MAX
-        )));
-    }
-    let secret = new_token()?;
-    let token = state
-        .store
-        .create_api_token_until(
-            &auth.user.id,
-            name,
-            &secret,
-            &aimsgap_store::in_seconds(days * 86_400),
-        )
-        .await?;
+    let (token, secret) =
+        crate::ops::people::create_token(&state, &auth, &body.name, body.expires_in_days).await?;
     Ok((
         StatusCode::CREATED,
         Json(wire::CreatedToken {

@@ -183,6 +183,20 @@ pub(crate) async fn history(
                 id: h.id,
                 at: h.at,
                 actor: h.actor,
+                changes: if h.entity == "assessment" {
+                    Vec::new()
+                } else {
+                    crate::pages::changes::diff(h.old.as_ref(), h.new.as_ref())
+                        .into_iter()
+                        .map(|c| wire::FieldChange {
+                            sentence: c.sentence(),
+                            change: c.kind.as_str().to_string(),
+                            field: c.field,
+                            old: c.old,
+                            new: c.new,
+                        })
+                        .collect()
+                },
                 entity: h.entity,
                 key: h.key,
                 old: h.old,

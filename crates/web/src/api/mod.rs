@@ -13,6 +13,7 @@ mod catalog;
 mod drafts;
 mod json;
 mod orgs;
+mod people;
 mod quick;
 mod runs;
 pub(crate) mod wire;
@@ -383,14 +384,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .fails(503, BUSY_COMPUTING),
             post(assessments::preview_system),
         ),
+        (
+            row(Method::PUT, "/api/v1/me/password", User, "Change your password (the current one is checked, throttled like a sign-in); your other sessions end, this one stays")
+                .takes::<w::PasswordRequest>()
+                .gives::<w::SessionsEnded>(200, "Changed; how many other sessions ended (all of them when called with an API token)")
+                .fails(400, "The current password is wrong, or the new one has fewer than 10 characters; the message names the field (code `bad_request`)")
+                .fails(429, "Too many failed attempts for this account or address; `Retry-After` says when to try again (code `too_many_attempts`)")
+                .fails(503, BUSY_HASHING),
+            put(people::change_password),
+        ),
+        (
+            row(Method::POST, "/api/v1/logout-others", User, "Sign out of every session but this one")
+                .gives::<w::SessionsEnded>(200, "How many sessions ended (all of them when called with an API token)"),
+            post(people::logout_others),
+        ),
     ];
     rows.into_iter()
         .map(|(spec, handler)| (documented(spec), handler))
         .collect()
-}
-
-pub async fn not_found() -> ApiError {
-    ApiError::NotFound
 }
 
 /// The answer for a path that exists but not with the request's method: the error body like

@@ -995,20 +995,6 @@ pub async fn systems(
     Ok(render(StatusCode::OK, &view))
 }
 
-/// A stored value in a few words: an answer's status, or "set".
-fn brief(value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => "nothing".to_string(),
-        Some(v) => match v.get("status").and_then(Value::as_str) {
-            Some(status) => status.replace('_', " "),
-            None => match v.get("name").and_then(Value::as_str) {
-                Some(name) => name.to_string(),
-                None => "a value".to_string(),
-            },
-        },
-    }
-}
-
 /// One change in the history.
 #[derive(Debug)]
 struct HistoryRow {
@@ -1017,6 +1003,37 @@ struct HistoryRow {
     what: String,
     /// The requirement page of a changed answer.
     link: Option<String>,
+    /// What changed, field by field, with the value before and after.
+    changes: Vec<super::changes::FieldChange>,
+    /// Whether the entry changed nothing a field shows (a value saved again as it was).
+    unchanged: bool,
+}
+
+/// What a history entry did, in words: `changed the answer on 5.2`.
+fn history_title(entity: &str, key: &str, old: Option<&Value>, new: Option<&Value>) -> String {
+    let old = old.filter(|v| !v.is_null());
+    let new = new.filter(|v| !v.is_null());
+    let name = new
+        .or(old)
+        .and_then(|v| v.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or(key);
+    let verb = match (old, new) {
+        (None, Some(_)) => "added",
+        (Some(_), None) => "removed",
+        _ => "changed",
+    };
+    match entity {
+        "assessment" => "imported the assessment".to_string(),
+        "answer" => match (old, new) {
+            (None, Some(_)) => format!("answered {key}"),
+            (Some(_), None) => format!("removed the answer on {key}"),
+            _ => format!("changed the answer on {key}"),
+        },
+        "ai_system" => format!("{verb} AI system {name}"),
+        "profile" => "changed the profile".to_string(),
+        other => format!("{verb} {} {name}", other.replace('_', " ")),
+    }
 }
 
 #[derive(Template, Debug)]
@@ -1039,21 +1056,12 @@ pub async fn history(
         .iter()
         .rev()
         .map(|entry| {
-            let what = match entry.entity.as_str() {
-                "assessment" => "imported the assessment".to_string(),
-                "answer" => format!(
-                    "answer on {}: {} → {}",
-                    entry.key,
-                    brief(entry.old.as_ref()),
-                    brief(entry.new.as_ref())
-                ),
-                "ai_system" => format!(
-                    "AI system {}: {} → {}",
-                    entry.key,
-                    brief(entry.old.as_ref()),
-                    brief(entry.new.as_ref())
-                ),
-                other => format!("{} {}", other.replace('_', " "), entry.key),
+            let (old, new) = (entry.old.as_ref(), entry.new.as_ref());
+            // An import stores the whole file: its title says it all.
+            let changes = if entry.entity == "assessment" {
+                Vec::new()
+            } else {
+                super::changes::diff(old, new)
             };
             HistoryRow {
                 at: when(&entry.at),
@@ -1061,9 +1069,11 @@ pub async fn history(
                     .get(&entry.actor)
                     .cloned()
                     .unwrap_or_else(|| entry.actor.clone()),
-                what,
+                what: history_title(&entry.entity, &entry.key, old, new),
                 link: (entry.entity == "answer")
                     .then(|| format!("/assessments/{id}/requirements/{}", entry.key)),
+                unchanged: changes.is_empty() && entry.entity != "assessment",
+                changes,
             }
         })
         .collect();

@@ -16,12 +16,14 @@ mod assessment;
 mod catalog;
 mod drafts;
 mod forms;
+pub(crate) mod changes;
 mod layout;
+mod me;
 pub(crate) mod quick;
 mod summary;
 mod workspace;
 
-use crate::auth::{Auth, identify};
+use crate::auth::{Auth, MaybeAuth, identify};
 use crate::error::ApiError;
 use crate::{Access, AppState, RouteSpec};
 use axum::extract::FromRequestParts;
@@ -414,6 +416,69 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             ),
             post(forms::remove_system),
         ),
+        (
+            spec(
+                Method::GET,
+                "/account",
+                User,
+                "Your account: password, sessions, API tokens",
+            ),
+            get(me::account),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/password",
+                User,
+                "Change your password; your other sessions end",
+            ),
+            post(me::change_password),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/sessions/end-others",
+                User,
+                "Sign out everywhere but this session",
+            ),
+            post(me::end_other_sessions),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/tokens",
+                User,
+                "Create an API token; shows its secret once",
+            ),
+            post(me::create_token),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/tokens/{api_token}/revoke",
+                User,
+                "Revoke one of your API tokens",
+            ),
+            post(me::revoke_token),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/orgs/{org}/members/{member}/role",
+                OrgOwner,
+                "Change a member's role (the last owner keeps theirs)",
+            ),
+            post(workspace::set_member_role),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/orgs/{org}/members/{member}/remove",
+                OrgOwner,
+                "Remove a member (never the last owner)",
+            ),
+            post(workspace::remove_member),
+        ),
     ]
 }
 
@@ -541,4 +606,21 @@ fn visitor_token(headers: &axum::http::HeaderMap, secure: bool) -> (String, Opti
 /// A status for a failed form: the API's status for the error.
 fn status_of(error: &ApiError) -> StatusCode {
     error.status()
+}
+
+/// The answer for a path no route serves: under `/api/` the API's JSON error body, as every
+/// API client expects; anywhere else the error page in the layout (with the signed-in
+/// caller's header), since a browser asked for a page.
+pub async fn not_found(uri: axum::http::Uri, MaybeAuth(auth): MaybeAuth) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return ApiError::NotFound.into_response();
+    }
+    let view = ErrorPage {
+        frame: Frame::new("Not found", auth.as_ref()),
+        kind: ErrorKind::NotFound,
+        next_query: String::new(),
+        message: String::new(),
+    };
+    render(StatusCode::NOT_FOUND, &view)
 }

@@ -1841,6 +1841,8 @@ struct ResultPage<'a> {
     form_field: &'static str,
     token: &'a str,
     new_account: NewAccount,
+    /// Where a signed-in user may save: a new organisation, or one where they may edit.
+    targets: Vec<super::layout::Choice>,
     /// The questions the certifications covered, so not asked: their requirements carry
     /// inherited credit, to verify for the AI scope.
     not_asked: Vec<Covered>,
@@ -1856,6 +1858,23 @@ async fn result_page(
     let (result, assessment) = compute(state, input).await?;
     let catalog = &state.catalog;
     let (_, covered) = split_questions(catalog, &assessment);
+    let mut targets = Vec::new();
+    if let Some(auth) = auth {
+        targets.push(super::layout::Choice {
+            value: "new".into(),
+            text: "A new organisation that you own".into(),
+            chosen: true,
+        });
+        for (org, role) in state.store.organizations_of(&auth.user.id).await? {
+            if role.can_edit() {
+                targets.push(super::layout::Choice {
+                    value: org.id,
+                    text: format!("{} (you are {})", org.name, role.as_str()),
+                    chosen: false,
+                });
+            }
+        }
+    }
     let view = ResultPage {
         frame: Frame::new("Quick assessment: result", auth),
         step: Step::new(4, "Your ISO/IEC 42001 readiness", input, |k| {
@@ -1873,6 +1892,7 @@ async fn result_page(
         form_field: security::FORM_FIELD,
         token: save.token,
         new_account: save.new_account,
+        targets,
         not_asked: covered
             .iter()
             .map(|(question, credit)| Covered {
@@ -1956,6 +1976,16 @@ pub async fn save(State(state): State<AppState>, request: Request) -> PageResult
     let document = input.document(as_of);
     aimsgap_assess::from_document("quick assessment", &document, &state.catalog, as_of)
         .map_err(|errors| crate::ops::assessments::located(&errors))?;
+    // A signed-in user may save into an organisation where they edit, instead of a new one.
+    let target = match (&signed, fields.get("target")) {
+        (Some(auth), Some(org)) if org != "new" => {
+            if !api::org_role(&state, auth, org).await?.can_edit() {
+                return Err(ApiError::Forbidden.into());
+            }
+            Some(org.to_string())
+        }
+        _ => None,
+    };
     let (user, cookie) = match signed {
         Some(auth) => (auth.user, None),
         None => {
@@ -2015,11 +2045,20 @@ pub async fn save(State(state): State<AppState>, request: Request) -> PageResult
     } else {
         input.org_name.clone()
     };
-    let org = state.store.create_organization(&org_name, &user.id).await?;
+    let org = match target {
+        Some(org) => org,
+        None => {
+            state
+                .store
+                .create_organization(&org_name, &user.id)
+                .await?
+                .id
+        }
+    };
     let meta = state
         .store
         .create_assessment(
-            &org.id,
+            &org,
             &format!("Quick assessment {as_of}"),
             &document,
             &user.id,

@@ -104,6 +104,8 @@ pub async fn create_org(
 #[derive(Default)]
 struct OrgFlash<'a> {
     invitation: Option<(String, Role)>,
+    /// A member whose role change or removal was refused, and why.
+    member_problem: Option<(String, String)>,
     import_problems: Vec<Problem>,
     import_name: &'a str,
     import_content: &'a str,
@@ -124,9 +126,18 @@ fn origin(headers: &HeaderMap, secure: bool) -> String {
 /// A member as the organisation page lists them.
 #[derive(Debug)]
 struct Member {
+    id: String,
     name: String,
     email: String,
     role: &'static str,
+    /// The roles to choose from, this member's chosen (for owners only).
+    roles: Vec<Choice>,
+    /// The organisation's only owner: cannot be demoted nor removed.
+    last_owner: bool,
+    /// Whether this member is the caller.
+    you: bool,
+    /// Why the last change of this member was refused, shown at its field.
+    problem: Option<String>,
 }
 
 /// The import form, for those who may edit.
@@ -165,6 +176,8 @@ struct Org<'a> {
     id: &'a str,
     name: String,
     role: &'static str,
+    /// Whether the caller may change roles and remove members.
+    manage: bool,
     csrf: &'a str,
     assessments: Vec<Listed>,
     members: Vec<Member>,
@@ -187,6 +200,7 @@ async fn org_page(
         .await?
         .ok_or(ApiError::NotFound)?;
     let members = state.store.members(org_id).await?;
+    let owners = members.iter().filter(|m| m.role == Role::Owner).count();
     let assessments = state.store.assessments(org_id, None, 200).await?;
     let import = role.can_edit().then_some(Import {
         problems: flash.import_problems,
@@ -240,12 +254,26 @@ async fn org_page(
                 updated: day(&a.updated_at),
             })
             .collect(),
+        manage: role.can_manage(),
         members: members
             .iter()
             .map(|m| Member {
+                id: m.user.id.clone(),
                 name: m.user.name.clone(),
                 email: m.user.email.clone(),
                 role: m.role.as_str(),
+                roles: if role.can_manage() {
+                    choices(&ROLES, &[m.role.as_str()])
+                } else {
+                    Vec::new()
+                },
+                last_owner: m.role == Role::Owner && owners == 1,
+                you: m.user.id == auth.user.id,
+                problem: flash
+                    .member_problem
+                    .as_ref()
+                    .filter(|(user, _)| *user == m.user.id)
+                    .map(|(_, sentence)| sentence.clone()),
             })
             .collect(),
         import,
@@ -385,14 +413,41 @@ struct Invitation<'a> {
     name: &'a str,
     token: &'a str,
     csrf: &'a str,
+    org: String,
+    role: &'static str,
+    /// What the role may do, in words.
+    role_text: &'static str,
+    invited_by: Option<String>,
+    expires: String,
 }
 
-pub async fn invitation(Signed(auth): Signed, Path(token): Path<String>) -> PageResult<Response> {
+/// Shows what an invitation opens (the organisation, the role, who invited) before it is
+/// accepted; a used, revoked or expired one is the page that says so.
+pub async fn invitation(
+    State(state): State<AppState>,
+    Signed(auth): Signed,
+    Path(token): Path<String>,
+) -> PageResult<Response> {
+    let Some(preview) = state.store.invitation_preview(&token).await? else {
+        let view = InvitationInvalid {
+            frame: Frame::new("Invitation not valid", Some(&auth)),
+        };
+        return Ok(render(StatusCode::NOT_FOUND, &view));
+    };
+    let role = preview.role.as_str();
     let view = Invitation {
-        frame: Frame::new("Join an organisation", Some(&auth)),
+        frame: Frame::new(format!("Join {}", preview.org_name), Some(&auth)),
         name: &auth.user.name,
         token: &token,
         csrf: auth.csrf(),
+        org: preview.org_name,
+        role,
+        role_text: ROLES
+            .iter()
+            .find(|(value, _)| *value == role)
+            .map_or("", |(_, text)| text),
+        invited_by: preview.invited_by,
+        expires: super::layout::when(&preview.expires_at),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -418,5 +473,73 @@ pub async fn accept(
             Ok(render(StatusCode::NOT_FOUND, &view))
         }
         Err(other) => Err(PageError::from(other)),
+    }
+}
+
+/// The sentence a page shows when a change would leave the organisation without an owner.
+const LAST_OWNER: &str =
+    "Role: this is the organisation's only owner. Make another member owner first.";
+
+/// Shows the organisation page again with a refused member change at that member's field,
+/// or passes any other error on.
+async fn member_refused(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    user: &str,
+    error: ApiError,
+    headers: &HeaderMap,
+) -> PageResult<Response> {
+    match error {
+        ApiError::BadRequest(_) => {
+            org_page(
+                state,
+                auth,
+                org,
+                StatusCode::BAD_REQUEST,
+                OrgFlash {
+                    member_problem: Some((user.to_string(), LAST_OWNER.to_string())),
+                    ..OrgFlash::default()
+                },
+                headers,
+            )
+            .await
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// Changes a member's role (owners only); the last owner keeps theirs, and the page says so
+/// at the member's field.
+pub async fn set_member_role(
+    State(state): State<AppState>,
+    Path((org, user)): Path<(String, String)>,
+    headers: HeaderMap,
+    form: Result<FormAuth, ApiError>,
+) -> PageResult<Response> {
+    let FormAuth { auth, fields } = form?;
+    let role = fields
+        .get("role")
+        .and_then(Role::parse)
+        .ok_or_else(|| ApiError::BadRequest("Role: choose one of the roles listed.".into()))?;
+    match crate::ops::accounts::set_role(&state, &auth, &org, &user, role).await {
+        Ok(()) => Ok(see_other(&format!("/orgs/{org}#members"))),
+        Err(error) => member_refused(&state, &auth, &org, &user, error, &headers).await,
+    }
+}
+
+/// Removes a member (owners only); the last owner stays, and the page says so.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Path((org, user)): Path<(String, String)>,
+    headers: HeaderMap,
+    form: Result<FormAuth, ApiError>,
+) -> PageResult<Response> {
+    let FormAuth { auth, .. } = form?;
+    match crate::ops::accounts::remove_member(&state, &auth, &org, &user).await {
+        // An owner who removed themselves can no longer see the organisation.
+        Ok(()) if user == auth.user.id => Ok(see_other("/orgs")),
+        Ok(()) => Ok(see_other(&format!("/orgs/{org}#members"))),
+        Err(error) => member_refused(&state, &auth, &org, &user, error, &headers).await,
     }
 }

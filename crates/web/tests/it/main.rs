@@ -18,6 +18,7 @@ mod limits;
 mod matrix;
 mod openapi;
 mod pages;
+mod people;
 mod quick;
 mod security;
 mod slow;

@@ -51,6 +51,7 @@ fn success(method: &Method, path: &str) -> StatusCode {
             "POST",
             "/api/v1/login"
             | "/api/v1/logout-all"
+            | "/api/v1/logout-others"
             | "/api/v1/invitations/{token}/accept"
             | "/api/v1/quick",
         ) => StatusCode::OK,
@@ -60,7 +61,8 @@ fn success(method: &Method, path: &str) -> StatusCode {
             "PUT",
             "/api/v1/assessments/{assessment}/profile"
             | "/api/v1/assessments/{assessment}/answers/{requirement}"
-            | "/api/v1/assessments/{assessment}/ai-systems/{system}",
+            | "/api/v1/assessments/{assessment}/ai-systems/{system}"
+            | "/api/v1/me/password",
         ) => StatusCode::OK,
         ("PUT" | "DELETE", "/api/v1/orgs/{org}/members/{user}") => no_content,
         ("DELETE", "/api/v1/tokens/{token}" | "/api/v1/orgs/{org}/invitations/{invitation}") => {
@@ -68,6 +70,8 @@ fn success(method: &Method, path: &str) -> StatusCode {
         }
         // The invitation link is shown once, on the answer itself, so it cannot redirect.
         ("POST", "/orgs/{org}/invitations") => created,
+        // So is a new API token's secret.
+        ("POST", "/account/tokens") => created,
         // Every other page form answers with a redirect (post, redirect, get).
         ("POST", page) if !page.starts_with("/api/") => redirect,
         (method, path) => panic!("the matrix has no success status for {method} {path}: add it"),
@@ -85,7 +89,11 @@ fn expected(spec: &RouteSpec, caller: Caller) -> StatusCode {
         };
     }
     // The token to revoke is the owner's: to anyone else it does not exist.
-    if spec.path == "/api/v1/tokens/{token}" && caller != Caller::Owner {
+    if matches!(
+        spec.path,
+        "/api/v1/tokens/{token}" | "/account/tokens/{api_token}/revoke"
+    ) && caller != Caller::Owner
+    {
         return StatusCode::NOT_FOUND;
     }
     success(&spec.method, spec.path)
@@ -114,9 +122,13 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         "/api/v1/login" => json!({"email": f.owner_email, "password": "correct horse battery"}),
         "/api/v1/logout"
         | "/api/v1/logout-all"
+        | "/api/v1/logout-others"
         | "/api/v1/invitations/{token}/accept"
         | "/api/v1/assessments/{assessment}/runs" => json!({}),
         "/api/v1/tokens" => json!({"name": "ci"}),
+        // The same password again: the matrix signs in with it later.
+        "/api/v1/me/password" => json!({"current_password": "correct horse battery",
+            "new_password": "correct horse battery"}),
         "/api/v1/orgs" => json!({"name": "Other"}),
         "/api/v1/orgs/{org}/members/{user}" => json!({"role": "viewer"}),
         "/api/v1/orgs/{org}/invitations" => json!({"role": "viewer"}),
@@ -143,7 +155,14 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         "/signout"
         | "/invitations/{token}"
         | "/assessments/{assessment}/runs"
-        | "/orgs/{org}/invitations/{invitation}/revoke" => json!({}),
+        | "/orgs/{org}/invitations/{invitation}/revoke"
+        | "/account/sessions/end-others"
+        | "/account/tokens/{api_token}/revoke"
+        | "/orgs/{org}/members/{member}/remove" => json!({}),
+        "/account/password" => json!({"current_password": "correct horse battery",
+            "new_password": "correct horse battery"}),
+        "/account/tokens" => json!({"name": "ci", "days": "30"}),
+        "/orgs/{org}/members/{member}/role" => json!({"role": "editor"}),
         "/orgs" => json!({"name": "Other"}),
         "/orgs/{org}/invitations" => json!({"role": "viewer"}),
         "/orgs/{org}/assessments" => json!({"name": "again", "content": EXAMPLE}),
@@ -211,6 +230,19 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                 invitation.json()["token"].as_str().unwrap().to_string()
             }
             "{token}" => f.owner_token_id.clone(),
+            // A fresh token of the owner's for every try, so that an allowed revoke finds one.
+            "{api_token}" => owner
+                .post(app, "/api/v1/tokens", json!({"name": "page"}))
+                .await
+                .json()["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            // A fresh viewer of the organisation for every try, to change or remove.
+            "{member}" => invite(app, owner, &f.org, "viewer", "Member")
+                .await
+                .user_id
+                .unwrap(),
             // A fresh pending invitation of the organisation for every try, so that an
             // allowed revoke finds one.
             "{invitation}" => {
@@ -359,7 +391,11 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
     let last = |path: &str| match path {
         "/api/v1/orgs/{org}/members/{user}" => 1,
         "/api/v1/tokens/{token}" => 2,
-        "/api/v1/logout-all" => 3,
+        "/api/v1/logout-all"
+        | "/api/v1/logout-others"
+        | "/api/v1/me/password"
+        | "/account/password"
+        | "/account/sessions/end-others" => 3,
         "/api/v1/logout" | "/signout" => 4,
         _ => 0,
     };

@@ -843,6 +843,29 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
+    // The caller's own password and other sessions.
+    for current in ["not the password", "correct horse battery"] {
+        cases
+            .send(
+                &app,
+                &owner,
+                put.clone(),
+                "/api/v1/me/password",
+                "/api/v1/me/password",
+                Some(json!({"current_password": current, "new_password": "correct horse battery"})),
+            )
+            .await;
+    }
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/logout-others",
+            "/api/v1/logout-others",
+            None,
+        )
+        .await;
     cases
         .send(
             &app,

@@ -164,6 +164,14 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             json!({"target": "requirement:7.4-1", "body": "From the matrix."})
         }
         "/api/v1/assessments/{assessment}/comments/{comment}" => json!({"body": "Edited."}),
+        "/assessments/{assessment}/work" => {
+            json!({"target": "requirement:7.4-1", "version": version.to_string(), "work_state": "in_review"})
+        }
+        "/assessments/{assessment}/comments" => {
+            json!({"target": "requirement:7.4-1", "body": "From the page."})
+        }
+        "/assessments/{assessment}/comments/{comment}/edit" => json!({"body": "Edited here."}),
+        "/assessments/{assessment}/comments/{comment}/delete" => json!({}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -205,6 +213,7 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                 invitation.json()["id"].as_str().unwrap().to_string()
             }
             "{target}" => "requirement:7.4-1".to_string(),
+            "{package}" => "5.2".to_string(),
             // A fresh comment of the owner for every try, so that an allowed edit or delete
             // finds one.
             "{comment}" => {
@@ -245,7 +254,7 @@ async fn current_version(app: &Router, owner: &Client, path: &str, f: &Fixture) 
         "/api/v1/assessments/{assessment}/ai-systems/{system}" => {
             ("ai_systems", "support-assistant")
         }
-        "/api/v1/assessments/{assessment}/work/{target}" => {
+        "/api/v1/assessments/{assessment}/work/{target}" | "/assessments/{assessment}/work" => {
             let work = owner
                 .get(app, &format!("/api/v1/assessments/{}/work", f.assessment))
                 .await

@@ -350,3 +350,267 @@ async fn viewers_cannot_change_work_and_outsiders_find_nothing() {
         assert_eq!(work["comment_counts"]["package:6.1.2"], 1);
     }
 }
+
+/// The page's `form` posts as the given client and checks the status it answers.
+async fn post_page(
+    t: &Team,
+    client: &Client,
+    uri: &str,
+    fields: &[(&str, &str)],
+    status: StatusCode,
+) -> Reply {
+    let reply = client.form(&t.app, uri, fields).await;
+    assert_eq!(reply.status, status, "{uri} {fields:?}: {}", reply.text());
+    reply
+}
+
+#[tokio::test]
+async fn the_pages_assign_date_mark_done_and_comment_without_script() {
+    for (backend, app) in servers().await {
+        let t = team(app).await;
+        let a = &t.assessment;
+        let page = format!("/assessments/{a}/requirements/5.2");
+        let save = format!("/assessments/{a}/work");
+        let first = t.owner.get(&t.app, &page).await;
+        assert_eq!(first.status, StatusCode::OK, "{backend}");
+        super::pages::accessible(&page, &first.text());
+        assert!(first.text().contains(&format!("action=\"{save}\"")));
+        assert!(first.text().contains("No owner yet"));
+
+        let today = today(
+            &t.owner
+                .get(&t.app, &format!("/api/v1/assessments/{a}/work"))
+                .await
+                .json(),
+        );
+        let due = today.add_days(2).to_string();
+        let editor = format!("member:{}", t.editor.user_id.clone().unwrap());
+        let saved = post_page(
+            &t,
+            &t.owner,
+            &save,
+            &[
+                ("target", "requirement:5.2"),
+                ("version", "0"),
+                ("work_owner", &editor),
+                ("work_due", &due),
+                ("work_state", "in_progress"),
+            ],
+            StatusCode::SEE_OTHER,
+        )
+        .await;
+        assert_eq!(saved.location(), format!("{page}#work"));
+        let shown = t.viewer.get(&t.app, &page).await.text();
+        assert!(shown.contains("Owner <strong>Eddie</strong>"), "{backend}");
+        assert!(shown.contains(&format!("due {due}")));
+        assert!(shown.contains("in progress"));
+        // A viewer reads it all but gets no form, and a post is refused.
+        assert!(!shown.contains(&format!("action=\"{save}\"")));
+        assert!(!shown.contains(&format!("action=\"/assessments/{a}/comments\"")));
+        post_page(
+            &t,
+            &t.viewer,
+            &save,
+            &[
+                ("target", "requirement:5.2"),
+                ("version", "1"),
+                ("work_state", "done"),
+            ],
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+
+        // Refusals say why, naming the field, and lead back.
+        let stale = post_page(
+            &t,
+            &t.owner,
+            &save,
+            &[
+                ("target", "requirement:5.2"),
+                ("version", "0"),
+                ("work_state", "done"),
+            ],
+            StatusCode::CONFLICT,
+        )
+        .await;
+        assert!(stale.text().contains("Someone changed this first"));
+        assert!(stale.text().contains("Eddie"), "{}", stale.text());
+        let nameless = post_page(
+            &t,
+            &t.owner,
+            &save,
+            &[
+                ("target", "requirement:5.2"),
+                ("version", "1"),
+                ("work_owner", "outsider"),
+                ("work_state", "done"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(nameless.text().contains("Name of the owner from outside"));
+        assert!(nameless.text().contains(&format!("href=\"{page}#work\"")));
+        let bad_date = post_page(
+            &t,
+            &t.owner,
+            &save,
+            &[
+                ("target", "requirement:5.2"),
+                ("version", "1"),
+                ("work_due", "2026-02-30"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(bad_date.text().contains("Due date:"), "{}", bad_date.text());
+
+        // Done with an outsider as owner: the answer stays; the page points at its form.
+        let answers = t
+            .owner
+            .get(&t.app, &format!("/api/v1/assessments/{a}/answers"))
+            .await
+            .json();
+        post_page(
+            &t,
+            &t.editor,
+            &save,
+            &[
+                ("target", "requirement:5.2"),
+                ("version", "1"),
+                ("work_owner", "outsider"),
+                ("work_owner_name", "<b>Jane</b> (consultant)"),
+                ("work_state", "done"),
+            ],
+            StatusCode::SEE_OTHER,
+        )
+        .await;
+        let done = t.owner.get(&t.app, &page).await.text();
+        assert!(done.contains("Marked done."), "{backend}");
+        assert!(done.contains("href=\"#answer\""));
+        assert!(done.contains("id=\"answer\""));
+        assert!(done.contains("&#60;b&#62;Jane"), "{done}");
+        assert!(!done.contains("<b>Jane"));
+        assert_eq!(
+            t.owner
+                .get(&t.app, &format!("/api/v1/assessments/{a}/answers"))
+                .await
+                .json(),
+            answers,
+            "{backend}: done changed no answer"
+        );
+
+        // Comments: add, edit own, refused to others, deleted by an owner.
+        let comments = format!("/assessments/{a}/comments");
+        let added = post_page(
+            &t,
+            &t.owner,
+            &comments,
+            &[
+                ("target", "requirement:5.2"),
+                ("body", "<script>x</script> Policy sent to legal."),
+            ],
+            StatusCode::SEE_OTHER,
+        )
+        .await;
+        assert_eq!(added.location(), format!("{page}#comments"));
+        let id = t
+            .owner
+            .get(&t.app, &format!("/api/v1/assessments/{a}/comments"))
+            .await
+            .json()["comments"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let thread = t.owner.get(&t.app, &page).await.text();
+        assert!(
+            thread.contains("&#60;script&#62;x&#60;/script&#62; Policy sent to legal.")
+                && !thread.contains("<script>x")
+        );
+        super::pages::accessible(&page, &thread);
+        post_page(
+            &t,
+            &t.owner,
+            &format!("{comments}/{id}/edit"),
+            &[("body", "Policy approved by legal.")],
+            StatusCode::SEE_OTHER,
+        )
+        .await;
+        post_page(
+            &t,
+            &t.editor,
+            &format!("{comments}/{id}/edit"),
+            &[("body", "Not mine to change.")],
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+        post_page(
+            &t,
+            &t.editor,
+            &format!("{comments}/{id}/delete"),
+            &[],
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+        let edited = t.viewer.get(&t.app, &page).await.text();
+        assert!(edited.contains("Policy approved by legal."));
+        assert!(edited.contains("· edited"));
+        post_page(
+            &t,
+            &t.owner,
+            &format!("{comments}/{id}/delete"),
+            &[],
+            StatusCode::SEE_OTHER,
+        )
+        .await;
+        let deleted = t.viewer.get(&t.app, &page).await.text();
+        assert!(deleted.contains("Comment deleted; its text is in the history."));
+        assert!(!deleted.contains("Policy approved by legal."));
+
+        // A package of the roadmap has its page; work overdue shows on the roadmap and in
+        // the owner's "my work".
+        let package = format!("/assessments/{a}/packages/5.2");
+        let yesterday = today.add_days(-1).to_string();
+        post_page(
+            &t,
+            &t.owner,
+            &save,
+            &[
+                ("target", "package:5.2"),
+                ("version", "0"),
+                ("work_owner", &editor),
+                ("work_due", &yesterday),
+            ],
+            StatusCode::SEE_OTHER,
+        )
+        .await;
+        let package_page = t.editor.get(&t.app, &package).await;
+        assert_eq!(package_page.status, StatusCode::OK);
+        super::pages::accessible(&package, &package_page.text());
+        assert!(package_page.text().contains(&format!(
+            "href=\"/assessments/{a}/requirements/5.2-1#answer\""
+        )));
+        assert_eq!(
+            t.outsider.get(&t.app, &package).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let roadmap = t
+            .viewer
+            .get(&t.app, &format!("/assessments/{a}/roadmap"))
+            .await
+            .text();
+        assert!(roadmap.contains("Overdue and due this week"));
+        assert!(
+            roadmap.contains(&format!(
+                "<a href=\"{package}\">Work package 5.2</a>: due {yesterday}, Eddie"
+            )),
+            "{backend}"
+        );
+        let mine = t.editor.get(&t.app, "/me/work").await;
+        assert_eq!(mine.status, StatusCode::OK);
+        super::pages::accessible("/me/work", &mine.text());
+        let overdue = mine.text();
+        let overdue =
+            &overdue[overdue.find("Overdue").unwrap()..overdue.find("Due this week").unwrap()];
+        assert!(overdue.contains("Work package 5.2"), "{overdue}");
+    }
+}

@@ -156,6 +156,10 @@ impl From<aimsgap_store::StoreError> for ApiError {
             StoreError::Conflict(current) => {
                 ApiError::Conflict(crate::api::versioned_json(&current))
             }
+            StoreError::Invalid { field, message } => {
+                ApiError::Invalid(format!("{field}: {message}"))
+            }
+            StoreError::Forbidden(_) => ApiError::Forbidden,
             other => ApiError::Internal(other.to_string()),
         }
     }

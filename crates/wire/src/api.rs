@@ -758,3 +758,124 @@ pub struct PasswordRequest {
     pub current_password: String,
     pub new_password: String,
 }
+
+// ---- work: owners, due dates, states, comments --------------------------------------------
+
+/// Where a piece of work stands. `done` is a claim about the work: it changes no answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkState {
+    NotStarted,
+    InProgress,
+    InReview,
+    Done,
+}
+
+/// The owner, due date and state of a requirement or a work package.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct WorkItem {
+    /// `requirement:<id>` or `package:<work package id>`.
+    pub target: String,
+    /// The member who owns it (a user id), or `null`.
+    pub owner_user: Option<String>,
+    /// The owner's name: the member's, or that of someone outside the organisation.
+    pub owner_name: Option<String>,
+    /// YYYY-MM-DD, or `null`.
+    pub due: Option<String>,
+    pub state: WorkState,
+    /// Send it back when writing; a target nobody set anything on has version 0.
+    pub version: i64,
+    pub updated_at: String,
+    /// The id of the user who changed it last.
+    pub updated_by: String,
+    /// Due before today and not done.
+    pub overdue: bool,
+}
+
+/// Every work item of an assessment that someone set, and the number of comments (not
+/// deleted) per target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct WorkList {
+    pub items: Vec<WorkItem>,
+    pub comment_counts: std::collections::BTreeMap<String, u64>,
+    /// The date "overdue" was judged on (YYYY-MM-DD, UTC).
+    pub today: String,
+}
+
+/// A work item's new owner, due date and state, and the version read (0 when it had none).
+/// The owner is a member (`owner_user`, a user id of the organisation) or someone outside it
+/// (`owner_name`), not both; absent or `null` fields are cleared.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkRequest {
+    pub version: u64,
+    #[serde(default)]
+    pub owner_user: Option<String>,
+    #[serde(default)]
+    pub owner_name: Option<String>,
+    #[serde(default)]
+    pub due: Option<String>,
+    pub state: WorkState,
+}
+
+/// A comment on a requirement or a work package.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct Comment {
+    pub id: String,
+    pub target: String,
+    /// The author's user id.
+    pub author: String,
+    pub author_name: String,
+    /// Empty once deleted (the text stays in the history).
+    pub body: String,
+    pub created_at: String,
+    /// When it was last edited, or `null`.
+    pub edited_at: Option<String>,
+    pub deleted: bool,
+}
+
+/// Comments, oldest first, deleted ones included (marked).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CommentList {
+    pub comments: Vec<Comment>,
+}
+
+/// A new comment: its target (`requirement:<id>` or `package:<id>`) and its text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentRequest {
+    pub target: String,
+    pub body: String,
+}
+
+/// A comment's new text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentEdit {
+    pub body: String,
+}
+
+/// One work item of the caller, with the assessment and organisation it belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct AssignedWork {
+    pub assessment: String,
+    pub assessment_name: String,
+    pub organization: String,
+    pub organization_name: String,
+    pub item: WorkItem,
+}
+
+/// The caller's work across their organisations, not done, soonest first: overdue (due
+/// before today), due this week (today and the 7 days after), later (or without a date).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct MyWork {
+    pub today: String,
+    pub overdue: Vec<AssignedWork>,
+    pub due_this_week: Vec<AssignedWork>,
+    pub later: Vec<AssignedWork>,
+}

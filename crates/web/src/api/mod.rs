@@ -17,6 +17,7 @@ mod people;
 mod quick;
 mod runs;
 pub(crate) mod wire;
+mod work;
 
 use crate::error::ApiError;
 use crate::{Access, AppState, RouteSpec};
@@ -397,6 +398,56 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::POST, "/api/v1/logout-others", User, "Sign out of every session but this one")
                 .gives::<w::SessionsEnded>(200, "How many sessions ended (all of them when called with an API token)"),
             post(people::logout_others),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/work", Read, "The owner, due date and state of every requirement and work package that has any, with the number of comments per target")
+                .gives::<w::WorkList>(200, "The work items (targets such as `requirement:5.2` and `package:6.1.2`) and comment counts"),
+            get(work::list_work),
+        ),
+        (
+            row(Method::PUT, "/api/v1/assessments/{assessment}/work/{target}", Edit, "Set the owner (a member, or someone outside the organisation by name), due date and state of a requirement (`requirement:5.2`) or work package (`package:6.1.2`, named after its clause or control), naming the version you read; `done` changes no answer")
+                .takes::<w::WorkRequest>()
+                .gives::<w::WorkItem>(200, "The work item saved, with its new version")
+                .fails(404, "No such assessment or target, or you are not a member of its organisation (code `not_found`)")
+                .fails(409, EDIT_409)
+                .fails(422, "A field is refused, and the message names it: `owner_user` not a member of the organisation, `owner_name` empty, too long or given with `owner_user`, `due` not a date YYYY-MM-DD (code `invalid`)"),
+            put(work::put_work),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/comments", Read, "Comments, oldest first, of the assessment or of one target (query `target`); deleted ones marked, without their text")
+                .gives::<w::CommentList>(200, "The comments")
+                .fails(400, "An unknown query parameter (code `bad_request`)")
+                .fails(404, "No such assessment or target, or you are not a member of its organisation (code `not_found`)"),
+            get(work::list_comments),
+        ),
+        (
+            row(Method::POST, "/api/v1/assessments/{assessment}/comments", Edit, "Comment on a requirement or work package")
+                .takes::<w::CommentRequest>()
+                .gives::<w::Comment>(201, "The comment")
+                .fails(404, "No such assessment or target, or you are not a member of its organisation (code `not_found`)")
+                .fails(422, "The text is empty or longer than 4,000 characters (code `invalid`)"),
+            post(work::add_comment),
+        ),
+        (
+            row(Method::PUT, "/api/v1/assessments/{assessment}/comments/{comment}", Edit, "Change the text of your comment; the old text stays in the history")
+                .takes::<w::CommentEdit>()
+                .gives::<w::Comment>(200, "The comment, marked edited")
+                .fails(403, "It is not your comment, or your role does not allow this (code `forbidden`), or a cookie session sent no or a wrong CSRF token (code `csrf`)")
+                .fails(404, "No such comment (or it was deleted), or you are not a member of the organisation (code `not_found`)")
+                .fails(422, "The text is empty or longer than 4,000 characters (code `invalid`)"),
+            put(work::edit_comment),
+        ),
+        (
+            row(Method::DELETE, "/api/v1/assessments/{assessment}/comments/{comment}", Edit, "Delete a comment (yours, or any as an owner); it stays marked deleted, its text in the history")
+                .gives_nothing(204, "Deleted")
+                .fails(403, "It is not your comment and you are not an owner, or your role does not allow this (code `forbidden`), or a cookie session sent no or a wrong CSRF token (code `csrf`)")
+                .fails(404, "No such comment (or it was deleted already), or you are not a member of the organisation (code `not_found`)"),
+            delete(work::delete_comment),
+        ),
+        (
+            row(Method::GET, "/api/v1/me/work", User, "Your work across your organisations, not done: overdue, due this week (the next 7 days), later")
+                .gives::<w::MyWork>(200, "Your work items, soonest first, each with its assessment and organisation"),
+            get(work::my_work),
         ),
     ];
     rows.into_iter()

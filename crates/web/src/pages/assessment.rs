@@ -599,6 +599,8 @@ struct RequirementPage<'a> {
     stored: Option<StoredAnswer>,
     governing: Option<Governing>,
     form: Option<AnswerFormView>,
+    /// Owner, due date, state and comments (`templates/work/panel.html`).
+    work: super::work::WorkPanel,
 }
 
 async fn requirement_page(
@@ -678,6 +680,14 @@ async fn requirement_page(
             .unwrap_or_default(),
         text: answer_text(stored.value.as_ref()),
     });
+    let work = super::work::panel(
+        state,
+        &ctx.auth,
+        ctx.role,
+        &ctx.meta,
+        &crate::ops::work::Target::Requirement(node.id.clone()),
+    )
+    .await?;
     let (frame, tabs) = ctx.chrome(Tab::None, &format!("{} {}", node.id, node.title));
     let view = RequirementPage {
         frame,
@@ -701,6 +711,7 @@ async fn requirement_page(
         stored: stored_answer,
         governing,
         form,
+        work,
     };
     Ok(render(outcome.status, &view))
 }
@@ -1474,6 +1485,8 @@ struct RoadmapPage<'a> {
     /// How many tasks the packages hold.
     tasks: usize,
     packages: Vec<PackageRow>,
+    /// Work overdue or due this week (`templates/partials/work_due.html`).
+    work_due: super::work::WorkDue,
 }
 
 pub async fn roadmap(
@@ -1495,6 +1508,7 @@ pub async fn roadmap(
         chart: aimsgap_report::html::roadmap_chart(roadmap, result.as_of),
         tasks: roadmap.tasks.len(),
         packages: package_rows(&result),
+        work_due: super::work::work_due(&state, &ctx.meta).await?,
     };
     Ok(render(StatusCode::OK, &view))
 }

@@ -21,6 +21,7 @@ mod layout;
 mod me;
 pub(crate) mod quick;
 mod summary;
+mod work;
 mod workspace;
 
 use crate::auth::{Auth, MaybeAuth, identify};
@@ -478,6 +479,60 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "Remove a member (never the last owner)",
             ),
             post(workspace::remove_member),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/packages/{package}",
+                Read,
+                "One work package: its requirements, owner, due date, state and comments",
+            ),
+            get(work::package),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/work",
+                Edit,
+                "Set the owner, due date and state of a requirement or work package",
+            ),
+            post(work::save),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/comments",
+                Edit,
+                "Comment on a requirement or work package",
+            ),
+            post(work::add_comment),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/comments/{comment}/edit",
+                Edit,
+                "Change the text of your comment",
+            ),
+            post(work::edit_comment),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/comments/{comment}/delete",
+                Edit,
+                "Delete a comment (yours, or any as an owner)",
+            ),
+            post(work::delete_comment),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/me/work",
+                User,
+                "My work across my organisations: overdue, due this week, later",
+            ),
+            get(work::mine),
         ),
     ]
 }

@@ -23,6 +23,7 @@ mod quick;
 mod security;
 mod slow;
 mod tidy;
+mod work;
 
 use aimsgap_web::{AppState, Config, app};
 use axum::Router;

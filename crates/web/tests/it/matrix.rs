@@ -68,6 +68,10 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("DELETE", "/api/v1/tokens/{token}" | "/api/v1/orgs/{org}/invitations/{invitation}") => {
             no_content
         }
+        ("PUT", "/api/v1/assessments/{assessment}/work/{target}") => StatusCode::OK,
+        ("POST", "/api/v1/assessments/{assessment}/comments") => created,
+        ("PUT", "/api/v1/assessments/{assessment}/comments/{comment}") => StatusCode::OK,
+        ("DELETE", "/api/v1/assessments/{assessment}/comments/{comment}") => no_content,
         // The invitation link is shown once, on the answer itself, so it cannot redirect.
         ("POST", "/orgs/{org}/invitations") => created,
         // So is a new API token's secret.
@@ -95,6 +99,10 @@ fn expected(spec: &RouteSpec, caller: Caller) -> StatusCode {
     ) && caller != Caller::Owner
     {
         return StatusCode::NOT_FOUND;
+    }
+    // The comment to change is the owner's: an editor may neither edit nor delete it.
+    if spec.path.contains("/comments/{comment}") && caller == Caller::Editor {
+        return StatusCode::FORBIDDEN;
     }
     success(&spec.method, spec.path)
 }
@@ -183,6 +191,21 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             "action": "save"}),
         // `fill` made a fresh system for each try: its first version.
         "/assessments/{assessment}/systems/{system}/remove" => json!({"version": "1"}),
+        "/api/v1/assessments/{assessment}/work/{target}" => {
+            json!({"version": version, "state": "in_progress", "due": "2027-01-31"})
+        }
+        "/api/v1/assessments/{assessment}/comments" => {
+            json!({"target": "requirement:7.4-1", "body": "From the matrix."})
+        }
+        "/api/v1/assessments/{assessment}/comments/{comment}" => json!({"body": "Edited."}),
+        "/assessments/{assessment}/work" => {
+            json!({"target": "requirement:7.4-1", "version": version.to_string(), "work_state": "in_review"})
+        }
+        "/assessments/{assessment}/comments" => {
+            json!({"target": "requirement:7.4-1", "body": "From the page."})
+        }
+        "/assessments/{assessment}/comments/{comment}/edit" => json!({"body": "Edited here."}),
+        "/assessments/{assessment}/comments/{comment}/delete" => json!({}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -255,6 +278,20 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                     .await;
                 invitation.json()["id"].as_str().unwrap().to_string()
             }
+            "{target}" => "requirement:7.4-1".to_string(),
+            "{package}" => "5.2".to_string(),
+            // A fresh comment of the owner for every try, so that an allowed edit or delete
+            // finds one.
+            "{comment}" => {
+                let comment = owner
+                    .post(
+                        app,
+                        &format!("/api/v1/assessments/{}/comments", f.assessment),
+                        json!({"target": "requirement:7.4-1", "body": "The owner's."}),
+                    )
+                    .await;
+                comment.json()["id"].as_str().unwrap().to_string()
+            }
             other if other.starts_with('{') => {
                 panic!("the matrix cannot fill {other} in {path}: add it")
             }
@@ -285,6 +322,18 @@ async fn current_version(app: &Router, owner: &Client, path: &str, f: &Fixture) 
         }
         "/assessments/{assessment}/profile" => ("profile", ""),
         "/assessments/{assessment}/systems/{system}/edit" => ("ai_systems", "support-assistant"),
+        "/api/v1/assessments/{assessment}/work/{target}" | "/assessments/{assessment}/work" => {
+            let work = owner
+                .get(app, &format!("/api/v1/assessments/{}/work", f.assessment))
+                .await
+                .json();
+            return work["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|item| item["target"] == "requirement:7.4-1")
+                .map_or(0, |item| item["version"].as_i64().unwrap());
+        }
         _ => return 0,
     };
     let stored = owner

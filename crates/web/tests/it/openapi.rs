@@ -822,6 +822,121 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
+    // Work: owners, due dates, states and comments.
+    let work = format!("{base}/work");
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/work",
+            &work,
+            None,
+        )
+        .await;
+    let item = format!("{base}/work/requirement:7.4-1");
+    for body in [
+        json!({"version": 0, "owner_user": owner_id, "due": "2027-01-31", "state": "in_progress"}),
+        json!({"version": 0, "state": "done"}),
+        json!({"version": 1, "owner_user": viewer_id, "state": "done"}),
+        json!({"version": 1, "state": "started"}),
+    ] {
+        cases
+            .send(
+                &app,
+                &owner,
+                put.clone(),
+                "/api/v1/assessments/{assessment}/work/{target}",
+                &item,
+                Some(body),
+            )
+            .await;
+    }
+    cases
+        .send(
+            &app,
+            &owner,
+            put.clone(),
+            "/api/v1/assessments/{assessment}/work/{target}",
+            &format!("{base}/work/elsewhere"),
+            Some(json!({"version": 0, "state": "done"})),
+        )
+        .await;
+    let comments = format!("{base}/comments");
+    let comment = cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/assessments/{assessment}/comments",
+            &comments,
+            Some(json!({"target": "requirement:7.4-1", "body": "Training plan drafted."})),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/assessments/{assessment}/comments",
+            &comments,
+            Some(json!({"target": "requirement:7.4-1", "body": ""})),
+        )
+        .await;
+    for uri in [
+        comments.clone(),
+        format!("{comments}?target=requirement:7.4-1"),
+        format!("{comments}?colour=red"),
+    ] {
+        cases
+            .send(
+                &app,
+                &owner,
+                get.clone(),
+                "/api/v1/assessments/{assessment}/comments",
+                &uri,
+                None,
+            )
+            .await;
+    }
+    let one = format!("{comments}/{}", comment["id"].as_str().unwrap());
+    for body in [
+        json!({"body": "Training plan approved."}),
+        json!({"body": ""}),
+    ] {
+        cases
+            .send(
+                &app,
+                &owner,
+                put.clone(),
+                "/api/v1/assessments/{assessment}/comments/{comment}",
+                &one,
+                Some(body),
+            )
+            .await;
+    }
+    for _ in 0..2 {
+        cases
+            .send(
+                &app,
+                &owner,
+                delete.clone(),
+                "/api/v1/assessments/{assessment}/comments/{comment}",
+                &one,
+                None,
+            )
+            .await;
+    }
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/me/work",
+            "/api/v1/me/work",
+            None,
+        )
+        .await;
     let token_path = format!("/api/v1/tokens/{}", token["id"].as_str().unwrap());
     cases
         .send(

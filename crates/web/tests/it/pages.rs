@@ -1142,7 +1142,8 @@ async fn text_from_every_user_field_is_escaped_on_every_page() {
             .replace("{assessment}", &id)
             .replace("{requirement}", "6.1.3.f")
             .replace("{token}", &hostile_path)
-            .replace("{system}", "hostile");
+            .replace("{system}", "hostile")
+            .replace("{package}", "5.2");
         let uri = match spec.path {
             // Downloads are the report crate's renderers, tested there.
             "/quick/report/{format}" => continue,

@@ -145,6 +145,13 @@ async fn browser_members_invitation_and_account_at_desktop_and_phone_width() {
         .await
         .unwrap();
     assert!(token.len() >= 32, "{token}");
+    desktop
+        .execute(
+            "document.getElementById('new-token').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
     screenshot(&desktop, "people-token", DESKTOP).await;
     fits(&desktop, "new token at 1280 px").await;
     desktop.goto(&format!("{base}/account")).await.unwrap();

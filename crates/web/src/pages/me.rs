@@ -166,7 +166,7 @@ pub async fn change_password(
         match people::change_password(&state, &auth, &headers, &extensions, current, new).await {
             Ok(ended) => {
                 return Ok(see_other(&format!(
-                    "/account?done=password&ended={ended}#password"
+                    "/account?done=password&ended={ended}#done"
                 )));
             }
             Err(refusal) => refusal,
@@ -214,7 +214,7 @@ pub async fn end_other_sessions(
     let FormAuth { auth, .. } = form?;
     let ended = people::end_other_sessions(&state, &auth).await?;
     Ok(see_other(&format!(
-        "/account?done=others&ended={ended}#sessions"
+        "/account?done=others&ended={ended}#done"
     )))
 }
 
@@ -268,5 +268,5 @@ pub async fn revoke_token(
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
     state.store.delete_api_token(&auth.user.id, &token).await?;
-    Ok(see_other("/account?done=revoked#tokens"))
+    Ok(see_other("/account?done=revoked#done"))
 }

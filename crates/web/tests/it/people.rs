@@ -406,10 +406,7 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
             "{backend}: {}",
             changed.text()
         );
-        assert_eq!(
-            changed.location(),
-            "/account?done=password&ended=1#password"
-        );
+        assert_eq!(changed.location(), "/account?done=password&ended=1#done");
         assert_eq!(
             user.get(&app, "/api/v1/me").await.status,
             StatusCode::OK,
@@ -480,7 +477,7 @@ async fn signing_out_everywhere_else_from_the_page_keeps_this_session() {
     let other = second_session(&app, &email, "correct horse battery").await;
     let ended = user.form(&app, "/account/sessions/end-others", &[]).await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER);
-    assert_eq!(ended.location(), "/account?done=others&ended=1#sessions");
+    assert_eq!(ended.location(), "/account?done=others&ended=1#done");
     assert_eq!(
         other.get(&app, "/api/v1/me").await.status,
         StatusCode::UNAUTHORIZED
@@ -604,5 +601,101 @@ async fn an_api_token_made_on_the_account_page_is_shown_once_and_can_be_revoked(
             )
             .await;
         assert_eq!(again.status, StatusCode::NOT_FOUND, "{backend}");
+    }
+}
+
+/// Saves the quick assessment of these answers into `target` (an organisation's id, or `new`).
+async fn save(app: &Router, user: &Client, answers: &str, target: &str) -> Reply {
+    let mut fields: Vec<(&str, &str)> = answers
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap())
+        .collect();
+    fields.push(("target", target));
+    user.form(app, "/quick/save", &fields).await
+}
+
+/// How many organisations the user belongs to.
+async fn orgs(app: &Router, user: &Client) -> usize {
+    user.get(app, "/api/v1/orgs").await.json()["organizations"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+/// How many assessments an organisation holds.
+async fn count(app: &Router, user: &Client, org: &str) -> usize {
+    user.get(app, &format!("/api/v1/orgs/{org}/assessments"))
+        .await
+        .json()["assessments"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn saving_a_quick_assessment_signed_in_offers_the_organisations_where_one_edits() {
+    for (backend, app) in servers().await {
+        let user = sign_up(&app, "Quinn").await;
+        let (mine, _) = org_with_assessment(&app, &user).await;
+        // An organisation where Quinn only reads.
+        let other = sign_up(&app, "Other").await;
+        let (viewed, _) = org_with_assessment(&app, &other).await;
+        let invitation = other
+            .post(
+                &app,
+                &format!("/api/v1/orgs/{viewed}/invitations"),
+                json!({"role": "viewer"}),
+            )
+            .await
+            .json();
+        let accept = invitation["accept"].as_str().unwrap();
+        assert_eq!(
+            user.post(&app, accept, json!({})).await.status,
+            StatusCode::OK
+        );
+
+        let answers = "size=150&team=1&iso=no&soc2=no&n=1&s1_name=Bot&s1_role=deployer";
+        let page = user.get(&app, &format!("/quick/result?{answers}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        let html = page.text();
+        assert!(
+            html.contains(&format!("value=\"{mine}\"")),
+            "{backend}: {html}"
+        );
+        assert!(html.contains("value=\"new\" checked"), "{backend}");
+        assert!(
+            !html.contains(&format!("value=\"{viewed}\"")),
+            "a viewer cannot save there"
+        );
+
+        let saved = save(&app, &user, answers, &mine).await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "{backend}: {}",
+            saved.text()
+        );
+        assert_eq!(
+            count(&app, &user, &mine).await,
+            2,
+            "{backend}: into the existing organisation"
+        );
+        assert_eq!(orgs(&app, &user).await, 2, "{backend}: no new organisation");
+
+        assert_eq!(
+            save(&app, &user, answers, &viewed).await.status,
+            StatusCode::FORBIDDEN,
+            "{backend}"
+        );
+        assert_eq!(count(&app, &user, &viewed).await, 1, "{backend}");
+        assert_eq!(
+            save(&app, &user, answers, "nope").await.status,
+            StatusCode::NOT_FOUND,
+            "{backend}"
+        );
+
+        let saved = save(&app, &user, answers, "new").await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{backend}");
+        assert_eq!(orgs(&app, &user).await, 3, "{backend}: a new organisation");
     }
 }

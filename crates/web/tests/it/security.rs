@@ -72,7 +72,11 @@ async fn every_response_carries_the_security_headers() {
     let health = Client::default().get(&app, "/healthz").await;
     assert_eq!(health.status, StatusCode::OK);
     assert_eq!(health.json()["status"], "ok");
+    // An unknown page is the HTML 404 page; an unknown API path keeps the JSON error body.
     let missing = Client::default().get(&app, "/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text().contains("<h1>Not found</h1>"));
+    let missing = Client::default().get(&app, "/api/v1/no/such/thing").await;
     assert_eq!(
         (missing.status, missing.code().as_str()),
         (StatusCode::NOT_FOUND, "not_found")

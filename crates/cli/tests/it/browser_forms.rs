@@ -99,6 +99,13 @@ async fn browser_forms_create_an_assessment_and_add_preview_and_save_an_ai_syste
         previewed.contains("CV screening under EU AI Act") && previewed.contains("high risk"),
         "{previewed}"
     );
+    desktop
+        .execute(
+            "document.getElementById('preview-heading').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
     screenshot(&desktop, "forms-system-preview", DESKTOP).await;
     fits(&desktop, "AI-system preview at 1280 px").await;
     desktop

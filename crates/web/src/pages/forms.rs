@@ -423,7 +423,7 @@ fn system_field(prefix: &str) -> impl Fn(&str) -> Option<FormField> + '_ {
         let (label, name) = match field {
             "" | "id" => ("Id", "id"),
             "name" => ("Name", "name"),
-            "description" => ("What it does", "description"),
+            "description" => ("Description", "description"),
             "role" => ("Your role", "role"),
             "markets" => ("Markets", "market"),
             "annex_iii_area" => ("Annex III area", "annex_iii_area"),

@@ -9,6 +9,7 @@
 mod browser;
 mod browser_quick;
 mod browser_result;
+mod browser_work;
 mod client;
 mod custom_catalogs;
 mod hostile;

@@ -13,6 +13,7 @@ mod catalog;
 mod json;
 mod orgs;
 mod quick;
+mod register;
 mod runs;
 pub(crate) mod wire;
 
@@ -357,6 +358,13 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::GET, "/api/v1/assessments/{assessment}/runs/{run}/diff/{other}", Read, "What changed between two saved runs")
                 .gives::<w::RunDiff>(200, "The changes from `run` to `other`"),
             get(runs::diff_runs),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/register", Read, "The gap register: open requirements and work packages with owner, state and due date, filtered and sorted")
+                .gives::<w::Register>(200, "The rows that pass the filters of the query (`kind`, `group`, `owner` (`-` for nobody), `state`, `blocker` (yes, no), `due_before`, `system`, `law`) in the order of `sort` (priority, id, due, owner)")
+                .fails(400, "A query value is not one the register takes; the message names the field (code `bad_request`)")
+                .fails(422, COMPUTE_422),
+            get(register::register),
         ),
     ];
     rows.into_iter()

@@ -25,7 +25,7 @@ use std::fmt::Write;
 
 /// The tabs of an assessment.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
+pub(super) enum Tab {
     Overview,
     Systems,
     Roadmap,
@@ -33,35 +33,39 @@ enum Tab {
     Runs,
     History,
     None,
+    Dashboard,
+    Register,
 }
 
-const TABS: [(Tab, &str, &str); 6] = [
+const TABS: [(Tab, &str, &str); 8] = [
+    (Tab::Dashboard, "/dashboard", "Dashboard"),
     (Tab::Overview, "", "Overview"),
     (Tab::Systems, "/systems", "AI systems"),
     (Tab::Roadmap, "/roadmap", "Roadmap"),
     (Tab::Soa, "/soa", "Statement of Applicability"),
     (Tab::Runs, "/runs", "Runs"),
     (Tab::History, "/history", "History"),
+    (Tab::Register, "/register", "Gap register"),
 ];
 
 /// One tab of `templates/assessment/base.html`.
 #[derive(Debug)]
-struct TabLink {
-    href: String,
-    name: &'static str,
-    current: bool,
+pub(super) struct TabLink {
+    pub(super) href: String,
+    pub(super) name: &'static str,
+    pub(super) current: bool,
 }
 
 /// An assessment as a page sees it: who reads it with which role, and where it belongs.
-struct Context {
-    auth: Auth,
-    role: Role,
-    meta: AssessmentMeta,
-    org_name: String,
+pub(super) struct Context {
+    pub(super) auth: Auth,
+    pub(super) role: Role,
+    pub(super) meta: AssessmentMeta,
+    pub(super) org_name: String,
 }
 
 impl Context {
-    fn base(&self) -> String {
+    pub(super) fn base(&self) -> String {
         format!("/assessments/{}", self.meta.id)
     }
 
@@ -74,7 +78,7 @@ impl Context {
     }
 
     /// The frame of a page (its title names the assessment) and the assessment's tabs.
-    fn chrome(&self, tab: Tab, title: &str) -> (Frame, Vec<TabLink>) {
+    pub(super) fn chrome(&self, tab: Tab, title: &str) -> (Frame, Vec<TabLink>) {
         let frame = Frame::new(format!("{title} · {}", self.meta.name), Some(&self.auth))
             .with_crumbs(self.crumbs());
         let base = self.base();
@@ -90,7 +94,12 @@ impl Context {
     }
 }
 
-async fn context(state: &AppState, auth: Auth, id: &str, access: Access) -> PageResult<Context> {
+pub(super) async fn context(
+    state: &AppState,
+    auth: Auth,
+    id: &str,
+    access: Access,
+) -> PageResult<Context> {
     let (org, _) = api::assessment_access(state, &auth, id, access).await?;
     let role = api::org_role(state, &auth, &org).await?;
     let meta = state
@@ -113,14 +122,19 @@ async fn context(state: &AppState, auth: Auth, id: &str, access: Access) -> Page
 }
 
 /// Names of the organisation's members by user id, for "who changed this".
-async fn names(state: &AppState, org: &str) -> PageResult<HashMap<String, String>> {
-    Ok(state
+pub(super) async fn names(state: &AppState, org: &str) -> PageResult<HashMap<String, String>> {
+    let mut names: HashMap<String, String> = state
         .store
         .members(org)
         .await?
         .into_iter()
         .map(|m| (m.user.id, m.user.name))
-        .collect())
+        .collect();
+    names.insert(
+        aimsgap_store::DAILY_RUN_ACTOR.to_string(),
+        "daily run".to_string(),
+    );
+    Ok(names)
 }
 
 /// Where a requirement's credit comes from, in a few words.
@@ -184,7 +198,7 @@ fn report_formats() -> Vec<(&'static str, &'static str)> {
     list
 }
 
-async fn computed(state: &AppState, id: &str) -> PageResult<AssessmentResult> {
+pub(super) async fn computed(state: &AppState, id: &str) -> PageResult<AssessmentResult> {
     Ok(api::compute(state, id).await?.0)
 }
 

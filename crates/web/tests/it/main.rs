@@ -9,6 +9,7 @@
 
 mod abuse;
 mod catalog;
+mod dashboard;
 mod flows;
 mod forms;
 mod hostile;

@@ -769,6 +769,20 @@ async fn every_route_answers_as_the_document_says() {
         )
         .await;
 
+    // The gap register: filtered rows, and a filter value it does not take.
+    for query in ["", "?blocker=yes&sort=id", "?state=finished"] {
+        cases
+            .send(
+                &app,
+                &owner,
+                get.clone(),
+                "/api/v1/assessments/{assessment}/register",
+                &format!("{base}/register{query}"),
+                None,
+            )
+            .await;
+    }
+
     // What removes or ends things, last.
     cases
         .send(

@@ -16,6 +16,7 @@
 
 use crate::ids::now_rfc3339;
 use crate::store::{Backend, Role, Store, StoreError};
+use crate::work::WorkState;
 use aimsgap_wire::assessment::{AiSystem, Answer, Profile};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -57,6 +58,8 @@ enum Kind {
     AiSystem,
     /// An assessment's profile, as JSON text.
     Profile,
+    /// The state of a work item.
+    WorkState,
 }
 
 impl Kind {
@@ -106,6 +109,8 @@ struct Table {
     unique: &'static [&'static str],
     /// Columns that name the `id` of a row of an earlier table.
     references: &'static [(&'static str, &'static str)],
+    /// The migration that made the table: a backup of an older schema has no such table.
+    since: i64,
 }
 
 /// In dependency order: a table only refers to tables above it.
@@ -126,6 +131,7 @@ const TABLES: &[Table] = &[
         key: &["id"],
         unique: &["email"],
         references: &[],
+        since: 1,
     },
     Table {
         name: "api_tokens",
@@ -144,6 +150,7 @@ const TABLES: &[Table] = &[
         key: &["id"],
         unique: &["token_hash"],
         references: &[("user_id", "users")],
+        since: 1,
     },
     Table {
         name: "organizations",
@@ -159,6 +166,7 @@ const TABLES: &[Table] = &[
         key: &["id"],
         unique: &[],
         references: &[],
+        since: 1,
     },
     Table {
         name: "memberships",
@@ -175,6 +183,7 @@ const TABLES: &[Table] = &[
         key: &["org_id", "user_id"],
         unique: &[],
         references: &[("org_id", "organizations"), ("user_id", "users")],
+        since: 1,
     },
     Table {
         name: "invitations",
@@ -196,6 +205,7 @@ const TABLES: &[Table] = &[
         key: &["token_hash"],
         unique: &[],
         references: &[("org_id", "organizations")],
+        since: 1,
     },
     Table {
         name: "assessments",
@@ -216,6 +226,7 @@ const TABLES: &[Table] = &[
         key: &["id"],
         unique: &[],
         references: &[("org_id", "organizations")],
+        since: 1,
     },
     Table {
         name: "answers",
@@ -234,6 +245,7 @@ const TABLES: &[Table] = &[
         key: &["assessment_id", "requirement"],
         unique: &[],
         references: &[("assessment_id", "assessments")],
+        since: 1,
     },
     Table {
         name: "ai_systems",
@@ -253,6 +265,7 @@ const TABLES: &[Table] = &[
         key: &["assessment_id", "system_id"],
         unique: &[],
         references: &[("assessment_id", "assessments")],
+        since: 1,
     },
     Table {
         name: "history",
@@ -273,6 +286,7 @@ const TABLES: &[Table] = &[
         key: &["id"],
         unique: &[],
         references: &[("assessment_id", "assessments")],
+        since: 1,
     },
     Table {
         name: "runs",
@@ -291,6 +305,50 @@ const TABLES: &[Table] = &[
         key: &["id"],
         unique: &[],
         references: &[("assessment_id", "assessments")],
+        since: 1,
+    },
+    Table {
+        name: "work_items",
+        row: "work item",
+        select: "SELECT assessment_id, target, owner_user, owner_name, due, state, version, updated_at, updated_by FROM work_items ORDER BY assessment_id, target",
+        insert: "INSERT INTO work_items (assessment_id, target, owner_user, owner_name, due, state, version, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        count: "SELECT COUNT(*) AS n FROM work_items",
+        columns: &[
+            ("assessment_id", Kind::Text),
+            ("target", Kind::Text),
+            ("owner_user", Kind::NullText),
+            ("owner_name", Kind::NullText),
+            ("due", Kind::NullText),
+            ("state", Kind::WorkState),
+            ("version", Kind::Int),
+            ("updated_at", Kind::Text),
+            ("updated_by", Kind::Text),
+        ],
+        key: &["assessment_id", "target"],
+        unique: &[],
+        references: &[("assessment_id", "assessments")],
+        since: 4,
+    },
+    Table {
+        name: "comments",
+        row: "comment",
+        select: "SELECT id, assessment_id, target, author, body, created_at, edited_at, deleted_at FROM comments ORDER BY id",
+        insert: "INSERT INTO comments (id, assessment_id, target, author, body, created_at, edited_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        count: "SELECT COUNT(*) AS n FROM comments",
+        columns: &[
+            ("id", Kind::Text),
+            ("assessment_id", Kind::Text),
+            ("target", Kind::Text),
+            ("author", Kind::Text),
+            ("body", Kind::Text),
+            ("created_at", Kind::Text),
+            ("edited_at", Kind::NullText),
+            ("deleted_at", Kind::NullText),
+        ],
+        key: &["id"],
+        unique: &[],
+        references: &[("assessment_id", "assessments")],
+        since: 4,
     },
 ];
 
@@ -308,7 +366,14 @@ fn is_statement(piece: &str) -> bool {
 }
 
 /// What a history entry may be about (the store writes these and no others).
-const ENTITIES: &[&str] = &["assessment", "profile", "answer", "ai_system"];
+const ENTITIES: &[&str] = &[
+    "assessment",
+    "profile",
+    "answer",
+    "ai_system",
+    "work",
+    "comment",
+];
 
 /// Where a backup came from and what it holds, written beside its tables.
 #[derive(Clone, Debug, PartialEq)]
@@ -333,6 +398,9 @@ pub struct Backup {
     manifest: Option<Manifest>,
     /// One entry per table of [`TABLES`], in that order; each row's cells in column order.
     tables: Vec<Vec<Vec<Cell>>>,
+    /// The schema (migration) version the tables are of: tables made by later migrations
+    /// are empty, and the checksum leaves them out, as the aimsgap that wrote it did.
+    schema: i64,
 }
 
 fn refused(message: String) -> StoreError {
@@ -407,8 +475,19 @@ impl Backup {
                 allowed.join(", ")
             )));
         }
+        // The schema the file says it is of decides which tables it must hold; a value that
+        // is not a valid version is refused with the rest of the manifest below.
+        let schema = if format == BACKUP_FORMAT_V1 {
+            latest_schema()
+        } else {
+            top.get("manifest")
+                .and_then(|m| m.get("schema_version"))
+                .and_then(Value::as_i64)
+                .filter(|v| (1..=latest_schema()).contains(v))
+                .unwrap_or_else(latest_schema)
+        };
         let tables = match top.get("tables") {
-            Some(Value::Object(tables)) => read_tables(tables, format == BACKUP_FORMAT_V1)?,
+            Some(Value::Object(tables)) => read_tables(tables, format == BACKUP_FORMAT_V1, schema)?,
             Some(other) => {
                 return Err(refused(format!(
                     "tables: expected an object of tables, found {}",
@@ -421,6 +500,7 @@ impl Backup {
             format,
             manifest: None,
             tables,
+            schema,
         };
         if format == BACKUP_FORMAT {
             let manifest = match top.get("manifest") {
@@ -466,12 +546,17 @@ impl Backup {
 
     /// The SHA-256 (hex) of the canonical serialisation of the tables: for each table in
     /// dependency order (users, api_tokens, organizations, memberships, invitations,
-    /// assessments, answers, ai_systems, history, runs), its name and a line feed, then each
-    /// row in file order as compact JSON (an object with its keys sorted, no spaces) and a
-    /// line feed.
+    /// assessments, answers, ai_systems, history, runs, then from schema version 4
+    /// work_items, comments), its name and a line feed, then each row in file order as
+    /// compact JSON (an object with its keys sorted, no spaces) and a line feed. Tables newer
+    /// than the backup's schema version are left out, so a backup keeps its checksum.
     pub fn sha256(&self) -> String {
         let mut hasher = Sha256::new();
-        for (table, rows) in TABLES.iter().zip(&self.tables) {
+        for (table, rows) in TABLES
+            .iter()
+            .zip(&self.tables)
+            .filter(|(table, _)| table.since <= self.schema)
+        {
             hasher.update(table.name.as_bytes());
             hasher.update(b"\n");
             for row in rows {
@@ -668,6 +753,11 @@ fn check_kind(kind: Kind, cell: &Cell) -> Result<(), String> {
             ENTITIES.join(", "),
             text
         )),
+        Kind::WorkState if WorkState::parse(text).is_none() => Err(format!(
+            "expected one of {}, found {:?}",
+            WorkState::ALL.map(WorkState::as_str).join(", "),
+            text
+        )),
         Kind::Json | Kind::NullJson => json_of::<serde::de::IgnoredAny>(text, "a value"),
         Kind::Answer => json_of::<Answer>(text, "an answer"),
         Kind::AiSystem => json_of::<AiSystem>(text, "an AI system"),
@@ -675,6 +765,9 @@ fn check_kind(kind: Kind, cell: &Cell) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+
+/// The newest schema version backups of format 1 were taken from.
+const VERSION_1_SCHEMA: i64 = 3;
 
 /// Columns added after format 1: a version 1 backup has none of them, and they read as null
 /// (the store fills them in when it next connects: an invitation id, a token expiry).
@@ -684,6 +777,7 @@ const ADDED_AFTER_VERSION_1: &[(&str, &str)] =
 fn read_tables(
     tables: &Map<String, Value>,
     version_1: bool,
+    schema: i64,
 ) -> Result<Vec<Vec<Vec<Cell>>>, StoreError> {
     if let Some(name) = tables
         .keys()
@@ -705,6 +799,12 @@ fn read_tables(
                     found(other)
                 )));
             }
+            // A table newer than the backup's schema did not exist when it was taken (files
+            // of version 1 say no schema; the last one they were written from was 3).
+            None if table.since > if version_1 { VERSION_1_SCHEMA } else { schema } => {
+                out.push(Vec::new());
+                continue;
+            }
             None => {
                 return Err(refused(format!(
                     "tables.{}: missing (a backup holds every table, even an empty one)",
@@ -712,6 +812,12 @@ fn read_tables(
                 )));
             }
         };
+        if !version_1 && table.since > schema && !rows.is_empty() {
+            return Err(refused(format!(
+                "tables.{}: holds rows, but the table came with schema version {} and the backup says it is of version {schema}",
+                table.name, table.since
+            )));
+        }
         let mut cells = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let at = format!("tables.{}[{i}]", table.name);
@@ -860,6 +966,7 @@ fn read_manifest(manifest: &Map<String, Value>) -> Result<Manifest, StoreError> 
                     found(value)
                 ))
             })?,
+            None if table.since > schema_version => 0,
             None => return Err(refused(format!("manifest.counts.{}: missing", table.name))),
         };
         read.push((table.name.to_string(), n));
@@ -924,6 +1031,7 @@ impl Store {
             format: BACKUP_FORMAT,
             manifest: None,
             tables,
+            schema: schema_version,
         };
         backup.manifest = Some(Manifest {
             schema_version,

@@ -14,7 +14,9 @@
 pub mod backup;
 mod ids;
 mod store;
+mod work;
 
 pub use backup::{BACKUP_FORMAT, Backup};
 pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};
 pub use store::*;
+pub use work::*;

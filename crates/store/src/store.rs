@@ -29,6 +29,13 @@ pub enum StoreError {
     /// The operating system's random source failed, so no id or secret could be made.
     #[error("the operating system's random source failed: {0}")]
     Random(String),
+    /// A value the store refuses, with the field it came in (`owner_user`, `due`, `body`)
+    /// and what was expected; nothing was changed.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// The actor may not make this change (another member's comment); nothing was changed.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -1257,7 +1264,7 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn record(
+    pub(crate) async fn record(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         assessment_id: &str,

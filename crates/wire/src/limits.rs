@@ -19,6 +19,8 @@
 //! | notes, descriptions, justifications | [`MAX_TEXT_CHARS`] (4,000 characters) |
 //! | evidence references | [`MAX_REFERENCE_CHARS`] (1,000 characters) |
 //! | a document's text | [`MAX_DOCUMENT_BYTES`] (16 MiB) |
+//! | a comment on a requirement or work package | [`MAX_COMMENT_CHARS`] (4,000 characters) |
+//! | the name of an owner from outside the organisation | [`MAX_OWNER_NAME_CHARS`] (200 characters) |
 //! | `organization.employees` | [`EMPLOYEES`] (1 to 10,000,000) |
 //! | `organization.team_fte` | [`TEAM_FTE_MIN`] to [`TEAM_FTE_MAX`] (0.1 to 10,000) |
 //! | `maturity` | [`MATURITY`] (0 to 5) |
@@ -51,6 +53,10 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 pub const MAX_REFERENCE_CHARS: usize = 1_000;
 /// The largest document text read (a file, an imported `content`).
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+/// The longest comment on a requirement or a work package, in characters.
+pub const MAX_COMMENT_CHARS: usize = 4_000;
+/// The longest name of a work owner from outside the organisation ("Jane Doe (consultant)").
+pub const MAX_OWNER_NAME_CHARS: usize = 200;
 /// The head count an organisation may state.
 pub const EMPLOYEES: RangeInclusive<i64> = 1..=10_000_000;
 /// The fewest full-time equivalents working on certification.

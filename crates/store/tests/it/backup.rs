@@ -3,7 +3,7 @@
 //! with a message that names where.
 
 use super::{TempDir, document, email, in_days};
-use aimsgap_store::{Backup, Role, Store, StoreError, new_token};
+use aimsgap_store::{Backup, Role, Store, StoreError, WorkFields, WorkState, new_token};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -313,6 +313,30 @@ async fn populated() -> (Store, String) {
         .save_run(&meta.id, &user.id, 12.5, &json!({"x": 1}))
         .await
         .unwrap();
+    source
+        .put_work_item(
+            &meta.id,
+            "requirement:5.2",
+            0,
+            &WorkFields {
+                owner_user: Some(other.id.clone()),
+                owner_name: None,
+                due: Some("2027-01-15".into()),
+                state: WorkState::InReview,
+            },
+            &user.id,
+        )
+        .await
+        .unwrap();
+    source
+        .add_comment(
+            &meta.id,
+            "requirement:5.2",
+            "Evidence is on the wiki.",
+            &other.id,
+        )
+        .await
+        .unwrap();
     (source, meta.id)
 }
 
@@ -333,7 +357,23 @@ async fn backup_restores_into_the_other_backend_without_loss() {
     assert_eq!(count, backup.rows());
     assert!(count >= 12, "{count}");
     assert_eq!(fresh.backup().await.unwrap().sha256(), backup.sha256());
-    assert_eq!(fresh.history(&assessment).await.unwrap().len(), 3);
+    assert_eq!(fresh.history(&assessment).await.unwrap().len(), 5);
+    assert_eq!(
+        fresh.work_items(&assessment).await.unwrap(),
+        source.work_items(&assessment).await.unwrap()
+    );
+    assert_eq!(
+        fresh.comments(&assessment, None).await.unwrap(),
+        source.comments(&assessment, None).await.unwrap()
+    );
+    assert_eq!(
+        backup
+            .counts()
+            .into_iter()
+            .filter(|(table, _)| ["work_items", "comments"].contains(table))
+            .collect::<Vec<_>>(),
+        vec![("work_items", 1), ("comments", 1)]
+    );
     assert_eq!(
         fresh.assessment(&assessment).await.unwrap(),
         source.assessment(&assessment).await.unwrap()
@@ -391,9 +431,16 @@ fn reseal(file: &mut Value) {
         "ai_systems",
         "history",
         "runs",
+        "work_items",
+        "comments",
     ];
+    // Tables newer than the file's schema are left out, as they are absent from it.
+    let present: Vec<&str> = order
+        .into_iter()
+        .filter(|table| file["tables"].get(*table).is_some())
+        .collect();
     let mut hasher = Sha256::new();
-    for table in order {
+    for table in present {
         hasher.update(table.as_bytes());
         hasher.update(b"\n");
         let rows = file["tables"][table]
@@ -759,4 +806,57 @@ fn a_backup_of_format_1_assessments_restores_with_todays_ids() {
         document.answers.keys().collect::<Vec<_>>()
     );
     assert!(!document.answers.contains_key("6.1.3.d"));
+}
+
+/// A backup taken before work items and comments existed (schema version 3: neither table,
+/// nor their counts) still parses with its checksum and restores; the same file claiming
+/// rows in a table its schema did not have is refused.
+#[test]
+fn a_backup_from_before_work_items_and_comments_restores() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_, genuine) = runtime.block_on(genuine());
+    let mut old = genuine.clone();
+    for table in ["work_items", "comments"] {
+        old["tables"].as_object_mut().unwrap().remove(table);
+        old["manifest"]["counts"]
+            .as_object_mut()
+            .unwrap()
+            .remove(table);
+    }
+    old["tables"]["history"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|h| h["entity"] != "work" && h["entity"] != "comment");
+    old["manifest"]["schema_version"] = json!(3);
+    reseal(&mut old);
+    let backup = Backup::parse(&old.to_string()).unwrap();
+    assert_eq!(backup.manifest().unwrap().schema_version, 3);
+    let restored = runtime.block_on(async {
+        let target = Store::connect("sqlite::memory:").await.unwrap();
+        let n = target.restore(&backup).await.unwrap();
+        let assessment = backup.table("assessments").unwrap()[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(target.work_items(&assessment).await.unwrap().is_empty());
+        n
+    });
+    assert_eq!(restored, backup.rows());
+
+    // Rows in a table newer than the schema the file states: refused, naming the table.
+    let mut claimed = old.clone();
+    claimed["tables"]["comments"] = genuine["tables"]["comments"].clone();
+    reseal(&mut claimed);
+    assert!(
+        refusal(&claimed.to_string()).contains("tables.comments: holds rows"),
+        "{}",
+        refusal(&claimed.to_string())
+    );
+    // A current backup must hold the new tables.
+    let mut missing = genuine.clone();
+    missing["tables"]
+        .as_object_mut()
+        .unwrap()
+        .remove("comments");
+    assert!(refusal(&missing.to_string()).contains("tables.comments: missing"));
 }

@@ -15,6 +15,7 @@ use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::json;
 
 mod rules;
+mod work;
 
 /// The PostgreSQL URLs named by these variables, when all are set; else a notice (a failure
 /// under AIMSGAP_REQUIRE_ALL=1) and `None`. The one place these tests read the environment.

@@ -40,10 +40,27 @@ pub(crate) struct Work {
     pub comments: BTreeMap<String, u64>,
 }
 
-/// The work items of an assessment as the register and the dashboard read them.
+/// The work items and live comment counts of an assessment as the register and the dashboard
+/// read them: two reads, whatever the number of comments.
 pub(crate) async fn work_of(state: &AppState, assessment: &str) -> Result<Work, ApiError> {
-    let _ = (state, assessment);
-    Ok(Work::default())
+    let items = state
+        .store
+        .work_items(assessment)
+        .await?
+        .into_iter()
+        .map(|item| {
+            (
+                item.target,
+                Assignment {
+                    owner: item.owner_name,
+                    state: item.state.as_str().to_string(),
+                    due: item.due,
+                },
+            )
+        })
+        .collect();
+    let comments = state.store.comment_counts(assessment).await?;
+    Ok(Work { items, comments })
 }
 
 fn requirement_target(id: &str) -> String {
@@ -609,6 +626,14 @@ mod tests {
             parse(&[]).unwrap().apply(&rows)
         );
         assert_eq!(parse(&[]).unwrap().apply(&rows).len(), rows.len());
+    }
+
+    #[test]
+    fn the_register_knows_every_work_state_of_the_store() {
+        for (code, _) in STATES {
+            let parsed = aimsgap_store::WorkState::parse(code).unwrap();
+            assert_eq!(parsed.as_str(), code);
+        }
     }
 
     #[test]

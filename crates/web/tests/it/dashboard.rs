@@ -386,3 +386,152 @@ async fn the_register_lists_open_work_filters_it_and_exports_exactly_the_rows_sh
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn owners_states_due_dates_and_comments_reach_the_register_and_the_dashboard() {
+    let mut backends = vec![(
+        "sqlite",
+        aimsgap_store::Store::connect("sqlite::memory:")
+            .await
+            .unwrap(),
+    )];
+    if let Ok(url) = std::env::var("AIMSGAP_TEST_DATABASE_URL")
+        && !url.is_empty()
+    {
+        backends.push((
+            "postgres",
+            aimsgap_store::Store::connect(&url).await.unwrap(),
+        ));
+    }
+    for (backend, store) in backends {
+        let state = AppState::new(store.clone(), catalog(), Config::default());
+        let app = app(state);
+        let owner = sign_up(&app, "Owner").await;
+        let owner_id = owner.user_id.clone().unwrap();
+        let (_, id) = org_with_assessment(&app, &owner).await;
+        let result = owner
+            .get(&app, &format!("/api/v1/assessments/{id}/result"))
+            .await
+            .json();
+        let gap = |i: usize| result["gaps"][i]["id"].as_str().unwrap().to_string();
+        let (r1, r2) = (gap(0), gap(1));
+        let p1 = result["work_packages"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let today = aimsgap_store::today();
+        let day = |offset: i64| Some(today.add_days(offset).to_string());
+        let consultant = "Jane Doe (consultant)";
+        let put = |target: String, fields: aimsgap_store::WorkFields| {
+            let store = store.clone();
+            let (id, owner_id) = (id.clone(), owner_id.clone());
+            async move {
+                store
+                    .put_work_item(&id, &target, 0, &fields, &owner_id)
+                    .await
+                    .unwrap()
+            }
+        };
+        put(
+            format!("requirement:{r1}"),
+            aimsgap_store::WorkFields {
+                owner_user: Some(owner_id.clone()),
+                owner_name: None,
+                due: day(-3),
+                state: aimsgap_store::WorkState::InProgress,
+            },
+        )
+        .await;
+        put(
+            format!("requirement:{r2}"),
+            aimsgap_store::WorkFields {
+                owner_user: None,
+                owner_name: Some(consultant.into()),
+                due: day(-1),
+                state: aimsgap_store::WorkState::Done,
+            },
+        )
+        .await;
+        put(
+            format!("package:{p1}"),
+            aimsgap_store::WorkFields {
+                owner_user: None,
+                owner_name: Some(consultant.into()),
+                due: day(3),
+                state: aimsgap_store::WorkState::NotStarted,
+            },
+        )
+        .await;
+        let target = format!("requirement:{r1}");
+        store
+            .add_comment(&id, &target, "first", &owner_id)
+            .await
+            .unwrap();
+        let gone = store
+            .add_comment(&id, &target, "second", &owner_id)
+            .await
+            .unwrap();
+        store
+            .delete_comment(&id, &gone.id, &owner_id)
+            .await
+            .unwrap();
+
+        let api = format!("/api/v1/assessments/{id}/register");
+        let rows = |query: &'static str| {
+            let (app, owner, api) = (app.clone(), owner.clone(), api.clone());
+            async move {
+                let reply = owner.get(&app, &format!("{api}{query}")).await;
+                assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.text());
+                reply.json()["rows"].as_array().unwrap().clone()
+            }
+        };
+        let ids = |rows: &[Value]| -> Vec<String> {
+            rows.iter()
+                .map(|r| {
+                    format!(
+                        "{}:{}",
+                        r["kind"].as_str().unwrap(),
+                        r["id"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        let (t1, t2, tp) = (
+            format!("requirement:{r1}"),
+            format!("requirement:{r2}"),
+            format!("package:{p1}"),
+        );
+        let mine = rows("?owner=Owner").await;
+        assert_eq!(ids(&mine), [t1.clone()], "{backend}");
+        assert_eq!(mine[0]["state"], "in_progress");
+        assert_eq!(mine[0]["comments"], 1, "deleted comments are not counted");
+        let theirs = rows("?owner=Jane%20Doe%20%28consultant%29&sort=id").await;
+        assert_eq!(theirs.len(), 2, "{backend}");
+        assert_eq!(ids(&rows("?state=done").await), [t2.clone()], "{backend}");
+        let before: Vec<String> = ids(&rows("?due_before=2999-01-01&sort=due").await);
+        assert_eq!(before, [t1.clone(), t2.clone(), tp.clone()], "{backend}");
+        let all = rows("").await;
+        assert_eq!(rows("?owner=-").await.len(), all.len() - 3, "{backend}");
+
+        // The page shows owners and the overdue date; the dashboard lists what is overdue and
+        // due this week, but not what is done.
+        let page = owner
+            .get(&app, &format!("/assessments/{id}/register?sort=due"))
+            .await
+            .text();
+        assert!(
+            page.contains(consultant) && page.contains(" overdue"),
+            "{backend}"
+        );
+        let dash = owner
+            .get(&app, &format!("/assessments/{id}/dashboard"))
+            .await
+            .text();
+        let dash = &dash[dash.find("Work due</h3>").unwrap()..];
+        assert!(dash.contains("Overdue: 1"), "{backend}");
+        assert!(dash.contains("Due this week: 1"), "{backend}");
+        assert!(dash.contains(&format!("/assessments/{id}/requirements/{r1}\"")));
+        assert!(dash.contains(&format!("/assessments/{id}/packages/{p1}\"")));
+        assert!(!dash.contains(&format!("/assessments/{id}/requirements/{r2}\"")));
+    }
+}

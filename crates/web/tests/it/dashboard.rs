@@ -502,12 +502,16 @@ async fn owners_states_due_dates_and_comments_reach_the_register_and_the_dashboa
             format!("package:{p1}"),
         );
         let mine = rows("?owner=Owner").await;
-        assert_eq!(ids(&mine), [t1.clone()], "{backend}");
+        assert_eq!(ids(&mine), vec![t1.clone()], "{backend}");
         assert_eq!(mine[0]["state"], "in_progress");
         assert_eq!(mine[0]["comments"], 1, "deleted comments are not counted");
         let theirs = rows("?owner=Jane%20Doe%20%28consultant%29&sort=id").await;
         assert_eq!(theirs.len(), 2, "{backend}");
-        assert_eq!(ids(&rows("?state=done").await), [t2.clone()], "{backend}");
+        assert_eq!(
+            ids(&rows("?state=done").await),
+            vec![t2.clone()],
+            "{backend}"
+        );
         let before: Vec<String> = ids(&rows("?due_before=2999-01-01&sort=due").await);
         assert_eq!(before, [t1.clone(), t2.clone(), tp.clone()], "{backend}");
         let all = rows("").await;
@@ -534,4 +538,98 @@ async fn owners_states_due_dates_and_comments_reach_the_register_and_the_dashboa
         assert!(dash.contains(&format!("/assessments/{id}/packages/{p1}\"")));
         assert!(!dash.contains(&format!("/assessments/{id}/requirements/{r2}\"")));
     }
+}
+
+#[tokio::test]
+async fn the_register_exports_read_back_in_python_as_the_rows_of_the_page() {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let app = app(AppState::new(store.clone(), catalog(), Config::default()));
+    let owner = sign_up(&app, "Owner").await;
+    let owner_id = owner.user_id.clone().unwrap();
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let result = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/result"))
+        .await
+        .json();
+    let package = result["work_packages"][0]["id"].as_str().unwrap();
+    // A name a spreadsheet would run as a formula, with a comma and quotes.
+    let hostile = "=HYPERLINK(\"http://x.example\"), \"Doe\"";
+    store
+        .put_work_item(
+            &id,
+            &format!("package:{package}"),
+            0,
+            &aimsgap_store::WorkFields {
+                owner_user: None,
+                owner_name: Some(hostile.into()),
+                due: Some("2027-01-15".into()),
+                state: aimsgap_store::WorkState::InReview,
+            },
+            &owner_id,
+        )
+        .await
+        .unwrap();
+    let query = "?kind=package&sort=owner";
+    let expected = owner
+        .get(&app, &format!("/api/v1/assessments/{id}/register{query}"))
+        .await
+        .json();
+    let expected: Vec<Value> = expected["rows"].as_array().unwrap().clone();
+    assert!(expected.len() > 1);
+    assert_eq!(expected[0]["owner"], hostile, "owners first");
+    let ids: Vec<&str> = expected.iter().map(|r| r["id"].as_str().unwrap()).collect();
+
+    let csv = owner
+        .get(&app, &format!("/assessments/{id}/register.csv{query}"))
+        .await;
+    let xlsx = owner
+        .get(&app, &format!("/assessments/{id}/register.xlsx{query}"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let csv_path = super::openapi::temp("register.csv");
+    let xlsx_path = super::openapi::temp("register.xlsx");
+    std::fs::write(&csv_path, &csv.bytes).unwrap();
+    std::fs::write(&xlsx_path, &xlsx.bytes).unwrap();
+    let script = r#"
+import csv, json, sys
+import openpyxl
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    text = list(csv.reader(f))
+sheet = openpyxl.load_workbook(sys.argv[2]).active
+cells = [[c.value for c in row] for row in sheet.iter_rows()]
+print(json.dumps({"csv": text, "xlsx": cells, "title": sheet.title}))
+"#;
+    let Some(out) = super::openapi::python(
+        "openpyxl",
+        script,
+        &[csv_path.to_str().unwrap(), xlsx_path.to_str().unwrap()],
+    ) else {
+        return;
+    };
+    let read: Value = serde_json::from_str(out.trim()).unwrap();
+    let text = read["csv"].as_array().unwrap();
+    let cells = read["xlsx"].as_array().unwrap();
+    assert_eq!(read["title"], "Gap register");
+    assert_eq!(text[0], cells[0], "one header");
+    assert_eq!(text[0][1], "id");
+    assert_eq!(text.len(), ids.len() + 1);
+    assert_eq!(cells.len(), ids.len() + 1);
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(text[i + 1][1], *id);
+        assert_eq!(cells[i + 1][1], *id);
+        assert_eq!(text[i + 1][0], "package");
+    }
+    // The CSV defuses the formula; the workbook holds the name as text.
+    assert_eq!(text[1][9], format!("'{hostile}"));
+    assert_eq!(cells[1][9], hostile);
+    assert_eq!(text[1][10], "in_review");
+    assert_eq!(cells[1][11], "2027-01-15");
+    assert_eq!(
+        cells[1][5].as_f64().unwrap(),
+        expected[0]["priority"].as_f64().unwrap(),
+        "numbers stay numbers"
+    );
 }

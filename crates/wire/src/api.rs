@@ -714,7 +714,7 @@ pub struct RegisterRow {
     pub group: String,
     /// The engine's status: `gap`, `partial` or `unknown`.
     pub status: String,
-    /// Priority 0..1 (for a package, its highest gap's).
+    /// The priority the result gives it (higher first; for a package, its highest gap's).
     pub priority: f64,
     /// Rank among the gaps (requirements) or among the packages, 1 first.
     pub rank: usize,

@@ -7,6 +7,7 @@
 )]
 
 mod browser;
+mod browser_dash;
 mod browser_quick;
 mod browser_result;
 mod client;

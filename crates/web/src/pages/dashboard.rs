@@ -24,10 +24,10 @@ use axum::response::Response;
 pub(crate) const LAW_HORIZON_DAYS: i64 = 90;
 
 /// Blockers listed by name; the rest are counted and linked through the register.
-const BLOCKERS_SHOWN: usize = 6;
+const BLOCKERS_SHOWN: usize = 5;
 
 /// Rows of a list of due work shown; the rest are in the register.
-const DUE_SHOWN: usize = 6;
+const DUE_SHOWN: usize = 4;
 
 // ---- readiness over time -----------------------------------------------------------------
 
@@ -208,7 +208,7 @@ pub(crate) struct GroupChart {
 }
 
 fn short(title: &str) -> String {
-    const MAX: usize = 20;
+    const MAX: usize = 16;
     if title.chars().count() <= MAX {
         title.to_string()
     } else {
@@ -258,13 +258,14 @@ struct Link {
     title: String,
 }
 
-/// One law date ahead for one AI system.
+/// The obligations of one law that start to apply on one day for one AI system.
 #[derive(Debug)]
 struct LawDate {
     date: Date,
     when: String,
     law: String,
-    title: String,
+    /// Each obligation as "reference title".
+    items: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -273,25 +274,31 @@ struct SystemDates {
     dates: Vec<LawDate>,
 }
 
+/// AI systems whose law dates are listed; the others are counted and linked.
+const SYSTEMS_SHOWN: usize = 4;
+
 /// The obligations of each AI system that apply within [`LAW_HORIZON_DAYS`] of the as-of date,
-/// by system and date.
+/// by system, then by day and law (one line each, the obligations folded under it).
 fn law_dates(catalog: &Catalog, result: &AssessmentResult) -> Vec<SystemDates> {
     let mut out: Vec<SystemDates> = Vec::new();
     for law in &result.obligations {
-        let mut dates: Vec<LawDate> = law
-            .items
-            .iter()
-            .filter(|item| {
-                item.state == ObligationState::Upcoming
-                    && (0..=LAW_HORIZON_DAYS).contains(&item.days_until)
-            })
-            .map(|item| LawDate {
-                date: item.applies_from,
-                when: relative(item.days_until),
-                law: super::layout::framework_label(catalog, &law.law),
-                title: format!("{} {}", item.reference, item.title),
-            })
-            .collect();
+        let label = super::layout::framework_label(catalog, &law.law);
+        let mut dates: Vec<LawDate> = Vec::new();
+        for item in law.items.iter().filter(|item| {
+            item.state == ObligationState::Upcoming
+                && (0..=LAW_HORIZON_DAYS).contains(&item.days_until)
+        }) {
+            let line = format!("{} {}", item.reference, item.title);
+            match dates.iter_mut().find(|d| d.date == item.applies_from) {
+                Some(date) => date.items.push(line),
+                None => dates.push(LawDate {
+                    date: item.applies_from,
+                    when: relative(item.days_until),
+                    law: label.clone(),
+                    items: vec![line],
+                }),
+            }
+        }
         if dates.is_empty() {
             continue;
         }
@@ -307,6 +314,7 @@ fn law_dates(catalog: &Catalog, result: &AssessmentResult) -> Vec<SystemDates> {
     for system in &mut out {
         system.dates.sort_by_key(|d| d.date);
     }
+    out.sort_by_key(|s| s.dates.first().map(|d| d.date));
     out
 }
 
@@ -397,6 +405,8 @@ struct DashboardPage<'a> {
     blockers: usize,
     blocker_list: Vec<Link>,
     laws: Vec<SystemDates>,
+    /// AI systems with law dates not listed.
+    more_systems: usize,
     overdue: Vec<DueItem>,
     week: Vec<DueItem>,
     overdue_count: usize,
@@ -431,6 +441,7 @@ pub async fn dashboard(
     let base = ctx.base();
     let blockers: Vec<&aimsgap_assess::Gap> = result.gaps.iter().filter(|g| g.blocker).collect();
     let (overdue, week) = due_work(&base, &result, &work, crate::ops::today());
+    let laws = law_dates(&state.catalog, &result);
     let (frame, tabs) = ctx.chrome(Tab::Dashboard, "Dashboard");
     let view = DashboardPage {
         frame,
@@ -455,7 +466,8 @@ pub async fn dashboard(
                 title: g.title.clone(),
             })
             .collect(),
-        laws: law_dates(&state.catalog, &result),
+        more_systems: laws.len().saturating_sub(SYSTEMS_SHOWN),
+        laws: laws.into_iter().take(SYSTEMS_SHOWN).collect(),
         overdue_count: overdue.len(),
         week_count: week.len(),
         overdue: overdue.into_iter().take(DUE_SHOWN).collect(),

@@ -1526,3 +1526,37 @@ impl Store {
         Ok(row.try_get("n")?)
     }
 }
+
+/// The actor of the runs the server records by itself once a day; pages call it "daily run".
+pub const DAILY_RUN_ACTOR: &str = "system:daily-run";
+
+impl Store {
+    /// A page of assessments (by id, after `after`) that changed since their latest run and
+    /// have no run on or after `day` (`YYYY-MM-DD`): the ones a daily run should record. A
+    /// change is an entry of the history that changes the result (the assessment imported, its
+    /// profile, an AI system or an answer) made after the latest run: ids are time-ordered, so
+    /// this holds to the millisecond where times in seconds could not tell a change from a run
+    /// of the same second. An assessment without any run counts as changed. Keyset paging
+    /// keeps each read bounded.
+    pub async fn assessments_changed_since_last_run(
+        &self,
+        day: &str,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT a.id FROM assessments a WHERE a.id > $1 \
+             AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.assessment_id = a.id AND r.at >= $2) \
+             AND EXISTS (SELECT 1 FROM history h WHERE h.assessment_id = a.id \
+                 AND h.entity IN ('assessment', 'profile', 'answer', 'ai_system') \
+                 AND h.id > COALESCE((SELECT MAX(r.id) FROM runs r WHERE r.assessment_id = a.id), '')) \
+             ORDER BY a.id LIMIT $3",
+        )
+        .bind(after.unwrap_or(""))
+        .bind(day)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok(row.try_get("id")?)).collect()
+    }
+}

@@ -256,6 +256,7 @@ impl Default for Config {
     }
 }
 
+pub use housekeeping::record_daily_runs;
 pub use housekeeping::{HOUSEKEEPING_EVERY, housekeeping};
 
 /// Everything a handler needs.

@@ -35,7 +35,7 @@ const SLUG_EMPTY: &str = "assessment";
 
 /// Lowercase letters and digits of `text` with single hyphens between the runs, at most
 /// [`SLUG_MAX`] characters; `keep` says which characters count as letters and digits.
-fn slug_of(text: &str, keep: impl Fn(char) -> bool) -> String {
+pub(crate) fn slug_of(text: &str, keep: impl Fn(char) -> bool) -> String {
     let mut slug = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
         if keep(c) {

@@ -879,3 +879,52 @@ pub struct MyWork {
     pub due_this_week: Vec<AssignedWork>,
     pub later: Vec<AssignedWork>,
 }
+
+// ---- gap register ------------------------------------------------------------------------
+
+/// The gap register: every open requirement and work package, filtered and sorted as the
+/// query asked (`GET /api/v1/assessments/{assessment}/register`). The CSV and XLSX exports
+/// hold exactly these rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Register {
+    /// The rows that pass the filters, in the order asked for.
+    pub rows: Vec<RegisterRow>,
+    /// How many rows there are before filtering.
+    pub total: usize,
+}
+
+/// One row of the gap register: an open requirement or a work package.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct RegisterRow {
+    /// `requirement` or `package`.
+    pub kind: String,
+    /// The requirement's or the package's id (`5.2-1`, `A.6.2.4`).
+    pub id: String,
+    pub title: String,
+    /// The clause (`4` to `10`) or Annex A objective (`A.2` to `A.10`) it belongs to.
+    pub group: String,
+    /// The engine's status: `gap`, `partial` or `unknown`.
+    pub status: String,
+    /// The priority the result gives it (higher first; for a package, its highest gap's).
+    pub priority: f64,
+    /// Rank among the gaps (requirements) or among the packages, 1 first.
+    pub rank: usize,
+    /// A certification blocker (for a package: any of its requirements is).
+    pub blocker: bool,
+    /// The work package that closes a requirement; a package's own id for a package.
+    pub package: String,
+    /// The owner's name (a member, or a named outsider), `null` when nobody owns it.
+    pub owner: Option<String>,
+    /// `not_started`, `in_progress`, `in_review` or `done`.
+    pub state: String,
+    /// Due date `YYYY-MM-DD`, `null` when none is set.
+    pub due: Option<String>,
+    /// The AI systems whose obligations it supports (ids).
+    pub systems: Vec<String>,
+    /// The laws of those obligations (framework ids).
+    pub laws: Vec<String>,
+    /// Live comments on it.
+    pub comments: u64,
+    pub next_action: String,
+}

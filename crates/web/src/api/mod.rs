@@ -15,6 +15,7 @@ mod json;
 mod orgs;
 mod people;
 mod quick;
+mod register;
 mod runs;
 pub(crate) mod wire;
 mod work;
@@ -448,6 +449,13 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::GET, "/api/v1/me/work", User, "Your work across your organisations, not done: overdue, due this week (the next 7 days), later")
                 .gives::<w::MyWork>(200, "Your work items, soonest first, each with its assessment and organisation"),
             get(work::my_work),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/register", Read, "The gap register: open requirements and work packages with owner, state and due date, filtered and sorted")
+                .gives::<w::Register>(200, "The rows that pass the filters of the query (`kind`, `group`, `owner` (`-` for nobody), `state`, `blocker` (yes, no), `due_before`, `system`, `law`) in the order of `sort` (priority, id, due, owner)")
+                .fails(400, "A query value is not one the register takes; the message names the field (code `bad_request`)")
+                .fails(422, COMPUTE_422),
+            get(register::register),
         ),
     ];
     rows.into_iter()

@@ -35,16 +35,20 @@ pub(super) enum Tab {
     None,
     Drafts,
     Profile,
+    Dashboard,
+    Register,
 }
 
-const TABS: [(Tab, &str, &str); 8] = [
+const TABS: [(Tab, &str, &str); 10] = [
+    (Tab::Dashboard, "/dashboard", "Dashboard"),
     (Tab::Overview, "", "Overview"),
     (Tab::Systems, "/systems", "AI systems"),
+    (Tab::Register, "/register", "Gap register"),
     (Tab::Roadmap, "/roadmap", "Roadmap"),
     (Tab::Soa, "/soa", "Statement of Applicability"),
+    (Tab::Drafts, "/drafts", "Drafts"),
     (Tab::Runs, "/runs", "Runs"),
     (Tab::History, "/history", "History"),
-    (Tab::Drafts, "/drafts", "Drafts"),
     (Tab::Profile, "/profile", "Profile"),
 ];
 
@@ -58,14 +62,14 @@ pub(super) struct TabLink {
 
 /// An assessment as a page sees it: who reads it with which role, and where it belongs.
 pub(super) struct Context {
-    auth: Auth,
+    pub(super) auth: Auth,
     pub(super) role: Role,
-    meta: AssessmentMeta,
-    org_name: String,
+    pub(super) meta: AssessmentMeta,
+    pub(super) org_name: String,
 }
 
 impl Context {
-    fn base(&self) -> String {
+    pub(super) fn base(&self) -> String {
         format!("/assessments/{}", self.meta.id)
     }
 
@@ -122,14 +126,19 @@ pub(super) async fn context(
 }
 
 /// Names of the organisation's members by user id, for "who changed this".
-async fn names(state: &AppState, org: &str) -> PageResult<HashMap<String, String>> {
-    Ok(state
+pub(super) async fn names(state: &AppState, org: &str) -> PageResult<HashMap<String, String>> {
+    let mut names: HashMap<String, String> = state
         .store
         .members(org)
         .await?
         .into_iter()
         .map(|m| (m.user.id, m.user.name))
-        .collect())
+        .collect();
+    names.insert(
+        aimsgap_store::DAILY_RUN_ACTOR.to_string(),
+        "daily run".to_string(),
+    );
+    Ok(names)
 }
 
 /// Where a requirement's credit comes from, in a few words.
@@ -193,7 +202,7 @@ fn report_formats() -> Vec<(&'static str, &'static str)> {
     list
 }
 
-async fn computed(state: &AppState, id: &str) -> PageResult<AssessmentResult> {
+pub(super) async fn computed(state: &AppState, id: &str) -> PageResult<AssessmentResult> {
     Ok(api::compute(state, id).await?.0)
 }
 

@@ -17,9 +17,11 @@ mod catalog;
 mod drafts;
 mod forms;
 pub(crate) mod changes;
+mod dashboard;
 mod layout;
 mod me;
 pub(crate) mod quick;
+mod register;
 mod summary;
 mod work;
 mod workspace;
@@ -533,6 +535,51 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "My work across my organisations: overdue, due this week, later",
             ),
             get(work::mine),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/dashboard",
+                Read,
+                "The dashboard: readiness over time and per clause, blockers, law dates, work due",
+            ),
+            get(dashboard::dashboard),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/dashboard/runs",
+                Edit,
+                "Record a run now, then back to the dashboard",
+            ),
+            post(dashboard::record_run),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/register",
+                Read,
+                "The gap register: open requirements and work packages, filtered and sorted",
+            ),
+            get(register::register),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/register.csv",
+                Export,
+                "The gap register's filtered rows as CSV",
+            ),
+            get(register::register_csv),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/register.xlsx",
+                Export,
+                "The gap register's filtered rows as an Excel workbook",
+            ),
+            get(register::register_xlsx),
         ),
     ]
 }

@@ -10,6 +10,7 @@
 mod abuse;
 mod catalog;
 mod drafts;
+mod dashboard;
 mod flows;
 mod forms;
 mod forms_pages;

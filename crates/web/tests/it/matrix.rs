@@ -206,6 +206,7 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         }
         "/assessments/{assessment}/comments/{comment}/edit" => json!({"body": "Edited here."}),
         "/assessments/{assessment}/comments/{comment}/delete" => json!({}),
+        "/assessments/{assessment}/dashboard/runs" => json!({}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }

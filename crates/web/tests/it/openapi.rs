@@ -15,7 +15,7 @@ fn require_all() -> bool {
 
 /// Runs a Python script with arguments; `None` when Python or a module is missing (and the
 /// environment allows skipping).
-fn python(modules: &str, script: &str, args: &[&str]) -> Option<String> {
+pub(crate) fn python(modules: &str, script: &str, args: &[&str]) -> Option<String> {
     let probe = Command::new("python3")
         .args(["-c", &format!("import {modules}")])
         .output();
@@ -42,7 +42,7 @@ fn python(modules: &str, script: &str, args: &[&str]) -> Option<String> {
     Some(stdout)
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
+pub(crate) fn temp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("aimsgap-web-openapi-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
@@ -800,6 +800,20 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
+
+    // The gap register: filtered rows, and a filter value it does not take.
+    for query in ["", "?blocker=yes&sort=id", "?state=finished"] {
+        cases
+            .send(
+                &app,
+                &owner,
+                get.clone(),
+                "/api/v1/assessments/{assessment}/register",
+                &format!("{base}/register{query}"),
+                None,
+            )
+            .await;
+    }
 
     // What removes or ends things, last.
     cases

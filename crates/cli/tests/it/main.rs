@@ -7,10 +7,10 @@
 )]
 
 mod browser;
+mod browser_dash;
 mod browser_drafts;
 mod browser_forms;
 mod browser_people;
-mod browser_dash;
 mod browser_quick;
 mod browser_result;
 mod browser_work;

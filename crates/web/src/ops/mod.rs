@@ -8,8 +8,8 @@
 
 pub(crate) mod accounts;
 pub(crate) mod assessments;
-pub(crate) mod systems;
 pub(crate) mod people;
+pub(crate) mod systems;
 pub(crate) mod work;
 
 /// Today's date (UTC), the as-of date of results computed now, and the RFC 3339 time some

@@ -14,10 +14,10 @@
 mod account;
 mod assessment;
 mod catalog;
-mod drafts;
-mod forms;
 pub(crate) mod changes;
 mod dashboard;
+mod drafts;
+mod forms;
 mod layout;
 mod me;
 pub(crate) mod quick;

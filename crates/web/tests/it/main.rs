@@ -9,8 +9,8 @@
 
 mod abuse;
 mod catalog;
-mod drafts;
 mod dashboard;
+mod drafts;
 mod flows;
 mod forms;
 mod forms_pages;

@@ -224,6 +224,74 @@ async fn cookie(client: &Client, name: &str) -> String {
     format!("{name}={value}")
 }
 
+/// How wide the page is against the window, in CSS pixels: (document, window).
+pub(crate) async fn widths(client: &Client) -> (f64, f64) {
+    let value = client
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (value[0].as_f64().unwrap(), value[1].as_f64().unwrap())
+}
+
+/// The page is no wider than the window.
+pub(crate) async fn fits(client: &Client, what: &str) {
+    let (page, window) = widths(client).await;
+    assert!(
+        page <= window,
+        "{what}: the page is {page} px wide in a {window} px window"
+    );
+}
+
+/// Sets a form field's value at once: a long text, or a date (a date input takes keys in the
+/// browser's locale).
+pub(crate) async fn set_value(client: &Client, id: &str, value: &str) {
+    client
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![serde_json::json!(id), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+/// Creates an account through the sign-up form; the browser is then signed in, on the list of
+/// its organisations.
+pub(crate) async fn sign_up(client: &Client, base: &str, name: &str, email: &str) {
+    client.goto(&format!("{base}/signup")).await.unwrap();
+    wait_heading(client, "Create an account").await;
+    fill(client, "#f-name", name).await;
+    fill(client, "#f-email", email).await;
+    fill(client, "#f-password", "correct horse battery").await;
+    submit(client, "/signup", "Your organisations").await;
+}
+
+/// Signs an account made by [`sign_up`] in, in another browser.
+pub(crate) async fn sign_in(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/signin")).await.unwrap();
+    wait_heading(client, "Sign in").await;
+    fill(client, "#f-email", email).await;
+    fill(client, "#f-password", "correct horse battery").await;
+    submit(client, "/signin", "Your organisations").await;
+}
+
+/// From the list of organisations: a new organisation holding `content` imported as the
+/// assessment "2026". Returns the paths of the organisation and the assessment.
+pub(crate) async fn workspace(client: &Client, org_name: &str, content: &str) -> (String, String) {
+    fill(client, "#f-name", org_name).await;
+    submit(client, "/orgs", org_name).await;
+    let org = client.current_url().await.unwrap().path().to_string();
+    let import = format!("{org}/assessments");
+    fill(client, &format!("form[action='{import}'] #f-name"), "2026").await;
+    set_value(client, "f-content", content).await;
+    submit(client, &import, "2026").await;
+    let assessment = client.current_url().await.unwrap().path().to_string();
+    assert!(assessment.starts_with("/assessments/"), "{assessment}");
+    (org, assessment)
+}
+
 pub(crate) fn screens() -> PathBuf {
     let dir = std::env::var_os("AIMSGAP_SCREENS")
         .map(PathBuf::from)
@@ -443,7 +511,7 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     fill(&viewer, "#f-name", "Victor Viewer").await;
     fill(&viewer, "#f-email", "victor@example.test").await;
     fill(&viewer, "#f-password", "correct horse battery").await;
-    submit(&viewer, "/signup", "Join an organisation").await;
+    submit(&viewer, "/signup", "Join Acme Cloud").await;
     let accept = link.trim_start_matches(&base).to_string();
     submit(&viewer, &accept, "Acme Cloud").await;
     assert!(main_text(&viewer).await.contains("Your role: viewer"));

@@ -7,10 +7,7 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints a
 //! notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, choose, click, fill, screenshot, submit, tools, wait_for,
-    wait_heading,
-};
+use crate::browser::{DESKTOP, PHONE, Stack, browser, choose, click, screenshot, submit, tools, wait_for, wait_heading, sign_up, sign_in, workspace};
 use fantoccini::Client;
 
 /// The hiring example: two AI systems under the EU AI Act and the Colorado laws.
@@ -39,31 +36,8 @@ async fn browser_dashboard_and_gap_register_at_desktop_and_phone_width() {
     let (driver, base) = (stack.driver.clone(), stack.base.clone());
 
     let desktop = browser(&driver, DESKTOP.0, DESKTOP.1).await;
-    desktop.goto(&format!("{base}/signup")).await.unwrap();
-    wait_heading(&desktop, "Create an account").await;
-    fill(&desktop, "#f-name", "Dana Dash").await;
-    fill(&desktop, "#f-email", "dana@example.test").await;
-    fill(&desktop, "#f-password", "correct horse battery").await;
-    submit(&desktop, "/signup", "Your organisations").await;
-    fill(&desktop, "#f-name", "Hirewell Analytics").await;
-    submit(&desktop, "/orgs", "Hirewell Analytics").await;
-    let org = desktop.current_url().await.unwrap().path().to_string();
-    let import = format!("{org}/assessments");
-    fill(
-        &desktop,
-        &format!("form[action='{import}'] #f-name"),
-        "2026",
-    )
-    .await;
-    desktop
-        .execute(
-            "document.getElementById('f-content').value = arguments[0];",
-            vec![serde_json::json!(HIRING)],
-        )
-        .await
-        .unwrap();
-    submit(&desktop, &import, "2026").await;
-    let assessment = desktop.current_url().await.unwrap().path().to_string();
+    sign_up(&desktop, &base, "Dana Dash", "dana@example.test").await;
+    let (org, assessment) = workspace(&desktop, "Hirewell Analytics", HIRING).await;
 
     // The organisation's page links the assessment to its dashboard.
     desktop.goto(&format!("{base}{org}")).await.unwrap();
@@ -90,11 +64,7 @@ async fn browser_dashboard_and_gap_register_at_desktop_and_phone_width() {
     assert_eq!(points.as_u64(), Some(2));
 
     let phone = browser(&driver, PHONE.0, PHONE.1).await;
-    phone.goto(&format!("{base}/signin")).await.unwrap();
-    wait_heading(&phone, "Sign in").await;
-    fill(&phone, "#f-email", "dana@example.test").await;
-    fill(&phone, "#f-password", "correct horse battery").await;
-    submit(&phone, "/signin", "Your organisations").await;
+    sign_in(&phone, &base, "dana@example.test").await;
 
     for (client, size, name) in [(&desktop, DESKTOP, "desktop"), (&phone, PHONE, "phone")] {
         client

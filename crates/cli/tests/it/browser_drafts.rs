@@ -6,24 +6,10 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, fill, main_text, raw, screenshot, submit, tools, wait_heading,
-};
-use fantoccini::{Client, Locator};
+use crate::browser::{DESKTOP, PHONE, Stack, browser, click, main_text, raw, screenshot, tools, wait_heading, widths, sign_up, sign_in, workspace};
+use fantoccini::Locator;
 
 const HIRING: &str = include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml");
-
-/// How wide the page is against the window, in CSS pixels: (document, window).
-async fn widths(client: &Client) -> (f64, f64) {
-    let value = client
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (value[0].as_f64().unwrap(), value[1].as_f64().unwrap())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_drafts_tab_reads_at_desktop_and_phone_width_and_downloads_word() {
@@ -38,31 +24,8 @@ async fn browser_drafts_tab_reads_at_desktop_and_phone_width_and_downloads_word(
     );
 
     let desktop = browser(&driver, DESKTOP.0, DESKTOP.1).await;
-    desktop.goto(&format!("{base}/signup")).await.unwrap();
-    wait_heading(&desktop, "Create an account").await;
-    fill(&desktop, "#f-name", "Dana Drafter").await;
-    fill(&desktop, "#f-email", "dana@example.test").await;
-    fill(&desktop, "#f-password", "correct horse battery").await;
-    submit(&desktop, "/signup", "Your organisations").await;
-    fill(&desktop, "#f-name", "Hirewell Analytics").await;
-    submit(&desktop, "/orgs", "Hirewell Analytics").await;
-    let org = desktop.current_url().await.unwrap().path().to_string();
-    let import = format!("{org}/assessments");
-    fill(
-        &desktop,
-        &format!("form[action='{import}'] #f-name"),
-        "2026",
-    )
-    .await;
-    desktop
-        .execute(
-            "document.getElementById('f-content').value = arguments[0];",
-            vec![serde_json::json!(HIRING)],
-        )
-        .await
-        .unwrap();
-    submit(&desktop, &import, "2026").await;
-    let assessment = desktop.current_url().await.unwrap().path().to_string();
+    sign_up(&desktop, &base, "Dana Drafter", "dana@example.test").await;
+    let (_, assessment) = workspace(&desktop, "Hirewell Analytics", HIRING).await;
 
     // The tab is reached from the assessment's tabs, without script.
     desktop
@@ -85,11 +48,7 @@ async fn browser_drafts_tab_reads_at_desktop_and_phone_width_and_downloads_word(
     }
 
     let phone = browser(&driver, PHONE.0, PHONE.1).await;
-    phone.goto(&format!("{base}/signin")).await.unwrap();
-    wait_heading(&phone, "Sign in").await;
-    fill(&phone, "#f-email", "dana@example.test").await;
-    fill(&phone, "#f-password", "correct horse battery").await;
-    submit(&phone, "/signin", "Your organisations").await;
+    sign_in(&phone, &base, "dana@example.test").await;
     for (client, size) in [(&desktop, DESKTOP), (&phone, PHONE)] {
         client
             .goto(&format!("{base}{assessment}/drafts"))

@@ -6,31 +6,7 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints a
 //! notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, choose, click, fill, main_text, screenshot, submit, tools,
-    wait_for, wait_heading,
-};
-use fantoccini::Client;
-
-/// How wide the page is against the window, in CSS pixels: (document, window).
-async fn widths(client: &Client) -> (f64, f64) {
-    let value = client
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (value[0].as_f64().unwrap(), value[1].as_f64().unwrap())
-}
-
-async fn fits(client: &Client, what: &str) {
-    let (page, window) = widths(client).await;
-    assert!(
-        page <= window,
-        "{what}: the page is {page} px wide in a {window} px window"
-    );
-}
+use crate::browser::{DESKTOP, PHONE, Stack, browser, choose, click, fill, main_text, screenshot, submit, tools, wait_for, wait_heading, fits, sign_up, sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_forms_create_an_assessment_and_add_preview_and_save_an_ai_system() {
@@ -41,12 +17,7 @@ async fn browser_forms_create_an_assessment_and_add_preview_and_save_an_ai_syste
     let (driver, base) = (stack.driver.clone(), stack.base.clone());
 
     let desktop = browser(&driver, DESKTOP.0, DESKTOP.1).await;
-    desktop.goto(&format!("{base}/signup")).await.unwrap();
-    wait_heading(&desktop, "Create an account").await;
-    fill(&desktop, "#f-name", "Fiona Former").await;
-    fill(&desktop, "#f-email", "fiona@example.test").await;
-    fill(&desktop, "#f-password", "correct horse battery").await;
-    submit(&desktop, "/signup", "Your organisations").await;
+    sign_up(&desktop, &base, "Fiona Former", "fiona@example.test").await;
     fill(&desktop, "#f-name", "Hirewell Analytics").await;
     submit(&desktop, "/orgs", "Hirewell Analytics").await;
     let org = desktop.current_url().await.unwrap().path().to_string();
@@ -121,11 +92,7 @@ async fn browser_forms_create_an_assessment_and_add_preview_and_save_an_ai_syste
 
     // ---- the same form on a phone --------------------------------------------------------
     let phone = browser(&driver, PHONE.0, PHONE.1).await;
-    phone.goto(&format!("{base}/signin")).await.unwrap();
-    wait_heading(&phone, "Sign in").await;
-    fill(&phone, "#f-email", "fiona@example.test").await;
-    fill(&phone, "#f-password", "correct horse battery").await;
-    submit(&phone, "/signin", "Your organisations").await;
+    sign_in(&phone, &base, "fiona@example.test").await;
     phone
         .goto(&format!("{base}{assessment}/systems/cv-screening/edit"))
         .await

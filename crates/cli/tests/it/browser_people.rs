@@ -8,36 +8,8 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, choose, fill, main_text, screenshot, submit, tools,
-    wait_heading,
-};
-use fantoccini::{Client, Locator};
-
-/// The page fits the window.
-async fn fits(client: &Client, what: &str) {
-    let value = client
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (page, window) = (value[0].as_f64().unwrap(), value[1].as_f64().unwrap());
-    assert!(
-        page <= window,
-        "{what}: the page is {page} px wide in a {window} px window"
-    );
-}
-
-async fn sign_up(client: &Client, base: &str, name: &str, email: &str) {
-    client.goto(&format!("{base}/signup")).await.unwrap();
-    wait_heading(client, "Create an account").await;
-    fill(client, "#f-name", name).await;
-    fill(client, "#f-email", email).await;
-    fill(client, "#f-password", "correct horse battery").await;
-    submit(client, "/signup", "Your organisations").await;
-}
+use crate::browser::{DESKTOP, PHONE, Stack, browser, choose, fill, main_text, screenshot, submit, tools, wait_heading, fits, sign_up, sign_in};
+use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_members_invitation_and_account_at_desktop_and_phone_width() {
@@ -113,11 +85,7 @@ async fn browser_members_invitation_and_account_at_desktop_and_phone_width() {
 
     // The owner's members form on a phone.
     let owner_phone = browser(&driver, PHONE.0, PHONE.1).await;
-    owner_phone.goto(&format!("{base}/signin")).await.unwrap();
-    wait_heading(&owner_phone, "Sign in").await;
-    fill(&owner_phone, "#f-email", "olga@example.test").await;
-    fill(&owner_phone, "#f-password", "correct horse battery").await;
-    submit(&owner_phone, "/signin", "Your organisations").await;
+    sign_in(&owner_phone, &base, "olga@example.test").await;
     owner_phone
         .goto(&format!("{base}{org}#members"))
         .await

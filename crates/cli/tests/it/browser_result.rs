@@ -6,26 +6,12 @@
 //! Needs `chromium` and `chromedriver`, like the other browser test: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, fill, screenshot, submit, tools, wait_heading,
-};
+use crate::browser::{DESKTOP, PHONE, Stack, browser, screenshot, submit, tools, wait_heading, widths, sign_up, sign_in, workspace};
 use fantoccini::Client;
 
 /// The hiring example: two AI systems under the EU AI Act and the Colorado laws, with
 /// obligations overdue, upcoming, in force and stayed on its as-of date.
 const HIRING: &str = include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml");
-
-/// How wide the page is against the window, in CSS pixels: (document, window).
-async fn widths(client: &Client) -> (f64, f64) {
-    let value = client
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (value[0].as_f64().unwrap(), value[1].as_f64().unwrap())
-}
 
 /// Where the state cells of the obligations sit: (left, right) of each, and the window width.
 async fn state_cells(client: &Client) -> (Vec<(f64, f64)>, f64) {
@@ -72,40 +58,11 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
 
     // ---- a workspace holding the hiring example -----------------------------------------
     let desktop = browser(&driver, DESKTOP.0, DESKTOP.1).await;
-    desktop.goto(&format!("{base}/signup")).await.unwrap();
-    wait_heading(&desktop, "Create an account").await;
-    fill(&desktop, "#f-name", "Rita Reader").await;
-    fill(&desktop, "#f-email", "rita@example.test").await;
-    fill(&desktop, "#f-password", "correct horse battery").await;
-    submit(&desktop, "/signup", "Your organisations").await;
-    fill(&desktop, "#f-name", "Hirewell Analytics").await;
-    submit(&desktop, "/orgs", "Hirewell Analytics").await;
-    let org = desktop.current_url().await.unwrap().path().to_string();
-    let import = format!("{org}/assessments");
-    fill(
-        &desktop,
-        &format!("form[action='{import}'] #f-name"),
-        "2026",
-    )
-    .await;
-    // The file is long: set it at once rather than key by key.
-    desktop
-        .execute(
-            "document.getElementById('f-content').value = arguments[0];",
-            vec![serde_json::json!(HIRING)],
-        )
-        .await
-        .unwrap();
-    submit(&desktop, &import, "2026").await;
-    let assessment = desktop.current_url().await.unwrap().path().to_string();
-    assert!(assessment.starts_with("/assessments/"), "{assessment}");
+    sign_up(&desktop, &base, "Rita Reader", "rita@example.test").await;
+    let (_, assessment) = workspace(&desktop, "Hirewell Analytics", HIRING).await;
 
     let phone = browser(&driver, PHONE.0, PHONE.1).await;
-    phone.goto(&format!("{base}/signin")).await.unwrap();
-    wait_heading(&phone, "Sign in").await;
-    fill(&phone, "#f-email", "rita@example.test").await;
-    fill(&phone, "#f-password", "correct horse battery").await;
-    submit(&phone, "/signin", "Your organisations").await;
+    sign_in(&phone, &base, "rita@example.test").await;
 
     for (client, size) in [(&desktop, DESKTOP), (&phone, PHONE)] {
         for (path, heading, name, states) in [

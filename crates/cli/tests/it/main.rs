@@ -13,6 +13,7 @@ mod browser_forms;
 mod browser_people;
 mod browser_quick;
 mod browser_result;
+mod browser_story;
 mod browser_work;
 mod client;
 mod custom_catalogs;

@@ -7,7 +7,10 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints a
 //! notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{DESKTOP, PHONE, Stack, browser, choose, click, screenshot, submit, tools, wait_for, wait_heading, sign_up, sign_in, workspace};
+use crate::browser::{
+    DESKTOP, PHONE, Stack, browser, choose, click, screenshot, sign_in, sign_up, submit, tools,
+    wait_for, wait_heading, workspace,
+};
 use fantoccini::Client;
 
 /// The hiring example: two AI systems under the EU AI Act and the Colorado laws.

@@ -6,7 +6,10 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{DESKTOP, PHONE, Stack, browser, click, main_text, raw, screenshot, tools, wait_heading, widths, sign_up, sign_in, workspace};
+use crate::browser::{
+    DESKTOP, PHONE, Stack, browser, click, main_text, raw, screenshot, sign_in, sign_up, tools,
+    wait_heading, widths, workspace,
+};
 use fantoccini::Locator;
 
 const HIRING: &str = include_str!("../../../../examples/hrtech-cv-screening-soc2.yaml");

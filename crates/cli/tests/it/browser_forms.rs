@@ -6,7 +6,10 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints a
 //! notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{DESKTOP, PHONE, Stack, browser, choose, click, fill, main_text, screenshot, submit, tools, wait_for, wait_heading, fits, sign_up, sign_in};
+use crate::browser::{
+    DESKTOP, PHONE, Stack, browser, choose, click, fill, fits, main_text, screenshot, sign_in,
+    sign_up, submit, tools, wait_for, wait_heading,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_forms_create_an_assessment_and_add_preview_and_save_an_ai_system() {

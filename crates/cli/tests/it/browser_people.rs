@@ -8,7 +8,10 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{DESKTOP, PHONE, Stack, browser, choose, fill, main_text, screenshot, submit, tools, wait_heading, fits, sign_up, sign_in};
+use crate::browser::{
+    DESKTOP, PHONE, Stack, browser, choose, fill, fits, main_text, screenshot, sign_in, sign_up,
+    submit, tools, wait_heading,
+};
 use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

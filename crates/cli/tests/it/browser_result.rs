@@ -6,7 +6,10 @@
 //! Needs `chromium` and `chromedriver`, like the other browser test: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{DESKTOP, PHONE, Stack, browser, screenshot, submit, tools, wait_heading, widths, sign_up, sign_in, workspace};
+use crate::browser::{
+    DESKTOP, PHONE, Stack, browser, screenshot, sign_in, sign_up, submit, tools, wait_heading,
+    widths, workspace,
+};
 use fantoccini::Client;
 
 /// The hiring example: two AI systems under the EU AI Act and the Colorado laws, with

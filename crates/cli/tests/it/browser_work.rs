@@ -8,7 +8,10 @@
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-use crate::browser::{DESKTOP, PHONE, Stack, browser, choose, fill, main_text, screenshot, submit, tools, wait_heading, fits, set_value, sign_up, sign_in, workspace};
+use crate::browser::{
+    DESKTOP, PHONE, Stack, browser, choose, fill, fits, main_text, screenshot, set_value, sign_in,
+    sign_up, submit, tools, wait_heading, workspace,
+};
 
 const EXAMPLE: &str = include_str!("../../../../examples/saas-chatbot-iso27001.yaml");
 
@@ -64,7 +67,9 @@ async fn browser_work_owner_due_date_state_and_comments() {
         .await
         .unwrap();
     choose(&desktop, "#f-work-owner", me.as_str().unwrap()).await;
-    set_value(&desktop, "f-work-due",
+    set_value(
+        &desktop,
+        "f-work-due",
         &aimsgap_store::today().add_days(3).to_string(),
     )
     .await;

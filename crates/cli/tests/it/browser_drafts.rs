@@ -7,7 +7,7 @@
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, click, main_text, raw, screenshot, sign_in, sign_up, tools,
+    DESKTOP, PHONE, Stack, browser, main_text, raw, screenshot, sign_in, sign_up, tools,
     wait_heading, widths, workspace,
 };
 use fantoccini::Locator;

@@ -401,12 +401,12 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(people::logout_others),
         ),
         (
-            row(Method::GET, "/api/v1/assessments/{assessment}/work", Read, "The owner, due date and state of every requirement and work package that has any, with the number of comments per target")
+            row(Method::GET, "/api/v1/assessments/{assessment}/work-items", Read, "The owner, due date and state of every requirement and work package that has any, with the number of comments per target")
                 .gives::<w::WorkList>(200, "The work items (targets such as `requirement:5.2` and `package:6.1.2`) and comment counts"),
             get(work::list_work),
         ),
         (
-            row(Method::PUT, "/api/v1/assessments/{assessment}/work/{target}", Edit, "Set the owner (a member, or someone outside the organisation by name), due date and state of a requirement (`requirement:5.2`) or work package (`package:6.1.2`, named after its clause or control), naming the version you read; `done` changes no answer")
+            row(Method::PUT, "/api/v1/assessments/{assessment}/work-items/{target}", Edit, "Set the owner (a member, or someone outside the organisation by name), due date and state of a requirement (`requirement:5.2`) or work package (`package:6.1.2`, named after its clause or control), naming the version you read; `done` changes no answer")
                 .takes::<w::WorkRequest>()
                 .gives::<w::WorkItem>(200, "The work item saved, with its new version")
                 .fails(404, "No such assessment or target, or you are not a member of its organisation (code `not_found`)")

@@ -608,7 +608,7 @@ struct RequirementPage<'a> {
     stored: Option<StoredAnswer>,
     governing: Option<Governing>,
     form: Option<AnswerFormView>,
-    /// Owner, due date, state and comments (`templates/work/panel.html`).
+    /// Owner, due date, state and comments (`templates/tasks/panel.html`).
     work: super::work::WorkPanel,
 }
 

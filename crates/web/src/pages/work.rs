@@ -50,7 +50,7 @@ pub(crate) struct CommentRow {
 }
 
 /// The work panel of a requirement or work package: what is set, the form to change it (for
-/// editors), and the comments. Included as `work` by `templates/work/panel.html`.
+/// editors), and the comments. Included as `work` by `templates/tasks/panel.html`.
 #[derive(Debug)]
 pub(crate) struct WorkPanel {
     pub(crate) base: String,
@@ -223,7 +223,7 @@ fn page_of(assessment: &str, target: &Target) -> String {
 
 /// A change refused: why, and the way back to the page it came from.
 #[derive(Template, Debug)]
-#[template(path = "work/refused.html")]
+#[template(path = "tasks/refused.html")]
 struct Refused {
     frame: Frame,
     heading: &'static str,
@@ -451,7 +451,7 @@ struct PackageRequirement {
 }
 
 #[derive(Template, Debug)]
-#[template(path = "work/package.html")]
+#[template(path = "tasks/package.html")]
 struct PackagePage {
     frame: Frame,
     base: String,
@@ -615,7 +615,7 @@ pub(crate) async fn work_due(state: &AppState, meta: &AssessmentMeta) -> PageRes
 }
 
 #[derive(Template, Debug)]
-#[template(path = "work/mine.html")]
+#[template(path = "tasks/mine.html")]
 struct MyWorkPage {
     frame: Frame,
     today: Date,

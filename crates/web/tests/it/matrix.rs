@@ -68,7 +68,7 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("DELETE", "/api/v1/tokens/{token}" | "/api/v1/orgs/{org}/invitations/{invitation}") => {
             no_content
         }
-        ("PUT", "/api/v1/assessments/{assessment}/work/{target}") => StatusCode::OK,
+        ("PUT", "/api/v1/assessments/{assessment}/work-items/{target}") => StatusCode::OK,
         ("POST", "/api/v1/assessments/{assessment}/comments") => created,
         ("PUT", "/api/v1/assessments/{assessment}/comments/{comment}") => StatusCode::OK,
         ("DELETE", "/api/v1/assessments/{assessment}/comments/{comment}") => no_content,
@@ -191,7 +191,7 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             "action": "save"}),
         // `fill` made a fresh system for each try: its first version.
         "/assessments/{assessment}/systems/{system}/remove" => json!({"version": "1"}),
-        "/api/v1/assessments/{assessment}/work/{target}" => {
+        "/api/v1/assessments/{assessment}/work-items/{target}" => {
             json!({"version": version, "state": "in_progress", "due": "2027-01-31"})
         }
         "/api/v1/assessments/{assessment}/comments" => {
@@ -323,9 +323,13 @@ async fn current_version(app: &Router, owner: &Client, path: &str, f: &Fixture) 
         }
         "/assessments/{assessment}/profile" => ("profile", ""),
         "/assessments/{assessment}/systems/{system}/edit" => ("ai_systems", "support-assistant"),
-        "/api/v1/assessments/{assessment}/work/{target}" | "/assessments/{assessment}/work" => {
+        "/api/v1/assessments/{assessment}/work-items/{target}"
+        | "/assessments/{assessment}/work" => {
             let work = owner
-                .get(app, &format!("/api/v1/assessments/{}/work", f.assessment))
+                .get(
+                    app,
+                    &format!("/api/v1/assessments/{}/work-items", f.assessment),
+                )
                 .await
                 .json();
             return work["items"]

@@ -837,18 +837,18 @@ async fn every_route_answers_as_the_document_says() {
         )
         .await;
     // Work: owners, due dates, states and comments.
-    let work = format!("{base}/work");
+    let work = format!("{base}/work-items");
     cases
         .send(
             &app,
             &owner,
             get.clone(),
-            "/api/v1/assessments/{assessment}/work",
+            "/api/v1/assessments/{assessment}/work-items",
             &work,
             None,
         )
         .await;
-    let item = format!("{base}/work/requirement:7.4-1");
+    let item = format!("{base}/work-items/requirement:7.4-1");
     for body in [
         json!({"version": 0, "owner_user": owner_id, "due": "2027-01-31", "state": "in_progress"}),
         json!({"version": 0, "state": "done"}),
@@ -860,7 +860,7 @@ async fn every_route_answers_as_the_document_says() {
                 &app,
                 &owner,
                 put.clone(),
-                "/api/v1/assessments/{assessment}/work/{target}",
+                "/api/v1/assessments/{assessment}/work-items/{target}",
                 &item,
                 Some(body),
             )
@@ -871,8 +871,8 @@ async fn every_route_answers_as_the_document_says() {
             &app,
             &owner,
             put.clone(),
-            "/api/v1/assessments/{assessment}/work/{target}",
-            &format!("{base}/work/elsewhere"),
+            "/api/v1/assessments/{assessment}/work-items/{target}",
+            &format!("{base}/work-items/elsewhere"),
             Some(json!({"version": 0, "state": "done"})),
         )
         .await;

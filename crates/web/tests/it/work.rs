@@ -40,14 +40,14 @@ async fn owners_due_dates_and_states_are_versioned_and_done_changes_no_answer() 
     for (backend, app) in servers().await {
         let t = team(app).await;
         let base = format!("/api/v1/assessments/{}", t.assessment);
-        let work = t.editor.get(&t.app, &format!("{base}/work")).await;
+        let work = t.editor.get(&t.app, &format!("{base}/work-items")).await;
         assert_eq!(work.status, StatusCode::OK, "{backend}");
         assert_eq!(work.json()["items"], json!([]));
         let today = today(&work.json());
         let due = today.add_days(3).to_string();
         let editor_id = t.editor.user_id.clone().unwrap();
 
-        let target = format!("{base}/work/requirement:5.2");
+        let target = format!("{base}/work-items/requirement:5.2");
         let saved = t
             .editor
             .put(
@@ -102,7 +102,7 @@ async fn owners_due_dates_and_states_are_versioned_and_done_changes_no_answer() 
             .owner
             .put(
                 &t.app,
-                &format!("{base}/work/requirement:99.9"),
+                &format!("{base}/work-items/requirement:99.9"),
                 json!({"version": 0, "state": "done"}),
             )
             .await;
@@ -149,13 +149,17 @@ async fn owners_due_dates_and_states_are_versioned_and_done_changes_no_answer() 
             .editor
             .put(
                 &t.app,
-                &format!("{base}/work/package:5.2"),
+                &format!("{base}/work-items/package:5.2"),
                 json!({"version": 0, "owner_user": editor_id, "due": today.add_days(-1).to_string(), "state": "not_started"}),
             )
             .await;
         assert_eq!(package.status, StatusCode::OK, "{}", package.text());
         assert_eq!(package.json()["overdue"], true);
-        let listed = t.viewer.get(&t.app, &format!("{base}/work")).await.json();
+        let listed = t
+            .viewer
+            .get(&t.app, &format!("{base}/work-items"))
+            .await
+            .json();
         let targets: Vec<&str> = listed["items"]
             .as_array()
             .unwrap()
@@ -236,7 +240,11 @@ async fn comments_are_added_edited_by_their_author_and_deleted_with_history_kept
         assert_eq!(edited.status, StatusCode::OK);
         assert!(edited.json()["edited_at"].is_string());
 
-        let counts = t.viewer.get(&t.app, &format!("{base}/work")).await.json();
+        let counts = t
+            .viewer
+            .get(&t.app, &format!("{base}/work-items"))
+            .await
+            .json();
         assert_eq!(counts["comment_counts"]["requirement:6.1.2"], 1);
 
         // An owner deletes any comment; it stays, marked, without its text.
@@ -300,7 +308,7 @@ async fn viewers_cannot_change_work_and_outsiders_find_nothing() {
         let writes: Vec<(Method, String, Option<Value>)> = vec![
             (
                 Method::PUT,
-                format!("{base}/work/requirement:5.2"),
+                format!("{base}/work-items/requirement:5.2"),
                 Some(json!({"version": 0, "state": "done"})),
             ),
             (
@@ -315,7 +323,7 @@ async fn viewers_cannot_change_work_and_outsiders_find_nothing() {
             ),
             (Method::DELETE, format!("{base}/comments/{comment}"), None),
         ];
-        let reads = [format!("{base}/work"), format!("{base}/comments")];
+        let reads = [format!("{base}/work-items"), format!("{base}/comments")];
         for (method, uri, body) in &writes {
             let viewer = t
                 .viewer
@@ -345,7 +353,11 @@ async fn viewers_cannot_change_work_and_outsiders_find_nothing() {
             );
         }
         // Nothing the viewer tried changed anything.
-        let work = t.owner.get(&t.app, &format!("{base}/work")).await.json();
+        let work = t
+            .owner
+            .get(&t.app, &format!("{base}/work-items"))
+            .await
+            .json();
         assert_eq!(work["items"], json!([]));
         assert_eq!(work["comment_counts"]["package:6.1.2"], 1);
     }
@@ -379,7 +391,7 @@ async fn the_pages_assign_date_mark_done_and_comment_without_script() {
 
         let today = today(
             &t.owner
-                .get(&t.app, &format!("/api/v1/assessments/{a}/work"))
+                .get(&t.app, &format!("/api/v1/assessments/{a}/work-items"))
                 .await
                 .json(),
         );

@@ -208,30 +208,53 @@ pub fn combine(contributions: &[f64]) -> Credit {
     }
 }
 
+/// Every piece of an answer's evidence with its freshness on the as-of date and the weight it
+/// counts for.
+fn evidence_uses(assessment: &Assessment, answer: &Answer, documented: bool) -> Vec<EvidenceUse> {
+    answer
+        .evidence
+        .iter()
+        .map(|evidence| {
+            let freshness = rules::freshness(assessment.as_of, evidence.date, evidence.review_by);
+            EvidenceUse {
+                reference: evidence.reference.clone(),
+                kind: evidence.kind,
+                date: evidence.date,
+                review_by: evidence.review_by,
+                sha256: evidence.sha256.clone(),
+                freshness,
+                weight: rules::evidence_weight(evidence.kind, documented)
+                    * rules::freshness_factor(freshness),
+            }
+        })
+        .collect()
+}
+
 /// The credit of a direct answer, from its claim and its best evidence.
 fn answered(
-    assessment: &Assessment,
     answer: &Answer,
+    uses: &[EvidenceUse],
     documented: bool,
     notes: &mut Vec<String>,
 ) -> (Status, Credit, Source) {
-    let mut best: Option<(f64, EvidenceKind, bool)> = None;
-    for evidence in &answer.evidence {
-        let mut weight = rules::evidence_weight(evidence.kind, documented);
-        let mut stale = false;
-        if let Some(date) = evidence.date {
-            let age = date.days_until(assessment.as_of);
-            if age < 0 {
-                // Not counted; `future_evidence` reports it once per answer.
-                continue;
-            }
-            if age > rules::STALE_AFTER_DAYS {
-                weight *= rules::STALE_FACTOR;
-                stale = true;
-            }
+    // Evidence dated after the as-of date is not counted; `future_evidence` reports it once
+    // per answer.
+    let mut best: Option<(f64, EvidenceKind, Freshness)> = None;
+    for evidence in uses {
+        if evidence.freshness == Freshness::Future {
+            continue;
         }
-        if best.is_none_or(|(w, _, _)| weight > w) {
-            best = Some((weight, evidence.kind, stale));
+        if evidence.freshness == Freshness::ReviewOverdue
+            && let Some(review_by) = evidence.review_by
+        {
+            notes.push(format!(
+                "evidence `{}` was due for review on {review_by}: it counts for {}% of its weight until it is reviewed",
+                evidence.reference,
+                (rules::OVERDUE_FACTOR * 100.0).round()
+            ));
+        }
+        if best.is_none_or(|(w, _, _)| evidence.weight > w) {
+            best = Some((evidence.weight, evidence.kind, evidence.freshness));
         }
     }
     let claim = rules::answer_claim(answer.status);
@@ -251,16 +274,22 @@ fn answered(
                 }
                 match best {
                     None => notes.push("implemented, but no evidence is recorded".into()),
-                    Some((_, kind, stale)) if weight < rules::MET_EVIDENCE => notes.push(format!(
-                        "implemented, but the best evidence is {}{}: an auditor needs {}",
-                        kind.as_str().replace('_', " "),
-                        if stale { " older than 12 months" } else { "" },
-                        if documented {
-                            "an approved, current document"
-                        } else {
-                            "records of the process operating"
-                        }
-                    )),
+                    Some((_, kind, freshness)) if weight < rules::MET_EVIDENCE => {
+                        notes.push(format!(
+                            "implemented, but the best evidence is {}{}: an auditor needs {}",
+                            kind.as_str().replace('_', " "),
+                            match freshness {
+                                Freshness::Stale => " older than 12 months",
+                                Freshness::ReviewOverdue => " past its review date",
+                                Freshness::Current | Freshness::Future => "",
+                            },
+                            if documented {
+                                "an approved, current document"
+                            } else {
+                                "records of the process operating"
+                            }
+                        ))
+                    }
                     Some(_) => {}
                 }
                 Status::Partial
@@ -276,7 +305,7 @@ fn answered(
         maturity: answer.maturity,
         evidence_weight: weight,
         best_evidence: best.map(|(_, kind, _)| kind),
-        stale: best.is_some_and(|(_, _, stale)| stale),
+        stale: best.is_some_and(|(_, _, freshness)| freshness == Freshness::Stale),
     };
     (status, credit, source)
 }
@@ -298,6 +327,9 @@ pub fn judge(
     for requirement in iso.assessable() {
         let mut notes = Vec::new();
         let answer = governing(iso, &answers, &requirement.id);
+        let uses = answer
+            .map(|a| evidence_uses(assessment, a, requirement.documented))
+            .unwrap_or_default();
         let judged = match answer {
             Some(answer) => {
                 let own = answer.id == requirement.id;
@@ -338,7 +370,7 @@ pub fn judge(
                     )
                 } else if excluded {
                     let (status, credit, source) =
-                        answered(assessment, answer, requirement.documented, &mut notes);
+                        answered(answer, &uses, requirement.documented, &mut notes);
                     Judged {
                         status,
                         basis: Basis::Excluded,
@@ -347,7 +379,7 @@ pub fn judge(
                     }
                 } else {
                     let (status, credit, source) =
-                        answered(assessment, answer, requirement.documented, &mut notes);
+                        answered(answer, &uses, requirement.documented, &mut notes);
                     let (floor, floor_sources) = inherited(catalog, assessment, &requirement.id);
                     with_floor(
                         answer.status,
@@ -375,6 +407,8 @@ pub fn judge(
             sources: judged.sources,
             notes,
             owner: answer.and_then(|a| a.owner.clone()),
+            answer_notes: answer.and_then(|a| a.notes.clone()),
+            evidence: uses,
         });
     }
     results

@@ -810,11 +810,33 @@ pub fn from_document(
                 .date
                 .as_ref()
                 .and_then(|s| check.date(s, field(&format!("evidence[{j}].date"))));
+            let review_by = item
+                .review_by
+                .as_ref()
+                .and_then(|s| check.date(s, field(&format!("evidence[{j}].review_by"))));
+            let sha256 = item.sha256.as_ref().and_then(|span| {
+                let hex = span.value.trim().to_ascii_lowercase();
+                if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    Some(hex)
+                } else {
+                    check.fail(
+                        span,
+                        field(&format!("evidence[{j}].sha256")),
+                        ErrorKind::Invalid(format!(
+                            "`{}`: expected 64 hexadecimal digits (a SHA-256)",
+                            span.value
+                        )),
+                    );
+                    None
+                }
+            });
             if let Some(kind) = kind {
                 evidence.push(Evidence {
                     reference: item.reference.clone(),
                     kind,
                     date,
+                    review_by,
+                    sha256,
                 });
             }
         }
@@ -927,6 +949,8 @@ pub fn to_document(assessment: &Assessment) -> Document {
                         reference: e.reference.clone(),
                         kind: Located::new(e.kind.as_str().to_string()),
                         date: e.date.map(|d| Located::new(d.to_string())),
+                        review_by: e.review_by.map(|d| Located::new(d.to_string())),
+                        sha256: e.sha256.clone().map(Located::new),
                     })
                     .collect(),
                 justification: a.justification.clone(),

@@ -131,7 +131,12 @@ pub struct AiSystem {
 pub struct Evidence {
     pub reference: String,
     pub kind: EvidenceKind,
+    /// When it took effect.
     pub date: Option<Date>,
+    /// When it is due for review or expires.
+    pub review_by: Option<Date>,
+    /// The SHA-256 of its file, 64 lowercase hexadecimal digits.
+    pub sha256: Option<String>,
 }
 
 /// The organisation's answer about one ISO/IEC 42001 requirement, control or group.

@@ -118,6 +118,37 @@ pub struct InheritedEdge {
     pub credit: f64,
 }
 
+vocabulary! {
+    /// How current a piece of evidence is on the as-of date. `current`: within its review
+    /// date and no older than `rules::STALE_AFTER_DAYS`; `stale`: older than that;
+    /// `review_overdue`: its review or expiry date has passed; `future`: dated after the
+    /// as-of date, so not counted.
+    Freshness {
+        Current => "current",
+        Stale => "stale",
+        ReviewOverdue => "review_overdue",
+        Future => "future",
+    }
+}
+
+/// One piece of evidence behind a requirement's answer, and what it counted for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvidenceUse {
+    /// Where it is: a document name, a link, an evidence register entry.
+    pub reference: String,
+    pub kind: EvidenceKind,
+    /// When it took effect.
+    pub date: Option<Date>,
+    /// When it is due for review or expires.
+    pub review_by: Option<Date>,
+    /// The SHA-256 of its file, when an evidence register holds it.
+    pub sha256: Option<String>,
+    pub freshness: Freshness,
+    /// The weight it counts for: its kind's weight (`rules::evidence_weight`) times its
+    /// freshness factor (`rules::freshness_factor`).
+    pub weight: f64,
+}
+
 /// Where the status of a requirement came from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
@@ -154,6 +185,10 @@ pub struct RequirementResult {
     /// Plain-language reasons, in the order they were applied.
     pub notes: Vec<String>,
     pub owner: Option<String>,
+    /// The evidence of the governing answer, in the answer's order, with what each counted for.
+    pub evidence: Vec<EvidenceUse>,
+    /// The notes written with the governing answer.
+    pub answer_notes: Option<String>,
 }
 
 impl RequirementResult {

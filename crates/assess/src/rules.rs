@@ -2,7 +2,7 @@
 //! them here and nowhere else.
 
 use crate::input::{AnswerStatus, CertificationStatus, ControlStatus, EvidenceKind, ReportType};
-use crate::result::{Classification, Credit, Phase};
+use crate::result::{Classification, Credit, Freshness, Phase};
 use aimsgap_catalog::{Date, Relationship};
 
 /// Direct answers: the credit a claimed status is worth before evidence.
@@ -32,6 +32,37 @@ pub fn evidence_weight(kind: EvidenceKind, documented: bool) -> f64 {
 pub const STALE_AFTER_DAYS: i64 = 365;
 /// Stale evidence counts this much of its weight.
 pub const STALE_FACTOR: f64 = 0.6;
+/// Evidence whose review or expiry date has passed counts this much of its weight: someone
+/// set a date by which it had to be looked at again, and nobody did.
+pub const OVERDUE_FACTOR: f64 = 0.5;
+
+/// How current evidence is on the as-of date, from its effective date and its review date.
+/// Evidence due for review on the as-of date itself is still current. When both apply, a
+/// passed review date wins: it is the stronger discount.
+pub fn freshness(as_of: Date, date: Option<Date>, review_by: Option<Date>) -> Freshness {
+    let age = date.map(|d| d.days_until(as_of));
+    if age.is_some_and(|age| age < 0) {
+        Freshness::Future
+    } else if review_by.is_some_and(|r| r < as_of) {
+        Freshness::ReviewOverdue
+    } else if age.is_some_and(|age| age > STALE_AFTER_DAYS) {
+        Freshness::Stale
+    } else {
+        Freshness::Current
+    }
+}
+
+/// The share of its weight that evidence of this freshness counts for. Never increases from
+/// current to stale to overdue, so a later review date or a newer document never lowers
+/// credit.
+pub fn freshness_factor(freshness: Freshness) -> f64 {
+    match freshness {
+        Freshness::Current => 1.0,
+        Freshness::Stale => STALE_FACTOR,
+        Freshness::ReviewOverdue => OVERDUE_FACTOR,
+        Freshness::Future => 0.0,
+    }
+}
 /// A claim counts this much on its own; evidence earns the rest. Credit of an answer:
 /// lo = claim x weight, point = claim x (CLAIM_ONLY + (1 - CLAIM_ONLY) x weight), hi = claim,
 /// where weight is the best evidence's weight (0 without evidence).

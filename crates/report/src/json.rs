@@ -182,12 +182,26 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
             .requirements
             .iter()
             .map(|r| wire::Requirement {
+                answer_notes: r.answer_notes.clone(),
                 basis: Some(r.basis.as_str().to_string()),
                 credit: wire::Credit {
                     hi: r3(r.credit.hi),
                     lo: r3(r.credit.lo),
                     point: r3(r.credit.point),
                 },
+                evidence: r
+                    .evidence
+                    .iter()
+                    .map(|e| wire::EvidenceItem {
+                        date: e.date.map(|d| d.to_string()),
+                        freshness: e.freshness.as_str().to_string(),
+                        kind: e.kind.as_str().to_string(),
+                        reference: e.reference.clone(),
+                        review_by: e.review_by.map(|d| d.to_string()),
+                        sha256: e.sha256.clone(),
+                        weight: r3(e.weight),
+                    })
+                    .collect(),
                 group: r.group.clone(),
                 id: r.id.clone(),
                 notes: r.notes.clone(),

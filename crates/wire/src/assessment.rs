@@ -267,9 +267,15 @@ pub struct Evidence {
     pub reference: String,
     /// `template`, `draft`, `approved_document`, `operating_record` or `audit_report`.
     pub kind: Located<String>,
-    /// Its date (`YYYY-MM-DD`).
+    /// Its date (`YYYY-MM-DD`): when it took effect, not when it was uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Located<String>>,
+    /// When it is due for review or expires (`YYYY-MM-DD`); after that date it counts less.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<Located<String>>,
+    /// The SHA-256 of the file it is, as 64 hexadecimal digits, when an evidence register holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Located<String>>,
 }
 
 /// The part of a document that is neither AI systems nor answers: what the store keeps as an

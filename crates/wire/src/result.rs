@@ -53,6 +53,8 @@ pub mod words {
         "operating_record",
         "audit_report",
     ];
+    /// How current a piece of evidence is on the as-of date.
+    pub const FRESHNESS: &[&str] = &["current", "stale", "review_overdue", "future"];
     /// The set-theory relationship of a crosswalk edge (NIST IR 8477).
     pub const RELATIONSHIP: &[&str] = &[
         "equal",
@@ -132,6 +134,9 @@ fn answer_status(_: &mut SchemaGenerator) -> Schema {
 }
 fn evidence_kind(_: &mut SchemaGenerator) -> Schema {
     one_of(words::EVIDENCE_KIND, false)
+}
+fn freshness(_: &mut SchemaGenerator) -> Schema {
+    one_of(words::FRESHNESS, false)
 }
 fn evidence_kind_or_null(_: &mut SchemaGenerator) -> Schema {
     one_of(words::EVIDENCE_KIND, true)
@@ -312,6 +317,9 @@ pub struct Attach {
 /// The judgement of one requirement or control.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Requirement {
+    /// The notes written with the answer that governs it; absent when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_notes: Option<String>,
     /// What backs the credit: `evidenced`, `declared` (a claim short of evidence), `planned`,
     /// `inherited` (from held certifications: verify for AI), `absent` (answered not
     /// implemented), `unanswered` or `excluded`. Always written; `null` only when reading a
@@ -321,6 +329,11 @@ pub struct Requirement {
     pub basis: Option<String>,
     /// The credit the requirement earns.
     pub credit: Credit,
+    /// The evidence recorded with the answer that governs it, in the answer's order, with what
+    /// each piece counted for; absent when there is none (and in results written before this
+    /// field was added).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceItem>,
     /// The clause or objective it belongs to.
     pub group: String,
     /// The requirement's id in ISO/IEC 42001 (`6.1.2.a`, `A.6.2.4`).
@@ -336,6 +349,34 @@ pub struct Requirement {
     pub status: String,
     /// The requirement's title.
     pub title: String,
+}
+
+/// One piece of evidence behind an answer, and what it counted for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceItem {
+    /// When it took effect (`YYYY-MM-DD`); absent when undated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// How current it is on the as-of date: `current`, `stale` (older than twelve months),
+    /// `review_overdue` (its review or expiry date has passed) or `future` (dated after the
+    /// as-of date: not counted).
+    #[schemars(schema_with = "freshness")]
+    pub freshness: String,
+    /// Its kind.
+    #[schemars(schema_with = "evidence_kind")]
+    pub kind: String,
+    /// Where it is: a document name, a link, an evidence register entry.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// When it is due for review or expires (`YYYY-MM-DD`); absent when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<String>,
+    /// The SHA-256 of its file, 64 lowercase hexadecimal digits, when an evidence register
+    /// holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The weight it counts for (0..1): its kind's weight times its freshness factor.
+    pub weight: f64,
 }
 
 /// Where the status of a requirement came from; `kind` tells which.

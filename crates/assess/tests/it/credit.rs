@@ -67,6 +67,56 @@ fn evidence_decides_between_met_and_partial() {
 }
 
 #[test]
+fn evidence_past_its_review_date_counts_half_and_the_requirement_says_why() {
+    // Reviewed on time (due on the as-of date itself): full weight, met.
+    check(
+        "{status: implemented, evidence: [{ref: p.pdf, kind: approved_document, date: 2026-05-02, review_by: 2026-11-29}]}",
+        "5.2-1",
+        Status::Met,
+        1.0,
+    );
+    // Its review date has passed: half its weight, below the bar for met.
+    let answer = "{status: implemented, notes: Board minutes 12 March, evidence: [{ref: p.pdf, kind: approved_document, date: 2026-05-02, review_by: 2026-11-28, sha256: 9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08}]}";
+    check(answer, "5.2-1", Status::Partial, 0.3 + 0.7 * 0.5);
+    let result = run(&org(&format!("answers:\n  \"5.2-1\": {answer}\n")));
+    let r = requirement(&result, "5.2-1");
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("`p.pdf` was due for review on 2026-11-28")),
+        "{:?}",
+        r.notes
+    );
+    let [evidence] = r.evidence.as_slice() else {
+        panic!("one piece of evidence: {:?}", r.evidence)
+    };
+    assert_eq!(evidence.freshness, aimsgap_assess::Freshness::ReviewOverdue);
+    assert!((evidence.weight - 0.5).abs() < 1e-9);
+    assert_eq!(
+        evidence.sha256.as_deref(),
+        Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+    );
+    assert_eq!(r.answer_notes.as_deref(), Some("Board minutes 12 March"));
+}
+
+#[test]
+fn a_bad_review_date_or_hash_is_refused_where_it_is() {
+    let text = org(
+        "answers:\n  \"5.2-1\": {status: implemented, evidence: [{ref: p.pdf, kind: approved_document, review_by: 2026-13-01, sha256: abc}]}\n",
+    );
+    let error = aimsgap_assess::parse_assessment("test.yaml", &text, catalog(), date("2026-11-29"))
+        .map(|_| ())
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(error.contains("evidence[0].review_by"), "{error}");
+    assert!(error.contains("evidence[0].sha256"), "{error}");
+    assert!(error.contains("64 hexadecimal digits"), "{error}");
+}
+
+#[test]
 fn future_dated_evidence_is_not_counted_and_is_reported() {
     let result = run(&org(
         "answers:\n  \"5.2-1\": {status: implemented, evidence: [{ref: p.pdf, kind: approved_document, date: 2027-01-01}]}\n",

@@ -37,11 +37,14 @@ pub(crate) fn evidence() -> impl Strategy<Value = Evidence> {
     (
         prop::sample::select(EvidenceKind::ALL.to_vec()),
         prop::option::of(-900i64..30),
+        prop::option::of(-400i64..400),
     )
-        .prop_map(|(kind, offset)| Evidence {
+        .prop_map(|(kind, offset, review)| Evidence {
             reference: "doc".into(),
             kind,
             date: offset.map(|o| date("2026-11-29").add_days(o)),
+            review_by: review.map(|o| date("2026-11-29").add_days(o)),
+            sha256: None,
         })
 }
 
@@ -194,7 +197,7 @@ proptest! {
             status: AnswerStatus::Implemented,
             maturity: Some(4),
             owner: None,
-            evidence: vec![Evidence { reference: "r".into(), kind: EvidenceKind::OperatingRecord, date: Some(date("2026-10-01")) }],
+            evidence: vec![Evidence { reference: "r".into(), kind: EvidenceKind::OperatingRecord, date: Some(date("2026-10-01")), review_by: None, sha256: None }],
             justification: None,
             notes: None,
         });

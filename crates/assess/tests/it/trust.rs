@@ -160,12 +160,48 @@ proptest! {
                 reference: "record".into(),
                 kind,
                 date: Some(a.as_of.add_days(-days_before)),
+                review_by: None,
+                sha256: None,
             }];
             b
         };
         not_lower(
             &assess(catalog(), &with(older)).unwrap(),
             &assess(catalog(), &with(fresher)).unwrap(),
+        )?;
+    }
+
+    #[test]
+    fn a_later_review_date_never_lowers_anything(
+        a in assessment(),
+        pick in any::<prop::sample::Index>(),
+        kind in prop::sample::select(EvidenceKind::ALL.to_vec()),
+        age in prop::option::of(0i64..1_000),
+        one in prop::option::of(-400i64..400),
+        two in prop::option::of(-400i64..400),
+    ) {
+        prop_assume!(!a.answers.is_empty());
+        let i = pick.index(a.answers.len());
+        // No review date is the latest of all: nothing is due.
+        let (earlier, later) = match (one, two) {
+            (Some(x), Some(y)) => (Some(x.min(y)), Some(x.max(y))),
+            (Some(x), None) | (None, Some(x)) => (Some(x), None),
+            (None, None) => (None, None),
+        };
+        let with = |review: Option<i64>| {
+            let mut b = a.clone();
+            b.answers[i].evidence = vec![Evidence {
+                reference: "record".into(),
+                kind,
+                date: age.map(|days| a.as_of.add_days(-days)),
+                review_by: review.map(|days| a.as_of.add_days(days)),
+                sha256: None,
+            }];
+            b
+        };
+        not_lower(
+            &assess(catalog(), &with(earlier)).unwrap(),
+            &assess(catalog(), &with(later)).unwrap(),
         )?;
     }
 

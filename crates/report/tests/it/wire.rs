@@ -9,7 +9,7 @@
 use super::EXAMPLES;
 use super::formats::python;
 use aimsgap_assess::{
-    AnswerStatus, Basis, Classification, EvidenceKind, ObligationState, Phase, Status,
+    AnswerStatus, Basis, Classification, EvidenceKind, Freshness, ObligationState, Phase, Status,
 };
 use aimsgap_catalog::{Date, Relationship};
 use aimsgap_wire::result::{self as wire, words};
@@ -91,6 +91,7 @@ fn the_schema_lists_exactly_the_engines_words() {
         strings(ObligationState::ALL, ObligationState::as_str)
     );
     assert_eq!(words::BASIS, strings(Basis::ALL, Basis::as_str));
+    assert_eq!(words::FRESHNESS, strings(Freshness::ALL, Freshness::as_str));
 }
 
 #[test]

@@ -37,9 +37,10 @@ pub(super) enum Tab {
     Profile,
     Dashboard,
     Register,
+    Evidence,
 }
 
-const TABS: [(Tab, &str, &str); 10] = [
+const TABS: [(Tab, &str, &str); 11] = [
     (Tab::Dashboard, "/dashboard", "Dashboard"),
     (Tab::Overview, "", "Overview"),
     (Tab::Systems, "/systems", "AI systems"),
@@ -50,6 +51,7 @@ const TABS: [(Tab, &str, &str); 10] = [
     (Tab::Runs, "/runs", "Runs"),
     (Tab::History, "/history", "History"),
     (Tab::Profile, "/profile", "Profile"),
+    (Tab::Evidence, "/evidence", "Evidence"),
 ];
 
 /// One tab of `templates/assessment/base.html`.
@@ -316,13 +318,25 @@ const KINDS: [(&str, &str); 5] = [
 /// Rows of evidence the form offers at most.
 const MAX_EVIDENCE: usize = 10;
 
+/// One piece of evidence of the answer form, as text.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct EvidenceFields {
+    reference: String,
+    kind: String,
+    date: String,
+    review_by: String,
+    /// Set when the evidence came from a register or a file; the form carries it unseen, so
+    /// saving the answer keeps it.
+    sha256: String,
+}
+
 /// The answer form's values: what is stored, or what was posted.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct AnswerForm {
     status: String,
     maturity: String,
     owner: String,
-    evidence: Vec<(String, String, String)>,
+    evidence: Vec<EvidenceFields>,
     justification: String,
     notes: String,
 }
@@ -350,7 +364,13 @@ impl AnswerForm {
                 .map(|items| {
                     items
                         .iter()
-                        .map(|item| (text(item, "ref"), text(item, "kind"), text(item, "date")))
+                        .map(|item| EvidenceFields {
+                            reference: text(item, "ref"),
+                            kind: text(item, "kind"),
+                            date: text(item, "date"),
+                            review_by: text(item, "review_by"),
+                            sha256: text(item, "sha256"),
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -366,14 +386,14 @@ impl AnswerForm {
             maturity: get("maturity"),
             owner: get("owner"),
             evidence: (0..MAX_EVIDENCE)
-                .map(|i| {
-                    (
-                        get(&format!("ev{i}_ref")),
-                        get(&format!("ev{i}_kind")),
-                        get(&format!("ev{i}_date")),
-                    )
+                .map(|i| EvidenceFields {
+                    reference: get(&format!("ev{i}_ref")),
+                    kind: get(&format!("ev{i}_kind")),
+                    date: get(&format!("ev{i}_date")),
+                    review_by: get(&format!("ev{i}_review_by")),
+                    sha256: get(&format!("ev{i}_sha256")),
                 })
-                .filter(|(reference, _, _)| !reference.is_empty())
+                .filter(|evidence| !evidence.reference.is_empty())
                 .collect(),
             justification: get("justification"),
             notes: get("notes"),
@@ -407,14 +427,20 @@ impl AnswerForm {
             let items: Vec<Value> = self
                 .evidence
                 .iter()
-                .map(|(reference, kind, date)| {
-                    let mut item = json!({"ref": reference, "kind": kind});
-                    if !date.is_empty()
-                        && let Some(map) = item.as_object_mut()
-                    {
-                        map.insert("date".into(), json!(date));
+                .map(|evidence| {
+                    let mut item = serde_json::Map::new();
+                    item.insert("ref".into(), json!(evidence.reference));
+                    item.insert("kind".into(), json!(evidence.kind));
+                    for (key, value) in [
+                        ("date", &evidence.date),
+                        ("review_by", &evidence.review_by),
+                        ("sha256", &evidence.sha256),
+                    ] {
+                        if !value.is_empty() {
+                            item.insert(key.into(), json!(value));
+                        }
                     }
-                    item
+                    Value::Object(item)
                 })
                 .collect();
             answer.insert("evidence".into(), Value::Array(items));
@@ -441,15 +467,21 @@ fn answer_text(value: Option<&Value>) -> String {
     if !form.owner.is_empty() {
         let _ = write!(out, ", owner {}", form.owner);
     }
-    for (reference, kind, date) in &form.evidence {
+    for evidence in &form.evidence {
         let _ = write!(
             out,
-            "; evidence {reference} ({}{})",
-            kind.replace('_', " "),
-            if date.is_empty() {
+            "; evidence {} ({}{}{})",
+            evidence.reference,
+            evidence.kind.replace('_', " "),
+            if evidence.date.is_empty() {
                 String::new()
             } else {
-                format!(", {date}")
+                format!(", {}", evidence.date)
+            },
+            if evidence.review_by.is_empty() {
+                String::new()
+            } else {
+                format!(", review by {}", evidence.review_by)
             }
         );
     }
@@ -503,6 +535,21 @@ struct StoredAnswer {
     text: String,
 }
 
+/// One piece of the governing answer's evidence as the engine counted it.
+#[derive(Debug)]
+struct EvidenceLine {
+    reference: String,
+    kind: String,
+    date: String,
+    review_by: String,
+    /// The weight it counted for, 0 to 1, with two decimals.
+    weight: String,
+    /// Why it counts less than its kind is worth, when it does.
+    reason: Option<String>,
+    /// Its review date is passed or it is otherwise counted less.
+    reduced: bool,
+}
+
 /// The answer of a group above that applies here.
 #[derive(Debug)]
 struct Governing {
@@ -517,6 +564,8 @@ struct EvidenceRow {
     reference: String,
     kinds: Vec<Choice>,
     date: String,
+    review_by: String,
+    sha256: String,
 }
 
 impl EvidenceRow {
@@ -565,18 +614,19 @@ impl AnswerFormView {
             owner: form.owner.clone(),
             evidence: (0..rows)
                 .map(|index| {
-                    let (reference, kind, date) =
-                        form.evidence.get(index).cloned().unwrap_or_default();
-                    let kind = if kind.is_empty() {
-                        "approved_document".to_string()
+                    let evidence = form.evidence.get(index).cloned().unwrap_or_default();
+                    let kind = if evidence.kind.is_empty() {
+                        "approved_document"
                     } else {
-                        kind
+                        evidence.kind.as_str()
                     };
                     EvidenceRow {
                         index,
-                        reference,
-                        kinds: choices(&KINDS, &[kind.as_str()]),
-                        date,
+                        kinds: choices(&KINDS, &[kind]),
+                        reference: evidence.reference,
+                        date: evidence.date,
+                        review_by: evidence.review_by,
+                        sha256: evidence.sha256,
                     }
                 })
                 .collect(),
@@ -607,6 +657,10 @@ struct RequirementPage<'a> {
     readiness: (f64, f64, f64),
     stored: Option<StoredAnswer>,
     governing: Option<Governing>,
+    /// The governing answer's evidence as the engine counted it.
+    evidence: Vec<EvidenceLine>,
+    /// The notes written with the governing answer.
+    answer_notes: Option<String>,
     form: Option<AnswerFormView>,
     /// Owner, due date, state and comments (`templates/tasks/panel.html`).
     work: super::work::WorkPanel,
@@ -643,18 +697,36 @@ async fn requirement_page(
         ),
         answer: answer_text(current.get("value")),
     });
-    let judged = result
-        .requirements
-        .iter()
-        .find(|r| r.id == requirement_id)
-        .map(|judged| Judged {
-            status: Badge::judged(judged),
-            credit: pct(judged.credit.point),
-            lo: pct(judged.credit.lo),
-            hi: pct(judged.credit.hi),
-            sources: source_summary(catalog, judged),
-            explanation: aimsgap_assess::explain(catalog, &result, requirement_id),
-        });
+    let own_result = result.requirements.iter().find(|r| r.id == requirement_id);
+    let evidence = own_result
+        .map(|judged| {
+            judged
+                .evidence
+                .iter()
+                .map(|used| {
+                    let reason = super::evidence::reason(used, result.as_of);
+                    EvidenceLine {
+                        reference: used.reference.clone(),
+                        kind: super::evidence::kind_words(used.kind),
+                        date: used.date.map(|d| d.to_string()).unwrap_or_default(),
+                        review_by: used.review_by.map(|d| d.to_string()).unwrap_or_default(),
+                        weight: format!("{:.2}", used.weight),
+                        reduced: reason.is_some(),
+                        reason,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let answer_notes = own_result.and_then(|judged| judged.answer_notes.clone());
+    let judged = own_result.map(|judged| Judged {
+        status: Badge::judged(judged),
+        credit: pct(judged.credit.point),
+        lo: pct(judged.credit.lo),
+        hi: pct(judged.credit.hi),
+        sources: source_summary(catalog, judged),
+        explanation: aimsgap_assess::explain(catalog, &result, requirement_id),
+    });
     let children = result
         .requirements
         .iter()
@@ -719,6 +791,8 @@ async fn requirement_page(
         ),
         stored: stored_answer,
         governing,
+        evidence,
+        answer_notes,
         form,
         work,
     };
@@ -897,6 +971,9 @@ fn answer_field(requirement: &str) -> impl Fn(&str) -> Option<FormField> + '_ {
                     "ref" => ("ref", "reference"),
                     "kind" => ("kind", "kind"),
                     "date" => ("date", "date"),
+                    "review_by" => ("review_by", "review by"),
+                    // The file's hash has no field of its own: it travels with the reference.
+                    "sha256" => ("ref", "reference"),
                     _ => return None,
                 };
                 Some(FormField::new(

@@ -412,6 +412,12 @@ struct DashboardPage<'a> {
     overdue_count: usize,
     week_count: usize,
     due_shown: usize,
+    /// Evidence due for review within 30 days or past its review date, the first few.
+    expiring: Vec<super::evidence::Expiring>,
+    expiring_count: usize,
+    /// Of them, past their review date.
+    expiring_overdue: usize,
+    expiring_days: i64,
     /// The token of "Record a run now", for those who may edit.
     csrf: Option<String>,
 }
@@ -442,6 +448,7 @@ pub async fn dashboard(
     let blockers: Vec<&aimsgap_assess::Gap> = result.gaps.iter().filter(|g| g.blocker).collect();
     let (overdue, week) = due_work(&base, &result, &work, crate::ops::today());
     let laws = law_dates(&state.catalog, &result);
+    let expiring = super::evidence::expiring(&result, super::evidence::EXPIRING_WITHIN_DAYS);
     let (frame, tabs) = ctx.chrome(Tab::Dashboard, "Dashboard");
     let view = DashboardPage {
         frame,
@@ -473,6 +480,10 @@ pub async fn dashboard(
         overdue: overdue.into_iter().take(DUE_SHOWN).collect(),
         week: week.into_iter().take(DUE_SHOWN).collect(),
         due_shown: DUE_SHOWN,
+        expiring_count: expiring.len(),
+        expiring_overdue: expiring.iter().filter(|e| e.overdue()).count(),
+        expiring: expiring.into_iter().take(DUE_SHOWN).collect(),
+        expiring_days: super::evidence::EXPIRING_WITHIN_DAYS,
         csrf: ctx.role.can_edit().then(|| ctx.auth.csrf().to_string()),
     };
     Ok(render(StatusCode::OK, &view))

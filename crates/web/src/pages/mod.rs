@@ -17,6 +17,7 @@ mod catalog;
 pub(crate) mod changes;
 mod dashboard;
 mod drafts;
+pub(crate) mod evidence;
 mod forms;
 mod layout;
 mod me;
@@ -580,6 +581,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "The gap register's filtered rows as an Excel workbook",
             ),
             get(register::register_xlsx),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/evidence",
+                Read,
+                "The evidence register: every piece of evidence with its freshness, filtered by kind and freshness, and what is due for review",
+            ),
+            get(evidence::register),
         ),
     ]
 }

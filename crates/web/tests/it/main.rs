@@ -11,6 +11,7 @@ mod abuse;
 mod catalog;
 mod dashboard;
 mod drafts;
+mod evidence_pages;
 mod flows;
 mod forms;
 mod forms_pages;

@@ -373,6 +373,7 @@ const ENTITIES: &[&str] = &[
     "ai_system",
     "work",
     "comment",
+    "evidence",
 ];
 
 /// Where a backup came from and what it holds, written beside its tables.

@@ -36,6 +36,9 @@ pub enum StoreError {
     /// The actor may not make this change (another member's comment); nothing was changed.
     #[error("not allowed: {0}")]
     Forbidden(String),
+    /// A file larger than the limit (in bytes) it was written with; nothing was stored.
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
 }
 
 type Result<T> = std::result::Result<T, StoreError>;

@@ -14,6 +14,7 @@ mod ids;
 use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::json;
 
+mod evidence;
 mod rules;
 mod work;
 

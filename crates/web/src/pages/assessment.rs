@@ -661,6 +661,10 @@ struct RequirementPage<'a> {
     evidence: Vec<EvidenceLine>,
     /// The notes written with the governing answer.
     answer_notes: Option<String>,
+    /// Items of the evidence register linked to it, to a group above it or beneath it.
+    register: Vec<super::evidence::Linked>,
+    /// Whether an answer applies here, so that register evidence counts.
+    answered: bool,
     form: Option<AnswerFormView>,
     /// Owner, due date, state and comments (`templates/tasks/panel.html`).
     work: super::work::WorkPanel,
@@ -719,6 +723,8 @@ async fn requirement_page(
         })
         .unwrap_or_default();
     let answer_notes = own_result.and_then(|judged| judged.answer_notes.clone());
+    let register =
+        super::evidence::linked(state, &ctx.meta.id, requirement_id, result.as_of).await?;
     let judged = own_result.map(|judged| Judged {
         status: Badge::judged(judged),
         credit: pct(judged.credit.point),
@@ -769,6 +775,7 @@ async fn requirement_page(
         &crate::ops::work::Target::Requirement(node.id.clone()),
     )
     .await?;
+    let answered = stored.value.is_some() || governing.is_some();
     let (frame, tabs) = ctx.chrome(Tab::None, &format!("{} {}", node.id, node.title));
     let view = RequirementPage {
         frame,
@@ -793,6 +800,8 @@ async fn requirement_page(
         governing,
         evidence,
         answer_notes,
+        answered,
+        register,
         form,
         work,
     };

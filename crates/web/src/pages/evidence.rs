@@ -3,16 +3,20 @@
 //! date falls within the next 30 days or has passed. Pure functions over the engine's result,
 //! so the requirement page, the dashboard and the Evidence tab say the same thing.
 
-use super::assessment::{Tab, TabLink, context};
-use super::layout::{Frame, render};
+use super::assessment::{Context, Tab, TabLink, context};
+use super::layout::{Choice, Frame, choices, render, see_other};
 use super::{PageResult, Signed};
+use crate::auth::{Via, identify};
+use crate::error::{ApiError, FormField, Problem};
 use crate::{Access, AppState};
 use aimsgap_assess::{AssessmentResult, EvidenceKind, EvidenceUse, Freshness, rules};
 use aimsgap_catalog::Date;
+use aimsgap_store::{EvidenceItem, EvidenceMeta, NewFile};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use std::collections::HashMap;
 
 /// Evidence due for review within this many days after the as-of date is listed as expiring.
 pub(crate) const EXPIRING_WITHIN_DAYS: i64 = 30;
@@ -140,6 +144,293 @@ pub(crate) fn expiring(result: &AssessmentResult, within: i64) -> Vec<Expiring> 
 
 // ---- the Evidence tab --------------------------------------------------------------------
 
+/// The largest file the upload form takes, in bytes.
+pub(crate) const UPLOAD_LIMIT: u64 = 25 * 1024 * 1024;
+
+/// The body the upload form may send: the file and its metadata fields.
+pub(crate) const UPLOAD_BODY_LIMIT: usize = 26 * 1024 * 1024;
+
+const KINDS: [(&str, &str); 5] = [
+    ("approved_document", "Approved document"),
+    ("operating_record", "Operating record"),
+    ("audit_report", "Audit report"),
+    ("draft", "Draft"),
+    ("template", "Template"),
+];
+
+/// "1.2 MB", "840 KB", "12 bytes".
+pub(crate) fn size_words(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else if bytes == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// An item's freshness on the as-of date, from its effective and review dates.
+fn item_freshness(item: &EvidenceItem, as_of: Date) -> Freshness {
+    let effective = item
+        .meta
+        .effective
+        .as_deref()
+        .and_then(|d| Date::parse(d).ok());
+    rules::freshness(as_of, effective, item.review_date())
+}
+
+/// The ids an item backs, split from what was typed: commas or spaces between them.
+pub(crate) fn split_links(text: &str) -> Vec<String> {
+    let mut links: Vec<String> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect();
+    links.sort();
+    links.dedup();
+    links
+}
+
+/// A link of an item to a requirement, control or group.
+#[derive(Debug)]
+struct LinkView {
+    id: String,
+    href: String,
+}
+
+/// The current file of an item, or an earlier version of it.
+#[derive(Debug)]
+struct FileView {
+    number: i64,
+    name: String,
+    size: String,
+    sha256: String,
+    uploaded: String,
+    href: String,
+}
+
+/// One item of the register as the tab and the item page show it.
+#[derive(Debug)]
+struct ItemView {
+    id: String,
+    href: String,
+    title: String,
+    kind: String,
+    effective: String,
+    review_by: String,
+    /// "overdue by 3 days", "due in 12 days", or empty when further off or not set.
+    due: String,
+    overdue: bool,
+    freshness: String,
+    owner: String,
+    approved: String,
+    links: Vec<LinkView>,
+    file: Option<FileView>,
+}
+
+fn file_view(
+    base: &str,
+    item: &str,
+    file: &aimsgap_store::EvidenceFile,
+    current: bool,
+) -> FileView {
+    FileView {
+        number: file.number,
+        name: file.file_name.clone(),
+        size: size_words(file.size),
+        sha256: file.sha256.clone(),
+        uploaded: super::layout::when(&file.uploaded_at),
+        href: if current {
+            format!("/api/v1{base}/evidence/{item}/file")
+        } else {
+            format!("/api/v1{base}/evidence/{item}/file?version={}", file.number)
+        },
+    }
+}
+
+fn freshness_words(freshness: Freshness) -> &'static str {
+    match freshness {
+        Freshness::Current => "current",
+        Freshness::Stale => "older than 12 months",
+        Freshness::ReviewOverdue => "past its review date",
+        Freshness::Future => "not yet in effect",
+    }
+}
+
+fn item_view(base: &str, item: &EvidenceItem, as_of: Date) -> ItemView {
+    let days = item.review_date().map(|r| as_of.days_until(r));
+    let due = days
+        .filter(|d| *d <= EXPIRING_WITHIN_DAYS)
+        .map(|days| {
+            Expiring {
+                reference: String::new(),
+                kind: EvidenceKind::Draft,
+                review_by: as_of,
+                days,
+                requirements: Vec::new(),
+            }
+            .when()
+        })
+        .unwrap_or_default();
+    let approved = match (&item.meta.approved_by, &item.meta.approved_on) {
+        (Some(by), Some(on)) => format!("{by}, {on}"),
+        (Some(by), None) => by.clone(),
+        (None, Some(on)) => on.clone(),
+        (None, None) => String::new(),
+    };
+    ItemView {
+        id: item.id.clone(),
+        href: format!("{base}/evidence/{}", item.id),
+        title: item.meta.title.clone(),
+        kind: item.meta.kind.replace('_', " "),
+        effective: item.meta.effective.clone().unwrap_or_default(),
+        review_by: item.meta.review_by.clone().unwrap_or_default(),
+        due,
+        overdue: days.is_some_and(|d| d < 0),
+        freshness: freshness_words(item_freshness(item, as_of)).to_string(),
+        owner: item.meta.owner.clone().unwrap_or_default(),
+        approved,
+        links: item
+            .meta
+            .links
+            .iter()
+            .map(|id| LinkView {
+                id: id.clone(),
+                href: format!("{base}/requirements/{id}"),
+            })
+            .collect(),
+        file: item
+            .file
+            .as_ref()
+            .map(|file| file_view(base, &item.id, file, true)),
+    }
+}
+
+/// What the upload form holds: empty, or what was typed when it was refused.
+#[derive(Clone, Debug, Default)]
+struct UploadFields {
+    title: String,
+    kind: String,
+    effective: String,
+    review_by: String,
+    owner: String,
+    approved_by: String,
+    approved_on: String,
+    links: String,
+}
+
+impl UploadFields {
+    fn from_map(fields: &std::collections::HashMap<String, String>) -> UploadFields {
+        let get = |name: &str| {
+            fields
+                .get(name)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        UploadFields {
+            title: get("title"),
+            kind: get("kind"),
+            effective: get("effective"),
+            review_by: get("review_by"),
+            owner: get("owner"),
+            approved_by: get("approved_by"),
+            approved_on: get("approved_on"),
+            links: get("links"),
+        }
+    }
+
+    /// The metadata to store, or each problem at its field. Link ids are checked against the
+    /// catalog.
+    fn to_meta(&self, catalog: &aimsgap_catalog::Catalog) -> Result<EvidenceMeta, Vec<Problem>> {
+        let mut problems = Vec::new();
+        if self.title.is_empty() {
+            problems.push(Problem {
+                sentence: "Title: give the evidence a title, such as the document's name.".into(),
+                field: Some(FormField::new("Title", "title")),
+            });
+        }
+        if !KINDS.iter().any(|(value, _)| *value == self.kind) {
+            problems.push(Problem {
+                sentence: "Kind: choose one of the kinds offered.".into(),
+                field: Some(FormField::new("Kind", "kind")),
+            });
+        }
+        let date = |value: &str, name: &str, label: &str, problems: &mut Vec<Problem>| {
+            if value.is_empty() {
+                return None;
+            }
+            if Date::parse(value).is_ok() {
+                Some(value.to_string())
+            } else {
+                problems.push(Problem {
+                    sentence: format!("{label}: `{value}` is not a date: expected YYYY-MM-DD."),
+                    field: Some(FormField::new(label, name)),
+                });
+                None
+            }
+        };
+        let effective = date(
+            &self.effective,
+            "effective",
+            "Effective date",
+            &mut problems,
+        );
+        let review_by = date(&self.review_by, "review_by", "Review by", &mut problems);
+        let approved_on = date(
+            &self.approved_on,
+            "approved_on",
+            "Approved on",
+            &mut problems,
+        );
+        let links = split_links(&self.links);
+        let iso = catalog.framework(aimsgap_assess::TARGET);
+        let unknown: Vec<&str> = links
+            .iter()
+            .filter(|id| iso.and_then(|iso| iso.get(id)).is_none())
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            problems.push(Problem {
+                sentence: format!(
+                    "Backs: {} {} not a requirement, control or group of ISO/IEC 42001 (such as 5.2 or A.2.2).",
+                    unknown
+                        .iter()
+                        .map(|id| format!("`{id}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if unknown.len() == 1 { "is" } else { "are" }
+                ),
+                field: Some(FormField::new("Backs", "links")),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let optional = |value: &str| (!value.is_empty()).then(|| value.to_string());
+        Ok(EvidenceMeta {
+            title: self.title.clone(),
+            kind: self.kind.clone(),
+            effective,
+            review_by,
+            owner: optional(&self.owner),
+            approved_by: optional(&self.approved_by),
+            approved_on,
+            links,
+        })
+    }
+}
+
+/// The upload form, for owners and editors.
+#[derive(Debug)]
+struct UploadForm {
+    csrf: String,
+    fields: UploadFields,
+    kinds: Vec<Choice>,
+    limit: String,
+}
+
 #[derive(Template, Debug)]
 #[template(path = "evidence/register.html")]
 struct RegisterPage {
@@ -149,6 +440,14 @@ struct RegisterPage {
     as_of: Date,
     expiring: Vec<Expiring>,
     expiring_days: i64,
+    items: Vec<ItemView>,
+    /// Items in the register before filtering.
+    total: usize,
+    filter_kinds: Vec<Choice>,
+    filter_freshness: Vec<Choice>,
+    form: Option<UploadForm>,
+    problems: Vec<Problem>,
+    problems_lead: &'static str,
 }
 
 /// `GET /assessments/{assessment}/evidence`: the evidence register and what is due for review.
@@ -156,19 +455,389 @@ pub async fn register(
     State(state): State<AppState>,
     Signed(auth): Signed,
     Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
-    let (result, _) = crate::ops::assessments::compute(&state, &id).await?;
+    let value = |key: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let filter = (value("of_kind").to_string(), value("freshness").to_string());
+    register_page(&state, &ctx, filter, None, StatusCode::OK, Vec::new()).await
+}
+
+async fn register_page(
+    state: &AppState,
+    ctx: &Context,
+    (kind, freshness): (String, String),
+    typed: Option<UploadFields>,
+    status: StatusCode,
+    problems: Vec<Problem>,
+) -> PageResult<Response> {
+    let id = &ctx.meta.id;
+    let (result, _) = crate::ops::assessments::compute(state, id).await?;
+    let base = ctx.base();
+    let stored = state.store.evidence_items(id).await?;
+    let total = stored.len();
+    let items = stored
+        .iter()
+        .filter(|item| kind.is_empty() || item.meta.kind == kind)
+        .filter(|item| {
+            freshness.is_empty() || item_freshness(item, result.as_of).as_str() == freshness
+        })
+        .map(|item| item_view(&base, item, result.as_of))
+        .collect();
+    let mut kind_options = vec![("", "Any kind")];
+    kind_options.extend(KINDS);
+    let freshness_options = [
+        ("", "Any freshness"),
+        ("current", "Current"),
+        ("stale", "Older than 12 months"),
+        ("review_overdue", "Past its review date"),
+        ("future", "Not yet in effect"),
+    ];
+    let form = ctx.role.can_edit().then(|| {
+        let fields = typed.unwrap_or_else(|| UploadFields {
+            kind: "approved_document".into(),
+            ..UploadFields::default()
+        });
+        UploadForm {
+            csrf: ctx.auth.csrf().to_string(),
+            kinds: choices(&KINDS, &[fields.kind.as_str()]),
+            fields,
+            limit: size_words(UPLOAD_LIMIT),
+        }
+    });
     let (frame, tabs) = ctx.chrome(Tab::Evidence, "Evidence");
     let view = RegisterPage {
         frame,
         tabs,
-        base: ctx.base(),
+        base,
         as_of: result.as_of,
         expiring: expiring(&result, EXPIRING_WITHIN_DAYS),
         expiring_days: EXPIRING_WITHIN_DAYS,
+        items,
+        total,
+        filter_kinds: choices(&kind_options, &[kind.as_str()]),
+        filter_freshness: choices(&freshness_options, &[freshness.as_str()]),
+        form,
+        problems,
+        problems_lead: "The evidence was not added:",
+    };
+    Ok(render(status, &view))
+}
+
+/// `POST /assessments/{assessment}/evidence`: a multipart form with the metadata fields and
+/// the file last. The file is streamed into the store as it arrives; metadata with a problem
+/// is refused before the file is read, with everything typed kept.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> PageResult<Response> {
+    let (parts, body) = request.into_parts();
+    let auth = identify(&parts, &state).await?;
+    let headers = parts.headers.clone();
+    let ctx = context(&state, auth, &id, Access::Edit).await?;
+    let multipart_body = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart_body {
+        // A plain form: evidence described without a file.
+        let fields = crate::auth::read_form(Request::from_parts(parts, body), &state).await?;
+        let map: HashMap<String, String> = fields.0.into_iter().rev().collect();
+        check_form(&ctx, &headers, &map)?;
+        return add(&state, &ctx, UploadFields::from_map(&map), None).await;
+    }
+    let mut multipart = Multipart::from_request(Request::from_parts(parts, body), &state)
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("The upload is not a multipart form: {e}")))?;
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut checked = false;
+    let mut file: Option<NewFile> = None;
+    let mut typed: Option<(UploadFields, EvidenceMeta)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return Err(upload_error(error).into()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            // Nothing is written before the form's token is checked: it comes first.
+            if !checked {
+                check_form(&ctx, &headers, &fields)?;
+                checked = true;
+            }
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let media_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            // The metadata came first: refuse it before reading the file.
+            let form = UploadFields::from_map(&fields);
+            let meta = match form.to_meta(&state.catalog) {
+                Ok(meta) => meta,
+                Err(problems) => {
+                    return refused(
+                        &state,
+                        &ctx,
+                        form,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        problems,
+                    )
+                    .await;
+                }
+            };
+            let blob = state.store.write_blob(field, UPLOAD_LIMIT).await;
+            match blob {
+                Ok(blob) if blob.size == 0 && file_name.is_empty() => {}
+                Ok(blob) => {
+                    file = Some(NewFile {
+                        blob,
+                        file_name,
+                        media_type,
+                    });
+                }
+                Err(aimsgap_store::StoreError::TooLarge { .. }) => {
+                    return refused(
+                        &state,
+                        &ctx,
+                        form,
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        vec![too_large()],
+                    )
+                    .await;
+                }
+                Err(other) => return Err(ApiError::from(other).into()),
+            }
+            typed = Some((form, meta));
+        } else {
+            let text = field.text().await.map_err(upload_error)?;
+            fields.insert(name, text);
+        }
+    }
+    if !checked {
+        check_form(&ctx, &headers, &fields)?;
+    }
+    match typed {
+        Some((form, meta)) => create(&state, &ctx, form, meta, file).await,
+        None => add(&state, &ctx, UploadFields::from_map(&fields), None).await,
+    }
+}
+
+/// Checks what was typed and adds the evidence.
+async fn add(
+    state: &AppState,
+    ctx: &Context,
+    form: UploadFields,
+    file: Option<NewFile>,
+) -> PageResult<Response> {
+    match form.to_meta(&state.catalog) {
+        Ok(meta) => create(state, ctx, form, meta, file).await,
+        Err(problems) => {
+            refused(state, ctx, form, StatusCode::UNPROCESSABLE_ENTITY, problems).await
+        }
+    }
+}
+
+/// Adds checked evidence, then shows its page.
+async fn create(
+    state: &AppState,
+    ctx: &Context,
+    form: UploadFields,
+    meta: EvidenceMeta,
+    file: Option<NewFile>,
+) -> PageResult<Response> {
+    let id = &ctx.meta.id;
+    match state
+        .store
+        .create_evidence(id, &ctx.auth.user.id, &meta, file)
+        .await
+    {
+        Ok(item) => Ok(see_other(&format!(
+            "/assessments/{id}/evidence/{}?added=1",
+            item.id
+        ))),
+        Err(aimsgap_store::StoreError::Invalid { field, message }) => {
+            let problem = Problem {
+                sentence: format!("{}: {message}", field.replace('_', " ")),
+                field: None,
+            };
+            refused(
+                state,
+                ctx,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![problem],
+            )
+            .await
+        }
+        Err(other) => Err(ApiError::from(other).into()),
+    }
+}
+
+/// The CSRF check of a form signed in with a session: the token must be among the fields
+/// read so far (the form sends it first) or in the header.
+fn check_form(
+    ctx: &Context,
+    headers: &HeaderMap,
+    fields: &HashMap<String, String>,
+) -> Result<(), ApiError> {
+    if let Via::Session { csrf, .. } = &ctx.auth.via {
+        let given = headers
+            .get(crate::security::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| fields.get("csrf").map(String::as_str))
+            .unwrap_or("");
+        crate::security::check_csrf_token(headers, csrf, given)?;
+    }
+    Ok(())
+}
+
+fn too_large() -> Problem {
+    Problem {
+        sentence: format!(
+            "File: the file is larger than the {} the server accepts.",
+            size_words(UPLOAD_LIMIT)
+        ),
+        field: Some(FormField::new("File", "file")),
+    }
+}
+
+/// A multipart body that could not be read: too large, or malformed.
+fn upload_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge
+    } else {
+        ApiError::BadRequest(format!(
+            "The upload could not be read: {}",
+            error.body_text()
+        ))
+    }
+}
+
+async fn refused(
+    state: &AppState,
+    ctx: &Context,
+    form: UploadFields,
+    status: StatusCode,
+    problems: Vec<Problem>,
+) -> PageResult<Response> {
+    register_page(
+        state,
+        ctx,
+        (String::new(), String::new()),
+        Some(form),
+        status,
+        problems,
+    )
+    .await
+}
+
+// ---- the item page ---------------------------------------------------------------------
+
+#[derive(Template, Debug)]
+#[template(path = "evidence/item.html")]
+struct ItemPage {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    base: String,
+    item: ItemView,
+    added: bool,
+    updated: String,
+    versions: Vec<FileView>,
+}
+
+/// `GET /assessments/{assessment}/evidence/{evidence}`: one item, its links and its files.
+pub async fn item(
+    State(state): State<AppState>,
+    Signed(auth): Signed,
+    Path((id, evidence)): Path<(String, String)>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let ctx = context(&state, auth, &id, Access::Read).await?;
+    let stored = state
+        .store
+        .evidence_item(&id, &evidence)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (result, _) = crate::ops::assessments::compute(&state, &id).await?;
+    let base = ctx.base();
+    let who = super::assessment::names(&state, &ctx.meta.org_id).await?;
+    let current = stored.file.as_ref().map(|f| f.number);
+    let versions = state
+        .store
+        .evidence_versions(&id, &evidence)
+        .await?
+        .iter()
+        .filter(|file| Some(file.number) != current)
+        .map(|file| file_view(&base, &stored.id, file, false))
+        .collect();
+    let updated = format!(
+        "{} by {}",
+        super::layout::when(&stored.updated_at),
+        who.get(&stored.updated_by)
+            .cloned()
+            .unwrap_or_else(|| stored.updated_by.clone())
+    );
+    let (frame, tabs) = ctx.chrome(Tab::Evidence, &stored.meta.title);
+    let view = ItemPage {
+        frame,
+        tabs,
+        item: item_view(&base, &stored, result.as_of),
+        added: query.iter().any(|(k, v)| k == "added" && v == "1"),
+        base,
+        updated,
+        versions,
     };
     Ok(render(StatusCode::OK, &view))
+}
+
+// ---- on the requirement page -----------------------------------------------------------
+
+/// An item of the register linked to a requirement (or to a group above it, or beneath it).
+#[derive(Debug)]
+pub(crate) struct Linked {
+    pub title: String,
+    pub href: String,
+    /// The id the link names.
+    pub via: String,
+    pub review_by: String,
+    pub freshness: String,
+}
+
+/// The items of the register that back `requirement`: linked to it, to a group above it, or
+/// (for a group) to a requirement beneath it.
+pub(crate) async fn linked(
+    state: &AppState,
+    assessment: &str,
+    requirement: &str,
+    as_of: Date,
+) -> Result<Vec<Linked>, ApiError> {
+    let items = state.store.evidence_items(assessment).await?;
+    let base = format!("/assessments/{assessment}");
+    Ok(items
+        .iter()
+        .filter_map(|item| {
+            let via = item.meta.links.iter().find(|id| {
+                id.as_str() == requirement
+                    || rules::is_beneath(requirement, id)
+                    || rules::is_beneath(id, requirement)
+            })?;
+            Some(Linked {
+                title: item.meta.title.clone(),
+                href: format!("{base}/evidence/{}", item.id),
+                via: via.clone(),
+                review_by: item.meta.review_by.clone().unwrap_or_default(),
+                freshness: freshness_words(item_freshness(item, as_of)).to_string(),
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -591,6 +591,26 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             ),
             get(evidence::register),
         ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/evidence",
+                Edit,
+                "Add evidence: a multipart form with its metadata and, optionally, a file",
+            ),
+            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::max(
+                evidence::UPLOAD_BODY_LIMIT,
+            )),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/evidence/{evidence}",
+                Read,
+                "One piece of evidence: its metadata, what it backs, its file and earlier versions",
+            ),
+            get(evidence::item),
+        ),
     ]
 }
 

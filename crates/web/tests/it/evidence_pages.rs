@@ -227,3 +227,306 @@ async fn the_dashboard_lists_evidence_due_for_review_within_30_days() {
     assert!(!after.contains("later-report.pdf"), "{after}");
     super::pages::accessible(&uri, &after);
 }
+
+// ---- the Evidence tab ------------------------------------------------------------------
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// The upload form posted as a browser posts it: `multipart/form-data`, the token first, the
+/// fields in the form's order, the file last (when `file` names one).
+async fn upload(
+    app: &Router,
+    client: &Client,
+    assessment: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &[u8])>,
+) -> Reply {
+    let boundary = "----aimsgapboundary7MA4YWxkTrZu0gW";
+    let mut body: Vec<u8> = Vec::new();
+    let mut part = |name: &str, value: &[u8], file: Option<(&str, &str)>| {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some((file_name, media_type)) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    };
+    if let Some(csrf) = &client.csrf {
+        part("csrf", csrf.as_bytes(), None);
+    }
+    for (name, value) in fields {
+        part(name, value.as_bytes(), None);
+    }
+    if let Some((file_name, media_type, bytes)) = file {
+        part("file", bytes, Some((file_name, media_type)));
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/assessments/{assessment}/evidence"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+    if let Some(cookie) = &client.cookie {
+        request = request.header(header::COOKIE, format!("aimsgap_session={cookie}"));
+    }
+    send(app, request.body(Body::from(body)).unwrap()).await
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn evidence_uploaded_with_a_file_is_listed_on_the_tab_its_page_and_the_requirements_it_backs()
+{
+    for (backend, app) in servers().await {
+        eprintln!("backend: {backend}");
+        let owner = sign_up(&app, "Lead").await;
+        let (_, id) = org_with_assessment(&app, &owner).await;
+        let added = upload(
+            &app,
+            &owner,
+            &id,
+            &[
+                ("title", "AI policy v2"),
+                ("kind", "approved_document"),
+                ("effective", "2026-10-01"),
+                ("review_by", "2026-12-15"),
+                ("owner", "CISO"),
+                ("approved_by", "The board"),
+                ("approved_on", "2026-09-30"),
+                ("links", "5.2, A.2.2"),
+            ],
+            Some(("ai-policy-v2.pdf", "application/pdf", PDF)),
+        )
+        .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+        let item = added.location();
+        assert!(
+            item.starts_with(&format!("/assessments/{id}/evidence/")) && item.ends_with("?added=1"),
+            "{item}"
+        );
+        let page = owner.get(&app, &item).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let html = page.text();
+        for expected in [
+            "<h1>AI policy v2</h1>",
+            "The evidence was added.",
+            "ai-policy-v2.pdf</a>",
+            &sha256_hex(PDF),
+            "The board, 2026-09-30",
+            "due in 2 weeks",
+        ] {
+            assert!(html.contains(expected), "{expected} missing: {html}");
+        }
+        super::pages::accessible(&item, &html);
+
+        let tab = owner
+            .get(&app, &format!("/assessments/{id}/evidence"))
+            .await
+            .text();
+        assert!(tab.contains("AI policy v2</a>"), "{tab}");
+        assert!(
+            tab.contains(&format!(
+                "href=\"/assessments/{id}/requirements/A.2.2\">A.2.2</a>"
+            )),
+            "{tab}"
+        );
+        assert!(tab.contains(&format!("{} bytes", PDF.len())), "{tab}");
+        assert!(tab.contains("enctype=\"multipart/form-data\""), "{tab}");
+        super::pages::accessible("/evidence", &tab);
+
+        // 5.2 is answered in the example; A.2.2 is not, so there the evidence waits.
+        let answered = owner
+            .get(&app, &format!("/assessments/{id}/requirements/5.2.a"))
+            .await
+            .text();
+        assert!(answered.contains("In the evidence register"), "{answered}");
+        assert!(answered.contains("AI policy v2</a>"), "{answered}");
+        assert!(
+            !answered.contains("counts once the requirement is answered"),
+            "{answered}"
+        );
+        let waiting = owner
+            .get(&app, &format!("/assessments/{id}/requirements/A.2.2"))
+            .await
+            .text();
+        assert!(waiting.contains("AI policy v2</a>"), "{waiting}");
+        assert!(
+            waiting.contains("counts once the requirement is answered"),
+            "{waiting}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_id_is_refused_at_its_field_with_everything_typed_kept_and_nothing_stored() {
+    let app = server().await;
+    let owner = sign_up(&app, "Lead").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let refused = upload(
+        &app,
+        &owner,
+        &id,
+        &[
+            ("title", "Risk register"),
+            ("kind", "operating_record"),
+            ("effective", "2026-10-01"),
+            ("owner", "Head of Risk"),
+            ("links", "6.1.2 99.9"),
+        ],
+        Some((
+            "risks.xlsx",
+            "application/octet-stream",
+            b"not really a workbook",
+        )),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    let html = refused.text();
+    assert!(
+        html.contains("<a href=\"#f-links\">Backs: `99.9` is not a requirement, control or group of ISO/IEC 42001"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"f-links\""), "{html}");
+    for kept in [
+        "value=\"Risk register\"",
+        "value=\"2026-10-01\"",
+        "value=\"Head of Risk\"",
+        "value=\"6.1.2 99.9\"",
+        "<option value=\"operating_record\" selected>",
+    ] {
+        assert!(html.contains(kept), "{kept} was dropped: {html}");
+    }
+    assert!(
+        html.contains("No evidence is in the register yet."),
+        "{html}"
+    );
+    super::pages::accessible("/evidence", &html);
+}
+
+#[tokio::test]
+async fn the_register_filters_by_kind_and_freshness() {
+    let app = server().await;
+    let owner = sign_up(&app, "Lead").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    for (title, kind, review_by) in [
+        ("Overdue policy", "approved_document", "2026-11-01"),
+        ("Current minutes", "operating_record", "2027-11-01"),
+    ] {
+        // The plain form adds evidence without a file.
+        let added = owner
+            .form(
+                &app,
+                &format!("/assessments/{id}/evidence"),
+                &[
+                    ("title", title),
+                    ("kind", kind),
+                    ("effective", "2026-06-01"),
+                    ("review_by", review_by),
+                    ("links", "7.2"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    }
+    let tab = |query: &'static str| {
+        let app = app.clone();
+        let owner = owner.clone();
+        let id = id.clone();
+        async move {
+            owner
+                .get(&app, &format!("/assessments/{id}/evidence{query}"))
+                .await
+                .text()
+        }
+    };
+    let all = tab("").await;
+    assert!(all.contains("Overdue policy</a>") && all.contains("Current minutes</a>"));
+    let drafts = tab("?of_kind=operating_record").await;
+    assert!(!drafts.contains("Overdue policy</a>") && drafts.contains("Current minutes</a>"));
+    let overdue = tab("?freshness=review_overdue").await;
+    assert!(overdue.contains("Overdue policy</a>") && !overdue.contains("Current minutes</a>"));
+    assert!(overdue.contains("overdue by 4 weeks"), "{overdue}");
+    let none = tab("?freshness=stale").await;
+    assert!(
+        none.contains("No evidence matches the filter: 2 in the register."),
+        "{none}"
+    );
+}
+
+#[tokio::test]
+async fn a_viewer_reads_the_register_without_forms_and_an_outsider_finds_nothing() {
+    let app = server().await;
+    let owner = sign_up(&app, "Lead").await;
+    let (org, id) = org_with_assessment(&app, &owner).await;
+    let added = upload(
+        &app,
+        &owner,
+        &id,
+        &[
+            ("title", "Policy"),
+            ("kind", "approved_document"),
+            ("links", "5.2"),
+        ],
+        Some(("policy.pdf", "application/pdf", PDF)),
+    )
+    .await;
+    let item = added.location().replace("?added=1", "");
+    let viewer = invite(&app, &owner, &org, "viewer", "Viewer").await;
+    let tab = viewer
+        .get(&app, &format!("/assessments/{id}/evidence"))
+        .await;
+    assert_eq!(tab.status, StatusCode::OK);
+    let html = tab.text();
+    assert!(
+        html.contains("Policy</a>") && html.contains("policy.pdf</a>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<form class=\"stack wide\""),
+        "no upload form: {html}"
+    );
+    assert!(
+        html.contains("Only owners and editors add or change it."),
+        "{html}"
+    );
+    assert_eq!(viewer.get(&app, &item).await.status, StatusCode::OK);
+    let refused = upload(
+        &app,
+        &viewer,
+        &id,
+        &[("title", "Mine"), ("kind", "draft")],
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let outsider = sign_up(&app, "Outsider").await;
+    for uri in [format!("/assessments/{id}/evidence"), item.clone()] {
+        let reply = outsider.get(&app, &uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    let missing = owner
+        .get(&app, &format!("/assessments/{id}/evidence/no-such-item"))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

@@ -207,6 +207,9 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         "/assessments/{assessment}/comments/{comment}/edit" => json!({"body": "Edited here."}),
         "/assessments/{assessment}/comments/{comment}/delete" => json!({}),
         "/assessments/{assessment}/dashboard/runs" => json!({}),
+        "/assessments/{assessment}/evidence" => {
+            json!({"title": "Matrix evidence", "kind": "approved_document", "links": "7.4-1"})
+        }
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -292,6 +295,28 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                     )
                     .await;
                 comment.json()["id"].as_str().unwrap().to_string()
+            }
+            // An item of the evidence register, added by the owner's form.
+            "{evidence}" => {
+                let added = owner
+                    .form(
+                        app,
+                        &format!("/assessments/{}/evidence", f.assessment),
+                        &[
+                            ("title", "Matrix item"),
+                            ("kind", "draft"),
+                            ("links", "7.4-1"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+                let location = added.location();
+                location
+                    .trim_end_matches("?added=1")
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
             }
             other if other.starts_with('{') => {
                 panic!("the matrix cannot fill {other} in {path}: add it")

@@ -525,7 +525,7 @@ impl Store {
     pub async fn blob_chunks(
         &self,
         sha256: &str,
-    ) -> Result<impl Stream<Item = Result<Bytes>> + Send + 'static> {
+    ) -> Result<impl Stream<Item = Result<Bytes>> + Send + 'static + use<>> {
         if self.blob(sha256).await?.is_none() {
             return Err(StoreError::NotFound);
         }

@@ -45,6 +45,9 @@ pub enum ApiError {
     OverLimit(Vec<aimsgap_catalog::Error>),
     #[error("internal error")]
     Internal(String),
+    /// An evidence file over the server's limit, in megabytes; nothing was stored.
+    #[error("the file is larger than this server's limit of {0} MB")]
+    FileTooLarge(u64),
 }
 
 /// The seconds a client told the server is busy waits before trying again.
@@ -65,7 +68,7 @@ impl ApiError {
             ApiError::Csrf => "csrf",
             ApiError::TooManyAttempts(_) => "too_many_attempts",
             ApiError::Busy => "busy",
-            ApiError::TooLarge | ApiError::OverLimit(_) => "too_large",
+            ApiError::TooLarge | ApiError::OverLimit(_) | ApiError::FileTooLarge(_) => "too_large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -84,7 +87,9 @@ impl ApiError {
             ApiError::Csrf => ErrorCode::Csrf,
             ApiError::TooManyAttempts(_) => ErrorCode::TooManyAttempts,
             ApiError::Busy => ErrorCode::Busy,
-            ApiError::TooLarge | ApiError::OverLimit(_) => ErrorCode::TooLarge,
+            ApiError::TooLarge | ApiError::OverLimit(_) | ApiError::FileTooLarge(_) => {
+                ErrorCode::TooLarge
+            }
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -100,7 +105,9 @@ impl ApiError {
             ApiError::Exists(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::TooLarge | ApiError::OverLimit(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge | ApiError::OverLimit(_) | ApiError::FileTooLarge(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -250,6 +257,9 @@ impl ApiError {
                 format!("Too many attempts: wait {seconds} seconds and try again.")
             }
             ApiError::TooLarge => "What was sent is larger than this server accepts.".into(),
+            ApiError::FileTooLarge(mb) => {
+                format!("The file is larger than this server's limit of {mb} MB; nothing was stored.")
+            }
             ApiError::Busy => "The server is busy: try again in a few seconds.".into(),
             ApiError::Internal(_) => {
                 "Something failed on the server. It has been logged; try again later.".into()

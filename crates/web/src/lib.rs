@@ -227,6 +227,9 @@ pub struct Config {
     pub body_timeout: Duration,
     /// How long a client may leave an answer unread (no byte taken) before it is cut off.
     pub send_timeout: Duration,
+    /// The largest evidence file taken, in megabytes of 10^6 bytes (`serve --evidence-max-mb`).
+    /// Only the evidence upload routes take bodies this large.
+    pub evidence_max_mb: u64,
 }
 
 /// Half the machine's cores, at least one.
@@ -252,6 +255,7 @@ impl Default for Config {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             send_timeout: Duration::from_secs(30),
+            evidence_max_mb: ops::evidence::EVIDENCE_MAX_MB_DEFAULT,
         }
     }
 }

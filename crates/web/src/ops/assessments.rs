@@ -213,6 +213,8 @@ pub(crate) async fn compute(
     id: &str,
 ) -> ApiResult<(aimsgap_assess::AssessmentResult, Assessment)> {
     let document = stored(state, id).await?;
+    // Results count the evidence register's items with the answers they back.
+    let document = super::evidence::with_register(state, id, document).await?;
     let assessment = aimsgap_assess::from_document(id, &document, &state.catalog, super::today())
         .map_err(|errors| located(&errors))?;
     let result = aimsgap_assess::assess(&state.catalog, &assessment)

@@ -16,3 +16,6 @@ pub(crate) mod work;
 /// seconds from now (an expiry): the shell's one clock, in the store.
 pub(crate) use aimsgap_store::{in_seconds, today};
 pub(crate) mod register;
+// Until the API and the pages call every operation.
+#[allow(dead_code)]
+pub(crate) mod evidence;

@@ -214,6 +214,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Draft the `ai_systems:` of an assessment file from a CycloneDX 1.5 or 1.6 ML-BOM (JSON):
+    /// what the BOM says is filled in; what it cannot say (role, markets, Annex III area) is
+    /// listed in a comment above each system, to answer.
+    ImportAibom {
+        /// The BOM: a CycloneDX JSON file with machine-learning-model components.
+        bom: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -642,6 +652,15 @@ fn run(cli: Cli) -> Result<String> {
                     Format::Json => json_text(&catalog_cmd::coverage_json(&catalog, &from, &to)?),
                 },
             }
+        }
+        Command::ImportAibom { bom, output } => {
+            let text = assess_cmd::read_input(&bom, aimsgap_aibom::MAX_BOM_BYTES as u64)?;
+            let import = aimsgap_aibom::read(text.as_bytes()).map_err(|e| {
+                anyhow::anyhow!(assess_cmd::InputError(format!("{}: {e}", bom.display())))
+            })?;
+            let yaml = aimsgap_aibom::to_yaml(&import);
+            output::emit(yaml.as_bytes(), output.as_deref(), false, false)?;
+            Ok(String::new())
         }
     }
 }

@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod aibom;
 mod browser;
 mod browser_dash;
 mod browser_drafts;

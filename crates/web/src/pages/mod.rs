@@ -12,6 +12,7 @@
 //! and answered through [`layout::render`]. No handler writes markup.
 
 mod account;
+mod aibom;
 mod assessment;
 mod catalog;
 pub(crate) mod changes;
@@ -580,6 +581,33 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "The gap register's filtered rows as an Excel workbook",
             ),
             get(register::register_xlsx),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/systems/import-aibom",
+                Edit,
+                "The form that uploads an AI-BOM (CycloneDX ML-BOM) to draft AI systems from",
+            ),
+            get(aibom::form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/systems/import-aibom",
+                Edit,
+                "Read an uploaded AI-BOM into draft AI systems to confirm; stores nothing",
+            ),
+            post(aibom::upload),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/systems/import-aibom/confirm",
+                Edit,
+                "Add the confirmed draft AI systems of an AI-BOM, all in one change",
+            ),
+            post(aibom::confirm),
         ),
     ]
 }

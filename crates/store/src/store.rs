@@ -1563,3 +1563,46 @@ impl Store {
         rows.iter().map(|row| Ok(row.try_get("id")?)).collect()
     }
 }
+
+impl Store {
+    /// Adds new AI systems at the end of the inventory, in order, each with its history entry,
+    /// in one transaction: all are added or, when one id is already taken, none is
+    /// (`StoreError::Exists` names it).
+    pub async fn add_ai_systems(
+        &self,
+        assessment_id: &str,
+        systems: &[(String, Value)],
+        actor: &str,
+    ) -> Result<()> {
+        let now = now_rfc3339();
+        let mut tx = self.write().await?;
+        for (system_id, value) in systems {
+            let added = sqlx::query(AI_SYSTEMS.insert)
+                .bind(assessment_id)
+                .bind(system_id)
+                .bind(json_text(value))
+                .bind(&now)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if added == 0 {
+                tx.rollback().await?;
+                return Err(StoreError::Exists(format!("the AI system `{system_id}`")));
+            }
+            self.record(
+                &mut tx,
+                assessment_id,
+                actor,
+                AI_SYSTEMS.entity,
+                system_id,
+                None,
+                Some(value),
+                &now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -928,3 +928,41 @@ pub struct RegisterRow {
     pub comments: u64,
     pub next_action: String,
 }
+
+// ---- AI-BOM import -----------------------------------------------------------------------
+
+/// The AI systems a CycloneDX ML-BOM describes, drafted for an assessment and not saved: what
+/// the BOM says is filled in, what it cannot say is asked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct AibomDrafts {
+    /// The BOM's CycloneDX version: `1.5` or `1.6`.
+    pub spec_version: String,
+    /// The BOM's serial number, `null` when it has none.
+    pub serial_number: Option<String>,
+    /// One draft per AI system, in the BOM's order; ids are unique in the assessment.
+    pub drafts: Vec<AibomDraft>,
+}
+
+/// One drafted AI system and the questions the BOM could not answer about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct AibomDraft {
+    /// The AI system as the assessment file has it; save it with
+    /// `PUT /api/v1/assessments/{assessment}/ai-systems/{system}` once the questions are answered.
+    pub system: crate::assessment::AiSystem,
+    /// What it was drafted from: `model` or `service` and the BOM entry's `bom-ref`.
+    pub sources: Vec<String>,
+    /// The facts to answer before it is assessed.
+    pub questions: Vec<AibomQuestion>,
+}
+
+/// A fact of an AI system that a BOM cannot state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct AibomQuestion {
+    /// The AI system's field that answers it: `role`, `markets`, `annex_iii_area`, ...
+    pub field: String,
+    /// The question in words.
+    pub text: String,
+}

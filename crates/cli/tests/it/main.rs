@@ -8,6 +8,7 @@
 
 mod aibom;
 mod browser;
+mod browser_aibom;
 mod browser_dash;
 mod browser_drafts;
 mod browser_forms;

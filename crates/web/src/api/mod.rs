@@ -8,6 +8,7 @@
 //! access level and method, so they cannot be forgotten on one route.
 
 mod accounts;
+mod aibom;
 mod assessments;
 mod catalog;
 mod drafts;
@@ -456,6 +457,14 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .fails(400, "A query value is not one the register takes; the message names the field (code `bad_request`)")
                 .fails(422, COMPUTE_422),
             get(register::register),
+        ),
+        (
+            row(Method::POST, "/api/v1/assessments/{assessment}/ai-systems/import-aibom", Edit, "Draft AI systems from a CycloneDX 1.5 or 1.6 ML-BOM (the body, JSON): what the BOM says filled in, what it cannot say asked; stores nothing")
+                .takes::<serde_json::Map<String, serde_json::Value>>()
+                .gives::<w::AibomDrafts>(200, "The draft AI systems, with ids free in the assessment, and the questions to answer before saving each")
+                .fails(400, "The body could not be read (code `bad_request`)")
+                .fails(422, "The BOM is not JSON, not CycloneDX 1.5 or 1.6, has a part of the wrong type, or has no machine-learning-model component; the message says where (line, column, JSON path) (code `invalid`)"),
+            post(aibom::import),
         ),
     ];
     rows.into_iter()

@@ -1573,3 +1573,21 @@ pub async fn create_assessment(
         Err(other) => Err(PageError::from(other)),
     }
 }
+
+/// The AI-system form's choices for the facts an AI-BOM cannot state (role, markets, Annex III
+/// area), the given values chosen: the AI-BOM import's confirmation page asks them.
+pub(super) fn bom_question_choices(
+    catalog: &Catalog,
+    role: &str,
+    markets: &[String],
+    area: &str,
+) -> [Vec<Choice>; 3] {
+    [
+        choices_keeping(&owned(ROLES), &[role.to_string()]),
+        choices_keeping(&owned(JURISDICTIONS), markets),
+        choices_keeping(
+            &with_none("None", list(catalog, "eu-ai-act", "annex_iii_areas")),
+            &[area.to_string()],
+        ),
+    ]
+}

@@ -8,6 +8,7 @@
 )]
 
 mod abuse;
+mod aibom;
 mod catalog;
 mod dashboard;
 mod drafts;

@@ -76,6 +76,9 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("POST", "/orgs/{org}/invitations") => created,
         // So is a new API token's secret.
         ("POST", "/account/tokens") => created,
+        ("POST", "/api/v1/assessments/{assessment}/ai-systems/import-aibom") => StatusCode::OK,
+        // The AI-BOM upload shows the drafts to confirm: nothing is saved, so nothing redirects.
+        ("POST", "/assessments/{assessment}/systems/import-aibom") => StatusCode::OK,
         // Every other page form answers with a redirect (post, redirect, get).
         ("POST", page) if !page.starts_with("/api/") => redirect,
         (method, path) => panic!("the matrix has no success status for {method} {path}: add it"),
@@ -210,6 +213,14 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         "/assessments/{assessment}/evidence" => {
             json!({"title": "Matrix evidence", "kind": "approved_document", "links": "7.4-1"})
         }
+        "/api/v1/assessments/{assessment}/ai-systems/import-aibom" => {
+            serde_json::from_str(super::aibom::ML_1_6).unwrap()
+        }
+        // Sent as a multipart upload of a BOM by the loop; these fields are not used.
+        "/assessments/{assessment}/systems/import-aibom" => json!({}),
+        // A fresh id for every try, so that an allowed confirmation adds a system.
+        "/assessments/{assessment}/systems/import-aibom/confirm" => json!({"count": "1",
+            "s0.include": "yes", "s0.id": format!("from-bom-{i}"), "s0.name": "From a BOM"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -498,6 +509,9 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
                 version,
             );
             let reply = match body {
+                Some(_) if spec.path == "/assessments/{assessment}/systems/import-aibom" => {
+                    super::aibom::upload(&client, &app, &uri, super::aibom::ML_1_6.as_bytes()).await
+                }
                 Some(body) if spec.is_page() => {
                     let fields: Vec<(String, String)> = body
                         .as_object()

@@ -1109,6 +1109,24 @@ async fn every_route_answers_as_the_document_says() {
             .await;
     }
 
+    // The AI-BOM import: drafts from a real ML-BOM, and a BOM of another CycloneDX version.
+    let import = format!("{base}/ai-systems/import-aibom");
+    for body in [
+        serde_json::from_str(super::aibom::ML_1_6).unwrap(),
+        json!({"bomFormat": "CycloneDX", "specVersion": "1.4", "components": []}),
+    ] {
+        cases
+            .send(
+                &app,
+                &owner,
+                post.clone(),
+                "/api/v1/assessments/{assessment}/ai-systems/import-aibom",
+                &import,
+                Some(body),
+            )
+            .await;
+    }
+
     check(&document(&app).await, &cases.0);
 }
 

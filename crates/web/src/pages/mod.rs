@@ -586,24 +586,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             spec(
                 Method::GET,
-<<<<<<< HEAD
                 "/assessments/{assessment}/evidence",
                 Read,
                 "The evidence register: every piece of evidence with its freshness, filtered by kind and freshness, and what is due for review",
             ),
             get(evidence::register),
-=======
+        ),
+        (
+            spec(
+                Method::GET,
                 "/assessments/{assessment}/systems/import-aibom",
                 Edit,
                 "The form that uploads an AI-BOM (CycloneDX ML-BOM) to draft AI systems from",
             ),
             get(aibom::form),
->>>>>>> aibom
         ),
         (
             spec(
                 Method::POST,
-<<<<<<< HEAD
                 "/assessments/{assessment}/evidence",
                 Edit,
                 "Add evidence: a multipart form with its metadata and, optionally, a file",
@@ -620,7 +620,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "One piece of evidence: its metadata, what it backs, its file and earlier versions",
             ),
             get(evidence::item),
-=======
+        ),
+        (
+            spec(
+                Method::POST,
                 "/assessments/{assessment}/systems/import-aibom",
                 Edit,
                 "Read an uploaded AI-BOM into draft AI systems to confirm; stores nothing",
@@ -635,7 +638,6 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "Add the confirmed draft AI systems of an AI-BOM, all in one change",
             ),
             post(aibom::confirm),
->>>>>>> aibom
         ),
     ]
 }

@@ -15,7 +15,5 @@ pub(crate) mod work;
 /// Today's date (UTC), the as-of date of results computed now, and the RFC 3339 time some
 /// seconds from now (an expiry): the shell's one clock, in the store.
 pub(crate) use aimsgap_store::{in_seconds, today};
-pub(crate) mod register;
-// Until the API and the pages call every operation.
-#[allow(dead_code)]
 pub(crate) mod evidence;
+pub(crate) mod register;

@@ -72,6 +72,10 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("POST", "/api/v1/assessments/{assessment}/comments") => created,
         ("PUT", "/api/v1/assessments/{assessment}/comments/{comment}") => StatusCode::OK,
         ("DELETE", "/api/v1/assessments/{assessment}/comments/{comment}") => no_content,
+        ("POST", "/api/v1/assessments/{assessment}/evidence") => created,
+        ("PUT", "/api/v1/assessments/{assessment}/evidence/{evidence}") => StatusCode::OK,
+        ("DELETE", "/api/v1/assessments/{assessment}/evidence/{evidence}") => no_content,
+        ("POST", "/api/v1/assessments/{assessment}/evidence/{evidence}/file") => StatusCode::OK,
         // The invitation link is shown once, on the answer itself, so it cannot redirect.
         ("POST", "/orgs/{org}/invitations") => created,
         // So is a new API token's secret.
@@ -207,6 +211,14 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         "/assessments/{assessment}/comments/{comment}/edit" => json!({"body": "Edited here."}),
         "/assessments/{assessment}/comments/{comment}/delete" => json!({}),
         "/assessments/{assessment}/dashboard/runs" => json!({}),
+        "/api/v1/assessments/{assessment}/evidence" => {
+            json!({"title": "Matrix record", "kind": "operating_record", "links": ["5.2"]})
+        }
+        // `fill` made a fresh item for each try: its first version.
+        "/api/v1/assessments/{assessment}/evidence/{evidence}" => {
+            json!({"title": "Matrix record, edited", "kind": "operating_record", "version": 1})
+        }
+        "/api/v1/assessments/{assessment}/evidence/{evidence}/file" => json!({"version": "1"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -293,6 +305,20 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                     .await;
                 comment.json()["id"].as_str().unwrap().to_string()
             }
+            // A fresh item of evidence with a file for every try, so that an allowed change,
+            // upload or delete finds it at version 1.
+            "{evidence}" => {
+                let made = owner
+                    .upload(
+                        app,
+                        &format!("/api/v1/assessments/{}/evidence", f.assessment),
+                        &[("title", "Fresh record"), ("kind", "operating_record")],
+                        Some(("record.pdf", "application/pdf", b"%PDF-1.4 matrix")),
+                    )
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_string()
+            }
             other if other.starts_with('{') => {
                 panic!("the matrix cannot fill {other} in {path}: add it")
             }
@@ -302,6 +328,10 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
     }
     if out.is_empty() {
         out.push('/');
+    }
+    // Deleting an item names the version read; downloads name the file version.
+    if path.ends_with("/evidence/{evidence}") || path.ends_with("/evidence/{evidence}/file") {
+        out.push_str("?version=1");
     }
     // The quick assessment's steps and result answer only complete answers of the steps
     // before them (422 otherwise).
@@ -485,6 +515,18 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
                         .map(|(k, v)| (k.as_str(), v.as_str()))
                         .collect();
                     client.form(&app, &uri, &fields).await
+                }
+                // A new file for an item is a multipart upload.
+                Some(body) if spec.path.ends_with("/evidence/{evidence}/file") => {
+                    let version = body["version"].as_str().unwrap().to_string();
+                    client
+                        .upload(
+                            &app,
+                            &uri,
+                            &[("version", version.as_str())],
+                            Some(("record-2.pdf", "application/pdf", b"%PDF-1.4 second")),
+                        )
+                        .await
                 }
                 body => client.send(&app, spec.method.clone(), &uri, body).await,
             };

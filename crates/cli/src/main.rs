@@ -161,6 +161,9 @@ enum Command {
         /// connection is closed.
         #[arg(long, env = "AIMSGAP_SEND_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
         send_timeout: u64,
+        /// The largest evidence file an upload may carry, in megabytes (10^6 bytes).
+        #[arg(long, env = "AIMSGAP_EVIDENCE_MAX_MB", default_value_t = 25, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        evidence_max_mb: u64,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -535,8 +538,10 @@ fn run(cli: Cli) -> Result<String> {
             header_timeout,
             body_timeout,
             send_timeout,
+            evidence_max_mb,
         } => {
             let limits = server_cmd::Limits {
+                evidence_max_mb,
                 max_connections: max_connections.map(|n| n as usize),
                 header_timeout: std::time::Duration::from_secs(header_timeout),
                 body_timeout: std::time::Duration::from_secs(body_timeout),

@@ -56,6 +56,8 @@ pub struct Limits {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub send_timeout: Duration,
+    /// The largest evidence file, in megabytes.
+    pub evidence_max_mb: u64,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -107,6 +109,7 @@ pub fn serve(
             header_timeout: limits.header_timeout,
             body_timeout: limits.body_timeout,
             send_timeout: limits.send_timeout,
+            evidence_max_mb: limits.evidence_max_mb,
             ..aimsgap_web::Config::default()
         };
         let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config.clone());

@@ -18,6 +18,8 @@ use crate::ids::now_rfc3339;
 use crate::store::{Backend, Role, Store, StoreError};
 use crate::work::WorkState;
 use aimsgap_wire::assessment::{AiSystem, Answer, Profile};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -60,6 +62,8 @@ enum Kind {
     Profile,
     /// The state of a work item.
     WorkState,
+    /// Bytes (a chunk of a stored file), as base64 text in the file.
+    Bytes,
 }
 
 impl Kind {
@@ -350,6 +354,102 @@ const TABLES: &[Table] = &[
         references: &[("assessment_id", "assessments")],
         since: 4,
     },
+    Table {
+        name: "blobs",
+        row: "stored file",
+        select: "SELECT sha256, size, created_at FROM blobs ORDER BY sha256",
+        insert: "INSERT INTO blobs (sha256, size, created_at) VALUES ($1, $2, $3)",
+        count: "SELECT COUNT(*) AS n FROM blobs",
+        columns: &[
+            ("sha256", Kind::Text),
+            ("size", Kind::Int),
+            ("created_at", Kind::Text),
+        ],
+        key: &["sha256"],
+        unique: &[],
+        references: &[],
+        since: 5,
+    },
+    // Uploads in progress (`upload:` keys) are not backed up.
+    Table {
+        name: "blob_chunks",
+        row: "chunk of a stored file",
+        select: "SELECT blob, seq, data FROM blob_chunks WHERE blob NOT LIKE 'upload:%' ORDER BY blob, seq",
+        insert: "INSERT INTO blob_chunks (blob, seq, data) VALUES ($1, $2, $3)",
+        count: "SELECT COUNT(*) AS n FROM blob_chunks",
+        columns: &[
+            ("blob", Kind::Text),
+            ("seq", Kind::Int),
+            ("data", Kind::Bytes),
+        ],
+        // The key holds a number, which the text-keyed check cannot compare: the database's
+        // primary key checks it on restore, and `check_blobs` each file's chunks in order.
+        key: &[],
+        unique: &[],
+        references: &[],
+        since: 5,
+    },
+    Table {
+        name: "evidence",
+        row: "item of evidence",
+        select: "SELECT id, assessment_id, title, kind, effective, review_by, owner, approved_by, approved_on, version, file_version, created_at, updated_at, updated_by FROM evidence ORDER BY id",
+        insert: "INSERT INTO evidence (id, assessment_id, title, kind, effective, review_by, owner, approved_by, approved_on, version, file_version, created_at, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        count: "SELECT COUNT(*) AS n FROM evidence",
+        columns: &[
+            ("id", Kind::Text),
+            ("assessment_id", Kind::Text),
+            ("title", Kind::Text),
+            ("kind", Kind::Text),
+            ("effective", Kind::NullText),
+            ("review_by", Kind::NullText),
+            ("owner", Kind::NullText),
+            ("approved_by", Kind::NullText),
+            ("approved_on", Kind::NullText),
+            ("version", Kind::Int),
+            ("file_version", Kind::Int),
+            ("created_at", Kind::Text),
+            ("updated_at", Kind::Text),
+            ("updated_by", Kind::Text),
+        ],
+        key: &["id"],
+        unique: &[],
+        references: &[("assessment_id", "assessments")],
+        since: 5,
+    },
+    Table {
+        name: "evidence_files",
+        row: "evidence file version",
+        select: "SELECT evidence_id, number, sha256, file_name, media_type, size, uploaded_by, uploaded_at FROM evidence_files ORDER BY evidence_id, number",
+        insert: "INSERT INTO evidence_files (evidence_id, number, sha256, file_name, media_type, size, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        count: "SELECT COUNT(*) AS n FROM evidence_files",
+        columns: &[
+            ("evidence_id", Kind::Text),
+            ("number", Kind::Int),
+            ("sha256", Kind::Text),
+            ("file_name", Kind::Text),
+            ("media_type", Kind::Text),
+            ("size", Kind::Int),
+            ("uploaded_by", Kind::Text),
+            ("uploaded_at", Kind::Text),
+        ],
+        // As for chunks: the database's primary key checks it on restore.
+        key: &[],
+        unique: &[],
+        references: &[("evidence_id", "evidence")],
+        since: 5,
+    },
+    Table {
+        name: "evidence_links",
+        row: "evidence link",
+        select: "SELECT evidence_id, target FROM evidence_links ORDER BY evidence_id, target",
+        insert: "INSERT INTO evidence_links (evidence_id, target) VALUES ($1, $2)",
+        count: "SELECT COUNT(*) AS n FROM evidence_links",
+        columns: &[("evidence_id", Kind::Text), ("target", Kind::Text)],
+        key: &["evidence_id", "target"],
+        unique: &[],
+        references: &[("evidence_id", "evidence")],
+        since: 5,
+    },
 ];
 
 /// The migration that renames the ISO/IEC 42001 ids of assessments of format 1 (see
@@ -518,6 +618,7 @@ impl Backup {
             backup.manifest = Some(manifest);
         }
         backup.check_values()?;
+        backup.check_blobs()?;
         Ok(backup)
     }
 
@@ -665,6 +766,69 @@ impl Backup {
         Ok(())
     }
 
+    /// The stored files: every chunk's bytes, in order, hash to the SHA-256 its blob is named
+    /// by and add up to its size, so a corrupted chunk is refused naming its file.
+    fn check_blobs(&self) -> Result<(), StoreError> {
+        let rows_of = |name: &str| {
+            TABLES
+                .iter()
+                .zip(&self.tables)
+                .find(|(t, _)| t.name == name)
+                .map(|(_, rows)| rows.as_slice())
+                .unwrap_or_default()
+        };
+        let mut sizes: BTreeMap<&str, i64> = BTreeMap::new();
+        for row in rows_of("blobs") {
+            if let [Cell::Text(Some(sha256)), Cell::Int(size), ..] = row.as_slice() {
+                sizes.insert(sha256, *size);
+            }
+        }
+        let mut chunks: BTreeMap<&str, Vec<(i64, &str)>> = BTreeMap::new();
+        for row in rows_of("blob_chunks") {
+            if let [
+                Cell::Text(Some(blob)),
+                Cell::Int(seq),
+                Cell::Text(Some(data)),
+            ] = row.as_slice()
+            {
+                chunks.entry(blob).or_default().push((*seq, data));
+            }
+        }
+        for (blob, pieces) in &mut chunks {
+            if !sizes.contains_key(blob) {
+                return Err(refused(format!(
+                    "tables.blob_chunks: chunks of {blob:?}, which tables.blobs does not hold"
+                )));
+            }
+            pieces.sort_by_key(|(seq, _)| *seq);
+        }
+        for (sha256, size) in &sizes {
+            let mut hasher = Sha256::new();
+            let mut total: i64 = 0;
+            for (n, (seq, data)) in chunks.get(sha256).into_iter().flatten().enumerate() {
+                if i64::try_from(n).ok() != Some(*seq) {
+                    return Err(refused(format!(
+                        "tables.blob_chunks: the stored file {sha256} misses its chunk {n}"
+                    )));
+                }
+                let bytes = BASE64.decode(data).map_err(|e| {
+                    refused(format!(
+                        "tables.blob_chunks: chunk {seq} of the stored file {sha256} is not base64: {e}"
+                    ))
+                })?;
+                total = total.saturating_add(i64::try_from(bytes.len()).unwrap_or(i64::MAX));
+                hasher.update(&bytes);
+            }
+            let computed = hex(&hasher.finalize());
+            if computed != *sha256 || total != *size {
+                return Err(refused(format!(
+                    "tables.blob_chunks: the stored file {sha256} is corrupted: its chunks hold {total} bytes with SHA-256 {computed}, but tables.blobs says {size} bytes"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Kinds of values, keys and unique values, then references to earlier tables.
     fn check_values(&self) -> Result<(), StoreError> {
         let mut ids: HashMap<&str, HashSet<&str>> = HashMap::new();
@@ -687,7 +851,9 @@ impl Backup {
                         .unwrap_or("")
                 };
                 let key: Vec<&str> = table.key.iter().map(|column| value(column)).collect();
-                if let Some(first) = keys.insert(key.clone(), i) {
+                if table.key.is_empty() {
+                    // No key to check here.
+                } else if let Some(first) = keys.insert(key.clone(), i) {
                     return Err(refused(format!(
                         "{}: {} appears twice (also at tables.{}[{first}]), but a {} is named once",
                         at(&table.key.join("+")),
@@ -763,6 +929,10 @@ fn check_kind(kind: Kind, cell: &Cell) -> Result<(), String> {
         Kind::Answer => json_of::<Answer>(text, "an answer"),
         Kind::AiSystem => json_of::<AiSystem>(text, "an AI system"),
         Kind::Profile => json_of::<Profile>(text, "an assessment profile"),
+        Kind::Bytes => BASE64
+            .decode(text)
+            .map(|_| ())
+            .map_err(|e| format!("expected bytes as base64 text: {e}")),
         _ => Ok(()),
     }
 }
@@ -1020,6 +1190,9 @@ impl Store {
                     cells.push(match kind {
                         Kind::Int => Cell::Int(row.try_get::<i64, _>(*name)?),
                         Kind::Float => Cell::Float(row.try_get::<f64, _>(*name)?),
+                        Kind::Bytes => {
+                            Cell::Text(Some(BASE64.encode(row.try_get::<Vec<u8>, _>(*name)?)))
+                        }
                         _ => Cell::Text(row.try_get::<Option<String>, _>(*name)?),
                     });
                 }
@@ -1073,8 +1246,13 @@ impl Store {
         for (table, rows) in TABLES.iter().zip(&backup.tables) {
             for row in rows {
                 let mut query = sqlx::query(table.insert);
-                for cell in row {
+                for ((_, kind), cell) in table.columns.iter().zip(row) {
                     query = match cell {
+                        Cell::Text(Some(text)) if *kind == Kind::Bytes => {
+                            query.bind(BASE64.decode(text).map_err(|e| {
+                                refused(format!("tables.{}: bytes not base64: {e}", table.name))
+                            })?)
+                        }
                         Cell::Text(text) => query.bind(text.clone()),
                         Cell::Int(n) => query.bind(*n),
                         Cell::Float(x) => query.bind(*x),

@@ -965,4 +965,79 @@ pub struct AibomQuestion {
     pub field: String,
     /// The question in words.
     pub text: String,
+/// An item of the evidence register as written: its metadata and links (a file comes as the
+/// `file` part of a multipart upload). For a change, `version` is the version you read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceRequest {
+    pub title: String,
+    /// `template`, `draft`, `approved_document`, `operating_record` or `audit_report`.
+    pub kind: String,
+    /// When it took effect, `YYYY-MM-DD` (not when it was uploaded).
+    #[serde(default)]
+    pub effective: Option<String>,
+    /// When it is due for review or expires, `YYYY-MM-DD`; after that it counts less.
+    #[serde(default)]
+    pub review_by: Option<String>,
+    /// Who is responsible for it.
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub approved_on: Option<String>,
+    /// The ISO/IEC 42001 requirement, Annex A control or group ids it backs (`5.2`, `A.2.2`).
+    #[serde(default)]
+    pub links: Vec<String>,
+    /// The version you read (changes only; 0 or absent for a new item).
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// One file of an item of evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceFile {
+    /// 1 for the item's first file, then 2, 3, ...
+    pub number: i64,
+    /// SHA-256 of the bytes, 64 lowercase hexadecimal digits.
+    pub sha256: String,
+    pub size: u64,
+    pub file_name: String,
+    /// The media type it was uploaded with (downloads are sent as attachments regardless).
+    pub media_type: String,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+/// An item of the evidence register.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceItem {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub effective: Option<String>,
+    pub review_by: Option<String>,
+    pub owner: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<String>,
+    pub links: Vec<String>,
+    /// The current file, `null` when it has none.
+    pub file: Option<EvidenceFile>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// The evidence register of an assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceList {
+    pub items: Vec<EvidenceItem>,
+}
+
+/// Every file an item of evidence had, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceVersions {
+    pub versions: Vec<EvidenceFile>,
 }

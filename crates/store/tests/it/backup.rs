@@ -433,6 +433,11 @@ fn reseal(file: &mut Value) {
         "runs",
         "work_items",
         "comments",
+        "blobs",
+        "blob_chunks",
+        "evidence",
+        "evidence_files",
+        "evidence_links",
     ];
     // Tables newer than the file's schema are left out, as they are absent from it.
     let present: Vec<&str> = order
@@ -816,7 +821,16 @@ fn a_backup_from_before_work_items_and_comments_restores() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (_, genuine) = runtime.block_on(genuine());
     let mut old = genuine.clone();
-    for table in ["work_items", "comments"] {
+    // A backup of schema 3 has none of the tables of later schemas (work, then evidence).
+    for table in [
+        "work_items",
+        "comments",
+        "blobs",
+        "blob_chunks",
+        "evidence",
+        "evidence_files",
+        "evidence_links",
+    ] {
         old["tables"].as_object_mut().unwrap().remove(table);
         old["manifest"]["counts"]
             .as_object_mut()
@@ -859,4 +873,157 @@ fn a_backup_from_before_work_items_and_comments_restores() {
         .unwrap()
         .remove("comments");
     assert!(refusal(&missing.to_string()).contains("tables.comments: missing"));
+}
+
+/// A store with an item of evidence whose file spans three chunks and had an earlier version.
+async fn with_files() -> (Store, String, Vec<u8>, Vec<u8>) {
+    use aimsgap_store::{CHUNK_BYTES, EvidenceMeta, NewFile};
+    let source = Store::connect("sqlite::memory:").await.unwrap();
+    let user = source.create_user(&email(), "Ada", "hash").await.unwrap();
+    let org = source.create_organization("Acme", &user.id).await.unwrap();
+    let meta = source
+        .create_assessment(&org.id, "files", &document(), &user.id)
+        .await
+        .unwrap();
+    let first: Vec<u8> = (0..5000u32).map(|n| (n % 251) as u8).collect();
+    let second: Vec<u8> = (0..(2 * CHUNK_BYTES + 77))
+        .map(|n| (n % 253) as u8)
+        .collect();
+    let stream = |bytes: &[u8]| {
+        let piece: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::copy_from_slice(bytes));
+        futures_util::stream::iter(vec![piece])
+    };
+    let blob1 = source.write_blob(stream(&first), u64::MAX).await.unwrap();
+    let blob2 = source.write_blob(stream(&second), u64::MAX).await.unwrap();
+    let item = source
+        .create_evidence(
+            &meta.id,
+            &user.id,
+            &EvidenceMeta {
+                title: "AI policy".into(),
+                kind: "approved_document".into(),
+                review_by: Some("2027-06-01".into()),
+                links: vec!["5.2".into(), "A.2.2".into()],
+                ..EvidenceMeta::default()
+            },
+            Some(NewFile {
+                blob: blob1,
+                file_name: "policy.pdf".into(),
+                media_type: "application/pdf".into(),
+            }),
+        )
+        .await
+        .unwrap();
+    source
+        .replace_evidence_file(
+            &meta.id,
+            &item.id,
+            &user.id,
+            NewFile {
+                blob: blob2,
+                file_name: "policy-v2.pdf".into(),
+                media_type: "application/pdf".into(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    (source, meta.id, first, second)
+}
+
+async fn bytes_of(store: &Store, sha256: &str) -> Vec<u8> {
+    use futures_util::StreamExt;
+    let mut stream = std::pin::pin!(store.blob_chunks(sha256).await.unwrap());
+    let mut all = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        all.extend_from_slice(&chunk.unwrap());
+    }
+    all
+}
+
+/// The evidence of an assessment and the bytes of every file version, as a restore must keep them.
+async fn evidence_state(
+    store: &Store,
+    assessment: &str,
+) -> (Vec<aimsgap_store::EvidenceItem>, Vec<Vec<u8>>) {
+    let items = store.evidence_items(assessment).await.unwrap();
+    let mut files = Vec::new();
+    for item in &items {
+        for version in store.evidence_versions(assessment, &item.id).await.unwrap() {
+            files.push(bytes_of(store, &version.sha256).await);
+        }
+    }
+    (items, files)
+}
+
+#[tokio::test]
+async fn backups_carry_evidence_files_verified_by_hash_across_backends() {
+    let (source, assessment, first, second) = with_files().await;
+    let backup = source.backup().await.unwrap();
+    assert!(
+        backup.counts().contains(&("blob_chunks", 4)),
+        "{:?}",
+        backup.counts()
+    );
+    let expected = evidence_state(&source, &assessment).await;
+    assert_eq!(expected.1, vec![second.clone(), first.clone()]);
+    // Through the file's text, as a restore reads it.
+    let parsed = Backup::parse(&backup.to_json()).unwrap();
+    let fresh = Store::connect("sqlite::memory:").await.unwrap();
+    fresh.restore(&parsed).await.unwrap();
+    assert_eq!(evidence_state(&fresh, &assessment).await, expected);
+    let Some((_, url)) = postgres() else {
+        return;
+    };
+    let pg = empty_postgres(&url, "backup_evidence_files").await;
+    pg.restore(&parsed).await.unwrap();
+    assert_eq!(
+        evidence_state(&pg, &assessment).await,
+        expected,
+        "PostgreSQL"
+    );
+    let from_pg = Backup::parse(&pg.backup().await.unwrap().to_json()).unwrap();
+    let back = Store::connect("sqlite::memory:").await.unwrap();
+    back.restore(&from_pg).await.unwrap();
+    assert_eq!(
+        evidence_state(&back, &assessment).await,
+        expected,
+        "SQLite -> PostgreSQL -> SQLite"
+    );
+    assert_eq!(back.backup().await.unwrap().sha256(), backup.sha256());
+}
+
+#[tokio::test]
+async fn a_corrupted_chunk_is_refused_naming_its_file() {
+    use base64::Engine;
+    let (source, _, _, second) = with_files().await;
+    let mut file: Value = serde_json::from_str(&source.backup().await.unwrap().to_json()).unwrap();
+    let sha = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&second)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let chunks = file["tables"]["blob_chunks"].as_array_mut().unwrap();
+    let chunk = chunks
+        .iter_mut()
+        .find(|c| c["blob"] == sha.as_str() && c["seq"] == 1)
+        .unwrap();
+    let mut bytes = base64::engine::general_purpose::STANDARD
+        .decode(chunk["data"].as_str().unwrap())
+        .unwrap();
+    bytes[10] ^= 0xff;
+    chunk["data"] = json!(base64::engine::general_purpose::STANDARD.encode(&bytes));
+    // Sealed again, so that only the bytes betray the change.
+    reseal(&mut file);
+    let message = refusal(&file.to_string());
+    assert!(message.contains(&sha), "{message}");
+    assert!(message.contains("corrupted"), "{message}");
+    // A missing chunk is refused as well.
+    let chunks = file["tables"]["blob_chunks"].as_array_mut().unwrap();
+    chunks.retain(|c| !(c["blob"] == sha.as_str() && c["seq"] == 1));
+    reseal(&mut file);
+    let message = refusal(&file.to_string());
+    assert!(message.contains(&sha), "{message}");
 }

@@ -12,6 +12,7 @@ mod aibom;
 mod assessments;
 mod catalog;
 mod drafts;
+mod evidence;
 mod json;
 mod orgs;
 mod people;
@@ -114,6 +115,7 @@ const BUSY_RENDERING: &str = "The server is busy rendering reports and its queue
 const COMPUTE_422: &str = "The stored assessment no longer validates against this server's catalog; the message locates each error (code `invalid`)";
 const EDIT_409: &str = "Someone changed it since the version you read (code `conflict`); `current` holds it as it is now";
 const BUSY_COMPUTING: &str = "The server is busy computing results and its queue is full; `Retry-After` says when to try again (code `busy`)";
+const EVIDENCE_422: &str = "A field is not valid (an empty title, an unknown kind, a date not YYYY-MM-DD, a link that is no ISO/IEC 42001 id); the message names the field (code `invalid`)";
 const EDIT_422: &str = "The assessment it would make does not validate; the message locates each error (code `invalid`)";
 
 /// The API's rows of the route table, each with its handler.
@@ -465,6 +467,64 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .fails(400, "The body could not be read (code `bad_request`)")
                 .fails(422, "The BOM is not JSON, not CycloneDX 1.5 or 1.6, has a part of the wrong type, or has no machine-learning-model component; the message says where (line, column, JSON path) (code `invalid`)"),
             post(aibom::import),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/evidence", Read, "The evidence register: every item with its links and current file")
+                .gives::<w::EvidenceList>(200, "The items, oldest first"),
+            get(evidence::list),
+        ),
+        (
+            row(Method::POST, "/api/v1/assessments/{assessment}/evidence", Edit, "Add an item of evidence: JSON metadata, or a multipart/form-data upload with a `file` part (streamed, at most the server's evidence limit, 25 MB unless `serve --evidence-max-mb` says otherwise) and the same fields as text parts (`links` repeated or comma-separated)")
+                .takes::<w::EvidenceRequest>()
+                .gives::<w::EvidenceItem>(201, "The item added, at version 1")
+                .fails(413, "The file is larger than the server's evidence limit, which the message names (code `too_large`); nothing was stored")
+                .fails(422, EVIDENCE_422),
+            post(evidence::create).layer(axum::extract::DefaultBodyLimit::disable()),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/evidence/{evidence}", Read, "One item of evidence")
+                .gives::<w::EvidenceItem>(200, "The item")
+                .fails(404, "No such item, or you are not a member of the organisation (code `not_found`)"),
+            get(evidence::get_one),
+        ),
+        (
+            row(Method::PUT, "/api/v1/assessments/{assessment}/evidence/{evidence}", Edit, "Change an item's metadata and links, naming the version you read")
+                .takes::<w::EvidenceRequest>()
+                .gives::<w::EvidenceItem>(200, "The item changed, with its new version")
+                .fails(404, "No such item, or you are not a member of the organisation (code `not_found`)")
+                .fails(409, EDIT_409)
+                .fails(422, EVIDENCE_422),
+            put(evidence::update).layer(axum::extract::DefaultBodyLimit::disable()),
+        ),
+        (
+            row(Method::DELETE, "/api/v1/assessments/{assessment}/evidence/{evidence}", Edit, "Delete an item and its links (`?version=N`, the version you read); the history keeps it")
+                .gives_nothing(204, "Deleted")
+                .fails(400, "No or a malformed `version` in the query (code `bad_request`)")
+                .fails(404, "No such item, or you are not a member of the organisation (code `not_found`)")
+                .fails(409, EDIT_409),
+            delete(evidence::remove),
+        ),
+        (
+            row(Method::POST, "/api/v1/assessments/{assessment}/evidence/{evidence}/file", Edit, "Upload a new file for an item (multipart/form-data: a `file` part and a `version` part naming the version you read); the older files stay as earlier versions")
+                .gives::<w::EvidenceItem>(200, "The item with its new current file and version")
+                .fails(400, "Not a multipart upload, or no `file` part (code `bad_request`)")
+                .fails(404, "No such item, or you are not a member of the organisation (code `not_found`)")
+                .fails(409, EDIT_409)
+                .fails(413, "The file is larger than the server's evidence limit, which the message names (code `too_large`); nothing was stored"),
+            post(evidence::replace_file).layer(axum::extract::DefaultBodyLimit::disable()),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/evidence/{evidence}/file", Read, "Download an item's file (`?version=N` for an earlier one): an attachment, `nosniff`, sandboxed, and never a type that renders in the browser (HTML, SVG and XML come as `application/octet-stream`)")
+                .gives_bytes(200, "The file's bytes, streamed", &["application/octet-stream", "application/pdf", "image/png", "image/jpeg", "text/plain"])
+                .fails(400, "A malformed `version` in the query (code `bad_request`)")
+                .fails(404, "No such item, file or version, or you are not a member of the organisation (code `not_found`)"),
+            get(evidence::download),
+        ),
+        (
+            row(Method::GET, "/api/v1/assessments/{assessment}/evidence/{evidence}/versions", Read, "Every file an item had, newest first")
+                .gives::<w::EvidenceVersions>(200, "The file versions")
+                .fails(404, "No such item, or you are not a member of the organisation (code `not_found`)"),
+            get(evidence::versions),
         ),
     ];
     rows.into_iter()

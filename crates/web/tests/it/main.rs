@@ -13,6 +13,7 @@ mod catalog;
 mod dashboard;
 mod drafts;
 mod evidence_pages;
+mod evidence;
 mod flows;
 mod forms;
 mod forms_pages;
@@ -321,4 +322,48 @@ pub async fn invite(app: &Router, owner: &Client, org: &str, role: &str, name: &
         String::from_utf8_lossy(&joined.bytes)
     );
     member
+}
+
+impl Client {
+    /// A multipart/form-data upload as a browser or `curl -F` sends it: text fields, then one
+    /// `file` part.
+    pub async fn upload(
+        &self,
+        app: &Router,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Reply {
+        let boundary = "aimsgap-test-boundary-7d1f";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((file_name, media_type, bytes)) = file {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = Request::builder().method(Method::POST).uri(uri).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, format!("aimsgap_session={cookie}"));
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        send(app, request.body(Body::from(body)).unwrap()).await
+    }
 }

@@ -72,6 +72,10 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("POST", "/api/v1/assessments/{assessment}/comments") => created,
         ("PUT", "/api/v1/assessments/{assessment}/comments/{comment}") => StatusCode::OK,
         ("DELETE", "/api/v1/assessments/{assessment}/comments/{comment}") => no_content,
+        ("POST", "/api/v1/assessments/{assessment}/evidence") => created,
+        ("PUT", "/api/v1/assessments/{assessment}/evidence/{evidence}") => StatusCode::OK,
+        ("DELETE", "/api/v1/assessments/{assessment}/evidence/{evidence}") => no_content,
+        ("POST", "/api/v1/assessments/{assessment}/evidence/{evidence}/file") => StatusCode::OK,
         // The invitation link is shown once, on the answer itself, so it cannot redirect.
         ("POST", "/orgs/{org}/invitations") => created,
         // So is a new API token's secret.
@@ -221,6 +225,14 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         // A fresh id for every try, so that an allowed confirmation adds a system.
         "/assessments/{assessment}/systems/import-aibom/confirm" => json!({"count": "1",
             "s0.include": "yes", "s0.id": format!("from-bom-{i}"), "s0.name": "From a BOM"}),
+        "/api/v1/assessments/{assessment}/evidence" => {
+            json!({"title": "Matrix record", "kind": "operating_record", "links": ["5.2"]})
+        }
+        // `fill` made a fresh item for each try: its first version.
+        "/api/v1/assessments/{assessment}/evidence/{evidence}" => {
+            json!({"title": "Matrix record, edited", "kind": "operating_record", "version": 1})
+        }
+        "/api/v1/assessments/{assessment}/evidence/{evidence}/file" => json!({"version": "1"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -307,27 +319,19 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                     .await;
                 comment.json()["id"].as_str().unwrap().to_string()
             }
-            // An item of the evidence register, added by the owner's form.
+            // A fresh item of evidence with a file for every try, so that an allowed change,
+            // upload or delete finds it at version 1.
             "{evidence}" => {
-                let added = owner
-                    .form(
+                let made = owner
+                    .upload(
                         app,
-                        &format!("/assessments/{}/evidence", f.assessment),
-                        &[
-                            ("title", "Matrix item"),
-                            ("kind", "draft"),
-                            ("links", "7.4-1"),
-                        ],
+                        &format!("/api/v1/assessments/{}/evidence", f.assessment),
+                        &[("title", "Fresh record"), ("kind", "operating_record")],
+                        Some(("record.pdf", "application/pdf", b"%PDF-1.4 matrix")),
                     )
                     .await;
-                assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
-                let location = added.location();
-                location
-                    .trim_end_matches("?added=1")
-                    .rsplit('/')
-                    .next()
-                    .unwrap()
-                    .to_string()
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_string()
             }
             other if other.starts_with('{') => {
                 panic!("the matrix cannot fill {other} in {path}: add it")
@@ -338,6 +342,10 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
     }
     if out.is_empty() {
         out.push('/');
+    }
+    // Deleting an item names the version read; downloads name the file version.
+    if path.ends_with("/evidence/{evidence}") || path.ends_with("/evidence/{evidence}/file") {
+        out.push_str("?version=1");
     }
     // The quick assessment's steps and result answer only complete answers of the steps
     // before them (422 otherwise).
@@ -524,6 +532,18 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
                         .map(|(k, v)| (k.as_str(), v.as_str()))
                         .collect();
                     client.form(&app, &uri, &fields).await
+                }
+                // A new file for an item is a multipart upload.
+                Some(body) if spec.path.ends_with("/evidence/{evidence}/file") => {
+                    let version = body["version"].as_str().unwrap().to_string();
+                    client
+                        .upload(
+                            &app,
+                            &uri,
+                            &[("version", version.as_str())],
+                            Some(("record-2.pdf", "application/pdf", b"%PDF-1.4 second")),
+                        )
+                        .await
                 }
                 body => client.send(&app, spec.method.clone(), &uri, body).await,
             };

@@ -1114,6 +1114,110 @@ async fn every_route_answers_as_the_document_says() {
     for body in [
         serde_json::from_str(super::aibom::ML_1_6).unwrap(),
         json!({"bomFormat": "CycloneDX", "specVersion": "1.4", "components": []}),
+    // The evidence register: JSON and multipart items, edits, versions, downloads.
+    let evidence = format!("{base}/evidence");
+    let template = "/api/v1/assessments/{assessment}/evidence";
+    cases
+        .send(&app, &owner, get.clone(), template, &evidence, None)
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            template,
+            &evidence,
+            Some(
+                json!({"title": "Training records", "kind": "operating_record", "links": ["7.2"]}),
+            ),
+        )
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            template,
+            &evidence,
+            Some(json!({"title": "Training records", "kind": "rumour"})),
+        )
+        .await;
+    let uploaded = owner
+        .upload(
+            &app,
+            &evidence,
+            &[
+                ("title", "AI policy"),
+                ("kind", "approved_document"),
+                ("links", "5.2"),
+            ],
+            Some(("policy.pdf", "application/pdf", b"%PDF-1.4 policy")),
+        )
+        .await;
+    let id = uploaded.json()["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    cases.0.push(Case {
+        method: post.clone(),
+        template,
+        reply: uploaded,
+    });
+    let one = format!("{evidence}/{id}");
+    let template_one = "/api/v1/assessments/{assessment}/evidence/{evidence}";
+    cases
+        .send(&app, &owner, get.clone(), template_one, &one, None)
+        .await;
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            template_one,
+            &format!("{evidence}/none"),
+            None,
+        )
+        .await;
+    for version in [1, 1] {
+        cases
+            .send(
+                &app,
+                &owner,
+                put.clone(),
+                template_one,
+                &one,
+                Some(json!({"title": "AI policy", "kind": "approved_document", "links": ["5.2", "A.2.2"], "version": version})),
+            )
+            .await;
+    }
+    let replaced = owner
+        .upload(
+            &app,
+            &format!("{one}/file"),
+            &[("version", "2")],
+            Some(("policy-v2.pdf", "application/pdf", b"%PDF-1.4 policy v2")),
+        )
+        .await;
+    cases.0.push(Case {
+        method: post.clone(),
+        template: "/api/v1/assessments/{assessment}/evidence/{evidence}/file",
+        reply: replaced,
+    });
+    cases
+        .send(
+            &app,
+            &owner,
+            post.clone(),
+            "/api/v1/assessments/{assessment}/evidence/{evidence}/file",
+            &format!("{one}/file"),
+            Some(json!({"version": 3})),
+        )
+        .await;
+    for uri in [
+        format!("{one}/file"),
+        format!("{one}/file?version=1"),
+        format!("{one}/file?version=9"),
+        format!("{one}/file?version=x"),
     ] {
         cases
             .send(
@@ -1124,6 +1228,32 @@ async fn every_route_answers_as_the_document_says() {
                 &import,
                 Some(body),
             )
+            .await;
+    }
+                get.clone(),
+                "/api/v1/assessments/{assessment}/evidence/{evidence}/file",
+                &uri,
+                None,
+            )
+            .await;
+    }
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/assessments/{assessment}/evidence/{evidence}/versions",
+            &format!("{one}/versions"),
+            None,
+        )
+        .await;
+    for uri in [
+        format!("{one}?version=1"),
+        format!("{one}"),
+        format!("{one}?version=3"),
+    ] {
+        cases
+            .send(&app, &owner, delete.clone(), template_one, &uri, None)
             .await;
     }
 

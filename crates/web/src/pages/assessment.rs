@@ -663,8 +663,6 @@ struct RequirementPage<'a> {
     answer_notes: Option<String>,
     /// Items of the evidence register linked to it, to a group above it or beneath it.
     register: Vec<super::evidence::Linked>,
-    /// Whether an answer applies here, so that register evidence counts.
-    answered: bool,
     form: Option<AnswerFormView>,
     /// Owner, due date, state and comments (`templates/tasks/panel.html`).
     work: super::work::WorkPanel,
@@ -724,7 +722,10 @@ async fn requirement_page(
         .unwrap_or_default();
     let answer_notes = own_result.and_then(|judged| judged.answer_notes.clone());
     let register =
-        super::evidence::linked(state, &ctx.meta.id, requirement_id, result.as_of).await?;
+        super::evidence::linked(state, &ctx.meta.id, requirement_id, result.as_of, |id| {
+            assessment.answers.iter().any(|answer| answer.id == id)
+        })
+        .await?;
     let judged = own_result.map(|judged| Judged {
         status: Badge::judged(judged),
         credit: pct(judged.credit.point),
@@ -775,7 +776,6 @@ async fn requirement_page(
         &crate::ops::work::Target::Requirement(node.id.clone()),
     )
     .await?;
-    let answered = stored.value.is_some() || governing.is_some();
     let (frame, tabs) = ctx.chrome(Tab::None, &format!("{} {}", node.id, node.title));
     let view = RequirementPage {
         frame,
@@ -800,7 +800,6 @@ async fn requirement_page(
         governing,
         evidence,
         answer_notes,
-        answered,
         register,
         form,
         work,

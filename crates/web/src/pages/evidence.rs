@@ -144,11 +144,27 @@ pub(crate) fn expiring(result: &AssessmentResult, within: i64) -> Vec<Expiring> 
 
 // ---- the Evidence tab --------------------------------------------------------------------
 
-/// The largest file the upload form takes, in bytes.
-pub(crate) const UPLOAD_LIMIT: u64 = 25 * 1024 * 1024;
+/// What the upload form may send beside the file: its metadata fields and the parts' headers.
+const FIELDS_ALLOWANCE: u64 = 1024 * 1024;
 
-/// The body the upload form may send: the file and its metadata fields.
-pub(crate) const UPLOAD_BODY_LIMIT: usize = 26 * 1024 * 1024;
+/// The body of an upload cut off once it passes `limit` bytes: the route lifts the server's
+/// body limit, which is for forms, and this takes its place with the configured evidence
+/// limit.
+fn limited(body: axum::body::Body, limit: u64) -> axum::body::Body {
+    use futures_util::StreamExt;
+    let mut seen: u64 = 0;
+    axum::body::Body::from_stream(body.into_data_stream().map(move |chunk| {
+        let chunk = chunk?;
+        seen = seen.saturating_add(chunk.len() as u64);
+        if seen > limit {
+            Err(axum::Error::new(
+                "the upload is larger than the server accepts",
+            ))
+        } else {
+            Ok(chunk)
+        }
+    }))
+}
 
 const KINDS: [(&str, &str); 5] = [
     ("approved_document", "Approved document"),
@@ -508,7 +524,7 @@ async fn register_page(
             csrf: ctx.auth.csrf().to_string(),
             kinds: choices(&KINDS, &[fields.kind.as_str()]),
             fields,
-            limit: size_words(UPLOAD_LIMIT),
+            limit: format!("{} MB", state.config.evidence_max_mb),
         }
     });
     let (frame, tabs) = ctx.chrome(Tab::Evidence, "Evidence");
@@ -548,11 +564,16 @@ pub async fn upload(
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if !multipart_body {
         // A plain form: evidence described without a file.
+        let body = limited(body, FIELDS_ALLOWANCE);
         let fields = crate::auth::read_form(Request::from_parts(parts, body), &state).await?;
         let map: HashMap<String, String> = fields.0.into_iter().rev().collect();
         check_form(&ctx, &headers, &map)?;
         return add(&state, &ctx, UploadFields::from_map(&map), None).await;
     }
+    let body = limited(
+        body,
+        crate::ops::evidence::limit_bytes(&state).saturating_add(FIELDS_ALLOWANCE),
+    );
     let mut multipart = Multipart::from_request(Request::from_parts(parts, body), &state)
         .await
         .map_err(|e| ApiError::BadRequest(format!("The upload is not a multipart form: {e}")))?;
@@ -593,7 +614,10 @@ pub async fn upload(
                     .await;
                 }
             };
-            let blob = state.store.write_blob(field, UPLOAD_LIMIT).await;
+            let blob = state
+                .store
+                .write_blob(field, crate::ops::evidence::limit_bytes(&state))
+                .await;
             match blob {
                 Ok(blob) if blob.size == 0 && file_name.is_empty() => {}
                 Ok(blob) => {
@@ -609,7 +633,7 @@ pub async fn upload(
                         &ctx,
                         form,
                         StatusCode::PAYLOAD_TOO_LARGE,
-                        vec![too_large()],
+                        vec![too_large(&state)],
                     )
                     .await;
                 }
@@ -699,11 +723,11 @@ fn check_form(
     Ok(())
 }
 
-fn too_large() -> Problem {
+fn too_large(state: &AppState) -> Problem {
     Problem {
         sentence: format!(
-            "File: the file is larger than the {} the server accepts.",
-            size_words(UPLOAD_LIMIT)
+            "File: the file is larger than this server's limit of {} MB; nothing was stored.",
+            state.config.evidence_max_mb
         ),
         field: Some(FormField::new("File", "file")),
     }
@@ -809,15 +833,19 @@ pub(crate) struct Linked {
     pub via: String,
     pub review_by: String,
     pub freshness: String,
+    /// The id it is linked to has an answer, so the item is counted with that answer's
+    /// evidence (`ops::evidence::merge_register`); otherwise it waits for one.
+    pub counts: bool,
 }
 
 /// The items of the register that back `requirement`: linked to it, to a group above it, or
-/// (for a group) to a requirement beneath it.
+/// (for a group) to a requirement beneath it. `answered` tells which ids have an answer.
 pub(crate) async fn linked(
     state: &AppState,
     assessment: &str,
     requirement: &str,
     as_of: Date,
+    answered: impl Fn(&str) -> bool,
 ) -> Result<Vec<Linked>, ApiError> {
     let items = state.store.evidence_items(assessment).await?;
     let base = format!("/assessments/{assessment}");
@@ -835,6 +863,7 @@ pub(crate) async fn linked(
                 via: via.clone(),
                 review_by: item.meta.review_by.clone().unwrap_or_default(),
                 freshness: freshness_words(item_freshness(item, as_of)).to_string(),
+                counts: answered(via),
             })
         })
         .collect())

@@ -608,9 +608,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 Edit,
                 "Add evidence: a multipart form with its metadata and, optionally, a file",
             ),
-            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::max(
-                evidence::UPLOAD_BODY_LIMIT,
-            )),
+            // The handler limits the body to the configured evidence limit itself.
+            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         ),
         (
             spec(

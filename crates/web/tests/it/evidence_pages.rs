@@ -357,8 +357,13 @@ async fn evidence_uploaded_with_a_file_is_listed_on_the_tab_its_page_and_the_req
             .text();
         assert!(answered.contains("In the evidence register"), "{answered}");
         assert!(answered.contains("AI policy v2</a>"), "{answered}");
+        // The register's item joins the evidence the engine counts for the answer on 5.2.
         assert!(
-            !answered.contains("counts once the requirement is answered"),
+            answered.contains("<td data-label=\"Evidence\">AI policy v2</td>"),
+            "{answered}"
+        );
+        assert!(
+            !answered.contains("this evidence counts once"),
             "{answered}"
         );
         let waiting = owner
@@ -367,7 +372,7 @@ async fn evidence_uploaded_with_a_file_is_listed_on_the_tab_its_page_and_the_req
             .text();
         assert!(waiting.contains("AI policy v2</a>"), "{waiting}");
         assert!(
-            waiting.contains("counts once the requirement is answered"),
+            waiting.contains("A.2.2 has no answer: this evidence counts once A.2.2 is answered."),
             "{waiting}"
         );
     }
@@ -529,4 +534,49 @@ async fn a_viewer_reads_the_register_without_forms_and_an_outsider_finds_nothing
         .get(&app, &format!("/assessments/{id}/evidence/no-such-item"))
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_file_over_the_limit_is_refused_naming_the_limit_and_nothing_is_stored() {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let config = aimsgap_web::Config {
+        evidence_max_mb: 1,
+        ..aimsgap_web::Config::default()
+    };
+    let app = aimsgap_web::app(aimsgap_web::AppState::new(store, catalog(), config));
+    let owner = sign_up(&app, "Lead").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let big = vec![b'x'; 1_000_001];
+    let refused = upload(
+        &app,
+        &owner,
+        &id,
+        &[("title", "Too big"), ("kind", "draft"), ("links", "5.2")],
+        Some(("big.bin", "application/octet-stream", &big)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let html = refused.text();
+    assert!(
+        html.contains(
+            "the file is larger than this server&#39;s limit of 1 MB; nothing was stored."
+        ),
+        "{html}"
+    );
+    assert!(html.contains("value=\"Too big\""), "{html}");
+    assert!(
+        html.contains("No evidence is in the register yet."),
+        "{html}"
+    );
+    let fits = upload(
+        &app,
+        &owner,
+        &id,
+        &[("title", "Fits"), ("kind", "draft"), ("links", "5.2")],
+        Some(("fits.bin", "application/octet-stream", &big[..1_000_000])),
+    )
+    .await;
+    assert_eq!(fits.status, StatusCode::SEE_OTHER, "{}", fits.text());
 }

@@ -1131,6 +1131,33 @@ async fn text_from_every_user_field_is_escaped_on_every_page() {
         .collect::<Vec<_>>(),
     );
     let hostile_path = url_encode(HOSTILE);
+    // An item of the evidence register with every text field hostile.
+    let evidence = owner
+        .form(
+            &app,
+            &format!("/assessments/{id}/evidence"),
+            &[
+                ("title", HOSTILE),
+                ("kind", "approved_document"),
+                ("owner", HOSTILE),
+                ("approved_by", HOSTILE),
+                ("links", "6.1.3.f"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        evidence.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        evidence.text()
+    );
+    let evidence = evidence.location();
+    let evidence = evidence
+        .trim_end_matches("?added=1")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     let mut seen = 0;
     for (spec, _) in aimsgap_web::routes() {
         if !spec.is_page() || spec.method != Method::GET || spec.path.starts_with("/static/") {
@@ -1143,7 +1170,8 @@ async fn text_from_every_user_field_is_escaped_on_every_page() {
             .replace("{requirement}", "6.1.3.f")
             .replace("{token}", &hostile_path)
             .replace("{system}", "hostile")
-            .replace("{package}", "5.2");
+            .replace("{package}", "5.2")
+            .replace("{evidence}", &evidence);
         let uri = match spec.path {
             // Downloads are the report crate's renderers, tested there.
             "/quick/report/{format}" => continue,

@@ -164,10 +164,49 @@ pub fn assessment(data: &[u8]) {
     round_trip(&parsed, catalog, as_of);
     migrated(&text, &parsed, catalog, as_of);
     // The engine must take whatever the parser accepted.
-    if let Err(error) = aimsgap_assess::assess(catalog, &parsed) {
-        panic_with(&format!(
+    match aimsgap_assess::assess(catalog, &parsed) {
+        Ok(result) => exported(&result, catalog),
+        Err(error) => panic_with(&format!(
             "a parsed assessment cannot be assessed: {error:?}"
-        ));
+        )),
+    }
+}
+
+/// Whatever text an accepted assessment carries (names, evidence references, notes), the
+/// exports stay inert: the HTML and Markdown reports hold no script tag (the reports have none
+/// of their own), no CSV cell starts with a character a spreadsheet reads as a formula, and the
+/// OSCAL assessment results are JSON that the importer reads back whole.
+fn exported(result: &aimsgap_assess::AssessmentResult, catalog: &Catalog) {
+    let html = aimsgap_report::html::render(result, catalog);
+    let markdown = aimsgap_report::markdown::render(result, 15);
+    for (format, text) in [("HTML", &html), ("Markdown", &markdown)] {
+        if text.to_ascii_lowercase().contains("<script") {
+            panic_with(&format!(
+                "user text became a script tag in the {format} report"
+            ));
+        }
+    }
+    let csv = aimsgap_report::csv::requirements(result);
+    for line in csv.lines() {
+        for start in [",", ",\"", "\""] {
+            for formula in ['=', '+', '-', '@'] {
+                if line.starts_with(formula) || line.contains(&format!("{start}{formula}")) {
+                    panic_with(&format!("a CSV cell starts with {formula:?}: {line}"));
+                }
+            }
+        }
+    }
+    let oscal = aimsgap_report::oscal::assessment_results(result, catalog);
+    match import_assessment_results(&oscal) {
+        Ok(imported) if imported.requirements.len() == result.requirements.len() => {}
+        Ok(imported) => panic_with(&format!(
+            "OSCAL assessment results read back {} requirements of {}",
+            imported.requirements.len(),
+            result.requirements.len()
+        )),
+        Err(error) => panic_with(&format!(
+            "OSCAL assessment results do not read back: {error}"
+        )),
     }
 }
 

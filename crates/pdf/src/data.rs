@@ -8,6 +8,7 @@ use aimsgap_assess::{
     Readiness, SoaEntry, Status, SystemObligations, WorkPackage,
 };
 use aimsgap_catalog::Date;
+use aimsgap_report::evidence::Appendix;
 
 /// How many gaps the report lists.
 pub(crate) const TOP_GAPS: usize = 15;
@@ -114,8 +115,9 @@ fn readiness(readiness: &Readiness) -> Value {
     ])
 }
 
-fn gap(gap: &Gap) -> Value {
+fn gap(gap: &Gap, appendix: &Appendix<'_>) -> Value {
     Value::Dict(vec![
+        ("evidence", optional_text(appendix.anchor_of(&gap.id))),
         ("rank", count(gap.rank)),
         ("id", text(&gap.id)),
         ("title", text(&gap.title)),
@@ -128,7 +130,7 @@ fn gap(gap: &Gap) -> Value {
 }
 
 /// A work package with the gaps it closes beneath (none listed when its one gap is itself).
-fn package(result: &AssessmentResult, package: &WorkPackage) -> Value {
+fn package(result: &AssessmentResult, package: &WorkPackage, appendix: &Appendix<'_>) -> Value {
     let gaps: Vec<&Gap> = package
         .requirements
         .iter()
@@ -144,6 +146,7 @@ fn package(result: &AssessmentResult, package: &WorkPackage) -> Value {
         ("blocker", Value::Bool(package.blocker)),
         ("action", text(&package.next_action)),
         ("effort", text(one_decimal(package.effort_days))),
+        ("evidence", optional_text(appendix.anchor_of(&package.id))),
         ("start", text(package.start.to_string())),
         ("end", text(package.end.to_string())),
         (
@@ -155,6 +158,7 @@ fn package(result: &AssessmentResult, package: &WorkPackage) -> Value {
                             ("id", text(&g.id)),
                             ("title", text(&g.title)),
                             ("status", text(status_label(g.status))),
+                            ("evidence", optional_text(appendix.anchor_of(&g.id))),
                         ])
                     })
                     .collect()
@@ -380,6 +384,50 @@ fn roadmap(result: &AssessmentResult) -> Value {
     ])
 }
 
+/// The evidence appendix: one entry per run of requirements sharing an answer, its evidence and
+/// its notes, each piece with its dates, freshness in words, the weight it counted for and its
+/// full SHA-256.
+fn evidence(appendix: &Appendix<'_>) -> Value {
+    Value::Array(
+        appendix
+            .entries
+            .iter()
+            .map(|entry| {
+                let lines = entry
+                    .evidence
+                    .iter()
+                    .map(|line| {
+                        let evidence = line.evidence;
+                        Value::Dict(vec![
+                            ("reference", text(&evidence.reference)),
+                            ("kind", text(evidence.kind.as_str().replace('_', " "))),
+                            (
+                                "date",
+                                text(evidence.date.map_or("undated".to_string(), long_date)),
+                            ),
+                            (
+                                "review_by",
+                                text(evidence.review_by.map_or("none set".to_string(), long_date)),
+                            ),
+                            ("freshness", text(line.freshness)),
+                            ("overdue", Value::Bool(line.overdue())),
+                            ("weight", text(&line.weight)),
+                            ("sha256", optional_text(evidence.sha256.as_deref())),
+                        ])
+                    })
+                    .collect();
+                Value::Dict(vec![
+                    ("anchor", text(&entry.anchor)),
+                    ("ids", text(entry.ids())),
+                    ("answer", optional_text(entry.answer)),
+                    ("evidence", Value::Array(lines)),
+                    ("notes", optional_text(entry.notes)),
+                ])
+            })
+            .collect(),
+    )
+}
+
 /// The whole `data` dictionary.
 pub(crate) fn data(result: &AssessmentResult) -> Value {
     let ready = result.verdict.ready_for_stage1;
@@ -417,6 +465,7 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
         ])
     });
     let (obligations, notes) = obligations(result);
+    let appendix = Appendix::of(result);
     Value::Dict(vec![
         ("org", text(&result.organization)),
         ("as_of", text(long_date(result.as_of))),
@@ -434,7 +483,14 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
         ("open_blockers", count(open_blockers)),
         (
             "gaps",
-            Value::Array(result.gaps.iter().take(TOP_GAPS).map(gap).collect()),
+            Value::Array(
+                result
+                    .gaps
+                    .iter()
+                    .take(TOP_GAPS)
+                    .map(|g| gap(g, &appendix))
+                    .collect(),
+            ),
         ),
         ("packages_total", count(result.work_packages.len())),
         (
@@ -444,7 +500,7 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
                     .work_packages
                     .iter()
                     .take(TOP_GAPS)
-                    .map(|p| package(result, p))
+                    .map(|p| package(result, p, &appendix))
                     .collect(),
             ),
         ),
@@ -466,6 +522,7 @@ pub(crate) fn data(result: &AssessmentResult) -> Value {
             "soa",
             Value::Array(result.soa.iter().map(soa_entry).collect()),
         ),
+        ("evidence", evidence(&appendix)),
         (
             "diagnostics",
             Value::Array(

@@ -26,15 +26,29 @@ fn sources(result: &RequirementResult) -> String {
         .join(" | ")
 }
 
-/// Every requirement with its status, credit range and sources.
+/// Every requirement with its status, credit range and sources, then (the last columns, so
+/// scripts reading the older columns by position still read them) its evidence references
+/// joined with "; ", their SHA-256 values joined the same way (an empty place for a piece
+/// without one, so the two lists line up) and the answer's notes.
 pub fn requirements(result: &AssessmentResult) -> String {
     let mut out = String::from(
-        "id,title,group,status,credit_lo,credit_point,credit_hi,owner,sources,notes\n",
+        "id,title,group,status,credit_lo,credit_point,credit_hi,owner,sources,notes,evidence,evidence_sha256,answer_notes\n",
     );
     for r in &result.requirements {
+        let references: Vec<&str> = r.evidence.iter().map(|e| e.reference.as_str()).collect();
+        let hashes: Vec<&str> = r
+            .evidence
+            .iter()
+            .map(|e| e.sha256.as_deref().unwrap_or(""))
+            .collect();
+        let hashes = if hashes.iter().all(|hash| hash.is_empty()) {
+            String::new()
+        } else {
+            hashes.join("; ")
+        };
         let _ = writeln!(
             out,
-            "{},{},{},{},{:.3},{:.3},{:.3},{},{},{}",
+            "{},{},{},{},{:.3},{:.3},{:.3},{},{},{},{},{},{}",
             c(&r.id),
             c(&r.title),
             c(&r.group),
@@ -44,7 +58,10 @@ pub fn requirements(result: &AssessmentResult) -> String {
             r.credit.hi,
             c(r.owner.as_deref().unwrap_or("")),
             c(&sources(r)),
-            c(&r.notes.join("; "))
+            c(&r.notes.join("; ")),
+            c(&references.join("; ")),
+            c(&hashes),
+            c(r.answer_notes.as_deref().unwrap_or(""))
         );
     }
     out

@@ -18,6 +18,7 @@ pub(crate) const CSS: &str = include_str!("../templates/report.css");
 /// Renders the whole report.
 pub fn render(result: &AssessmentResult, catalog: &Catalog) -> String {
     let iso = catalog.framework(TARGET);
+    let appendix = crate::evidence::Appendix::of(result);
     let report = Report {
         result,
         blockers: result.gaps.iter().filter(|gap| gap.blocker).count(),
@@ -41,8 +42,10 @@ pub fn render(result: &AssessmentResult, catalog: &Catalog) -> String {
                 documented: iso
                     .and_then(|framework| framework.get(&requirement.id))
                     .is_some_and(|r| r.documented),
+                evidence: appendix.anchor_of(&requirement.id).map(str::to_string),
             })
             .collect(),
+        appendix,
     };
     render_template(&report)
 }
@@ -87,6 +90,8 @@ struct Report<'a> {
     roadmap_chart: RoadmapChart,
     obligations: Vec<ObligationTable<'a>>,
     requirements: Vec<RequirementRow<'a>>,
+    /// The evidence and notes behind the requirements.
+    appendix: crate::evidence::Appendix<'a>,
 }
 
 /// One row of the requirement table: whether the standard asks for documented information is
@@ -94,6 +99,8 @@ struct Report<'a> {
 struct RequirementRow<'a> {
     requirement: &'a RequirementResult,
     documented: bool,
+    /// The anchor of its entry in the evidence appendix, when it has evidence or notes.
+    evidence: Option<String>,
 }
 
 /// The obligations of one AI system under one law. Facts not verified are footnoted once per

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod csv;
 pub mod diff;
 pub mod escape;
+pub mod evidence;
 pub mod format;
 pub mod html;
 pub mod json;

@@ -25,6 +25,7 @@ pub fn render(result: &AssessmentResult, top: usize) -> String {
         action_groups: action_groups(result),
         roadmap_packages: packages_by_start(result),
         phases: phase_spans(&result.roadmap),
+        appendix: crate::evidence::Appendix::of(result),
     };
     // Rendering fails only when a value's `Display` fails, and none of these can; should it
     // ever happen, the output says so rather than being silently empty.
@@ -52,6 +53,8 @@ struct Report<'a> {
     /// Every work package in the order it starts.
     roadmap_packages: Vec<&'a WorkPackage>,
     phases: Vec<PhaseSpan>,
+    /// The evidence and notes behind the requirements.
+    appendix: crate::evidence::Appendix<'a>,
 }
 
 /// Filters the template uses beside askama's own.

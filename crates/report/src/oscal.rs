@@ -679,27 +679,122 @@ fn objective_status(status: Status) -> (&'static str, &'static str, &'static str
     }
 }
 
-fn observation(context: &Context<'_>, requirement: &RequirementResult) -> Option<Value> {
-    let evidence: Vec<Value> = context
-        .result
-        .soa
-        .iter()
-        .filter(|entry| entry.control == requirement.id)
-        .flat_map(|entry| entry.evidence.iter())
-        .map(|(reference, kind, date)| {
+/// A reference as an OSCAL `uri-reference`: links and paths stay as written, and every byte
+/// outside the characters a URI may carry is percent-encoded, so any text gives a valid href.
+/// `#` is always encoded (a second one would be invalid), and so is `:` unless what precedes
+/// the first one is a URI scheme (`https:`), since a relative path may not carry one there.
+fn uri_reference(text: &str) -> String {
+    let text = text.trim();
+    let scheme = text.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || b"-._~/?@!$&'()*+,;=".contains(&byte)
+            || (byte == b':' && scheme);
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The back-matter resources of the evidence files that carry a SHA-256: one per distinct
+/// reference and hash, in order of first use, so a file that backs many requirements is listed
+/// once.
+#[derive(Default)]
+struct EvidenceResources {
+    resources: Vec<Value>,
+    known: HashSet<String>,
+}
+
+impl EvidenceResources {
+    /// The resource of a piece of evidence with a hash (added on first use), as its UUID.
+    fn resource(
+        &mut self,
+        context: &Context<'_>,
+        evidence: &aimsgap_assess::EvidenceUse,
+        sha256: &str,
+    ) -> String {
+        let uuid = context.uuid(&format!("evidence/{sha256}/{}", evidence.reference));
+        if self.known.insert(uuid.clone()) {
             let props: Vec<Value> = [
-                prop("evidence-reference", reference),
-                prop("evidence-kind", kind.as_str()),
-                date.and_then(|d| prop("evidence-date", &d.to_string())),
+                prop("evidence-kind", evidence.kind.as_str()),
+                evidence
+                    .date
+                    .and_then(|d| prop("evidence-date", &d.to_string())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let mut resource = Map::new();
+            put(&mut resource, "uuid", uuid.clone());
+            put(
+                &mut resource,
+                "title",
+                markup_line(&evidence.reference, "Evidence"),
+            );
+            put_list(&mut resource, "props", props);
+            put(
+                &mut resource,
+                "rlinks",
+                json!([{
+                    "href": uri_reference(&evidence.reference),
+                    "hashes": [{"algorithm": "SHA-256", "value": sha256}],
+                }]),
+            );
+            self.resources.push(Value::Object(resource));
+        }
+        uuid
+    }
+}
+
+/// The observation of a requirement: what it rests on, each piece of its evidence as relevant
+/// evidence (with its kind, dates and freshness; a piece with a SHA-256 links to its back-matter
+/// resource, which carries the hash) and the answer's notes as remarks.
+fn observation(
+    context: &Context<'_>,
+    requirement: &RequirementResult,
+    resources: &mut EvidenceResources,
+) -> Option<Value> {
+    let evidence: Vec<Value> = requirement
+        .evidence
+        .iter()
+        .map(|evidence| {
+            let props: Vec<Value> = [
+                prop("evidence-reference", &line(&evidence.reference)),
+                prop("evidence-kind", evidence.kind.as_str()),
+                evidence
+                    .date
+                    .and_then(|d| prop("evidence-date", &d.to_string())),
+                evidence
+                    .review_by
+                    .and_then(|d| prop("evidence-review-by", &d.to_string())),
+                prop("evidence-freshness", evidence.freshness.as_str()),
+                prop("evidence-weight", &number(evidence.weight)),
             ]
             .into_iter()
             .flatten()
             .collect();
             let mut item = Map::new();
+            if let Some(sha256) = &evidence.sha256 {
+                let uuid = resources.resource(context, evidence, sha256);
+                put(&mut item, "href", format!("#{uuid}"));
+            }
             put(
                 &mut item,
                 "description",
-                markdown(&format!("{} ({})", line(reference), kind.as_str())),
+                markdown(&format!(
+                    "{} ({})",
+                    line(&evidence.reference),
+                    evidence.kind.as_str()
+                )),
             );
             put_list(&mut item, "props", props);
             Value::Object(item)
@@ -739,6 +834,13 @@ fn observation(context: &Context<'_>, requirement: &RequirementResult) -> Option
     put(&mut object, "types", json!(["control-objective"]));
     put(&mut object, "collected", timestamp(context.result.as_of));
     put_list(&mut object, "relevant-evidence", evidence);
+    if let Some(notes) = requirement
+        .answer_notes
+        .as_deref()
+        .filter(|notes| !notes.trim().is_empty())
+    {
+        put(&mut object, "remarks", markdown(notes.trim()));
+    }
     Some(Value::Object(object))
 }
 
@@ -857,8 +959,9 @@ pub fn assessment_results(result: &AssessmentResult, catalog: &Catalog) -> Strin
     let gaps: HashMap<&str, &Gap> = result.gaps.iter().map(|g| (g.id.as_str(), g)).collect();
     let mut observations = Vec::new();
     let mut findings = Vec::new();
+    let mut evidence_resources = EvidenceResources::default();
     for requirement in &result.requirements {
-        let observed = match observation(&context, requirement) {
+        let observed = match observation(&context, requirement, &mut evidence_resources) {
             Some(value) => {
                 observations.push(value);
                 true
@@ -988,17 +1091,15 @@ pub fn assessment_results(result: &AssessmentResult, catalog: &Catalog) -> Strin
         }),
     );
     put(&mut body, "results", json!([Value::Object(result_object)]));
-    put(
-        &mut body,
-        "back-matter",
-        json!({"resources": [{
-            "uuid": plan,
-            "title": "Assessment input (no OSCAL assessment plan)",
-            "props": [{"name": "as-of", "ns": NS, "value": result.as_of.to_string()}],
-            "remarks": "The organisation's aimsgap assessment file (profile, certifications, AI \
-                        systems, answers and evidence) judged on the as-of date.",
-        }]}),
-    );
+    let mut resources = vec![json!({
+        "uuid": plan,
+        "title": "Assessment input (no OSCAL assessment plan)",
+        "props": [{"name": "as-of", "ns": NS, "value": result.as_of.to_string()}],
+        "remarks": "The organisation's aimsgap assessment file (profile, certifications, AI \
+                    systems, answers and evidence) judged on the as-of date.",
+    })];
+    resources.extend(evidence_resources.resources);
+    put(&mut body, "back-matter", json!({ "resources": resources }));
     seal(context.seed, "assessment-results", body)
 }
 
@@ -1527,6 +1628,18 @@ mod tests {
         let ids = Ids::of(["GOVERN 1.1", "GOVERN_1.1"].into_iter());
         assert_eq!(ids.get("GOVERN 1.1"), "GOVERN_1.1");
         assert_eq!(ids.get("GOVERN_1.1"), "GOVERN_1.1-2");
+    }
+
+    #[test]
+    fn any_reference_becomes_a_valid_uri_reference() {
+        assert_eq!(uri_reference("aims/policy-v3.pdf"), "aims/policy-v3.pdf");
+        assert_eq!(
+            uri_reference("https://example.org/a?b=c"),
+            "https://example.org/a?b=c"
+        );
+        assert_eq!(uri_reference("a b:c#d#e"), "a%20b%3Ac%23d%23e");
+        assert_eq!(uri_reference("Richtlinie ü"), "Richtlinie%20%C3%BC");
+        assert_eq!(uri_reference("<x>[y]"), "%3Cx%3E%5By%5D");
     }
 
     #[test]

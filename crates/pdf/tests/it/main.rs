@@ -214,6 +214,57 @@ fn the_soa_appendix_lists_all_38_controls_with_their_owners() {
     }
 }
 
+/// The evidence appendix gives each piece's reference, freshness and full SHA-256 and the
+/// answer's notes, and the top gaps and work packages point to it.
+#[test]
+fn the_evidence_appendix_shows_references_hashes_and_notes() {
+    let result = example("bank-credit-scoring.yaml");
+    let appendix = aimsgap_report::evidence::Appendix::of(&result);
+    let source = aimsgap_pdf::render_typst_source(&result);
+    let overdue = "0700afcd5356dd995726c4d49e0fc31e18938682b626313c8e218e3dd7f15270";
+    assert!(source.contains(overdue), "the data carries the full hash");
+    if !poppler("pdftotext") {
+        return;
+    }
+    let page_text = pdf_text("evidence", rendered("bank-credit-scoring.yaml"));
+    let section = page_text
+        .split("Appendix: evidence and notes")
+        .nth(1)
+        .expect("the evidence appendix");
+    let entry = section
+        .split("A.6.2.4 (answer A.6.2.4)")
+        .nth(1)
+        .expect("the entry of A.6.2.4");
+    for needed in [
+        "validation/MV-2025-044-fraud-model.pdf",
+        &format!("SHA-256 {overdue}"),
+        "31 August 2026",
+        "past its review date",
+        "Notes: Independent second-line validation before use and yearly",
+    ] {
+        assert!(entry.contains(needed), "{needed} missing from {entry}");
+    }
+    assert!(section.contains(
+        "Notes: The board approved version 3 on 26 February 2026; every employee had attested to it by 31 May."
+    ));
+    // Each top gap or work package with evidence points to the appendix.
+    let pointing = result
+        .work_packages
+        .iter()
+        .take(15)
+        .filter(|p| appendix.anchor_of(&p.id).is_some())
+        .count();
+    assert!(page_text.matches("see appendix").count() >= pointing);
+    let any = result.work_packages.iter().take(15).any(|p| {
+        appendix.anchor_of(&p.id).is_some()
+            || p.requirements
+                .iter()
+                .any(|r| appendix.anchor_of(r).is_some())
+    });
+    assert!(any, "the example exercises the pointer");
+    assert!(page_text.contains("see appendix"));
+}
+
 #[test]
 fn every_page_has_a_number_and_the_header_names_the_organisation() {
     if !poppler("pdftotext") {
@@ -290,6 +341,18 @@ fn markup_in_user_text_is_printed_literally() {
         aimsgap_assess::EvidenceKind::ApprovedDocument,
         None,
     )];
+    let evidence_text = r#"evidence ]) #panic("e") $y$ *star*"#;
+    let notes_text = r#"notes #set text(size: 40pt) [x] _y_"#;
+    result.requirements[0].evidence = vec![aimsgap_assess::EvidenceUse {
+        reference: evidence_text.to_string(),
+        kind: aimsgap_assess::EvidenceKind::ApprovedDocument,
+        date: None,
+        review_by: None,
+        sha256: Some("ab".repeat(32)),
+        freshness: aimsgap_assess::Freshness::Current,
+        weight: 1.0,
+    }];
+    result.requirements[0].answer_notes = Some(notes_text.to_string());
 
     let source = aimsgap_pdf::render_typst_source(&result);
     assert!(
@@ -310,6 +373,8 @@ fn markup_in_user_text_is_printed_literally() {
         r#"System ]) #panic("x") /* open under"#,
         "Line one line two #eval(\"1\")",
         "policy#7 $\\",
+        evidence_text,
+        notes_text,
     ] {
         assert!(
             page_text.contains(&normalise(phrase)),

@@ -1,12 +1,26 @@
 //! The Statement of Applicability (ISO/IEC 42001 clause 6.1.3): the 38 Annex A controls with
 //! the engine's inclusion, status and evidence, and the register risks each one treats.
 
-use super::view::{CurrentState, EvidenceView, Preface, Signatures, render};
+use super::view::{CurrentState, Preface, Signatures, render};
 use super::{Artefact, Context, RiskRow, escape, finish, words};
+use aimsgap_assess::{Freshness, SoaEntry};
 use askama::Template;
 
 /// How many register risks a row names before it counts the rest.
 const TREATED_SHOWN: usize = 6;
+
+/// One piece of a control's evidence: what it is, when it took effect and when it is due for
+/// review, marked when that date has passed.
+#[derive(Debug)]
+struct Evidence<'a> {
+    reference: &'a str,
+    kind: String,
+    /// The effective date, or `undated`.
+    date: String,
+    review_by: Option<String>,
+    /// Its review or expiry date has passed.
+    overdue: bool,
+}
 
 /// One Annex A control of the SoA.
 #[derive(Debug)]
@@ -24,7 +38,7 @@ struct Row<'a> {
     more: usize,
     status: String,
     owner: Option<&'a str>,
-    evidence: Vec<EvidenceView<'a>>,
+    evidence: Vec<Evidence<'a>>,
     last_review: Option<String>,
 }
 
@@ -38,6 +52,44 @@ struct SoaView<'a> {
     included: usize,
     rows: Vec<Row<'a>>,
     signatures: String,
+}
+
+/// A control's evidence with its review dates, from the control's own result, which lists the
+/// same pieces as the SoA entry with their freshness; the entry's own list stands in when the
+/// result has no such requirement.
+fn evidence_of<'a>(context: &Context<'a>, entry: &'a SoaEntry) -> Vec<Evidence<'a>> {
+    let date = |date: Option<aimsgap_catalog::Date>| {
+        date.map_or_else(|| "undated".to_string(), |d| d.to_string())
+    };
+    match context
+        .result
+        .requirements
+        .iter()
+        .find(|requirement| requirement.id == entry.control)
+    {
+        Some(requirement) => requirement
+            .evidence
+            .iter()
+            .map(|evidence| Evidence {
+                reference: &evidence.reference,
+                kind: words(evidence.kind.as_str()),
+                date: date(evidence.date),
+                review_by: evidence.review_by.map(|d| d.to_string()),
+                overdue: evidence.freshness == Freshness::ReviewOverdue,
+            })
+            .collect(),
+        None => entry
+            .evidence
+            .iter()
+            .map(|(reference, kind, day)| Evidence {
+                reference,
+                kind: words(kind.as_str()),
+                date: date(*day),
+                review_by: None,
+                overdue: false,
+            })
+            .collect(),
+    }
 }
 
 pub(super) fn statement_of_applicability<'a>(
@@ -71,15 +123,7 @@ pub(super) fn statement_of_applicability<'a>(
                 more,
                 status: words(entry.status.as_str()),
                 owner: entry.owner.as_deref(),
-                evidence: entry
-                    .evidence
-                    .iter()
-                    .map(|(reference, kind, date)| EvidenceView {
-                        reference,
-                        kind: words(kind.as_str()),
-                        date: date.map_or_else(|| "undated".to_string(), |d| d.to_string()),
-                    })
-                    .collect(),
+                evidence: evidence_of(context, entry),
                 last_review: entry.last_review.map(|date| date.to_string()),
             }
         })

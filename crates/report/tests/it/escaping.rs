@@ -75,10 +75,23 @@ fn fixture() -> AssessmentResult {
 
 /// How often each field's escaped text should appear: the reports show the organisation, the
 /// AI system (once per law that applies to it, and by name in each Statement of Applicability
-/// justification whose risk driver names it) and the Statement of Applicability's owner,
-/// evidence (HTML only) and justification; they do not show purposes, notes, or the owner and
-/// evidence of clause answers.
+/// justification whose risk driver names it), the Statement of Applicability's owner, evidence
+/// (HTML only) and justification, and the evidence appendix's references and notes (once per
+/// entry); they do not show purposes, or the owner of clause answers.
 fn expected(result: &AssessmentResult, field: &str, html: bool) -> usize {
+    let appendix = aimsgap_report::evidence::Appendix::of(result);
+    let references: usize = appendix
+        .entries
+        .iter()
+        .map(|entry| entry.evidence.len())
+        .sum();
+    let notes = appendix
+        .entries
+        .iter()
+        .filter(|entry| entry.notes.is_some())
+        .count();
+    // Both answers carry hostile evidence and notes: each is in the appendix.
+    assert!(references >= 2 && notes >= 2, "{appendix:?}");
     let laws = result.obligations.len();
     assert!(laws > 0, "the EU AI Act applies to the chatbot");
     let naming = result
@@ -92,7 +105,9 @@ fn expected(result: &AssessmentResult, field: &str, html: bool) -> usize {
         "system-id" => laws,
         "system-name" => laws + naming,
         "owner" | "justification" => 1,
-        "evidence" if html => 1,
+        "evidence" if html => 1 + references,
+        "evidence" => references,
+        "notes" => notes,
         _ => 0,
     }
 }

@@ -11,6 +11,7 @@ mod artefacts;
 mod claims;
 mod drafts;
 mod escaping;
+mod evidence;
 mod formats;
 
 mod oscal;

@@ -54,6 +54,16 @@ fn hostile() -> AssessmentResult {
         requirement
             .notes
             .push("- [x](y) `code`\n# heading".to_string());
+        requirement.evidence = vec![aimsgap_assess::EvidenceUse {
+            reference: "<b>policy</b> [x](y) a b:c#d#e\n*v2*".to_string(),
+            kind: aimsgap_assess::EvidenceKind::ApprovedDocument,
+            date: None,
+            review_by: Date::parse("2026-01-31").ok(),
+            sha256: Some("ab".repeat(32)),
+            freshness: aimsgap_assess::Freshness::ReviewOverdue,
+            weight: 0.5,
+        }];
+        requirement.answer_notes = Some("1. first\n- [x](javascript:y) <i>".to_string());
     }
     result
 }
@@ -457,6 +467,32 @@ fn user_text_is_escaped_for_oscal_markup_and_strings() {
         .find(|p| p["name"] == "owner")
         .unwrap();
     assert_eq!(owner["value"], "Eve <script>alert(1)</script> *owner*");
+    // Evidence and notes: markup escaped, the href a valid reference to the back matter.
+    let observation = &document["assessment-results"]["results"][0]["observations"][0];
+    assert_eq!(
+        observation["remarks"],
+        "1\\. first\n\\- \\[x\\](javascript:y) \\<i\\>"
+    );
+    let evidence = &observation["relevant-evidence"][0];
+    assert_eq!(
+        evidence["description"],
+        "\\<b\\>policy\\</b\\> \\[x\\](y) a b:c\\#d\\#e \\*v2\\* (approved\\_document)"
+    );
+    let uuid = evidence["href"]
+        .as_str()
+        .unwrap()
+        .strip_prefix('#')
+        .unwrap();
+    let resource = document["assessment-results"]["back-matter"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uuid"] == uuid)
+        .unwrap();
+    assert_eq!(
+        resource["rlinks"][0]["href"],
+        "%3Cb%3Epolicy%3C/b%3E%20%5Bx%5D(y)%20a%20b%3Ac%23d%23e%0A*v2*"
+    );
 }
 
 /// Validates every export with readers that are not ours, in one Python process: NIST's

@@ -113,6 +113,30 @@ fn a_result_written_before_claims_and_basis_still_reads() {
     assert_eq!(read.requirements.len(), result.requirements.len());
 }
 
+/// A result written before requirements listed their evidence and the answer's notes still
+/// reads, with no evidence and no notes.
+#[test]
+fn a_result_written_before_evidence_and_answer_notes_still_reads() {
+    let result = result_of(
+        "bank",
+        include_str!("../../../../examples/bank-credit-scoring.yaml"),
+    );
+    let mut json: serde_json::Value =
+        serde_json::from_str(&aimsgap_report::json::render(&result)).unwrap();
+    let requirements = json["requirements"].as_array_mut().unwrap();
+    assert!(requirements.iter().any(|r| r.get("evidence").is_some()));
+    assert!(requirements.iter().any(|r| r.get("answer_notes").is_some()));
+    for requirement in requirements {
+        let requirement = requirement.as_object_mut().unwrap();
+        requirement.remove("evidence");
+        requirement.remove("answer_notes");
+    }
+    let read: wire::AssessmentResult = serde_json::from_value(json).unwrap();
+    assert!(read.requirements.iter().all(|r| r.evidence.is_empty()));
+    assert!(read.requirements.iter().all(|r| r.answer_notes.is_none()));
+    assert_eq!(read.requirements.len(), result.requirements.len());
+}
+
 #[test]
 fn the_schema_documents_every_field() {
     let schema = serde_json::to_value(wire::json_schema()).unwrap();

@@ -840,6 +840,7 @@ pub fn from_document(
                 });
             }
         }
+        let due = entry.due.as_ref().and_then(|s| check.date(s, field("due")));
         if let Some(status) = status {
             answers.push(Answer {
                 id: id.clone(),
@@ -849,6 +850,7 @@ pub fn from_document(
                 evidence,
                 justification: entry.justification.clone().filter(|j| !j.trim().is_empty()),
                 notes: entry.notes.clone(),
+                due,
             });
         }
     }
@@ -955,6 +957,7 @@ pub fn to_document(assessment: &Assessment) -> Document {
                     .collect(),
                 justification: a.justification.clone(),
                 notes: a.notes.clone(),
+                due: a.due.map(|d| Located::new(d.to_string())),
             };
             (a.id.clone(), Located::new(answer))
         })

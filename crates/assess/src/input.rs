@@ -151,6 +151,8 @@ pub struct Answer {
     pub evidence: Vec<Evidence>,
     pub justification: Option<String>,
     pub notes: Option<String>,
+    /// When the work on it is due; carried for planning, never judged.
+    pub due: Option<Date>,
 }
 
 /// Everything the engine needs, including the date it judges on.

@@ -8,6 +8,7 @@ mod assess_cmd;
 mod catalog_cmd;
 mod output;
 mod server_cmd;
+mod workbook_cmd;
 
 use aimsgap_catalog::Catalog;
 use anyhow::{Context, Result};
@@ -226,6 +227,25 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+    /// Read the Answers sheet of a workbook exported by `assess --format xlsx` (and edited in
+    /// Excel or LibreOffice) back into an assessment file: status, maturity, owner, due date,
+    /// evidence, justification and notes. All or nothing: a bad cell (named as `Answers!D14`)
+    /// or a row whose answer changed since the export changes nothing and exits 2. The updated
+    /// file is written as JSON (which is also YAML; comments of a YAML file are not kept) to
+    /// OUT, or to standard output when `-o` is absent; the changes go to standard error.
+    ImportXlsx {
+        /// The edited workbook (.xlsx).
+        workbook: PathBuf,
+        /// The assessment file the workbook was exported from.
+        #[arg(long, value_name = "ASSESSMENT")]
+        into: PathBuf,
+        /// Where to write the updated assessment file (standard output when absent).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Print the changes per requirement (`field: old -> new`) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -594,6 +614,18 @@ fn run(cli: Cli) -> Result<String> {
                 Ok(format!("wrote {}\n", path.display()))
             }
         },
+        Command::ImportXlsx {
+            workbook,
+            into,
+            output,
+            dry_run,
+        } => workbook_cmd::import(
+            &load_catalog()?,
+            &workbook,
+            &into,
+            output.as_deref(),
+            dry_run,
+        ),
         Command::Catalog {
             command: CatalogCommand::Check { dir },
         } => catalog_cmd::check(&dir, &load_catalog_builtin()?),

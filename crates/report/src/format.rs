@@ -204,7 +204,15 @@ impl Format {
             Format::Markdown => crate::markdown::render(result, options.top).into_bytes(),
             Format::Csv => crate::csv::requirements(result).into_bytes(),
             Format::GapsCsv => crate::csv::gaps(result).into_bytes(),
-            Format::Xlsx => crate::xlsx::render(result)?,
+            Format::Xlsx => {
+                let requirements = crate::workbook::requirements(catalog);
+                let answers = crate::xlsx::answers_of(assessment);
+                let sheet = crate::xlsx::AnswersSheet {
+                    requirements: &requirements,
+                    answers: &answers,
+                };
+                crate::xlsx::render_workbook(result, Some(&sheet))?
+            }
             Format::Pdf => match options.pdf {
                 Some(pdf) => pdf(result).map_err(RenderError::Pdf)?,
                 None => return Err(RenderError::PdfUnavailable),

@@ -19,4 +19,5 @@ pub mod oscal;
 mod plan;
 pub mod table;
 pub mod text;
+pub mod workbook;
 pub mod xlsx;

@@ -1,13 +1,22 @@
 //! The XLSX workbook auditors work in: Summary, Requirements, Gaps, Work packages, SoA,
-//! Obligations, Roadmap and Crosswalk credit, each with a frozen header row, filters and
-//! sensible widths. Dates are real spreadsheet dates; the file's own timestamp is the as-of
-//! date, so output is deterministic.
+//! Obligations, Roadmap, Crosswalk credit, Evidence and, when the answers are given, Answers,
+//! each with a frozen header row, filters and sensible widths. Dates are real spreadsheet
+//! dates; the file's own timestamp is the as-of date, so output is deterministic.
+//!
+//! The Answers sheet is the one a person edits and imports back (`workbook.rs` reads it): it
+//! shows the stored answers, not the engine's statuses (one row per ISO/IEC 42001 id, groups
+//! included, as an answer on a group stands for its children), with a fingerprint per row so
+//! that an import can tell a requirement that changed since the export.
 
+use crate::workbook::{self, column};
 use aimsgap_assess::*;
 use aimsgap_catalog::Date;
+use aimsgap_wire::assessment::Answer;
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, Url, Workbook, Worksheet,
+    XlsxError,
 };
+use std::collections::BTreeMap;
 
 /// Why a workbook could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +28,7 @@ struct Styles {
     wrap: Format,
     date: Format,
     number: Format,
+    fixed: Format,
 }
 
 /// A cell value.
@@ -27,6 +37,10 @@ enum Cell {
     Number(f64),
     Date(Date),
     Bool(bool),
+    /// A link to a cell of this workbook (`Evidence!A5`) with its text.
+    Link(String, String),
+    /// Text a person must not edit, shaded.
+    Fixed(String),
     Empty,
 }
 
@@ -67,6 +81,17 @@ fn table(
                 Cell::Bool(value) => {
                     sheet.write_boolean(r, col, *value)?;
                 }
+                Cell::Link(target, label) => {
+                    sheet.write_url_with_text(
+                        r,
+                        col,
+                        Url::new(format!("internal:{target}")),
+                        label,
+                    )?;
+                }
+                Cell::Fixed(text) => {
+                    sheet.write_string_with_format(r, col, text, &styles.fixed)?;
+                }
                 Cell::Empty => {}
             }
         }
@@ -86,8 +111,34 @@ fn opt(value: Option<&str>) -> Cell {
     value.map_or(Cell::Empty, text)
 }
 
-/// Renders the workbook to bytes.
+/// What the Answers sheet shows: its rows (the ISO/IEC 42001 ids in catalog order) and the
+/// stored answers by id, each with its due date.
+#[derive(Debug)]
+pub struct AnswersSheet<'a> {
+    pub requirements: &'a [workbook::Requirement],
+    pub answers: &'a BTreeMap<String, Answer>,
+}
+
+/// Renders the workbook to bytes, without the Answers sheet.
 pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
+    render_workbook(result, None)
+}
+
+/// The answers of an assessment as the Answers sheet shows them (through the file format, so
+/// that the fingerprints match the ones an import computes from the file).
+pub fn answers_of(assessment: &Assessment) -> BTreeMap<String, Answer> {
+    aimsgap_assess::to_document(assessment)
+        .answers
+        .into_iter()
+        .map(|(id, answer)| (id, answer.value))
+        .collect()
+}
+
+/// Renders the workbook to bytes, with the Answers sheet when `answers` is given.
+pub fn render_workbook(
+    result: &AssessmentResult,
+    answers: Option<&AnswersSheet<'_>>,
+) -> Result<Vec<u8>, XlsxRenderError> {
     let mut workbook = Workbook::new();
     let created = excel_date(result.as_of)?;
     workbook.set_properties(
@@ -109,6 +160,42 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
         number: Format::new()
             .set_num_format("0.0##")
             .set_align(FormatAlign::Top),
+        fixed: Format::new()
+            .set_background_color("EEEEEE")
+            .set_font_color("666666")
+            .set_align(FormatAlign::Top),
+    };
+
+    // The Evidence sheet's rows, and where each requirement's first one stands.
+    let mut evidence_rows: Vec<Vec<Cell>> = Vec::new();
+    let mut evidence_at: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for q in &result.requirements {
+        if !q.evidence.is_empty() {
+            // Row 1 is the header.
+            evidence_at.insert(&q.id, (evidence_rows.len() + 2, q.evidence.len()));
+        }
+        for e in &q.evidence {
+            evidence_rows.push(vec![
+                text(&q.id),
+                text(&e.reference),
+                text(e.kind.as_str()),
+                e.date.map_or(Cell::Empty, Cell::Date),
+                e.review_by.map_or(Cell::Empty, Cell::Date),
+                text(e.freshness.as_str()),
+                Cell::Number(e.weight),
+                opt(e.sha256.as_deref()),
+            ]);
+        }
+    }
+    let evidence_link = |id: &str| {
+        evidence_at.get(id).map_or(Cell::Empty, |(row, count)| {
+            let label = if *count == 1 {
+                "1 item".to_string()
+            } else {
+                format!("{count} items")
+            };
+            Cell::Link(format!("'{EVIDENCE_SHEET}'!A{row}"), label)
+        })
     };
 
     let r = &result.readiness;
@@ -196,6 +283,7 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
                 opt(q.owner.as_deref()),
                 text(&sources.join("\n")),
                 text(&q.notes.join("\n")),
+                evidence_link(&q.id),
             ]
         })
         .collect();
@@ -214,6 +302,7 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
             ("Owner", 18.0),
             ("Sources", 40.0),
             ("Notes", 50.0),
+            ("Evidence rows", 12.0),
         ],
         &rows,
     )?;
@@ -489,5 +578,97 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, XlsxRenderError> {
         &rows,
     )?;
 
+    if let Some(sheet) = answers {
+        answers_sheet(&mut workbook, &styles, sheet, &evidence_link)?;
+    }
+
+    let sheet = workbook.add_worksheet().set_name(EVIDENCE_SHEET)?;
+    table(
+        sheet,
+        &styles,
+        &[
+            ("Requirement", 12.0),
+            ("Reference", 45.0),
+            ("Kind", 18.0),
+            ("Effective date", 12.0),
+            ("Review by", 12.0),
+            ("Freshness", 14.0),
+            ("Weight", 9.0),
+            ("SHA-256", 30.0),
+        ],
+        &evidence_rows,
+    )?;
+
     Ok(workbook.save_to_buffer()?)
+}
+
+const EVIDENCE_SHEET: &str = "Evidence";
+
+/// The sheet a person edits: one row per assessable requirement and control with its stored
+/// answer, lists of the allowed words, and the fingerprint of the answer as exported.
+fn answers_sheet(
+    workbook: &mut Workbook,
+    styles: &Styles,
+    input: &AnswersSheet<'_>,
+    evidence_link: &dyn Fn(&str) -> Cell,
+) -> Result<(), XlsxError> {
+    let rows: Vec<Vec<Cell>> = input
+        .requirements
+        .iter()
+        .map(|requirement| {
+            let answer = input.answers.get(&requirement.id);
+            let due = answer
+                .and_then(|a| a.due.as_ref())
+                .map(|d| match Date::parse(d.value.trim()) {
+                    Ok(date) => Cell::Date(date),
+                    Err(_) => text(&d.value),
+                })
+                .unwrap_or(Cell::Empty);
+            vec![
+                text(&requirement.id),
+                text(&requirement.title),
+                answer.map_or(Cell::Empty, |a| text(a.status.value.trim())),
+                answer
+                    .and_then(|a| a.maturity.as_ref())
+                    .map_or(Cell::Empty, |m| Cell::Number(m.value as f64)),
+                opt(answer.and_then(|a| a.owner.as_deref())),
+                due,
+                answer.map_or(Cell::Empty, |a| text(&workbook::evidence_text(&a.evidence))),
+                opt(answer.and_then(|a| a.justification.as_deref())),
+                opt(answer.and_then(|a| a.notes.as_deref())),
+                evidence_link(&requirement.id),
+                Cell::Fixed(workbook::fingerprint(answer)),
+            ]
+        })
+        .collect();
+    let sheet = workbook.add_worksheet().set_name(workbook::SHEET)?;
+    table(
+        sheet,
+        styles,
+        &[
+            (column::ID, 10.0),
+            (column::TITLE, 45.0),
+            (column::STATUS, 16.0),
+            (column::MATURITY, 9.0),
+            (column::OWNER, 18.0),
+            (column::DUE, 12.0),
+            (column::EVIDENCE, 40.0),
+            (column::JUSTIFICATION, 30.0),
+            (column::NOTES, 40.0),
+            (column::EVIDENCE_ROWS, 12.0),
+            (column::FINGERPRINT, 18.0),
+        ],
+        &rows,
+    )?;
+    let last = u32::try_from(rows.len()).unwrap_or(u32::MAX).max(1);
+    let statuses: Vec<&str> = AnswerStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let status = DataValidation::new()
+        .allow_list_strings(&statuses)?
+        .set_error_message(format!("Expected one of {}", AnswerStatus::expected()))?;
+    sheet.add_data_validation(1, 2, last, 2, &status)?;
+    let maturity = DataValidation::new()
+        .allow_list_strings(&["0", "1", "2", "3", "4", "5"])?
+        .set_error_message("Expected a whole number 0..5")?;
+    sheet.add_data_validation(1, 3, last, 3, &maturity)?;
+    Ok(())
 }

@@ -256,6 +256,9 @@ pub struct Answer {
     /// Notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// When the work on it is due (`YYYY-MM-DD`); a planning date the engine does not judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Located<String>>,
 }
 
 /// One piece of evidence.

@@ -254,6 +254,7 @@ fn generated() -> impl Strategy<Value = Assessment> {
                     evidence: Vec::new(),
                     justification: None,
                     notes: None,
+                    due: None,
                 })
                 .collect();
             answers.sort_by(|a, b| a.id.cmp(&b.id));

@@ -65,6 +65,7 @@ pub(crate) fn answer() -> impl Strategy<Value = Answer> {
             evidence,
             justification: justified.then(|| "reason".to_string()),
             notes: None,
+            due: None,
         })
 }
 
@@ -200,6 +201,7 @@ proptest! {
             evidence: vec![Evidence { reference: "r".into(), kind: EvidenceKind::OperatingRecord, date: Some(date("2026-10-01")), review_by: None, sha256: None }],
             justification: None,
             notes: None,
+            due: None,
         });
         let after = assess(catalog(), &better).unwrap();
         let met = after.requirements.iter().find(|r| r.id == id).unwrap();

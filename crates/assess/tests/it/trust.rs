@@ -126,6 +126,7 @@ proptest! {
             evidence: Vec::new(),
             justification: None,
             notes: None,
+            due: None,
         });
         not_lower(&assess(catalog(), &a).unwrap(), &assess(catalog(), &more).unwrap())?;
     }

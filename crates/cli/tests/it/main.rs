@@ -20,6 +20,7 @@ mod browser_work;
 mod client;
 mod custom_catalogs;
 mod hostile;
+mod import_xlsx;
 mod layers;
 mod reset_password;
 mod server;

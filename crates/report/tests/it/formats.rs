@@ -103,7 +103,7 @@ fn xlsx_read_back_by_openpyxl_equals_the_json() {
 import sys, json, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 data = json.load(open(sys.argv[2]))
-expected = ["Summary", "Requirements", "Gaps", "Work packages", "SoA", "Obligations", "Roadmap", "Crosswalk credit"]
+expected = ["Summary", "Requirements", "Gaps", "Work packages", "SoA", "Obligations", "Roadmap", "Crosswalk credit", "Evidence"]
 assert wb.sheetnames == expected, wb.sheetnames
 for name in expected:
     ws = wb[name]
@@ -137,6 +137,17 @@ assert summary["Ready for Stage 1"] == data["verdict"]["ready_for_stage1"]
 ob = [r for r in wb["Obligations"].iter_rows(min_row=2, values_only=True) if r[6]]
 items = [(o["system"], i["id"], i["applies_from"], i["state"]) for o in data["obligations"] for i in o["items"]]
 assert [(r[0], r[6], r[8].date().isoformat(), r[9]) for r in ob] == items
+evidence = list(wb["Evidence"].iter_rows(min_row=2, values_only=True))
+uses = [(r["id"], e["ref"], e["kind"], e.get("review_by"), e["freshness"], e.get("sha256")) for r in data["requirements"] for e in r.get("evidence", [])]
+assert len(uses) > 0
+assert [(e[0], e[1], e[2], e[4].date().isoformat() if e[4] else None, e[5], e[7]) for e in evidence] == uses, (evidence[:3], uses[:3])
+for row, r in zip(wb["Requirements"].iter_rows(min_row=2), data["requirements"]):
+    link = row[10].hyperlink
+    if r.get("evidence"):
+        target = link.location.split("!")[1]
+        assert wb["Evidence"][target].value == r["id"], (r["id"], target)
+    else:
+        assert link is None, r["id"]
 print("ok", len(req), len(gaps), len(soa), len(roadmap), len(ob))
 "#;
     if let Some(out) = python(

@@ -16,6 +16,7 @@ mod formats;
 
 mod oscal;
 mod wire;
+mod workbook;
 
 use aimsgap_catalog::{Catalog, Date};
 use std::sync::OnceLock;

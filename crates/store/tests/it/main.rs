@@ -9,6 +9,7 @@
 )]
 
 mod backup;
+mod batch;
 mod ids;
 
 use aimsgap_store::{Role, Store, StoreError, new_token};

@@ -1119,6 +1119,7 @@ impl QuickInput {
                         evidence: Vec::new(),
                         justification: None,
                         notes: None,
+                        due: None,
                     })
                 })
                 .collect(),
@@ -2164,6 +2165,7 @@ mod tests {
                 evidence: Vec::new(),
                 justification: None,
                 notes: None,
+                due: None,
             })
             .collect();
         let mut groups: Vec<String> = (4..=10).map(|c| c.to_string()).collect();

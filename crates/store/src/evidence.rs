@@ -646,22 +646,8 @@ impl Store {
         if let Some(file) = &file {
             add_file(&mut tx, &id, 1, file, actor, &now).await?;
         }
-        let item = read_item(&mut tx, assessment_id, &id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            assessment_id,
-            actor,
-            "evidence",
-            &id,
-            None,
-            Some(&item.to_json()),
-            &now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(item)
+        self.finish_write(tx, assessment_id, actor, &id, None, &now)
+            .await
     }
 
     /// Changes an item's metadata and links if its version is still `expected`; otherwise
@@ -704,22 +690,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         write_links(&mut tx, id, &meta.links).await?;
-        let item = read_item(&mut tx, assessment_id, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            assessment_id,
-            actor,
-            "evidence",
-            id,
-            Some(&old.to_json()),
-            Some(&item.to_json()),
-            &now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(item)
+        self.finish_write(tx, assessment_id, actor, id, Some(&old), &now)
+            .await
     }
 
     /// Gives an item a new file if its version is still `expected`: the new file becomes the
@@ -757,22 +729,8 @@ impl Store {
             .bind(assessment_id)
             .execute(&mut *tx)
             .await?;
-        let item = read_item(&mut tx, assessment_id, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.record(
-            &mut tx,
-            assessment_id,
-            actor,
-            "evidence",
-            id,
-            Some(&old.to_json()),
-            Some(&item.to_json()),
-            &now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(item)
+        self.finish_write(tx, assessment_id, actor, id, Some(&old), &now)
+            .await
     }
 
     /// Every file an item had, newest first; `NotFound` for an unknown item.
@@ -852,6 +810,35 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Ends an item's write: reads the item as it now is, records the change in the history
+    /// and commits, all in `tx`.
+    async fn finish_write(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        assessment_id: &str,
+        actor: &str,
+        id: &str,
+        old: Option<&EvidenceItem>,
+        now: &str,
+    ) -> Result<EvidenceItem> {
+        let item = read_item(&mut tx, assessment_id, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.record(
+            &mut tx,
+            assessment_id,
+            actor,
+            "evidence",
+            id,
+            old.map(EvidenceItem::to_json).as_ref(),
+            Some(&item.to_json()),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(item)
     }
 }
 

@@ -965,6 +965,8 @@ pub struct AibomQuestion {
     pub field: String,
     /// The question in words.
     pub text: String,
+}
+
 /// An item of the evidence register as written: its metadata and links (a file comes as the
 /// `file` part of a multipart upload). For a change, `version` is the version you read.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -20,4 +20,3 @@ pub(crate) mod register;
 // Until the API and the pages call every operation.
 #[allow(dead_code)]
 pub(crate) mod evidence;
-pub(crate) mod register;

@@ -1,11 +1,11 @@
 //! The evidence register end to end in a real browser, at a desktop's width (1280 px) and a
 //! phone's (390 px): 5.2 and A.2.2 answered `implemented` without evidence; a small PDF
 //! uploaded on the Evidence tab as an approved document backing both raises their credit and
-//! readiness, and the requirement pages list it; its review date set in the past lowers the
-//! credit again with the reason on the requirement page; the HTML, PDF, XLSX and OSCAL
-//! reports name it; a viewer sees and downloads it but has no upload form; an outsider gets
-//! the Not found page. Screenshots go to `$AIMSGAP_SCREENS` (default `/tmp/screens`), named
-//! `evidence-*`.
+//! readiness, and the requirement pages list it; its review date, set in the past through
+//! the item page's form, lowers the credit again with the reason on the requirement page; the
+//! HTML, PDF, XLSX and OSCAL reports name it; a viewer sees and downloads it but has no upload
+//! form; an outsider gets the Not found page. Screenshots go to `$AIMSGAP_SCREENS` (default
+//! `/tmp/screens`), named `evidence-*`.
 //!
 //! Needs `chromium` and `chromedriver`, like the other browser tests: without them it prints
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1. The PDF is read with `pdftotext`, the
@@ -19,8 +19,6 @@ use crate::browser::{
     wait_heading, workspace,
 };
 use fantoccini::{Client, Locator};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 
@@ -62,33 +60,6 @@ fn tiny_pdf(text: &str) -> Vec<u8> {
     out
 }
 
-/// One HTTP/1.1 request with a body of `content_type` and a CSRF token: status and body.
-fn send(
-    address: &str,
-    method: &str,
-    path: &str,
-    cookie: &str,
-    csrf: &str,
-    content_type: &str,
-    body: &str,
-) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nCookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response).to_string();
-    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
 async fn session_cookie(client: &Client) -> String {
     let value = client
         .get_named_cookie("aimsgap_session")
@@ -97,19 +68,6 @@ async fn session_cookie(client: &Client) -> String {
         .value()
         .to_string();
     format!("aimsgap_session={value}")
-}
-
-/// The session's cookie and CSRF token, from a page that has the sign-out form.
-async fn session(client: &Client) -> (String, String) {
-    let csrf = client
-        .find(Locator::Css("form[action='/signout'] input[name=csrf]"))
-        .await
-        .unwrap()
-        .attr("value")
-        .await
-        .unwrap()
-        .unwrap();
-    (session_cookie(client).await, csrf)
 }
 
 /// The number after `word ` in `text`: "credit 0.6 (range" gives 0.6.
@@ -295,7 +253,7 @@ async fn browser_evidence_upload_raises_credit_review_date_lowers_it_and_reports
     let desktop = browser(&driver, DESKTOP.0, DESKTOP.1).await;
     sign_up(&desktop, &base, "Edna Editor", "edna@example.test").await;
     let (org, assessment) = workspace(&desktop, "Evidence Test Ltd", ASSESSMENT).await;
-    let (cookie, csrf) = session(&desktop).await;
+    let cookie = session_cookie(&desktop).await;
     answer_implemented(&desktop, &base, &assessment, "5.2").await;
     answer_implemented(&desktop, &base, &assessment, "A.2.2").await;
     // 5.2 is a group: its answer governs 5.2.a, whose page shows the credit.
@@ -406,25 +364,28 @@ async fn browser_evidence_upload_raises_credit_review_date_lowers_it_and_reports
     let stored: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let sha256 = stored["file"]["sha256"].as_str().unwrap().to_string();
     assert_eq!(sha256.len(), 64);
-    let change = serde_json::json!({
-        "title": TITLE,
-        "kind": "approved_document",
-        "effective": "2026-06-01",
-        "review_by": "2026-10-01",
-        "owner": "Chief Risk Officer",
-        "links": ["5.2", "A.2.2"],
-        "version": stored["version"],
-    });
-    let (status, body) = send(
-        &address,
-        "PUT",
-        &api_item,
-        &cookie,
-        &csrf,
-        "application/json",
-        &change.to_string(),
-    );
-    assert_eq!(status, 200, "{body}");
+    // Through the item page's form, as an editor changes it.
+    desktop.goto(&format!("{base}{item}")).await.unwrap();
+    wait_heading(&desktop, TITLE).await;
+    set_value(&desktop, "f-review-by", "2026-10-01").await;
+    click(
+        &desktop,
+        &format!("form[action='{item}'] button[type=submit]"),
+    )
+    .await;
+    wait_for(
+        &desktop,
+        "//div[contains(@class,'notice') and contains(., 'Saved.')]",
+    )
+    .await;
+    let text = main_text(&desktop).await;
+    assert!(text.contains("past its review date"), "{text}");
+    screenshot(&desktop, "evidence-item-saved", DESKTOP).await;
+    let (status, _, body) = raw(&address, "GET", &api_item, &cookie, "");
+    assert_eq!(status, 200);
+    let changed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(changed["review_by"], "2026-10-01");
+    assert_eq!(changed["version"], stored["version"].as_i64().unwrap() + 1);
     let (credit_52_down, readiness_down, text_52) =
         standing(&desktop, &base, &assessment, "5.2.a").await;
     let (credit_a22_down, _, text_a22) = standing(&desktop, &base, &assessment, "A.2.2").await;

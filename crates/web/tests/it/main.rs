@@ -13,6 +13,7 @@ mod catalog;
 mod dashboard;
 mod drafts;
 mod evidence;
+mod evidence_forms;
 mod evidence_pages;
 mod flows;
 mod forms;

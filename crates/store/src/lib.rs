@@ -12,15 +12,15 @@
 //! version it read; a stale write changes nothing and returns the current value.
 
 pub mod backup;
-mod evidence;
 mod batch;
+mod evidence;
 mod ids;
 mod store;
 mod work;
 
 pub use backup::{BACKUP_FORMAT, Backup};
-pub use evidence::*;
 pub use batch::AnswerWrite;
+pub use evidence::*;
 pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};
 pub use store::*;
 pub use work::*;

@@ -11,6 +11,7 @@ mod browser;
 mod browser_aibom;
 mod browser_dash;
 mod browser_drafts;
+mod browser_evidence;
 mod browser_forms;
 mod browser_people;
 mod browser_quick;

@@ -464,6 +464,8 @@ struct RegisterPage {
     form: Option<UploadForm>,
     problems: Vec<Problem>,
     problems_lead: &'static str,
+    /// An item was just deleted.
+    deleted: bool,
 }
 
 /// `GET /assessments/{assessment}/evidence`: the evidence register and what is due for review.
@@ -482,7 +484,16 @@ pub async fn register(
             .unwrap_or("")
     };
     let filter = (value("of_kind").to_string(), value("freshness").to_string());
-    register_page(&state, &ctx, filter, None, StatusCode::OK, Vec::new()).await
+    let deleted = value("deleted") == "1";
+    register_page(
+        &state,
+        &ctx,
+        filter,
+        None,
+        StatusCode::OK,
+        (Vec::new(), deleted),
+    )
+    .await
 }
 
 async fn register_page(
@@ -491,7 +502,7 @@ async fn register_page(
     (kind, freshness): (String, String),
     typed: Option<UploadFields>,
     status: StatusCode,
-    problems: Vec<Problem>,
+    (problems, deleted): (Vec<Problem>, bool),
 ) -> PageResult<Response> {
     let id = &ctx.meta.id;
     let (result, _) = crate::ops::assessments::compute(state, id).await?;
@@ -542,6 +553,7 @@ async fn register_page(
         form,
         problems,
         problems_lead: "The evidence was not added:",
+        deleted,
     };
     Ok(render(status, &view))
 }
@@ -758,7 +770,7 @@ async fn refused(
         (String::new(), String::new()),
         Some(form),
         status,
-        problems,
+        (problems, false),
     )
     .await
 }
@@ -773,8 +785,95 @@ struct ItemPage {
     base: String,
     item: ItemView,
     added: bool,
+    saved: bool,
+    replaced: bool,
     updated: String,
     versions: Vec<FileView>,
+    /// The forms, for owners and editors.
+    edit: Option<EditForm>,
+    /// Someone saved the item first: what it holds now and who saved it.
+    conflict: Option<ItemConflict>,
+    problems: Vec<Problem>,
+    problems_lead: &'static str,
+}
+
+/// The item page's forms: its metadata and links, a new file, and the way to delete it.
+#[derive(Debug)]
+struct EditForm {
+    csrf: String,
+    /// The version the forms change: the one read, or after a conflict the stored one.
+    version: i64,
+    fields: UploadFields,
+    kinds: Vec<Choice>,
+    limit: String,
+    action: String,
+}
+
+/// The stored item when a save came too late.
+#[derive(Debug)]
+struct ItemConflict {
+    by: String,
+    version: i64,
+    at: String,
+    /// The stored values in words.
+    stored: String,
+}
+
+impl UploadFields {
+    /// The form holding an item's stored values.
+    fn from_item(item: &EvidenceItem) -> UploadFields {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        UploadFields {
+            title: item.meta.title.clone(),
+            kind: item.meta.kind.clone(),
+            effective: text(&item.meta.effective),
+            review_by: text(&item.meta.review_by),
+            owner: text(&item.meta.owner),
+            approved_by: text(&item.meta.approved_by),
+            approved_on: text(&item.meta.approved_on),
+            links: item.meta.links.join(", "),
+        }
+    }
+}
+
+/// The stored values of an item in words, for a conflict: "AI policy (approved document),
+/// effective 2026-06-01, review by 2027-06-01, owner CRO, backs 5.2, A.2.2".
+fn stored_words(item: &EvidenceItem) -> String {
+    let mut out = format!("{} ({})", item.meta.title, item.meta.kind.replace('_', " "));
+    let mut part = |label: &str, value: &Option<String>| {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            out.push_str(&format!(", {label} {value}"));
+        }
+    };
+    part("effective", &item.meta.effective);
+    part("review by", &item.meta.review_by);
+    part("owner", &item.meta.owner);
+    part("approved by", &item.meta.approved_by);
+    part("approved on", &item.meta.approved_on);
+    if !item.meta.links.is_empty() {
+        out.push_str(&format!(", backs {}", item.meta.links.join(", ")));
+    }
+    if let Some(file) = &item.file {
+        out.push_str(&format!(
+            ", file {} (version {})",
+            file.file_name, file.number
+        ));
+    }
+    out
+}
+
+/// How the item page is being shown.
+#[derive(Debug, Default)]
+struct ItemOutcome {
+    status: Option<StatusCode>,
+    added: bool,
+    saved: bool,
+    replaced: bool,
+    /// What was typed into the metadata form, when it was refused.
+    typed: Option<UploadFields>,
+    /// The save came after someone else's.
+    conflict: bool,
+    problems: Vec<Problem>,
 }
 
 /// `GET /assessments/{assessment}/evidence/{evidence}`: one item, its links and its files.
@@ -785,18 +884,36 @@ pub async fn item(
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
+    let flag = |name: &str| query.iter().any(|(k, v)| k == name && v == "1");
+    let outcome = ItemOutcome {
+        added: flag("added"),
+        saved: flag("saved"),
+        replaced: flag("replaced"),
+        ..ItemOutcome::default()
+    };
+    item_page(&state, &ctx, &evidence, outcome).await
+}
+
+async fn item_page(
+    state: &AppState,
+    ctx: &Context,
+    evidence: &str,
+    outcome: ItemOutcome,
+) -> PageResult<Response> {
+    let id = &ctx.meta.id;
     let stored = state
         .store
-        .evidence_item(&id, &evidence)
+        .evidence_item(id, evidence)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let (result, _) = crate::ops::assessments::compute(&state, &id).await?;
+    let (result, _) = crate::ops::assessments::compute(state, id).await?;
     let base = ctx.base();
-    let who = super::assessment::names(&state, &ctx.meta.org_id).await?;
+    let who = super::assessment::names(state, &ctx.meta.org_id).await?;
+    let name_of = |user: &str| who.get(user).cloned().unwrap_or_else(|| user.to_string());
     let current = stored.file.as_ref().map(|f| f.number);
     let versions = state
         .store
-        .evidence_versions(&id, &evidence)
+        .evidence_versions(id, evidence)
         .await?
         .iter()
         .filter(|file| Some(file.number) != current)
@@ -805,21 +922,290 @@ pub async fn item(
     let updated = format!(
         "{} by {}",
         super::layout::when(&stored.updated_at),
-        who.get(&stored.updated_by)
-            .cloned()
-            .unwrap_or_else(|| stored.updated_by.clone())
+        name_of(&stored.updated_by)
     );
+    let conflict = outcome.conflict.then(|| ItemConflict {
+        by: if stored.updated_by == ctx.auth.user.id {
+            "You, in another window or session,".to_string()
+        } else {
+            name_of(&stored.updated_by)
+        },
+        version: stored.version,
+        at: super::layout::when(&stored.updated_at),
+        stored: stored_words(&stored),
+    });
+    let edit = ctx.role.can_edit().then(|| {
+        let fields = outcome
+            .typed
+            .unwrap_or_else(|| UploadFields::from_item(&stored));
+        EditForm {
+            csrf: ctx.auth.csrf().to_string(),
+            version: stored.version,
+            kinds: choices(&KINDS, &[fields.kind.as_str()]),
+            fields,
+            limit: format!("{} MB", state.config.evidence_max_mb),
+            action: format!("{base}/evidence/{}", stored.id),
+        }
+    });
     let (frame, tabs) = ctx.chrome(Tab::Evidence, &stored.meta.title);
     let view = ItemPage {
         frame,
         tabs,
         item: item_view(&base, &stored, result.as_of),
-        added: query.iter().any(|(k, v)| k == "added" && v == "1"),
+        added: outcome.added,
+        saved: outcome.saved,
+        replaced: outcome.replaced,
         base,
         updated,
         versions,
+        edit,
+        conflict,
+        problems: outcome.problems,
+        problems_lead: "The evidence was not changed:",
+    };
+    Ok(render(outcome.status.unwrap_or(StatusCode::OK), &view))
+}
+
+/// The version a form was opened with.
+fn form_version(fields: &HashMap<String, String>) -> Result<i64, ApiError> {
+    fields
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| {
+            ApiError::BadRequest(
+                "The form lacks the version of the evidence it was opened with: reload the page and try again."
+                    .into(),
+            )
+        })
+}
+
+/// A refusal by the operations shown at the top of the item page.
+fn refusal(error: &ApiError) -> Vec<Problem> {
+    error.problems(&|_: &str| None)
+}
+
+/// `POST /assessments/{assessment}/evidence/{evidence}`: the metadata and links form. A save
+/// that comes after someone else's changes nothing and shows what they saved (409), with the
+/// form still holding what was typed.
+pub async fn change(
+    State(state): State<AppState>,
+    Path((id, evidence)): Path<(String, String)>,
+    form: Result<crate::auth::FormAuth, ApiError>,
+) -> PageResult<Response> {
+    let crate::auth::FormAuth { auth, fields } = form?;
+    let ctx = context(&state, auth, &id, Access::Edit).await?;
+    let map: HashMap<String, String> = fields.0.into_iter().rev().collect();
+    let version = form_version(&map)?;
+    let typed = UploadFields::from_map(&map);
+    let meta = match typed.to_meta(&state.catalog) {
+        Ok(meta) => meta,
+        Err(problems) => {
+            let outcome = ItemOutcome {
+                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+                typed: Some(typed),
+                problems,
+                ..ItemOutcome::default()
+            };
+            return item_page(&state, &ctx, &evidence, outcome).await;
+        }
+    };
+    match crate::ops::evidence::update(&state, &ctx.auth, &id, &evidence, &meta, version).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/assessments/{id}/evidence/{evidence}?saved=1"
+        ))),
+        Err(ApiError::Conflict(_)) => {
+            let outcome = ItemOutcome {
+                status: Some(StatusCode::CONFLICT),
+                typed: Some(typed),
+                conflict: true,
+                ..ItemOutcome::default()
+            };
+            item_page(&state, &ctx, &evidence, outcome).await
+        }
+        Err(error @ (ApiError::Invalid(_) | ApiError::BadRequest(_) | ApiError::Located(_))) => {
+            let outcome = ItemOutcome {
+                status: Some(error.status()),
+                typed: Some(typed),
+                problems: refusal(&error),
+                ..ItemOutcome::default()
+            };
+            item_page(&state, &ctx, &evidence, outcome).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /assessments/{assessment}/evidence/{evidence}/file`: a multipart form with the
+/// version read and a new file, streamed into the store; the older file stays listed under
+/// "Earlier versions".
+pub async fn new_file(
+    State(state): State<AppState>,
+    Path((id, evidence)): Path<(String, String)>,
+    request: Request,
+) -> PageResult<Response> {
+    let (parts, body) = request.into_parts();
+    let auth = identify(&parts, &state).await?;
+    let headers = parts.headers.clone();
+    let ctx = context(&state, auth, &id, Access::Edit).await?;
+    if state.store.evidence_item(&id, &evidence).await?.is_none() {
+        return Err(ApiError::NotFound.into());
+    }
+    let body = limited(
+        body,
+        crate::ops::evidence::limit_bytes(&state).saturating_add(FIELDS_ALLOWANCE),
+    );
+    let mut multipart = Multipart::from_request(Request::from_parts(parts, body), &state)
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("The upload is not a multipart form: {e}")))?;
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut checked = false;
+    let mut file: Option<NewFile> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return Err(upload_error(error).into()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            // Nothing is written before the form's token is checked: it comes first.
+            if !checked {
+                check_form(&ctx, &headers, &fields)?;
+                checked = true;
+            }
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let media_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            match state
+                .store
+                .write_blob(field, crate::ops::evidence::limit_bytes(&state))
+                .await
+            {
+                Ok(blob) if blob.size == 0 && file_name.is_empty() => {}
+                Ok(blob) => {
+                    file = Some(NewFile {
+                        blob,
+                        file_name,
+                        media_type,
+                    });
+                }
+                Err(aimsgap_store::StoreError::TooLarge { .. }) => {
+                    let outcome = ItemOutcome {
+                        status: Some(StatusCode::PAYLOAD_TOO_LARGE),
+                        problems: vec![too_large(&state)],
+                        ..ItemOutcome::default()
+                    };
+                    return item_page(&state, &ctx, &evidence, outcome).await;
+                }
+                Err(other) => return Err(ApiError::from(other).into()),
+            }
+        } else {
+            let text = field.text().await.map_err(upload_error)?;
+            fields.insert(name, text);
+        }
+    }
+    if !checked {
+        check_form(&ctx, &headers, &fields)?;
+    }
+    let version = form_version(&fields)?;
+    let Some(file) = file else {
+        let outcome = ItemOutcome {
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            problems: vec![Problem {
+                sentence: "New file: choose the file to upload.".into(),
+                field: Some(FormField::new("New file", "file")),
+            }],
+            ..ItemOutcome::default()
+        };
+        return item_page(&state, &ctx, &evidence, outcome).await;
+    };
+    match crate::ops::evidence::replace_file(&state, &ctx.auth, &id, &evidence, file, version).await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/assessments/{id}/evidence/{evidence}?replaced=1"
+        ))),
+        Err(ApiError::Conflict(_)) => {
+            let outcome = ItemOutcome {
+                status: Some(StatusCode::CONFLICT),
+                conflict: true,
+                ..ItemOutcome::default()
+            };
+            item_page(&state, &ctx, &evidence, outcome).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template, Debug)]
+#[template(path = "evidence/delete.html")]
+struct DeletePage {
+    frame: Frame,
+    tabs: Vec<TabLink>,
+    base: String,
+    csrf: String,
+    action: String,
+    item_href: String,
+    title: String,
+    version: i64,
+    links: usize,
+    files: usize,
+}
+
+/// `GET /assessments/{assessment}/evidence/{evidence}/delete`: asks before deleting.
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    Signed(auth): Signed,
+    Path((id, evidence)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let ctx = context(&state, auth, &id, Access::Edit).await?;
+    let stored = state
+        .store
+        .evidence_item(&id, &evidence)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let files = state.store.evidence_versions(&id, &evidence).await?.len();
+    let base = ctx.base();
+    let (frame, tabs) = ctx.chrome(Tab::Evidence, "Delete evidence");
+    let view = DeletePage {
+        frame,
+        tabs,
+        csrf: ctx.auth.csrf().to_string(),
+        action: format!("{base}/evidence/{}/delete", stored.id),
+        item_href: format!("{base}/evidence/{}", stored.id),
+        base,
+        title: stored.meta.title.clone(),
+        version: stored.version,
+        links: stored.meta.links.len(),
+        files,
     };
     Ok(render(StatusCode::OK, &view))
+}
+
+/// `POST /assessments/{assessment}/evidence/{evidence}/delete`: deletes the item if it is
+/// still the version confirmed; the history keeps it.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path((id, evidence)): Path<(String, String)>,
+    form: Result<crate::auth::FormAuth, ApiError>,
+) -> PageResult<Response> {
+    let crate::auth::FormAuth { auth, fields } = form?;
+    let ctx = context(&state, auth, &id, Access::Edit).await?;
+    let map: HashMap<String, String> = fields.0.into_iter().rev().collect();
+    let version = form_version(&map)?;
+    match crate::ops::evidence::delete(&state, &ctx.auth, &id, &evidence, version).await {
+        Ok(()) => Ok(see_other(&format!("/assessments/{id}/evidence?deleted=1"))),
+        Err(ApiError::Conflict(_)) => {
+            let outcome = ItemOutcome {
+                status: Some(StatusCode::CONFLICT),
+                conflict: true,
+                ..ItemOutcome::default()
+            };
+            item_page(&state, &ctx, &evidence, outcome).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 // ---- on the requirement page -----------------------------------------------------------

@@ -638,6 +638,43 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             ),
             post(aibom::confirm),
         ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/evidence/{evidence}",
+                Edit,
+                "Change a piece of evidence's metadata and links, naming the version read; a stale save shows what is stored and who saved it",
+            ),
+            post(evidence::change),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/evidence/{evidence}/file",
+                Edit,
+                "Upload a new file for a piece of evidence (multipart); the older file stays as an earlier version",
+            ),
+            // The handler limits the body to the configured evidence limit itself.
+            post(evidence::new_file).layer(axum::extract::DefaultBodyLimit::disable()),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/evidence/{evidence}/delete",
+                Edit,
+                "Asks before deleting a piece of evidence",
+            ),
+            get(evidence::confirm_delete),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/evidence/{evidence}/delete",
+                Edit,
+                "Delete a piece of evidence, naming the version confirmed; the history keeps it",
+            ),
+            post(evidence::delete),
+        ),
     ]
 }
 

@@ -233,6 +233,11 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             json!({"title": "Matrix record, edited", "kind": "operating_record", "version": 1})
         }
         "/api/v1/assessments/{assessment}/evidence/{evidence}/file" => json!({"version": "1"}),
+        // `fill` made a fresh item for each try: its first version.
+        "/assessments/{assessment}/evidence/{evidence}" => json!({"version": "1",
+            "title": "Matrix record, edited", "kind": "operating_record", "links": "7.4-1"}),
+        "/assessments/{assessment}/evidence/{evidence}/file" => json!({"version": "1"}),
+        "/assessments/{assessment}/evidence/{evidence}/delete" => json!({"version": "1"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -519,6 +524,18 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
             let reply = match body {
                 Some(_) if spec.path == "/assessments/{assessment}/systems/import-aibom" => {
                     super::aibom::upload(&client, &app, &uri, super::aibom::ML_1_6.as_bytes()).await
+                }
+                // The item page's new file is a multipart upload too.
+                Some(body) if spec.path == "/assessments/{assessment}/evidence/{evidence}/file" => {
+                    let version = body["version"].as_str().unwrap().to_string();
+                    client
+                        .upload(
+                            &app,
+                            &uri,
+                            &[("version", version.as_str())],
+                            Some(("record-2.pdf", "application/pdf", b"%PDF-1.4 second")),
+                        )
+                        .await
                 }
                 Some(body) if spec.is_page() => {
                     let fields: Vec<(String, String)> = body

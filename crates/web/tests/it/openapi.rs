@@ -1255,7 +1255,7 @@ async fn every_route_answers_as_the_document_says() {
         .await;
     for uri in [
         format!("{one}?version=1"),
-        format!("{one}"),
+        one.clone(),
         format!("{one}?version=3"),
     ] {
         cases

@@ -16,3 +16,4 @@ pub(crate) mod work;
 /// seconds from now (an expiry): the shell's one clock, in the store.
 pub(crate) use aimsgap_store::{in_seconds, today};
 pub(crate) mod register;
+pub(crate) mod workbook;

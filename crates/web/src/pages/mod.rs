@@ -24,6 +24,7 @@ pub(crate) mod quick;
 mod register;
 mod summary;
 mod work;
+mod workbook;
 mod workspace;
 
 use crate::auth::{Auth, MaybeAuth, identify};
@@ -580,6 +581,38 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "The gap register's filtered rows as an Excel workbook",
             ),
             get(register::register_xlsx),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/assessments/{assessment}/import",
+                Edit,
+                "Import a workbook: the upload form for the edited XLSX export",
+            ),
+            get(workbook::form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/import",
+                Edit,
+                "A workbook uploaded (multipart): the preview of its changes, or its bad cells (422) or rows changed since the export (409)",
+            )
+            .takes_upload("workbook"),
+            post(workbook::preview).layer(axum::extract::DefaultBodyLimit::max(
+                crate::ops::workbook::MAX_WORKBOOK_BYTES,
+            )),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/import/apply",
+                Edit,
+                "Apply a workbook's previewed changes, all or nothing (409 when an answer moved meanwhile)",
+            ),
+            post(workbook::apply).layer(axum::extract::DefaultBodyLimit::max(
+                crate::ops::workbook::MAX_WORKBOOK_BYTES,
+            )),
         ),
     ]
 }

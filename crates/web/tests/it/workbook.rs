@@ -506,3 +506,50 @@ async fn what_apply_carries_is_checked_again_and_applied_all_or_nothing() {
         );
     }
 }
+
+/// The workbook routes take bodies up to 16 MiB, more than the server's default; the other
+/// routes keep theirs.
+#[tokio::test]
+async fn the_workbook_routes_take_larger_bodies_than_the_others() {
+    let app = server().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (_, assessment) = org_with_assessment(&app, &owner).await;
+    let three = vec![b'x'; 3 * 1024 * 1024];
+    let api = format!("/api/v1/assessments/{assessment}/workbook");
+    let read = owner.upload(&app, &api, "workbook", &three).await;
+    assert_eq!(
+        read.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        read.text()
+    );
+    assert!(
+        read.text().contains("not an XLSX workbook"),
+        "{}",
+        read.text()
+    );
+    let page = format!("/assessments/{assessment}/import");
+    let read = owner.upload(&app, &page, "workbook", &three).await;
+    assert_eq!(read.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let seventeen = vec![b'x'; 17 * 1024 * 1024];
+    let refused = owner.upload(&app, &api, "workbook", &seventeen).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        refused.text()
+    );
+    let refused = owner.upload(&app, &page, "workbook", &seventeen).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let notes = "x".repeat(3 * 1024 * 1024);
+    let other = owner
+        .put(
+            &app,
+            &format!("/api/v1/assessments/{assessment}/answers/6.2"),
+            json!({"version": 1, "answer": {"status": "planned", "notes": notes}}),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::PAYLOAD_TOO_LARGE);
+}

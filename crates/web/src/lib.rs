@@ -76,6 +76,8 @@ pub struct RouteSpec {
     pub request: Option<Schema>,
     /// Every answer the route gives on purpose, errors included.
     pub responses: Vec<Answer>,
+    /// The file field of a `multipart/form-data` body the route reads, if any.
+    pub upload: Option<&'static str>,
 }
 
 /// How to get the JSON Schema of a wire type, so a row can name the type without building its
@@ -129,6 +131,7 @@ impl RouteSpec {
             summary,
             request: None,
             responses: Vec::new(),
+            upload: None,
         }
     }
 
@@ -184,6 +187,12 @@ impl RouteSpec {
             description,
             content: Content::Json(Schema::of::<aimsgap_wire::api::ErrorBody>()),
         });
+        self
+    }
+
+    /// The route reads a `multipart/form-data` body with one file in `field`.
+    pub fn takes_upload(mut self, field: &'static str) -> RouteSpec {
+        self.upload = Some(field);
         self
     }
 

@@ -95,11 +95,24 @@ fn operation(spec: &RouteSpec, generator: &mut SchemaGenerator) -> Value {
         parameters.push(json!({"name": "before", "in": "query", "required": false,
             "description": "The `next` of the previous page", "schema": {"type": "string"}}));
     }
+    if spec.path == "/api/v1/assessments/{assessment}/workbook" {
+        parameters.push(json!({"name": "dry_run", "in": "query", "required": false,
+            "description": "`true`: only list the changes; `false` (the default): apply them",
+            "schema": {"type": "boolean"}}));
+    }
     op.insert("parameters".into(), Value::Array(parameters));
     if let Some(request) = spec.request {
         op.insert(
             "requestBody".into(),
             json!({"required": true, "content": {"application/json": {"schema": (request.0)(generator).to_value()}}}),
+        );
+    }
+    if let Some(field) = spec.upload {
+        op.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": [field],
+                "properties": {field: {"type": "string", "format": "binary"}}}}}}),
         );
     }
     op.insert("responses".into(), Value::Object(responses));

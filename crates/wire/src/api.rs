@@ -1043,3 +1043,54 @@ pub struct EvidenceList {
 pub struct EvidenceVersions {
     pub versions: Vec<EvidenceFile>,
 }
+
+/// One change a workbook import makes to one field of one answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct WorkbookChange {
+    /// The requirement or control id.
+    pub id: String,
+    /// The cell it comes from, e.g. `Answers!C5`.
+    pub cell: String,
+    /// `status`, `maturity`, `owner`, `due`, `evidence`, `justification` or `notes`.
+    pub field: String,
+    /// The value before, as text (empty when absent).
+    pub old: String,
+    /// The value after, as text (empty when absent).
+    pub new: String,
+}
+
+/// What a workbook import did, or with `dry_run` would do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct WorkbookImport {
+    /// Whether nothing was written (a preview).
+    pub dry_run: bool,
+    /// How many requirement rows the Answers sheet holds.
+    pub rows: u64,
+    /// Every change, in the sheet's order.
+    pub changes: Vec<WorkbookChange>,
+    /// The answers as saved, with their new versions (empty on a dry run).
+    pub saved: Vec<Versioned>,
+}
+
+/// One bad cell, row or sheet of a workbook.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct WorkbookCellError {
+    /// Where: `Answers!D14`, `Answers!14` for a row, `Answers` for the sheet, empty when the
+    /// file is not a workbook.
+    pub cell: String,
+    pub message: String,
+    /// Whether the row's answer changed since the workbook was exported.
+    pub conflict: bool,
+}
+
+/// A workbook refused: the error (code `invalid`, or `conflict` when rows changed since the
+/// export) and every bad cell. Nothing was written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct WorkbookRefused {
+    pub error: ErrorDetail,
+    pub cells: Vec<WorkbookCellError>,
+}

@@ -13,6 +13,7 @@ mod browser_dash;
 mod browser_drafts;
 mod browser_evidence;
 mod browser_forms;
+mod browser_import;
 mod browser_people;
 mod browser_quick;
 mod browser_result;

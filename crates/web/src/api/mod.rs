@@ -21,6 +21,7 @@ mod register;
 mod runs;
 pub(crate) mod wire;
 mod work;
+mod workbook;
 
 use crate::error::ApiError;
 use crate::{Access, AppState, RouteSpec};
@@ -54,7 +55,8 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
         Access::OrgEditor | Access::OrgOwner | Access::Export | Access::Edit
     );
     let in_org = !matches!(spec.access, Access::Public | Access::User);
-    if spec.request.is_some() && !has(&spec, 400) {
+    let has_body = spec.request.is_some() || spec.upload.is_some();
+    if has_body && !has(&spec, 400) {
         spec = spec.fails(
             400,
             "The body is not JSON, or a field is missing or of the wrong type; the message names it (code `bad_request`)",
@@ -92,7 +94,7 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
             "It does not exist, or you are not a member of its organisation (code `not_found`)",
         );
     }
-    if spec.request.is_some() {
+    if has_body {
         spec = spec.fails(
             408,
             "The body did not arrive within the server's body timeout (code `bad_request`)",
@@ -525,6 +527,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .gives::<w::EvidenceVersions>(200, "The file versions")
                 .fails(404, "No such item, or you are not a member of the organisation (code `not_found`)"),
             get(evidence::versions),
+        ),
+        (
+            row(Method::POST, "/api/v1/assessments/{assessment}/workbook", Edit, "Import the Answers sheet of an exported and edited XLSX workbook (multipart field `workbook`, at most 16 MiB): with `dry_run=true` the changes only; otherwise the changes applied, all or nothing, at the versions read in this request")
+                .takes_upload("workbook")
+                .gives::<w::WorkbookImport>(200, "Every change (requirement, cell, field, old, new); unless a dry run, the answers as saved with their new versions")
+                .fails(400, "No `workbook` file in a multipart/form-data body, or a `dry_run` other than true or false (code `bad_request`)")
+                .gives::<w::WorkbookRefused>(409, "Rows changed since the workbook was exported (their fingerprints no longer match), or an answer changed while the import was applied; `cells` names each row (code `conflict`). Nothing was written")
+                .gives::<w::WorkbookRefused>(422, "The file is not the workbook, or cells are bad; `cells` locates each (`Answers!D14`) with what was expected (code `invalid`). Nothing was written"),
+            post(workbook::import).layer(axum::extract::DefaultBodyLimit::max(crate::ops::workbook::MAX_WORKBOOK_BYTES)),
         ),
     ];
     rows.into_iter()

@@ -20,3 +20,4 @@ pub(crate) mod register;
 // Until the API and the pages call every operation.
 #[allow(dead_code)]
 pub(crate) mod evidence;
+pub(crate) mod workbook;

@@ -238,6 +238,10 @@ struct Overview<'a> {
     show: Vec<Choice>,
     rows: Vec<RequirementRow>,
     total: usize,
+    /// Whether the reader may edit (and so import a workbook).
+    can_edit: bool,
+    /// How many answers a workbook import just saved, when the page follows one.
+    imported: Option<usize>,
 }
 
 pub async fn overview(
@@ -289,6 +293,11 @@ pub async fn overview(
             })
             .collect(),
         total: result.requirements.len(),
+        can_edit: ctx.role.can_edit(),
+        imported: query
+            .iter()
+            .find(|(k, _)| k == "imported")
+            .and_then(|(_, v)| v.parse().ok()),
     };
     Ok(render(StatusCode::OK, &view))
 }

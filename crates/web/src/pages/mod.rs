@@ -26,6 +26,7 @@ pub(crate) mod quick;
 mod register;
 mod summary;
 mod work;
+mod workbook;
 mod workspace;
 
 use crate::auth::{Auth, MaybeAuth, identify};
@@ -603,6 +604,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (
             spec(
+                Method::GET,
+                "/assessments/{assessment}/import",
+                Edit,
+                "Import a workbook: the upload form for the edited XLSX export",
+            ),
+            get(workbook::form),
+        ),
+        (
+            spec(
                 Method::POST,
                 "/assessments/{assessment}/evidence",
                 Edit,
@@ -619,6 +629,18 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "One piece of evidence: its metadata, what it backs, its file and earlier versions",
             ),
             get(evidence::item),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/import",
+                Edit,
+                "A workbook uploaded (multipart): the preview of its changes, or its bad cells (422) or rows changed since the export (409)",
+            )
+            .takes_upload("workbook"),
+            post(workbook::preview).layer(axum::extract::DefaultBodyLimit::max(
+                crate::ops::workbook::MAX_WORKBOOK_BYTES,
+            )),
         ),
         (
             spec(
@@ -674,6 +696,17 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "Delete a piece of evidence, naming the version confirmed; the history keeps it",
             ),
             post(evidence::delete),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/assessments/{assessment}/import/apply",
+                Edit,
+                "Apply a workbook's previewed changes, all or nothing (409 when an answer moved meanwhile)",
+            ),
+            post(workbook::apply).layer(axum::extract::DefaultBodyLimit::max(
+                crate::ops::workbook::MAX_WORKBOOK_BYTES,
+            )),
         ),
     ]
 }

@@ -29,6 +29,7 @@ mod security;
 mod slow;
 mod tidy;
 mod work;
+mod workbook;
 
 use aimsgap_web::{AppState, Config, app};
 use axum::Router;
@@ -216,6 +217,44 @@ impl Client {
     }
     pub async fn put(&self, app: &Router, uri: &str, body: Value) -> Reply {
         self.send(app, Method::PUT, uri, Some(body)).await
+    }
+
+    /// A `multipart/form-data` post of one file in `field`: to a page as a browser sends it
+    /// (the CSRF token in the field `csrf`), to the API with the CSRF header.
+    pub async fn upload_file(&self, app: &Router, uri: &str, field: &str, file: &[u8]) -> Reply {
+        let boundary = "aimsgap-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        let page = !uri.starts_with("/api/");
+        if let (true, Some(csrf)) = (page, &self.csrf) {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"answers.xlsx\"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = Request::builder().method(Method::POST).uri(uri).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, format!("aimsgap_session={cookie}"));
+        }
+        if let (false, Some(csrf)) = (page, &self.csrf) {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        send(app, request.body(Body::from(body)).unwrap()).await
     }
 }
 

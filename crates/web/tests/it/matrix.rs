@@ -83,6 +83,9 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("POST", "/api/v1/assessments/{assessment}/ai-systems/import-aibom") => StatusCode::OK,
         // The AI-BOM upload shows the drafts to confirm: nothing is saved, so nothing redirects.
         ("POST", "/assessments/{assessment}/systems/import-aibom") => StatusCode::OK,
+        // A workbook uploaded to the import page answers with its preview.
+        ("POST", "/assessments/{assessment}/import") => StatusCode::OK,
+        ("POST", "/api/v1/assessments/{assessment}/workbook") => StatusCode::OK,
         // Every other page form answers with a redirect (post, redirect, get).
         ("POST", page) if !page.starts_with("/api/") => redirect,
         (method, path) => panic!("the matrix has no success status for {method} {path}: add it"),
@@ -238,6 +241,11 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             "title": "Matrix record, edited", "kind": "operating_record", "links": "7.4-1"}),
         "/assessments/{assessment}/evidence/{evidence}/file" => json!({"version": "1"}),
         "/assessments/{assessment}/evidence/{evidence}/delete" => json!({"version": "1"}),
+        // Uploads: the workbook exported just before (see the loop), no edits.
+        "/assessments/{assessment}/import" | "/api/v1/assessments/{assessment}/workbook" => {
+            json!({})
+        }
+        "/assessments/{assessment}/import/apply" => json!({"answers": "[]"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -536,6 +544,18 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
                             Some(("record-2.pdf", "application/pdf", b"%PDF-1.4 second")),
                         )
                         .await
+                }
+                // A multipart upload: the workbook as exported now, so that nothing conflicts.
+                _ if spec.upload.is_some() => {
+                    let exported = owner
+                        .get(
+                            &app,
+                            &format!("/api/v1/assessments/{}/reports/xlsx", fixture.assessment),
+                        )
+                        .await;
+                    assert_eq!(exported.status, StatusCode::OK);
+                    let field = spec.upload.unwrap();
+                    client.upload_file(&app, &uri, field, &exported.bytes).await
                 }
                 Some(body) if spec.is_page() => {
                     let fields: Vec<(String, String)> = body

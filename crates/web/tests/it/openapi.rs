@@ -972,6 +972,57 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
+    // The workbook import (multipart): an unedited export as a dry run and applied, a body
+    // without the file, a file that is no workbook, and an export older than an answer.
+    let workbook = "/api/v1/assessments/{assessment}/workbook";
+    let exported = owner.get(&app, &format!("{base}/reports/xlsx")).await.bytes;
+    for (query, file) in [
+        ("?dry_run=true", exported.as_slice()),
+        ("", exported.as_slice()),
+        ("?dry_run=maybe", exported.as_slice()),
+        ("", b"not a workbook".as_slice()),
+    ] {
+        let reply = owner
+            .upload_file(&app, &format!("{base}/workbook{query}"), "workbook", file)
+            .await;
+        cases.0.push(Case {
+            method: post.clone(),
+            template: workbook,
+            reply,
+        });
+    }
+    let reply = owner
+        .upload_file(&app, &format!("{base}/workbook"), "other", &exported)
+        .await;
+    cases.0.push(Case {
+        method: post.clone(),
+        template: workbook,
+        reply,
+    });
+    let version = owner.get(&app, &format!("{base}/answers")).await.json()["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["key"] == "6.2")
+        .map_or(0, |a| a["version"].as_i64().unwrap());
+    let moved = owner
+        .put(
+            &app,
+            &format!("{base}/answers/6.2"),
+            json!({"version": version, "answer": {"status": "planned", "notes": "moved"}}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+    let reply = owner
+        .upload_file(&app, &format!("{base}/workbook"), "workbook", &exported)
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text());
+    cases.0.push(Case {
+        method: post.clone(),
+        template: workbook,
+        reply,
+    });
+
     // The caller's own password and other sessions.
     for current in ["not the password", "correct horse battery"] {
         cases

@@ -244,7 +244,12 @@ pub(crate) async fn report(
     Path((id, format)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     policy::assessment_access(&state, &auth, &id, Access::Export).await?;
-    let (result, assessment) = ops::compute(&state, &id).await?;
+    let (result, mut assessment) = ops::compute(&state, &id).await?;
+    // The workbook's Answers sheet shows the answers as stored: the register's items are on
+    // its Evidence sheet, and an import compares each row with the stored answer.
+    if aimsgap_report::format::Format::parse(&format) == Ok(aimsgap_report::format::Format::Xlsx) {
+        assessment = ops::stored_assessment(&state, &id).await?;
+    }
     crate::reports::report_response(&state, result, assessment, &format).await
 }
 

@@ -222,6 +222,14 @@ pub(crate) async fn compute(
     Ok((result, assessment))
 }
 
+/// The assessment as stored, without the evidence register's items: what the workbook's Answers
+/// sheet shows and its import compares with, so that an unedited row matches.
+pub(crate) async fn stored_assessment(state: &AppState, id: &str) -> ApiResult<Assessment> {
+    let document = stored(state, id).await?;
+    aimsgap_assess::from_document(id, &document, &state.catalog, super::today())
+        .map_err(|errors| located(&errors))
+}
+
 /// Replaces the profile (everything but AI systems and answers) if its version is still
 /// `version`, after validating the assessment it would make.
 pub(crate) async fn save_profile(

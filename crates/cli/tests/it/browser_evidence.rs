@@ -346,6 +346,9 @@ async fn browser_evidence_upload_raises_credit_review_date_lowers_it_and_reports
         wait_heading(client, TITLE).await;
         screenshot(client, "evidence-item", size).await;
         fits(client, &format!("the item page at {} px", size.0)).await;
+        client.goto(&format!("{base}{item}#edit")).await.unwrap();
+        wait_heading(client, TITLE).await;
+        screenshot(client, "evidence-item-forms", size).await;
         client
             .goto(&format!(
                 "{base}{assessment}/requirements/A.2.2#evidence-counted"

@@ -582,13 +582,7 @@ pub async fn upload(
         check_form(&ctx, &headers, &map)?;
         return add(&state, &ctx, UploadFields::from_map(&map), None).await;
     }
-    let body = limited(
-        body,
-        crate::ops::evidence::limit_bytes(&state).saturating_add(FIELDS_ALLOWANCE),
-    );
-    let mut multipart = Multipart::from_request(Request::from_parts(parts, body), &state)
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("The upload is not a multipart form: {e}")))?;
+    let mut multipart = open_upload(&state, parts, body).await?;
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut checked = false;
     let mut file: Option<NewFile> = None;
@@ -606,11 +600,6 @@ pub async fn upload(
                 check_form(&ctx, &headers, &fields)?;
                 checked = true;
             }
-            let file_name = field.file_name().unwrap_or("").to_string();
-            let media_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
             // The metadata came first: refuse it before reading the file.
             let form = UploadFields::from_map(&fields);
             let meta = match form.to_meta(&state.catalog) {
@@ -626,19 +615,8 @@ pub async fn upload(
                     .await;
                 }
             };
-            let blob = state
-                .store
-                .write_blob(field, crate::ops::evidence::limit_bytes(&state))
-                .await;
-            match blob {
-                Ok(blob) if blob.size == 0 && file_name.is_empty() => {}
-                Ok(blob) => {
-                    file = Some(NewFile {
-                        blob,
-                        file_name,
-                        media_type,
-                    });
-                }
+            match store_file(&state, field).await {
+                Ok(stored) => file = stored,
                 Err(aimsgap_store::StoreError::TooLarge { .. }) => {
                     return refused(
                         &state,
@@ -664,6 +642,51 @@ pub async fn upload(
         Some((form, meta)) => create(&state, &ctx, form, meta, file).await,
         None => add(&state, &ctx, UploadFields::from_map(&fields), None).await,
     }
+}
+
+/// Opens a multipart upload whose body may carry a file up to the evidence limit and the
+/// form's fields.
+async fn open_upload(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    body: axum::body::Body,
+) -> PageResult<Multipart> {
+    let body = limited(
+        body,
+        crate::ops::evidence::limit_bytes(state).saturating_add(FIELDS_ALLOWANCE),
+    );
+    Ok(
+        Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| {
+                ApiError::BadRequest(format!("The upload is not a multipart form: {e}"))
+            })?,
+    )
+}
+
+/// Streams an uploaded `file` part into the store within the evidence limit; `None` when the
+/// form sent no file (an empty part without a name).
+async fn store_file(
+    state: &AppState,
+    field: axum::extract::multipart::Field<'_>,
+) -> Result<Option<NewFile>, aimsgap_store::StoreError> {
+    let file_name = field.file_name().unwrap_or("").to_string();
+    let media_type = field
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let blob = state
+        .store
+        .write_blob(field, crate::ops::evidence::limit_bytes(state))
+        .await?;
+    if blob.size == 0 && file_name.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(NewFile {
+        blob,
+        file_name,
+        media_type,
+    }))
 }
 
 /// Checks what was typed and adds the evidence.
@@ -1050,13 +1073,7 @@ pub async fn new_file(
     if state.store.evidence_item(&id, &evidence).await?.is_none() {
         return Err(ApiError::NotFound.into());
     }
-    let body = limited(
-        body,
-        crate::ops::evidence::limit_bytes(&state).saturating_add(FIELDS_ALLOWANCE),
-    );
-    let mut multipart = Multipart::from_request(Request::from_parts(parts, body), &state)
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("The upload is not a multipart form: {e}")))?;
+    let mut multipart = open_upload(&state, parts, body).await?;
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut checked = false;
     let mut file: Option<NewFile> = None;
@@ -1073,24 +1090,8 @@ pub async fn new_file(
                 check_form(&ctx, &headers, &fields)?;
                 checked = true;
             }
-            let file_name = field.file_name().unwrap_or("").to_string();
-            let media_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            match state
-                .store
-                .write_blob(field, crate::ops::evidence::limit_bytes(&state))
-                .await
-            {
-                Ok(blob) if blob.size == 0 && file_name.is_empty() => {}
-                Ok(blob) => {
-                    file = Some(NewFile {
-                        blob,
-                        file_name,
-                        media_type,
-                    });
-                }
+            match store_file(&state, field).await {
+                Ok(stored) => file = stored,
                 Err(aimsgap_store::StoreError::TooLarge { .. }) => {
                     let outcome = ItemOutcome {
                         status: Some(StatusCode::PAYLOAD_TOO_LARGE),

@@ -204,14 +204,22 @@ pub(crate) async fn wait_for(client: &Client, xpath: &str) {
     }
 }
 
+/// The text of the page's `main`. A page that is replaced between finding `main` and reading
+/// it (a form just posted, a redirect still arriving) makes the element stale: read it again
+/// from the page that is there now.
 pub(crate) async fn main_text(client: &Client) -> String {
-    client
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut last_error = String::new();
+    for _ in 0..100 {
+        match client.find(Locator::Css("main")).await {
+            Ok(main) => match main.text().await {
+                Ok(text) => return text,
+                Err(error) => last_error = error.to_string(),
+            },
+            Err(error) => last_error = error.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page's main text could not be read: {last_error}");
 }
 
 async fn cookie(client: &Client, name: &str) -> String {

@@ -165,6 +165,8 @@ enum Command {
         /// The largest evidence file an upload may carry, in megabytes (10^6 bytes).
         #[arg(long, env = "AIMSGAP_EVIDENCE_MAX_MB", default_value_t = 25, value_parser = clap::value_parser!(u64).range(1..=10_000))]
         evidence_max_mb: u64,
+        #[command(flatten)]
+        identity: server_cmd::IdentityArgs,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -559,6 +561,7 @@ fn run(cli: Cli) -> Result<String> {
             body_timeout,
             send_timeout,
             evidence_max_mb,
+            identity,
         } => {
             let limits = server_cmd::Limits {
                 evidence_max_mb,
@@ -575,6 +578,7 @@ fn run(cli: Cli) -> Result<String> {
                 workers,
                 trusted_proxies,
                 limits,
+                identity,
             )?;
             Ok(String::new())
         }

@@ -60,6 +60,113 @@ pub struct Limits {
     pub evidence_max_mb: u64,
 }
 
+/// Sign-in, mail and reminders (`serve`). Secrets come from the environment in every example:
+/// a flag's value is visible to anyone who can list the machine's processes.
+#[derive(Clone, Debug, clap::Args)]
+pub struct IdentityArgs {
+    /// The address people reach the server at, e.g. `https://gap.example.org/`: links in mail
+    /// and the OpenID Connect redirect are built on it.
+    #[arg(long, env = "AIMSGAP_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<url::Url>,
+    /// The SMTP server: `smtp://HOST:PORT`, `smtp://USER:PASSWORD@HOST:587?tls=required`
+    /// (STARTTLS) or `smtps://USER:PASSWORD@HOST:465` (implicit TLS). Give it in the
+    /// environment, since it may hold a password. Without it the server sends no mail.
+    #[arg(
+        long,
+        env = "AIMSGAP_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// The sender of the mail: `aimsgap <noreply@example.org>` or an address.
+    #[arg(long, env = "AIMSGAP_MAIL_FROM", value_name = "SENDER")]
+    pub mail_from: Option<String>,
+    /// The hour of the day (UTC) at which the daily digest goes out.
+    #[arg(long, env = "AIMSGAP_DIGEST_HOUR", default_value_t = 6, value_parser = clap::value_parser!(u8).range(0..=23))]
+    pub digest_hour: u8,
+    /// The OpenID Connect issuer to sign people in with (its discovery document is read at
+    /// start), e.g. `https://login.example.org/realms/staff`.
+    #[arg(long, env = "AIMSGAP_OIDC_ISSUER", value_name = "URL")]
+    pub oidc_issuer: Option<String>,
+    /// The client id registered with the issuer.
+    #[arg(long, env = "AIMSGAP_OIDC_CLIENT_ID", value_name = "ID")]
+    pub oidc_client_id: Option<String>,
+    /// The client secret; give it in the environment (`AIMSGAP_OIDC_CLIENT_SECRET`).
+    #[arg(
+        long,
+        env = "AIMSGAP_OIDC_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// Create an account at the first single sign-on of a verified address that has none.
+    #[arg(long, env = "AIMSGAP_OIDC_CREATE_ACCOUNTS")]
+    pub oidc_create_accounts: bool,
+    /// A claim of the ID token whose values grant organisation roles
+    /// (`aimsgap:ORGANISATION-ID:owner|editor|auditor|viewer`).
+    #[arg(long, env = "AIMSGAP_OIDC_ROLE_CLAIM", value_name = "CLAIM")]
+    pub oidc_role_claim: Option<String>,
+    /// Refuse sign-in with a password (everyone signs in with the OpenID Connect issuer).
+    #[arg(long, env = "AIMSGAP_NO_PASSWORD_SIGN_IN")]
+    pub no_password_sign_in: bool,
+}
+
+impl IdentityArgs {
+    /// The server settings these flags make, or what is wrong with them.
+    pub fn settings(&self) -> Result<IdentitySettings> {
+        let mail = match (&self.smtp_url, &self.mail_from) {
+            (None, None) => None,
+            (Some(smtp_url), Some(from)) => {
+                let config = aimsgap_web::mail::MailConfig {
+                    smtp_url: smtp_url.clone(),
+                    from: from.clone(),
+                };
+                aimsgap_web::mail::Mailer::new(&config).map_err(|e| anyhow!(e))?;
+                Some(config)
+            }
+            (Some(_), None) => bail!("--smtp-url needs --mail-from (the sender of the mail)"),
+            (None, Some(_)) => bail!("--mail-from needs --smtp-url (the SMTP server)"),
+        };
+        let oidc = match (&self.oidc_issuer, &self.oidc_client_id) {
+            (None, None) => None,
+            (Some(issuer), Some(client_id)) => Some(aimsgap_web::OidcSettings {
+                issuer: issuer.clone(),
+                client_id: client_id.clone(),
+                client_secret: self.oidc_client_secret.clone(),
+                create_accounts: self.oidc_create_accounts,
+                role_claim: self.oidc_role_claim.clone(),
+            }),
+            (Some(_), None) => bail!("--oidc-issuer needs --oidc-client-id"),
+            (None, Some(_)) => bail!("--oidc-client-id needs --oidc-issuer"),
+        };
+        if self.no_password_sign_in && oidc.is_none() {
+            bail!("--no-password-sign-in needs --oidc-issuer: nobody could sign in");
+        }
+        if oidc.is_some() && self.public_url.is_none() {
+            bail!(
+                "--oidc-issuer needs --public-url (the redirect address registered with the issuer)"
+            );
+        }
+        Ok(IdentitySettings {
+            public_url: self.public_url.clone(),
+            mail,
+            oidc,
+            password_sign_in: !self.no_password_sign_in,
+            digest_hour: self.digest_hour,
+        })
+    }
+}
+
+/// What [`IdentityArgs`] set in the server's configuration.
+#[derive(Clone, Debug)]
+pub struct IdentitySettings {
+    pub public_url: Option<url::Url>,
+    pub mail: Option<aimsgap_web::mail::MailConfig>,
+    pub oidc: Option<aimsgap_web::OidcSettings>,
+    pub password_sign_in: bool,
+    pub digest_hour: u8,
+}
+
 /// Runs the server until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn serve(
     catalogs: Option<&Path>,
@@ -69,7 +176,9 @@ pub fn serve(
     workers: Option<usize>,
     trusted_proxies: Vec<aimsgap_web::IpNet>,
     limits: Limits,
+    identity: IdentityArgs,
 ) -> Result<()> {
+    let identity = identity.settings()?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -110,8 +219,20 @@ pub fn serve(
             body_timeout: limits.body_timeout,
             send_timeout: limits.send_timeout,
             evidence_max_mb: limits.evidence_max_mb,
+            public_url: identity.public_url,
+            mail: identity.mail,
+            oidc: identity.oidc,
+            password_sign_in: identity.password_sign_in,
+            digest_hour: identity.digest_hour,
             ..aimsgap_web::Config::default()
         };
+        match &config.mail {
+            Some(mail) => tracing::info!(from = %mail.from, "mail: sent over SMTP"),
+            None => tracing::warn!(
+                "mail is not set up (--smtp-url and --mail-from): invitations are links to copy, \
+                 passwords are reset by an operator, and no digest is sent"
+            ),
+        }
         let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config.clone());
         tokio::spawn(aimsgap_web::housekeeping(state.clone()));
         let app = aimsgap_web::app(state);

@@ -11,6 +11,7 @@
 //! optimistic: every answer, AI system and profile carries a version, and a write names the
 //! version it read; a stale write changes nothing and returns the current value.
 
+mod audit;
 pub mod backup;
 mod batch;
 mod evidence;
@@ -18,6 +19,7 @@ mod ids;
 mod store;
 mod work;
 
+pub use audit::{AuditEvent, NewAuditEvent};
 pub use backup::{BACKUP_FORMAT, Backup};
 pub use batch::AnswerWrite;
 pub use evidence::*;

@@ -7,11 +7,13 @@
 //! its row in the matrix. Only this crate speaks HTTP.
 
 mod api;
+pub mod audit;
 mod auth;
 mod cache;
 mod drafts;
 mod error;
 mod housekeeping;
+pub mod mail;
 mod openapi;
 mod ops;
 mod pages;
@@ -239,6 +241,49 @@ pub struct Config {
     /// The largest evidence file taken, in megabytes of 10^6 bytes (`serve --evidence-max-mb`).
     /// Only the evidence upload routes take bodies this large.
     pub evidence_max_mb: u64,
+    /// The address people reach the server at (`serve --public-url https://gap.example.org/`):
+    /// the links in mail (invitations, password resets, the digest) and the OpenID Connect
+    /// redirect are built on it. Without it, no mail carries a link.
+    pub public_url: Option<url::Url>,
+    /// Mail over SMTP (`serve --smtp-url`, `--mail-from`); `None`: the server sends no mail
+    /// and says so where mail would go.
+    pub mail: Option<mail::MailConfig>,
+    /// Sign-in with an OpenID Connect provider; `None`: not offered.
+    pub oidc: Option<OidcSettings>,
+    /// Whether accounts may sign in with a password (`serve --no-password-sign-in` turns it
+    /// off when everyone signs in with the OpenID Connect provider).
+    pub password_sign_in: bool,
+    /// The hour of the day (UTC, 0 to 23) at which the daily digest goes out.
+    pub digest_hour: u8,
+}
+
+/// The OpenID Connect provider the server signs people in with (authorization code with PKCE).
+#[derive(Clone, PartialEq, Eq)]
+pub struct OidcSettings {
+    /// The issuer URL; its discovery document is read at start.
+    pub issuer: String,
+    pub client_id: String,
+    /// The client secret (from `AIMSGAP_OIDC_CLIENT_SECRET`); `None` for a public client.
+    pub client_secret: Option<String>,
+    /// Whether a first sign-in with no account of that verified address creates one.
+    pub create_accounts: bool,
+    /// A claim of the ID token whose values map to organisation roles, if any.
+    pub role_claim: Option<String>,
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "(hidden)"),
+            )
+            .field("create_accounts", &self.create_accounts)
+            .field("role_claim", &self.role_claim)
+            .finish()
+    }
 }
 
 /// Half the machine's cores, at least one.
@@ -265,6 +310,11 @@ impl Default for Config {
             body_timeout: Duration::from_secs(30),
             send_timeout: Duration::from_secs(30),
             evidence_max_mb: ops::evidence::EVIDENCE_MAX_MB_DEFAULT,
+            public_url: None,
+            mail: None,
+            oidc: None,
+            password_sign_in: true,
+            digest_hour: 6,
         }
     }
 }
@@ -284,11 +334,26 @@ pub struct AppState {
     pub hashing: Arc<work::Pool>,
     /// The pool that renders report downloads.
     pub rendering: Arc<work::Pool>,
+    /// The SMTP transport, when mail is configured ([`Config::mail`]).
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl AppState {
+    /// The state of a server. A mail configuration that does not hold (check it first with
+    /// [`mail::Mailer::new`]) is logged and leaves the server without mail.
     pub fn new(store: Store, catalog: Arc<Catalog>, config: Config) -> AppState {
+        let mailer = match &config.mail {
+            None => None,
+            Some(mail) => match mail::Mailer::new(mail) {
+                Ok(mailer) => Some(Arc::new(mailer)),
+                Err(error) => {
+                    tracing::error!(%error, "mail is not set up");
+                    None
+                }
+            },
+        };
         AppState {
+            mailer,
             store,
             catalog,
             throttle: Arc::new(throttle::Throttle::new(config.throttle.clone())),

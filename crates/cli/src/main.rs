@@ -166,7 +166,7 @@ enum Command {
         #[arg(long, env = "AIMSGAP_EVIDENCE_MAX_MB", default_value_t = 25, value_parser = clap::value_parser!(u64).range(1..=10_000))]
         evidence_max_mb: u64,
         #[command(flatten)]
-        identity: server_cmd::IdentityArgs,
+        identity: Box<server_cmd::IdentityArgs>,
     },
     /// Upload an assessment file to a server (an API token of an owner or editor).
     Push {
@@ -564,6 +564,7 @@ fn run(cli: Cli) -> Result<String> {
             identity,
         } => {
             let limits = server_cmd::Limits {
+                workers,
                 evidence_max_mb,
                 max_connections: max_connections.map(|n| n as usize),
                 header_timeout: std::time::Duration::from_secs(header_timeout),
@@ -575,10 +576,9 @@ fn run(cli: Cli) -> Result<String> {
                 &database,
                 &bind,
                 secure_cookies,
-                workers,
                 trusted_proxies,
                 limits,
-                identity,
+                *identity,
             )?;
             Ok(String::new())
         }

@@ -51,6 +51,8 @@ async fn connect(url: &str) -> Result<aimsgap_store::Store> {
 /// How many connections the server holds and how long it waits for slow clients.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
+    /// Worker threads (`None`: one per core).
+    pub workers: Option<usize>,
     /// `None`: sized from the open-files limit.
     pub max_connections: Option<usize>,
     pub header_timeout: Duration,
@@ -173,7 +175,6 @@ pub fn serve(
     database: &str,
     bind: &str,
     secure_cookies: bool,
-    workers: Option<usize>,
     trusted_proxies: Vec<aimsgap_web::IpNet>,
     limits: Limits,
     identity: IdentityArgs,
@@ -204,7 +205,7 @@ pub fn serve(
     };
     // Each connection is a descriptor: take all the kernel allows before sizing the limit.
     let file_limit = aimsgap_web::raise_file_limit();
-    runtime_with(workers)?.block_on(async move {
+    runtime_with(limits.workers)?.block_on(async move {
         let store = connect(database).await?;
         tracing::info!(database = %describe(database), "storage ready, migrations applied");
         let config = aimsgap_web::Config {

@@ -21,3 +21,4 @@ pub(crate) mod register;
 #[allow(dead_code)]
 pub(crate) mod evidence;
 pub(crate) mod workbook;
+pub(crate) mod audit;

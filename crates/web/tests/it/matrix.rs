@@ -28,6 +28,7 @@ fn expected_allowed(access: Access, caller: Caller) -> bool {
         Access::Export => matches!(caller, Auditor | Editor | Owner),
         Access::OrgEditor | Access::Edit => matches!(caller, Editor | Owner),
         Access::OrgOwner => caller == Owner,
+        Access::OrgAudit => matches!(caller, Owner | Auditor),
     }
 }
 

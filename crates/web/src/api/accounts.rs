@@ -83,7 +83,10 @@ pub(crate) async fn logout(
     if let Via::Session { secret, .. } = &auth.via {
         state.store.delete_session(secret).await?;
     }
-    Event::SignedOut.by(&auth.user).record(&state, &origin).await?;
+    Event::SignedOut
+        .by(&auth.user)
+        .record(&state, &origin)
+        .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Some(value) = cleared_cookie(&state) {
         response.headers_mut().insert(header::SET_COOKIE, value);

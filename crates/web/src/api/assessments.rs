@@ -1,13 +1,13 @@
 //! Assessments: listing, import and export, their parts with versions, history, the result and
 //! reports.
 
-use crate::audit::{Event, Origin};
-use crate::ops::audit::downloaded;
 use super::json::ApiJson;
 use super::wire as convert;
+use crate::audit::{Event, Origin};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::assessments as ops;
+use crate::ops::audit::downloaded;
 use crate::{Access, AppState, policy};
 use aimsgap_wire::api as wire;
 use axum::Json;
@@ -113,7 +113,15 @@ pub(crate) async fn export_assessment(
     let document = ops::stored_document(&state, &id).await?;
     let subject = format!("{id}/assessment-file");
     let event = Event::ReportExported;
-    downloaded(&state, Some(&auth.user), Some(&org), event, &subject, &origin).await?;
+    downloaded(
+        &state,
+        Some(&auth.user),
+        Some(&org),
+        event,
+        &subject,
+        &origin,
+    )
+    .await?;
     Ok(Json(document))
 }
 
@@ -261,7 +269,15 @@ pub(crate) async fn report(
     let response = crate::reports::report_response(&state, result, assessment, &format).await?;
     let subject = format!("{id}/report.{format}");
     let event = Event::ReportExported;
-    downloaded(&state, Some(&auth.user), Some(&org), event, &subject, &origin).await?;
+    downloaded(
+        &state,
+        Some(&auth.user),
+        Some(&org),
+        event,
+        &subject,
+        &origin,
+    )
+    .await?;
     Ok(response)
 }
 

@@ -3,9 +3,9 @@
 
 use crate::audit::{Event, Origin};
 use crate::auth::Auth;
-use crate::ops::audit::downloaded;
 use crate::error::ApiResult;
 use crate::ops::assessments as ops;
+use crate::ops::audit::downloaded;
 use crate::{Access, AppState, policy};
 use aimsgap_wire::api as wire;
 use axum::Json;
@@ -33,6 +33,14 @@ pub(crate) async fn download(
     let response = crate::drafts::download(&state, result, assessment, &draft, &format).await?;
     let subject = format!("{id}/drafts/{draft}.{format}");
     let event = Event::ReportExported;
-    downloaded(&state, Some(&auth.user), Some(&org), event, &subject, &origin).await?;
+    downloaded(
+        &state,
+        Some(&auth.user),
+        Some(&org),
+        event,
+        &subject,
+        &origin,
+    )
+    .await?;
     Ok(response)
 }

@@ -1,13 +1,13 @@
 //! Accounts, sign-in and invitations.
 
 use crate::AppState;
+use crate::audit::{Event, Origin};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
+use crate::ops::audit;
 use crate::passwords::{DUMMY_HASH, hash_password, verify_password};
 use crate::throttle::{address_key, client_address};
 use crate::{Access, policy};
-use crate::audit::{Event, Origin};
-use crate::ops::audit;
 use aimsgap_store::{Role, StoreError, new_token};
 use axum::http::{Extensions, HeaderMap};
 
@@ -102,7 +102,10 @@ pub(crate) async fn create_account(
     let hash = hash_password(&state.hashing, password.to_string()).await?;
     let user = state.store.create_user(&email, name, &hash).await?;
     let origin = crate::ops::audit::origin_of(state, headers, extensions);
-    Event::AccountCreated.by(&user).record(state, &origin).await?;
+    Event::AccountCreated
+        .by(&user)
+        .record(state, &origin)
+        .await?;
     Ok(user)
 }
 
@@ -139,7 +142,8 @@ pub(crate) async fn check_login(
         (account, _) => {
             attempt.failed();
             let why = "wrong e-mail address or password";
-            audit::sign_in_refused(state, headers, extensions, &email, account.as_ref(), why).await?;
+            audit::sign_in_refused(state, headers, extensions, &email, account.as_ref(), why)
+                .await?;
             Err(ApiError::Unauthenticated)
         }
     }
@@ -168,7 +172,10 @@ pub(crate) async fn invite(
         )
         .await?;
     let detail = format!("as {}, for {days} days", role.as_str());
-    let record = Event::InvitationCreated.by(&auth.user).org(org).subject(&id);
+    let record = Event::InvitationCreated
+        .by(&auth.user)
+        .org(org)
+        .subject(&id);
     record.detail(detail).record(state, origin).await?;
     Ok((id, secret))
 }
@@ -213,7 +220,10 @@ pub(crate) async fn set_role(
         .await
         .map_err(owner_rule)?;
     let record = Event::RoleChanged.by(&auth.user).org(org).subject(user);
-    record.detail(format!("to {}", role.as_str())).record(state, origin).await
+    record
+        .detail(format!("to {}", role.as_str()))
+        .record(state, origin)
+        .await
 }
 
 /// The store checks the last-owner rule inside the write that would break it, so that two
@@ -254,7 +264,9 @@ pub(crate) async fn accept_invitation(
 ) -> ApiResult<(String, Role)> {
     let (org, role) = state.store.accept_invitation(token, &auth.user.id).await?;
     let record = Event::InvitationAccepted.by(&auth.user).org(&org);
-    let record = record.subject(&auth.user.id).detail(format!("as {}", role.as_str()));
+    let record = record
+        .subject(&auth.user.id)
+        .detail(format!("as {}", role.as_str()));
     record.record(state, origin).await?;
     Ok((org, role))
 }

@@ -339,7 +339,10 @@ mod tests {
             let refused = parse_filter("org", &query(&[(field, value)])).unwrap_err();
             assert_eq!(refused.field, field, "{refused:?}");
         }
-        let backwards = parse_filter("org", &query(&[("from", "2026-02-01"), ("to", "2026-01-01")]));
+        let backwards = parse_filter(
+            "org",
+            &query(&[("from", "2026-02-01"), ("to", "2026-01-01")]),
+        );
         assert_eq!(backwards.unwrap_err().field, "to");
         assert_eq!(
             parse_filter("org", &query(&[("colour", "red")]))

@@ -74,7 +74,9 @@ pub(crate) async fn change_password(
         .await
         .map_err(|e| PasswordRefusal::Other(e.into()))?;
     let origin = crate::ops::audit::origin_of(state, headers, extensions);
-    let record = Event::PasswordChanged.by(&auth.user).detail(sessions_ended(ended));
+    let record = Event::PasswordChanged
+        .by(&auth.user)
+        .detail(sessions_ended(ended));
     record
         .record(state, &origin)
         .await
@@ -105,7 +107,9 @@ pub(crate) async fn end_other_sessions(
         }
         None => state.store.delete_sessions_of(&auth.user.id).await?,
     };
-    let record = Event::SessionsEnded.by(&auth.user).detail(sessions_ended(ended));
+    let record = Event::SessionsEnded
+        .by(&auth.user)
+        .detail(sessions_ended(ended));
     record.record(state, origin).await?;
     Ok(ended)
 }

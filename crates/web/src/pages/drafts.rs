@@ -66,7 +66,6 @@ pub async fn download(
     let (user, org) = (&ctx.auth.user, &ctx.meta.org_id);
     let subject = format!("{id}/drafts/{file}");
     let event = crate::audit::Event::ReportExported;
-    crate::ops::audit::downloaded(&state, Some(user), Some(org), event, &subject, &origin)
-        .await?;
+    crate::ops::audit::downloaded(&state, Some(user), Some(org), event, &subject, &origin).await?;
     Ok(response)
 }

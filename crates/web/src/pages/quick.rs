@@ -1946,7 +1946,10 @@ pub async fn report(
     let (result, assessment) = compute(&state, &input).await?;
     let response = api::report_response(&state, result, assessment, &format).await?;
     // No organisation: the quick assessment is stored nowhere.
-    let (user, event) = (auth.as_ref().map(|a| &a.user), crate::audit::Event::ReportExported);
+    let (user, event) = (
+        auth.as_ref().map(|a| &a.user),
+        crate::audit::Event::ReportExported,
+    );
     let subject = format!("quick/report.{format}");
     crate::ops::audit::downloaded(&state, user, None, event, &subject, &origin).await?;
     Ok(response)

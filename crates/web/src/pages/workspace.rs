@@ -1,13 +1,13 @@
 //! Organisations, their members and invitations, and their assessments.
 
-use crate::audit::Origin;
 use super::layout::{Choice, Crumb, Frame, choices, render, see_other};
 use super::{PageError, PageResult, Signed, status_of};
 use crate::AppState;
-use crate::policy;
 use crate::api;
+use crate::audit::Origin;
 use crate::auth::{Auth, FormAuth};
 use crate::error::{ApiError, FormField, Problem};
+use crate::policy;
 use aimsgap_store::Role;
 use askama::Template;
 use axum::extract::{Path, State};

@@ -44,6 +44,19 @@ impl Refused {
     pub(crate) fn into_api(self) -> ApiError {
         ApiError::BadRequest(format!("field `{}`: {}", self.field, self.message))
     }
+
+    /// The sentence a page shows: the field as the form labels it, then what was wrong.
+    pub(crate) fn sentence(&self) -> String {
+        let label = match self.field {
+            "event" => "Kind",
+            "member" => "Member",
+            "from" => "From",
+            "to" => "To",
+            "before" => "Older events",
+            _ => "Filter",
+        };
+        format!("{label}: {}.", self.message.replace('`', "\""))
+    }
 }
 
 /// The filter a query asks for: `event` (a stable name), `member` (a user's id), `from` and

@@ -542,10 +542,12 @@ pub fn reset_password(database: &str, email: &str, generate: bool) -> Result<Str
                         describe(database)
                     )))
                 })?;
-            store
+            let ended = store
                 .set_password(&user.id, &hash, None)
                 .await
-                .map_err(|e| anyhow!("the password of {email} was not changed: {e}"))
+                .map_err(|e| anyhow!("the password of {email} was not changed: {e}"))?;
+            record_reset(&store, &user).await?;
+            Ok::<u64, anyhow::Error>(ended)
         }
         .await;
         store.close().await;
@@ -560,6 +562,29 @@ pub fn reset_password(database: &str, email: &str, generate: bool) -> Result<Str
     } else {
         format!("the password of {email} was changed; {sessions} signed out\n")
     })
+}
+
+/// Records an operator's password reset in the audit log, as the account's event (so the
+/// owners and auditors of its organisations see it).
+async fn record_reset(store: &aimsgap_store::Store, user: &aimsgap_store::User) -> Result<()> {
+    store
+        .record_audit(&aimsgap_store::NewAuditEvent {
+            event: aimsgap_web::audit::Event::PasswordReset
+                .as_str()
+                .to_string(),
+            actor: Some(user.id.clone()),
+            actor_email: Some(user.email.clone()),
+            detail: Some("by the operator: aimsgap user reset-password".into()),
+            ..aimsgap_store::NewAuditEvent::default()
+        })
+        .await
+        .map_err(|e| {
+            anyhow!(
+                "the password of {} was changed, but the audit log did not record it: {e}",
+                user.email
+            )
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -450,6 +450,29 @@ const TABLES: &[Table] = &[
         references: &[("evidence_id", "evidence")],
         since: 5,
     },
+    // The audit log, kept as it is: no references, since an event outlives what it names.
+    Table {
+        name: "audit_events",
+        row: "audit event",
+        select: "SELECT id, at, event, actor, actor_email, org_id, subject, detail, address FROM audit_events ORDER BY id",
+        insert: "INSERT INTO audit_events (id, at, event, actor, actor_email, org_id, subject, detail, address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        count: "SELECT COUNT(*) AS n FROM audit_events",
+        columns: &[
+            ("id", Kind::Text),
+            ("at", Kind::Text),
+            ("event", Kind::Text),
+            ("actor", Kind::NullText),
+            ("actor_email", Kind::NullText),
+            ("org_id", Kind::NullText),
+            ("subject", Kind::NullText),
+            ("detail", Kind::NullText),
+            ("address", Kind::NullText),
+        ],
+        key: &["id"],
+        unique: &[],
+        references: &[],
+        since: 6,
+    },
 ];
 
 /// The migration that renames the ISO/IEC 42001 ids of assessments of format 1 (see

@@ -19,7 +19,7 @@ mod ids;
 mod store;
 mod work;
 
-pub use audit::{AuditEvent, NewAuditEvent};
+pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use backup::{BACKUP_FORMAT, Backup};
 pub use batch::AnswerWrite;
 pub use evidence::*;

@@ -346,6 +346,7 @@ impl Store {
         sqlx::migrate!("../../migrations").run(&pool).await?;
         let store = Store { pool, backend };
         store.complete_old_rows().await?;
+        store.protect_audit_log().await?;
         Ok(store)
     }
 

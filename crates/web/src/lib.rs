@@ -61,6 +61,8 @@ pub enum Access {
     Export,
     /// A member who may edit (owner, editor).
     Edit,
+    /// An owner or auditor of the organisation in the path: the audit log.
+    OrgAudit,
 }
 
 /// One route of the table: what it is, who may call it, and what goes over the wire.

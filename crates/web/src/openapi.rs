@@ -26,6 +26,7 @@ fn access_text(access: Access) -> &'static str {
         Access::OrgMember => "Members of the organisation (any role).",
         Access::OrgEditor => "Owners and editors of the organisation.",
         Access::OrgOwner => "Owners of the organisation.",
+        Access::OrgAudit => "Owners and auditors of the organisation.",
         Access::Read => "Members of the assessment's organisation (any role).",
         Access::Export => {
             "Owners, editors and auditors of the assessment's organisation (not viewers)."

@@ -14,6 +14,7 @@ pub(crate) fn allowed(role: Role, access: Access) -> bool {
         Access::Export => role != Role::Viewer,
         Access::Edit | Access::OrgEditor => role.can_edit(),
         Access::OrgOwner => role.can_manage(),
+        Access::OrgAudit => matches!(role, Role::Owner | Role::Auditor),
     }
 }
 

@@ -1094,3 +1094,42 @@ pub struct WorkbookRefused {
     pub error: ErrorDetail,
     pub cells: Vec<WorkbookCellError>,
 }
+
+// ---- the audit log -----------------------------------------------------------------------
+
+/// One event of the audit log: who did what, when, from where. Also each line of the JSON
+/// lines export, field for field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct AuditEvent {
+    /// A UUIDv7: ids sort by the time the events were recorded.
+    pub id: String,
+    /// When, RFC 3339 UTC.
+    pub at: String,
+    /// The stable name of the event's kind (`sign_in.failed`, `token.created`,
+    /// `report.exported`).
+    pub event: String,
+    /// The kind in words, as the audit page says it.
+    pub label: String,
+    /// The user who acted (for a failed sign-in, the account tried), `null` when unknown.
+    pub actor: Option<String>,
+    /// The actor's e-mail address then, or the address given to a failed sign-in.
+    pub actor_email: Option<String>,
+    /// The organisation the event belongs to; `null` for an account event.
+    pub org_id: Option<String>,
+    /// What the event touched: a token, member, invitation or evidence id, a report format.
+    pub subject: Option<String>,
+    /// A few words more.
+    pub detail: Option<String>,
+    /// The client's address as the server saw it.
+    pub address: Option<String>,
+}
+
+/// One page of an organisation's audit log, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    /// The cursor of the next (older) page, for `before`; `null` on the last page.
+    pub next: Option<String>,
+}

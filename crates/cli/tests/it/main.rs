@@ -9,6 +9,7 @@
 mod aibom;
 mod browser;
 mod browser_aibom;
+mod browser_audit;
 mod browser_dash;
 mod browser_drafts;
 mod browser_evidence;

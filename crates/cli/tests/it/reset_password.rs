@@ -84,6 +84,18 @@ fn a_password_read_from_standard_input_replaces_the_old_and_signs_out_everywhere
     assert_ne!(hash, old);
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert_eq!(live, 0);
+    // The audit log has it, as the account's event, without the password.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let log = runtime.block_on(async {
+        let store = aimsgap_store::Store::connect(&url).await.unwrap();
+        let log = store.audit_log(None, 100).await.unwrap();
+        store.close().await;
+        log
+    });
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].event, "password.reset");
+    assert_eq!(log[0].actor_email.as_deref(), Some("pat@example.test"));
+    assert!(!format!("{log:?}").contains("brand new"));
 }
 
 #[test]

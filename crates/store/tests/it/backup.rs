@@ -337,7 +337,33 @@ async fn populated() -> (Store, String) {
         )
         .await
         .unwrap();
+    for (event, org_id, detail) in [
+        (
+            "sign_in.failed",
+            None,
+            Some("wrong e-mail address or password"),
+        ),
+        ("report.exported", Some(org.id.clone()), None),
+    ] {
+        source
+            .record_audit(&aimsgap_store::NewAuditEvent {
+                event: event.into(),
+                actor: Some(user.id.clone()),
+                actor_email: Some(user.email.clone()),
+                org_id,
+                subject: Some(format!("{}/report.pdf", meta.id)),
+                detail: detail.map(str::to_string),
+                address: Some("2001:db8::1".into()),
+            })
+            .await
+            .unwrap();
+    }
     (source, meta.id)
+}
+
+/// The whole audit log of a store, oldest first.
+async fn audit_log(store: &Store) -> Vec<aimsgap_store::AuditEvent> {
+    store.audit_log(None, 1_000).await.unwrap()
 }
 
 #[tokio::test]
@@ -378,11 +404,16 @@ async fn backup_restores_into_the_other_backend_without_loss() {
         fresh.assessment(&assessment).await.unwrap(),
         source.assessment(&assessment).await.unwrap()
     );
+    // The audit log comes back identical, event for event.
+    let audit = audit_log(&source).await;
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit_log(&fresh).await, audit);
     let Some((_, url)) = postgres() else {
         return;
     };
     let pg = empty_postgres(&url, "backup_round_trip").await;
     assert_eq!(pg.restore(&backup).await.unwrap(), count);
+    assert_eq!(audit_log(&pg).await, audit, "into PostgreSQL");
     let from_pg = pg.backup().await.unwrap();
     assert_eq!(from_pg.manifest().unwrap().backend, "postgres");
     let back = Store::connect("sqlite::memory:").await.unwrap();
@@ -391,6 +422,51 @@ async fn backup_restores_into_the_other_backend_without_loss() {
         back.backup().await.unwrap().sha256(),
         backup.sha256(),
         "SQLite -> PostgreSQL -> SQLite"
+    );
+    assert_eq!(
+        audit_log(&back).await,
+        audit,
+        "SQLite -> PostgreSQL -> SQLite"
+    );
+}
+
+/// A backup taken before the audit log existed (schema version 5: no `audit_events`, nor its
+/// count) still parses with its checksum and restores, with an empty log; the same file
+/// claiming audit events is refused.
+#[test]
+fn a_backup_from_before_the_audit_log_restores() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_, genuine) = runtime.block_on(genuine());
+    assert_eq!(
+        genuine["tables"]["audit_events"].as_array().unwrap().len(),
+        2
+    );
+    let mut old = genuine.clone();
+    old["tables"]
+        .as_object_mut()
+        .unwrap()
+        .remove("audit_events");
+    old["manifest"]["counts"]
+        .as_object_mut()
+        .unwrap()
+        .remove("audit_events");
+    old["manifest"]["schema_version"] = json!(5);
+    reseal(&mut old);
+    let backup = Backup::parse(&old.to_string()).unwrap();
+    let restored = runtime.block_on(async {
+        let target = Store::connect("sqlite::memory:").await.unwrap();
+        let n = target.restore(&backup).await.unwrap();
+        assert!(audit_log(&target).await.is_empty());
+        n
+    });
+    assert_eq!(restored, backup.rows());
+    let mut claimed = old.clone();
+    claimed["tables"]["audit_events"] = genuine["tables"]["audit_events"].clone();
+    reseal(&mut claimed);
+    assert!(
+        refusal(&claimed.to_string()).contains("tables.audit_events: holds rows"),
+        "{}",
+        refusal(&claimed.to_string())
     );
 }
 
@@ -438,6 +514,7 @@ fn reseal(file: &mut Value) {
         "evidence",
         "evidence_files",
         "evidence_links",
+        "audit_events",
     ];
     // Tables newer than the file's schema are left out, as they are absent from it.
     let present: Vec<&str> = order
@@ -821,7 +898,8 @@ fn a_backup_from_before_work_items_and_comments_restores() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (_, genuine) = runtime.block_on(genuine());
     let mut old = genuine.clone();
-    // A backup of schema 3 has none of the tables of later schemas (work, then evidence).
+    // A backup of schema 3 has none of the tables of later schemas (work, evidence, the
+    // audit log).
     for table in [
         "work_items",
         "comments",
@@ -830,6 +908,7 @@ fn a_backup_from_before_work_items_and_comments_restores() {
         "evidence",
         "evidence_files",
         "evidence_links",
+        "audit_events",
     ] {
         old["tables"].as_object_mut().unwrap().remove(table);
         old["manifest"]["counts"]

@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod audit;
 mod backup;
 mod batch;
 mod ids;

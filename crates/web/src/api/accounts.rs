@@ -3,6 +3,7 @@
 use super::json::ApiJson;
 use super::wire as convert;
 use crate::AppState;
+use crate::audit::{Event, Origin};
 use crate::auth::{Auth, Via};
 use crate::error::ApiResult;
 use crate::ops::accounts::{check_login, create_account, text};
@@ -70,13 +71,22 @@ pub(crate) async fn login(
     same_site(&headers)?;
     let email = text("email", &body.email, 254)?;
     let user = check_login(&state, &headers, &extensions, email, &body.password).await?;
+    crate::ops::audit::signed_in(&state, &headers, &extensions, &user).await?;
     start_session(&state, &user, StatusCode::OK).await
 }
 
-pub(crate) async fn logout(State(state): State<AppState>, auth: Auth) -> ApiResult<Response> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    auth: Auth,
+    origin: Origin,
+) -> ApiResult<Response> {
     if let Via::Session { secret, .. } = &auth.via {
         state.store.delete_session(secret).await?;
     }
+    Event::SignedOut
+        .by(&auth.user)
+        .record(&state, &origin)
+        .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Some(value) = cleared_cookie(&state) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -87,8 +97,12 @@ pub(crate) async fn logout(State(state): State<AppState>, auth: Auth) -> ApiResu
 pub(crate) async fn logout_all(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
 ) -> ApiResult<Json<wire::SessionsEnded>> {
     let sessions_ended = state.store.delete_sessions_of(&auth.user.id).await?;
+    let detail = format!("every session: {sessions_ended} ended");
+    let record = Event::SessionsEnded.by(&auth.user).detail(detail);
+    record.record(&state, &origin).await?;
     Ok(Json(wire::SessionsEnded { sessions_ended }))
 }
 
@@ -133,10 +147,12 @@ pub(crate) async fn list_tokens(
 pub(crate) async fn create_token(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     ApiJson(body): ApiJson<wire::TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::CreatedToken>)> {
+    let days = body.expires_in_days;
     let (token, secret) =
-        crate::ops::people::create_token(&state, &auth, &body.name, body.expires_in_days).await?;
+        crate::ops::people::create_token(&state, &auth, &body.name, days, &origin).await?;
     Ok((
         StatusCode::CREATED,
         Json(wire::CreatedToken {
@@ -153,8 +169,9 @@ pub(crate) async fn create_token(
 pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path(token): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.store.delete_api_token(&auth.user.id, &token).await?;
+    crate::ops::people::revoke_token(&state, &auth, &token, &origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }

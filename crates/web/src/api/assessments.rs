@@ -3,9 +3,11 @@
 
 use super::json::ApiJson;
 use super::wire as convert;
+use crate::audit::{Event, Origin};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::assessments as ops;
+use crate::ops::audit::downloaded;
 use crate::{Access, AppState, policy};
 use aimsgap_wire::api as wire;
 use axum::Json;
@@ -103,11 +105,24 @@ pub(crate) async fn get_assessment(
 pub(crate) async fn export_assessment(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let (org, _) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
     // The stored document goes out as it is: it is the assessment file (`AssessmentFile`).
-    Ok(Json(ops::stored_document(&state, &id).await?))
+    let document = ops::stored_document(&state, &id).await?;
+    let subject = format!("{id}/assessment-file");
+    let event = Event::ReportExported;
+    downloaded(
+        &state,
+        Some(&auth.user),
+        Some(&org),
+        event,
+        &subject,
+        &origin,
+    )
+    .await?;
+    Ok(Json(document))
 }
 
 pub(crate) async fn put_profile(
@@ -241,16 +256,29 @@ pub(crate) async fn result(
 pub(crate) async fn report(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path((id, format)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let (org, _) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
     let (result, mut assessment) = ops::compute(&state, &id).await?;
     // The workbook's Answers sheet shows the answers as stored: the register's items are on
     // its Evidence sheet, and an import compares each row with the stored answer.
     if aimsgap_report::format::Format::parse(&format) == Ok(aimsgap_report::format::Format::Xlsx) {
         assessment = ops::stored_assessment(&state, &id).await?;
     }
-    crate::reports::report_response(&state, result, assessment, &format).await
+    let response = crate::reports::report_response(&state, result, assessment, &format).await?;
+    let subject = format!("{id}/report.{format}");
+    let event = Event::ReportExported;
+    downloaded(
+        &state,
+        Some(&auth.user),
+        Some(&org),
+        event,
+        &subject,
+        &origin,
+    )
+    .await?;
+    Ok(response)
 }
 
 /// What an AI system would be, were it saved: its classification and obligations. Stores

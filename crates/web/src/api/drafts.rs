@@ -1,9 +1,11 @@
 //! The artefact drafts of an assessment: the list, and one draft in one format. The pages
 //! offer the same through [`crate::drafts`].
 
+use crate::audit::{Event, Origin};
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::ops::assessments as ops;
+use crate::ops::audit::downloaded;
 use crate::{Access, AppState, policy};
 use aimsgap_wire::api as wire;
 use axum::Json;
@@ -23,9 +25,22 @@ pub(crate) async fn list(
 pub(crate) async fn download(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path((id, draft, format)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let (org, _) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
     let (result, assessment) = ops::compute(&state, &id).await?;
-    crate::drafts::download(&state, result, assessment, &draft, &format).await
+    let response = crate::drafts::download(&state, result, assessment, &draft, &format).await?;
+    let subject = format!("{id}/drafts/{draft}.{format}");
+    let event = Event::ReportExported;
+    downloaded(
+        &state,
+        Some(&auth.user),
+        Some(&org),
+        event,
+        &subject,
+        &origin,
+    )
+    .await?;
+    Ok(response)
 }

@@ -400,11 +400,12 @@ pub(crate) fn content_disposition(file_name: &str) -> String {
 pub(crate) async fn download(
     State(state): State<AppState>,
     auth: Auth,
+    origin: crate::audit::Origin,
     Path((id, evidence)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let number = version_query(&query, "version")?;
-    let (stored, chunks) = ops::download(&state, &auth, &id, &evidence, number).await?;
+    let (stored, chunks) = ops::download(&state, &auth, &id, &evidence, number, &origin).await?;
     let body = Body::from_stream(chunks.map(|chunk| chunk.map_err(std::io::Error::other)));
     let mut response = body.into_response();
     let headers = response.headers_mut();

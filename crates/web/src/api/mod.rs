@@ -10,6 +10,7 @@
 mod accounts;
 mod aibom;
 mod assessments;
+pub(crate) mod audit;
 mod catalog;
 mod drafts;
 mod evidence;
@@ -52,7 +53,7 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
     let unsafe_method = crate::security::is_unsafe(&spec.method);
     let needs_role = matches!(
         spec.access,
-        Access::OrgEditor | Access::OrgOwner | Access::Export | Access::Edit
+        Access::OrgEditor | Access::OrgOwner | Access::Export | Access::Edit | Access::OrgAudit
     );
     let in_org = !matches!(spec.access, Access::Public | Access::User);
     let has_body = spec.request.is_some() || spec.upload.is_some();
@@ -536,6 +537,18 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .gives::<w::WorkbookRefused>(409, "Rows changed since the workbook was exported (their fingerprints no longer match), or an answer changed while the import was applied; `cells` names each row (code `conflict`). Nothing was written")
                 .gives::<w::WorkbookRefused>(422, "The file is not the workbook, or cells are bad; `cells` locates each (`Answers!D14`) with what was expected (code `invalid`). Nothing was written"),
             post(workbook::import).layer(axum::extract::DefaultBodyLimit::max(crate::ops::workbook::MAX_WORKBOOK_BYTES)),
+        ),
+        (
+            row(Method::GET, "/api/v1/orgs/{org}/audit", OrgAudit, "The organisation's audit log, newest first: its events and the account events (sign-ins, passwords, tokens, two-factor) of its current members; nothing changes or deletes an event")
+                .gives::<w::AuditPage>(200, "One page of at most 100 events and the cursor of the next; query `event` (a kind's name), `member` (a user's id), `from` and `to` (YYYY-MM-DD, UTC, both days included) and `before` (the previous page's `next`)")
+                .fails(400, "A filter is not valid (an unknown kind or parameter, a date not YYYY-MM-DD, a malformed id or cursor); the message names it (code `bad_request`)"),
+            get(audit::list),
+        ),
+        (
+            row(Method::GET, "/api/v1/orgs/{org}/audit/export", OrgAudit, "Export the organisation's audit log as JSON lines (the same filters as the log, every page); the export is itself recorded")
+                .gives_bytes(200, "An attachment: one event per line, each a JSON object of the log's fields, newest first", &[crate::ops::audit::JSON_LINES])
+                .fails(400, "A filter is not valid; the message names it (code `bad_request`)"),
+            get(audit::export),
         ),
     ];
     rows.into_iter()

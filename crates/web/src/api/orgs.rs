@@ -2,6 +2,7 @@
 
 use super::json::ApiJson;
 use super::wire as convert;
+use crate::audit::Origin;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::accounts::{
@@ -89,30 +90,35 @@ pub(crate) async fn list_members(
 pub(crate) async fn set_member_role(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path((org, user)): Path<(String, String)>,
     ApiJson(body): ApiJson<wire::RoleRequest>,
 ) -> ApiResult<StatusCode> {
-    set_role(&state, &auth, &org, &user, convert::store_role(body.role)).await?;
+    let role = convert::store_role(body.role);
+    set_role(&state, &auth, &org, &user, role, &origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub(crate) async fn remove_member(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path((org, user)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    remove(&state, &auth, &org, &user).await?;
+    remove(&state, &auth, &org, &user, &origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub(crate) async fn create_invitation(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<wire::InvitationRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::Invitation>)> {
     let days = body.days.unwrap_or(7).clamp(1, 30);
-    let (id, secret) = invite(&state, &auth, &org, convert::store_role(body.role), days).await?;
+    let role = convert::store_role(body.role);
+    let (id, secret) = invite(&state, &auth, &org, role, days, &origin).await?;
     Ok((
         StatusCode::CREATED,
         Json(wire::Invitation {
@@ -149,18 +155,21 @@ pub(crate) async fn list_invitations(
 pub(crate) async fn revoke_invitation(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path((org, invitation)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    revoke(&state, &auth, &org, &invitation).await?;
+    revoke(&state, &auth, &org, &invitation, &origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub(crate) async fn accept_invitation(
     State(state): State<AppState>,
     auth: Auth,
+    origin: Origin,
     Path(token): Path<String>,
 ) -> ApiResult<Json<wire::Accepted>> {
-    let (organization, role) = state.store.accept_invitation(&token, &auth.user.id).await?;
+    let (organization, role) =
+        crate::ops::accounts::accept_invitation(&state, &auth, &token, &origin).await?;
     Ok(Json(wire::Accepted {
         organization,
         role: convert::role(role),

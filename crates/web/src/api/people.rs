@@ -33,7 +33,8 @@ pub(crate) async fn change_password(
 pub(crate) async fn logout_others(
     State(state): State<AppState>,
     auth: Auth,
+    origin: crate::audit::Origin,
 ) -> ApiResult<Json<wire::SessionsEnded>> {
-    let sessions_ended = people::end_other_sessions(&state, &auth).await?;
+    let sessions_ended = people::end_other_sessions(&state, &auth, &origin).await?;
     Ok(Json(wire::SessionsEnded { sessions_ended }))
 }

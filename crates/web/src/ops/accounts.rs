@@ -1,8 +1,10 @@
 //! Accounts, sign-in and invitations.
 
 use crate::AppState;
+use crate::audit::{Event, Origin};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
+use crate::ops::audit;
 use crate::passwords::{DUMMY_HASH, hash_password, verify_password};
 use crate::throttle::{address_key, client_address};
 use crate::{Access, policy};
@@ -98,7 +100,13 @@ pub(crate) async fn create_account(
         .begin_signup(address.as_deref())
         .map_err(ApiError::TooManyAttempts)?;
     let hash = hash_password(&state.hashing, password.to_string()).await?;
-    Ok(state.store.create_user(&email, name, &hash).await?)
+    let user = state.store.create_user(&email, name, &hash).await?;
+    let origin = crate::ops::audit::origin_of(state, headers, extensions);
+    Event::AccountCreated
+        .by(&user)
+        .record(state, &origin)
+        .await?;
+    Ok(user)
 }
 
 /// Checks an e-mail and password, throttled per account and per address (the rules are in
@@ -131,8 +139,11 @@ pub(crate) async fn check_login(
             attempt.succeeded();
             Ok(user)
         }
-        _ => {
+        (account, _) => {
             attempt.failed();
+            let why = "wrong e-mail address or password";
+            audit::sign_in_refused(state, headers, extensions, &email, account.as_ref(), why)
+                .await?;
             Err(ApiError::Unauthenticated)
         }
     }
@@ -145,6 +156,7 @@ pub(crate) async fn invite(
     org: &str,
     role: Role,
     days: u64,
+    origin: &Origin,
 ) -> ApiResult<(String, String)> {
     policy::org_access(state, auth, org, Access::OrgOwner).await?;
     let days = days.clamp(1, 30);
@@ -159,6 +171,12 @@ pub(crate) async fn invite(
             &super::in_seconds(days * 86_400),
         )
         .await?;
+    let detail = format!("as {}, for {days} days", role.as_str());
+    let record = Event::InvitationCreated
+        .by(&auth.user)
+        .org(org)
+        .subject(&id);
+    record.detail(detail).record(state, origin).await?;
     Ok((id, secret))
 }
 
@@ -178,9 +196,12 @@ pub(crate) async fn revoke_invitation(
     auth: &Auth,
     org: &str,
     invitation: &str,
+    origin: &Origin,
 ) -> ApiResult<()> {
     policy::org_access(state, auth, org, Access::OrgOwner).await?;
-    Ok(state.store.revoke_invitation(org, invitation).await?)
+    state.store.revoke_invitation(org, invitation).await?;
+    let record = Event::InvitationRevoked.by(&auth.user).org(org);
+    record.subject(invitation).record(state, origin).await
 }
 
 /// Changes a member's role; an organisation keeps at least one owner.
@@ -190,13 +211,19 @@ pub(crate) async fn set_role(
     org: &str,
     user: &str,
     role: Role,
+    origin: &Origin,
 ) -> ApiResult<()> {
     policy::org_access(state, auth, org, Access::OrgOwner).await?;
     state
         .store
         .set_role(org, user, role)
         .await
-        .map_err(owner_rule)
+        .map_err(owner_rule)?;
+    let record = Event::RoleChanged.by(&auth.user).org(org).subject(user);
+    record
+        .detail(format!("to {}", role.as_str()))
+        .record(state, origin)
+        .await
 }
 
 /// The store checks the last-owner rule inside the write that would break it, so that two
@@ -216,11 +243,30 @@ pub(crate) async fn remove_member(
     auth: &Auth,
     org: &str,
     user: &str,
+    origin: &Origin,
 ) -> ApiResult<()> {
     policy::org_access(state, auth, org, Access::OrgOwner).await?;
     state
         .store
         .remove_member(org, user)
         .await
-        .map_err(owner_rule)
+        .map_err(owner_rule)?;
+    let record = Event::MemberRemoved.by(&auth.user).org(org).subject(user);
+    record.record(state, origin).await
+}
+
+/// Accepts an invitation for the caller: they join its organisation in its role.
+pub(crate) async fn accept_invitation(
+    state: &AppState,
+    auth: &Auth,
+    token: &str,
+    origin: &Origin,
+) -> ApiResult<(String, Role)> {
+    let (org, role) = state.store.accept_invitation(token, &auth.user.id).await?;
+    let record = Event::InvitationAccepted.by(&auth.user).org(&org);
+    let record = record
+        .subject(&auth.user.id)
+        .detail(format!("as {}", role.as_str()));
+    record.record(state, origin).await?;
+    Ok((org, role))
 }

@@ -221,13 +221,21 @@ pub(crate) async fn download(
     id: &str,
     evidence: &str,
     number: Option<i64>,
+    origin: &crate::audit::Origin,
 ) -> ApiResult<(
     EvidenceFile,
     impl Stream<Item = Result<Bytes, StoreError>> + Send + 'static,
 )> {
-    policy::assessment_access(state, auth, id, Access::Read).await?;
+    let (org, _) = policy::assessment_access(state, auth, id, Access::Read).await?;
     let file = state.store.evidence_file(id, evidence, number).await?;
     let chunks = state.store.blob_chunks(&file.sha256).await?;
+    crate::audit::Event::EvidenceDownloaded
+        .by(&auth.user)
+        .org(&org)
+        .subject(evidence)
+        .detail(format!("version {}: {}", file.number, file.file_name))
+        .record(state, origin)
+        .await?;
     Ok((file, chunks))
 }
 

@@ -18,6 +18,7 @@ pub(crate) use aimsgap_store::{in_seconds, today};
 pub(crate) mod aibom;
 pub(crate) mod register;
 // Until the API and the pages call every operation.
+pub(crate) mod audit;
 #[allow(dead_code)]
 pub(crate) mod evidence;
 pub(crate) mod workbook;

@@ -2,6 +2,7 @@
 //! sessions, and creating API tokens; shared by the account page and the API.
 
 use crate::AppState;
+use crate::audit::{Event, Origin};
 use crate::auth::{Auth, Via};
 use crate::error::{ApiError, ApiResult};
 use crate::ops::accounts::check_login;
@@ -67,16 +68,37 @@ pub(crate) async fn change_password(
     let hash = hash_password(&state.hashing, new.to_string())
         .await
         .map_err(PasswordRefusal::Other)?;
-    state
+    let ended = state
         .store
         .set_password(&auth.user.id, &hash, this_session(auth))
         .await
-        .map_err(|e| PasswordRefusal::Other(e.into()))
+        .map_err(|e| PasswordRefusal::Other(e.into()))?;
+    let origin = crate::ops::audit::origin_of(state, headers, extensions);
+    let record = Event::PasswordChanged
+        .by(&auth.user)
+        .detail(sessions_ended(ended));
+    record
+        .record(state, &origin)
+        .await
+        .map_err(PasswordRefusal::Other)?;
+    Ok(ended)
+}
+
+/// How many other sessions a change ended, in words for the audit log.
+fn sessions_ended(ended: u64) -> String {
+    match ended {
+        1 => "1 other session ended".to_string(),
+        n => format!("{n} other sessions ended"),
+    }
 }
 
 /// Ends the caller's sessions but the one the request came with; returns how many ended.
-pub(crate) async fn end_other_sessions(state: &AppState, auth: &Auth) -> ApiResult<u64> {
-    Ok(match this_session(auth) {
+pub(crate) async fn end_other_sessions(
+    state: &AppState,
+    auth: &Auth,
+    origin: &Origin,
+) -> ApiResult<u64> {
+    let ended = match this_session(auth) {
         Some(keep) => {
             state
                 .store
@@ -84,7 +106,12 @@ pub(crate) async fn end_other_sessions(state: &AppState, auth: &Auth) -> ApiResu
                 .await?
         }
         None => state.store.delete_sessions_of(&auth.user.id).await?,
-    })
+    };
+    let record = Event::SessionsEnded
+        .by(&auth.user)
+        .detail(sessions_ended(ended));
+    record.record(state, origin).await?;
+    Ok(ended)
 }
 
 /// Creates an API token named `name` (1 to 100 characters once trimmed) that expires after
@@ -95,6 +122,7 @@ pub(crate) async fn create_token(
     auth: &Auth,
     name: &str,
     days: Option<u64>,
+    origin: &Origin,
 ) -> ApiResult<(ApiToken, String)> {
     let name = crate::ops::accounts::text("name", name, 100)?;
     let days = days.unwrap_or(TOKEN_DAYS_DEFAULT);
@@ -113,5 +141,20 @@ pub(crate) async fn create_token(
             &aimsgap_store::in_seconds(days * 86_400),
         )
         .await?;
+    let record = Event::TokenCreated.by(&auth.user).subject(&token.id);
+    let detail = format!("{}, for {days} days", token.name);
+    record.detail(detail).record(state, origin).await?;
     Ok((token, secret))
+}
+
+/// Revokes one of the caller's API tokens (another's does not exist for them).
+pub(crate) async fn revoke_token(
+    state: &AppState,
+    auth: &Auth,
+    token: &str,
+    origin: &Origin,
+) -> ApiResult<()> {
+    state.store.delete_api_token(&auth.user.id, token).await?;
+    let record = Event::TokenRevoked.by(&auth.user).subject(token);
+    record.record(state, origin).await
 }

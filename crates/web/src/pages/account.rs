@@ -257,6 +257,7 @@ pub async fn signin(State(state): State<AppState>, request: Request) -> PageResu
         .map_or("", |(_, v)| v.as_str());
     match api::check_login(&state, &headers, &extensions, email, password).await {
         Ok(user) => {
+            crate::ops::audit::signed_in(&state, &headers, &extensions, &user).await?;
             let (_, cookie) = api::new_session(&state, &user).await?;
             Ok(signed_in(cookie, next.as_deref()))
         }
@@ -287,12 +288,15 @@ pub async fn signin(State(state): State<AppState>, request: Request) -> PageResu
 
 pub async fn signout(
     State(state): State<AppState>,
+    origin: crate::audit::Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
     if let Via::Session { secret, .. } = &auth.via {
         state.store.delete_session(secret).await?;
     }
+    let record = crate::audit::Event::SignedOut.by(&auth.user);
+    record.record(&state, &origin).await?;
     let mut response = see_other("/");
     let cookie = HeaderValue::from_str(&security::clear_cookie(state.config.secure_cookies))
         .map_err(|e| PageError::from(ApiError::Internal(e.to_string())))?;

@@ -56,10 +56,16 @@ pub async fn list(
 pub async fn download(
     State(state): State<AppState>,
     Signed(auth): Signed,
+    origin: crate::audit::Origin,
     Path((id, file)): Path<(String, String)>,
 ) -> PageResult<Response> {
-    context(&state, auth, &id, Access::Export).await?;
+    let ctx = context(&state, auth, &id, Access::Export).await?;
     let (draft, format) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
     let (result, assessment) = ops::compute(&state, &id).await?;
-    Ok(crate::drafts::download(&state, result, assessment, draft, format).await?)
+    let response = crate::drafts::download(&state, result, assessment, draft, format).await?;
+    let (user, org) = (&ctx.auth.user, &ctx.meta.org_id);
+    let subject = format!("{id}/drafts/{file}");
+    let event = crate::audit::Event::ReportExported;
+    crate::ops::audit::downloaded(&state, Some(user), Some(org), event, &subject, &origin).await?;
+    Ok(response)
 }

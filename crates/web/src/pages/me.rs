@@ -5,6 +5,7 @@
 use super::layout::{Choice, Frame, choices, render, see_other, when};
 use super::{PageResult, Signed, status_of};
 use crate::AppState;
+use crate::audit::Origin;
 use crate::auth::{Auth, FormAuth};
 use crate::error::ApiError;
 use crate::ops::people::{self, PasswordRefusal};
@@ -209,10 +210,11 @@ pub async fn change_password(
 
 pub async fn end_other_sessions(
     State(state): State<AppState>,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
-    let ended = people::end_other_sessions(&state, &auth).await?;
+    let ended = people::end_other_sessions(&state, &auth, &origin).await?;
     Ok(see_other(&format!(
         "/account?done=others&ended={ended}#done"
     )))
@@ -220,6 +222,7 @@ pub async fn end_other_sessions(
 
 pub async fn create_token(
     State(state): State<AppState>,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, fields } = form?;
@@ -246,7 +249,7 @@ pub async fn create_token(
             ..Flash::default()
         },
         None => {
-            let (token, secret) = people::create_token(&state, &auth, name, days).await?;
+            let (token, secret) = people::create_token(&state, &auth, name, days, &origin).await?;
             let flash = Flash {
                 created: Some(Created {
                     name: token.name,
@@ -264,9 +267,10 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
-    state.store.delete_api_token(&auth.user.id, &token).await?;
+    people::revoke_token(&state, &auth, &token, &origin).await?;
     Ok(see_other("/account?done=revoked#done"))
 }

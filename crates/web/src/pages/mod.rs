@@ -14,6 +14,7 @@
 mod account;
 mod aibom;
 mod assessment;
+mod audit;
 mod catalog;
 pub(crate) mod changes;
 mod dashboard;
@@ -707,6 +708,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(workbook::apply).layer(axum::extract::DefaultBodyLimit::max(
                 crate::ops::workbook::MAX_WORKBOOK_BYTES,
             )),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/orgs/{org}/audit",
+                OrgAudit,
+                "The audit log: who did what, when, from where; filtered by kind, member and dates",
+            ),
+            get(audit::log),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/orgs/{org}/audit/export",
+                OrgAudit,
+                "The audit log's filtered events as JSON lines",
+            ),
+            get(audit::export),
         ),
     ]
 }

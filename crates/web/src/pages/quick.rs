@@ -1935,6 +1935,7 @@ pub async fn result(
 pub async fn report(
     State(state): State<AppState>,
     MaybeAuth(auth): MaybeAuth,
+    origin: crate::audit::Origin,
     Path(format): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
@@ -1943,7 +1944,15 @@ pub async fn report(
         return Ok(page);
     }
     let (result, assessment) = compute(&state, &input).await?;
-    Ok(api::report_response(&state, result, assessment, &format).await?)
+    let response = api::report_response(&state, result, assessment, &format).await?;
+    // No organisation: the quick assessment is stored nowhere.
+    let (user, event) = (
+        auth.as_ref().map(|a| &a.user),
+        crate::audit::Event::ReportExported,
+    );
+    let subject = format!("quick/report.{format}");
+    crate::ops::audit::downloaded(&state, user, None, event, &subject, &origin).await?;
+    Ok(response)
 }
 
 pub async fn save(State(state): State<AppState>, request: Request) -> PageResult<Response> {

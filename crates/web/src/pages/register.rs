@@ -225,11 +225,13 @@ fn download_name(result: &AssessmentResult, extension: &str) -> String {
 pub async fn register_csv(
     State(state): State<AppState>,
     Signed(auth): Signed,
+    origin: crate::audit::Origin,
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    context(&state, auth, &id, Access::Export).await?;
+    let ctx = context(&state, auth, &id, Access::Export).await?;
     let (result, _, _, kept) = register_of(&state, &id, &query).await?;
+    exported(&state, &ctx, &origin, &format!("{id}/register.csv")).await?;
     Ok(crate::reports::download(
         csv(&kept).into_bytes(),
         "text/csv; charset=utf-8",
@@ -241,15 +243,30 @@ pub async fn register_csv(
 pub async fn register_xlsx(
     State(state): State<AppState>,
     Signed(auth): Signed,
+    origin: crate::audit::Origin,
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    context(&state, auth, &id, Access::Export).await?;
+    let ctx = context(&state, auth, &id, Access::Export).await?;
     let (result, _, _, kept) = register_of(&state, &id, &query).await?;
     let bytes = xlsx(&kept).map_err(|e| ApiError::Internal(e.to_string()))?;
+    exported(&state, &ctx, &origin, &format!("{id}/register.xlsx")).await?;
     Ok(crate::reports::download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &crate::reports::disposition(&download_name(&result, "xlsx"), None),
     ))
+}
+
+/// Records a download of the register in the audit log.
+async fn exported(
+    state: &AppState,
+    ctx: &Context,
+    origin: &crate::audit::Origin,
+    subject: &str,
+) -> PageResult<()> {
+    let (user, org) = (&ctx.auth.user, ctx.meta.org_id.as_str());
+    let event = crate::audit::Event::ReportExported;
+    crate::ops::audit::downloaded(state, Some(user), Some(org), event, subject, origin).await?;
+    Ok(())
 }

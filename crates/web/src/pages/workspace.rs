@@ -4,8 +4,10 @@ use super::layout::{Choice, Crumb, Frame, choices, render, see_other};
 use super::{PageError, PageResult, Signed, status_of};
 use crate::AppState;
 use crate::api;
+use crate::audit::Origin;
 use crate::auth::{Auth, FormAuth};
 use crate::error::{ApiError, FormField, Problem};
+use crate::policy;
 use aimsgap_store::Role;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -183,6 +185,8 @@ struct Org<'a> {
     members: Vec<Member>,
     import: Option<Import<'a>>,
     invite: Option<Invite>,
+    /// Whether the caller reads the audit log (owners and auditors).
+    audit: bool,
 }
 
 async fn org_page(
@@ -278,6 +282,7 @@ async fn org_page(
             .collect(),
         import,
         invite,
+        audit: policy::allowed(role, crate::Access::OrgAudit),
     };
     Ok(render(status, &view))
 }
@@ -303,6 +308,7 @@ pub async fn invite(
     State(state): State<AppState>,
     Path(org): Path<String>,
     headers: HeaderMap,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, fields } = form?;
@@ -310,7 +316,7 @@ pub async fn invite(
         .get("role")
         .and_then(Role::parse)
         .ok_or_else(|| ApiError::BadRequest("Choose the role of the person you invite.".into()))?;
-    let (_, secret) = api::invite(&state, &auth, &org, role, 7).await?;
+    let (_, secret) = api::invite(&state, &auth, &org, role, 7, &origin).await?;
     org_page(
         &state,
         &auth,
@@ -329,10 +335,11 @@ pub async fn invite(
 pub async fn revoke_invitation(
     State(state): State<AppState>,
     Path((org, invitation)): Path<(String, String)>,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
-    crate::ops::accounts::revoke_invitation(&state, &auth, &org, &invitation).await?;
+    crate::ops::accounts::revoke_invitation(&state, &auth, &org, &invitation, &origin).await?;
     Ok(see_other(&format!("/orgs/{org}#invite")))
 }
 
@@ -461,12 +468,13 @@ struct InvitationInvalid {
 pub async fn accept(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
-    match state.store.accept_invitation(&token, &auth.user.id).await {
+    match crate::ops::accounts::accept_invitation(&state, &auth, &token, &origin).await {
         Ok((org, _)) => Ok(see_other(&format!("/orgs/{org}"))),
-        Err(aimsgap_store::StoreError::NotFound) => {
+        Err(ApiError::NotFound) => {
             let view = InvitationInvalid {
                 frame: Frame::new("Invitation not valid", Some(&auth)),
             };
@@ -515,6 +523,7 @@ pub async fn set_member_role(
     State(state): State<AppState>,
     Path((org, user)): Path<(String, String)>,
     headers: HeaderMap,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, fields } = form?;
@@ -522,7 +531,7 @@ pub async fn set_member_role(
         .get("role")
         .and_then(Role::parse)
         .ok_or_else(|| ApiError::BadRequest("Role: choose one of the roles listed.".into()))?;
-    match crate::ops::accounts::set_role(&state, &auth, &org, &user, role).await {
+    match crate::ops::accounts::set_role(&state, &auth, &org, &user, role, &origin).await {
         Ok(()) => Ok(see_other(&format!("/orgs/{org}#members"))),
         Err(error) => member_refused(&state, &auth, &org, &user, error, &headers).await,
     }
@@ -533,10 +542,11 @@ pub async fn remove_member(
     State(state): State<AppState>,
     Path((org, user)): Path<(String, String)>,
     headers: HeaderMap,
+    origin: Origin,
     form: Result<FormAuth, ApiError>,
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
-    match crate::ops::accounts::remove_member(&state, &auth, &org, &user).await {
+    match crate::ops::accounts::remove_member(&state, &auth, &org, &user, &origin).await {
         // An owner who removed themselves can no longer see the organisation.
         Ok(()) if user == auth.user.id => Ok(see_other("/orgs")),
         Ok(()) => Ok(see_other(&format!("/orgs/{org}#members"))),

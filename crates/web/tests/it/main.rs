@@ -9,6 +9,7 @@
 
 mod abuse;
 mod aibom;
+mod audit;
 mod catalog;
 mod dashboard;
 mod drafts;

@@ -28,6 +28,7 @@ fn expected_allowed(access: Access, caller: Caller) -> bool {
         Access::Export => matches!(caller, Auditor | Editor | Owner),
         Access::OrgEditor | Access::Edit => matches!(caller, Editor | Owner),
         Access::OrgOwner => caller == Owner,
+        Access::OrgAudit => matches!(caller, Owner | Auditor),
     }
 }
 
@@ -426,7 +427,7 @@ fn with_token(client: &Client, token: Option<&String>) -> Client {
 
 #[tokio::test]
 async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
-    let app = server().await;
+    let (app, store) = super::audit::server_with_store().await;
     let owner = sign_up(&app, "Owner").await;
     let (org, assessment) = org_with_assessment(&app, &owner).await;
     let viewer = invite(&app, &owner, &org, "viewer", "Viewer").await;
@@ -511,6 +512,9 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
         _ => 0,
     };
     table.sort_by_key(|(spec, _)| last(spec.path));
+    // The audit log before every route is driven as every caller: afterwards each of these
+    // events is still there, byte for byte, and the log only grew.
+    let audit_before = super::audit::log(&store).await;
     let mut failures = Vec::new();
     let mut tried = 0;
     for (i, (spec, _)) in table.iter().enumerate() {
@@ -604,6 +608,17 @@ async fn every_route_refuses_who_it_must_and_serves_who_it_may() {
         failures.join("\n")
     );
     assert_eq!(tried, table.len() * callers.len());
+    let audit_after = super::audit::log(&store).await;
+    for event in &audit_before {
+        assert!(
+            audit_after.contains(event),
+            "no route may change or delete an audit event: {event:?}"
+        );
+    }
+    assert!(
+        audit_after.len() > audit_before.len(),
+        "the routes' sign-ins, tokens, roles and downloads are recorded"
+    );
 }
 
 #[tokio::test]

@@ -1314,6 +1314,23 @@ async fn every_route_answers_as_the_document_says() {
             .await;
     }
 
+    // The audit log: a page, a refused filter, the export.
+    for (template, query) in [
+        ("/api/v1/orgs/{org}/audit", ""),
+        (
+            "/api/v1/orgs/{org}/audit",
+            "?event=account.created&from=2026-01-01",
+        ),
+        ("/api/v1/orgs/{org}/audit", "?from=someday"),
+        ("/api/v1/orgs/{org}/audit/export", ""),
+        ("/api/v1/orgs/{org}/audit/export", "?member=%3Cnobody%3E"),
+    ] {
+        let uri = format!("{}{query}", template.replace("{org}", &org));
+        cases
+            .send(&app, &owner, get.clone(), template, &uri, None)
+            .await;
+    }
+
     check(&document(&app).await, &cases.0);
 }
 

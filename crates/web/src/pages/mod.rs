@@ -22,6 +22,7 @@ pub(crate) mod evidence;
 mod forms;
 mod layout;
 mod me;
+mod oidc;
 pub(crate) mod quick;
 mod register;
 mod summary;
@@ -707,6 +708,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(workbook::apply).layer(axum::extract::DefaultBodyLimit::max(
                 crate::ops::workbook::MAX_WORKBOOK_BYTES,
             )),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/signin/oidc",
+                Public,
+                "Sign in with single sign-on: off to the OpenID Connect provider (404 when none is configured, 503 when it does not answer)",
+            ),
+            get(oidc::start),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/signin/oidc/callback",
+                Public,
+                "The OpenID Connect provider's answer: signed in and on to the page asked for, or why not (400 expired, 401 not verified, 403 no account to link)",
+            ),
+            get(oidc::callback),
         ),
     ]
 }

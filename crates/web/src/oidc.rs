@@ -156,7 +156,7 @@ pub(crate) enum Refusal {
     #[error("The provider's answer could not be verified, so you are not signed in.")]
     Unverified,
     #[error(
-        "Your provider has not confirmed this e-mail address, so it cannot be linked to an account here. Confirm it with your provider, or ask an owner to link your account."
+        "Your provider has not confirmed this e-mail address, so it cannot be linked to an account here. Confirm it with your provider, then sign in again."
     )]
     EmailNotVerified,
     #[error(

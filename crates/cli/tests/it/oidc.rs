@@ -545,11 +545,10 @@ fn a_tampered_id_token_is_refused() {
         refused.body
     );
     assert!(!browser.signed_in());
-    assert!(
-        stack.log().contains("the ID token did not verify"),
-        "{}",
-        stack.log()
-    );
+    // Refused for its signature, by the crate's check, not for anything else.
+    let log = stack.log();
+    assert!(log.contains("the ID token did not verify"), "{log}");
+    assert!(log.contains("Signature verification failed"), "{log}");
 }
 
 #[test]
@@ -636,4 +635,75 @@ fn without_account_creation_and_passwords_only_linked_people_get_in() {
             "{path}: {body}"
         );
     }
+}
+
+/// Chromium through the provider's own login page: the sign-in page with its button at
+/// desktop and phone sizes, a sign-in that lands on the list of organisations, and a refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_single_sign_on_through_the_provider_s_pages() {
+    use super::browser::{
+        DESKTOP, PHONE, browser, click, fill, fits, main_text, screenshot, tools, wait_heading,
+    };
+    let Some(script) = provider_script() else {
+        return;
+    };
+    let Some((_, chromedriver)) = tools() else {
+        return;
+    };
+    let accounts = Accounts::default()
+        .with("carol", "carol@example.test", true, &[])
+        .with("mallory", "mallory@example.test", false, &[]);
+    let stack = Stack::start(
+        &script,
+        &accounts,
+        Options {
+            flags: &["--oidc-create-accounts"],
+            ..Options::default()
+        },
+    );
+    let driver = format!("127.0.0.1:{}", free_port());
+    let _chromedriver = Guard(
+        Command::new(chromedriver)
+            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(&driver, "chromedriver");
+
+    for (size, name) in [(DESKTOP, "desktop"), (PHONE, "phone")] {
+        let client = browser(&driver, size.0, size.1).await;
+        client.goto(&stack.url("/signin")).await.unwrap();
+        wait_heading(&client, "Sign in").await;
+        fits(&client, &format!("the sign-in page ({name})")).await;
+        screenshot(&client, "signin-single-sign-on", size).await;
+        click(&client, "a.button[href^='/signin/oidc']").await;
+        // The provider's login page, then back to the server, signed in.
+        fill(&client, "input[name=login]", "carol").await;
+        fill(&client, "input[name=password]", "any").await;
+        click(&client, "button[type=submit]").await;
+        wait_heading(&client, "Your organisations").await;
+        assert!(
+            main_text(&client).await.contains("organisation"),
+            "{name}: signed in"
+        );
+        client.close().await.unwrap();
+    }
+
+    // Refused: the provider has not confirmed the address; the page says so and why.
+    let client = browser(&driver, PHONE.0, PHONE.1).await;
+    client.goto(&stack.url("/signin/oidc")).await.unwrap();
+    fill(&client, "input[name=login]", "mallory").await;
+    fill(&client, "input[name=password]", "any").await;
+    click(&client, "button[type=submit]").await;
+    wait_heading(&client, "Not signed in").await;
+    assert!(
+        main_text(&client)
+            .await
+            .contains("has not confirmed this e-mail address"),
+    );
+    fits(&client, "the refusal page (phone)").await;
+    screenshot(&client, "signin-single-sign-on-refused", PHONE).await;
+    client.close().await.unwrap();
 }

@@ -60,6 +60,9 @@ impl Accounts {
 struct Stack {
     _provider: Guard,
     _server: Guard,
+    /// `--database` and every flag after `--bind`, for another instance.
+    database: String,
+    serve_flags: Vec<String>,
     dir: PathBuf,
     accounts: PathBuf,
     server: String,
@@ -73,6 +76,8 @@ struct Options<'a> {
     /// gives itself.
     wrong_issuer: bool,
     flags: &'a [&'a str],
+    /// The database, when not a fresh SQLite file.
+    database: Option<String>,
 }
 
 impl Stack {
@@ -112,41 +117,44 @@ impl Stack {
         } else {
             format!("http://{provider_address}")
         };
+        let database = options
+            .database
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("aimsgap.db").display()));
+        let mut serve_flags: Vec<String> = [
+            "--public-url",
+            &format!("http://{server}/"),
+            "--oidc-issuer",
+            &issuer,
+            "--oidc-client-id",
+            CLIENT_ID,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        serve_flags.extend(options.flags.iter().map(|s| s.to_string()));
         let log = dir.join("serve.log");
-        let server_process = Guard(
-            Command::new(env!("CARGO_BIN_EXE_aimsgap"))
-                .args([
-                    "serve",
-                    "--database",
-                    &format!("sqlite://{}?mode=rwc", dir.join("aimsgap.db").display()),
-                    "--bind",
-                    &server,
-                    "--public-url",
-                    &format!("http://{server}/"),
-                    "--oidc-issuer",
-                    &issuer,
-                    "--oidc-client-id",
-                    CLIENT_ID,
-                ])
-                .args(options.flags)
-                // The secret from the environment, never on the command line.
-                .env("AIMSGAP_OIDC_CLIENT_SECRET", CLIENT_SECRET)
-                .env("RUST_LOG", "info")
-                // The log goes to standard output.
-                .stdout(std::fs::File::create(&log).unwrap())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
-        wait_for_port(&server, "aimsgap serve");
+        let server_process = serve(&database, &server, &serve_flags, &log);
         Stack {
             _provider: provider,
             _server: server_process,
+            database,
+            serve_flags,
             dir,
             accounts: accounts_file,
             server,
             log,
         }
+    }
+
+    /// Another instance of the server on the same database, with the same settings (the same
+    /// public URL, as behind a load balancer); its address.
+    fn another_instance(&self) -> (Guard, String) {
+        let address = format!("127.0.0.1:{}", free_port());
+        let log = self.dir.join(format!("serve-{}.log", free_port()));
+        (
+            serve(&self.database, &address, &self.serve_flags, &log),
+            address,
+        )
     }
 
     fn url(&self, path: &str) -> String {
@@ -166,6 +174,25 @@ impl Drop for Stack {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// `aimsgap serve` on `address`, logging to `log`, once it listens.
+fn serve(database: &str, address: &str, flags: &[String], log: &PathBuf) -> Guard {
+    let process = Guard(
+        Command::new(env!("CARGO_BIN_EXE_aimsgap"))
+            .args(["serve", "--database", database, "--bind", address])
+            .args(flags)
+            // The secret from the environment, never on the command line.
+            .env("AIMSGAP_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+            .env("RUST_LOG", "info")
+            // The log goes to standard output.
+            .stdout(std::fs::File::create(log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(address, "aimsgap serve");
+    process
 }
 
 fn write_accounts(path: &PathBuf, accounts: &Accounts) {
@@ -706,4 +733,81 @@ async fn browser_single_sign_on_through_the_provider_s_pages() {
     fits(&client, "the refusal page (phone)").await;
     screenshot(&client, "signin-single-sign-on-refused", PHONE).await;
     client.close().await.unwrap();
+}
+
+/// A sign-in begun on one instance is finished by another sharing its PostgreSQL database
+/// (the pending sign-in is in the database, not in a process), and only once.
+#[test]
+fn a_sign_in_begun_on_one_instance_finishes_on_another_sharing_postgres() {
+    let Some(script) = provider_script() else {
+        return;
+    };
+    let Some(url) = std::env::var("AIMSGAP_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            !require_all(),
+            "AIMSGAP_TEST_DATABASE_URL is required (AIMSGAP_REQUIRE_ALL=1)"
+        );
+        eprintln!(
+            "notice: skipping the two-instance single sign-on test: AIMSGAP_TEST_DATABASE_URL is not set"
+        );
+        return;
+    };
+    let login = format!("erin-{}", free_port());
+    let email = format!("{login}@example.test");
+    let accounts = Accounts::default().with(&login, &email, true, &[]);
+    let stack = Stack::start(
+        &script,
+        &accounts,
+        Options {
+            flags: &["--oidc-create-accounts"],
+            database: Some(url),
+            ..Options::default()
+        },
+    );
+    let (_second, second) = stack.another_instance();
+    // Through the provider on the first instance, up to its answer.
+    let mut browser = Browser::default();
+    let mut hop = browser.request("GET", &stack.url("/signin/oidc"), "");
+    let mut callback = None;
+    for _ in 0..10 {
+        if let Some(location) = hop.location.clone() {
+            if location.contains("/signin/oidc/callback") {
+                callback = Some(location);
+                break;
+            }
+            hop = browser.request("GET", &location, "");
+        } else if hop.body.contains("name=\"prompt\" value=\"login\"") {
+            let target = url::Url::parse(&hop.url)
+                .unwrap()
+                .join(&form_action(&hop.body))
+                .unwrap();
+            let form = format!("prompt=login&login={login}&password=any");
+            hop = browser.request("POST", target.as_str(), &form);
+        } else {
+            break;
+        }
+    }
+    let callback = callback.expect("the provider sends the browser back");
+    // The answer, delivered to the other instance.
+    let mut on_second = url::Url::parse(&callback).unwrap();
+    on_second
+        .set_port(Some(second.rsplit(':').next().unwrap().parse().unwrap()))
+        .unwrap();
+    let mut thief = Browser {
+        cookies: browser.cookies.clone(),
+    };
+    let done = browser.request("GET", on_second.as_str(), "");
+    assert_eq!(done.status, 303, "{done:?}");
+    assert!(browser.signed_in());
+    let (status, me) = browser.api(&format!("http://{second}/api/v1/me"));
+    assert_eq!(
+        (status, me["user"]["email"].as_str()),
+        (200, Some(email.as_str()))
+    );
+    // And not a second time, on the first instance.
+    let again = thief.request("GET", &callback, "");
+    assert_eq!(again.status, 400, "{again:?}");
 }

@@ -11,7 +11,7 @@ use super::browser::{Guard, free_port, require_all, wait_for_port};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 const CLIENT_ID: &str = "aimsgap";
@@ -58,7 +58,8 @@ impl Accounts {
 
 /// The provider and the server, stopped when dropped.
 struct Stack {
-    _provider: Guard,
+    provider: Option<Guard>,
+    launch: Launch,
     _server: Guard,
     /// `--database` and every flag after `--bind`, for another instance.
     database: String,
@@ -78,10 +79,46 @@ struct Options<'a> {
     flags: &'a [&'a str],
     /// The database, when not a fresh SQLite file.
     database: Option<String>,
+    /// The server starts before the provider does ([`Stack::start_provider`]).
+    provider_later: bool,
+}
+
+/// How the provider is started.
+struct Launch {
+    script: PathBuf,
+    port: u16,
+    redirect: String,
+    accounts: PathBuf,
+    tamper: bool,
+}
+
+impl Launch {
+    fn start(&self) -> Guard {
+        let provider = Guard(
+            Command::new("node")
+                .arg(&self.script)
+                .env("PORT", self.port.to_string())
+                .env("CLIENT_ID", CLIENT_ID)
+                .env("CLIENT_SECRET", CLIENT_SECRET)
+                .env("REDIRECT_URI", &self.redirect)
+                .env("ACCOUNTS_FILE", &self.accounts)
+                .env("ROLE_CLAIM", "aimsgap_roles")
+                .env("TAMPER", if self.tamper { "1" } else { "0" })
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        wait_for_port(
+            &format!("127.0.0.1:{}", self.port),
+            "the OpenID Connect provider",
+        );
+        provider
+    }
 }
 
 impl Stack {
-    fn start(script: &PathBuf, accounts: &Accounts, options: Options<'_>) -> Stack {
+    fn start(script: &Path, accounts: &Accounts, options: Options<'_>) -> Stack {
         let dir = std::env::temp_dir().join(format!(
             "aimsgap-oidc-{}-{}",
             std::process::id(),
@@ -92,26 +129,15 @@ impl Stack {
         write_accounts(&accounts_file, accounts);
         let provider_port = free_port();
         let server = format!("127.0.0.1:{}", free_port());
-        let provider = Guard(
-            Command::new("node")
-                .arg(script)
-                .env("PORT", provider_port.to_string())
-                .env("CLIENT_ID", CLIENT_ID)
-                .env("CLIENT_SECRET", CLIENT_SECRET)
-                .env(
-                    "REDIRECT_URI",
-                    format!("http://{server}/signin/oidc/callback"),
-                )
-                .env("ACCOUNTS_FILE", &accounts_file)
-                .env("ROLE_CLAIM", "aimsgap_roles")
-                .env("TAMPER", if options.tamper { "1" } else { "0" })
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
         let provider_address = format!("127.0.0.1:{provider_port}");
-        wait_for_port(&provider_address, "the OpenID Connect provider");
+        let launch = Launch {
+            script: script.to_path_buf(),
+            port: provider_port,
+            redirect: format!("http://{server}/signin/oidc/callback"),
+            accounts: accounts_file.clone(),
+            tamper: options.tamper,
+        };
+        let provider = (!options.provider_later).then(|| launch.start());
         let issuer = if options.wrong_issuer {
             format!("http://localhost:{provider_port}")
         } else {
@@ -135,7 +161,8 @@ impl Stack {
         let log = dir.join("serve.log");
         let server_process = serve(&database, &server, &serve_flags, &log);
         Stack {
-            _provider: provider,
+            provider,
+            launch,
             _server: server_process,
             database,
             serve_flags,
@@ -155,6 +182,11 @@ impl Stack {
             serve(&self.database, &address, &self.serve_flags, &log),
             address,
         )
+    }
+
+    fn start_provider(&mut self) {
+        assert!(self.provider.is_none(), "the provider runs already");
+        self.provider = Some(self.launch.start());
     }
 
     fn url(&self, path: &str) -> String {
@@ -177,7 +209,7 @@ impl Drop for Stack {
 }
 
 /// `aimsgap serve` on `address`, logging to `log`, once it listens.
-fn serve(database: &str, address: &str, flags: &[String], log: &PathBuf) -> Guard {
+fn serve(database: &str, address: &str, flags: &[String], log: &Path) -> Guard {
     let process = Guard(
         Command::new(env!("CARGO_BIN_EXE_aimsgap"))
             .args(["serve", "--database", database, "--bind", address])
@@ -195,7 +227,7 @@ fn serve(database: &str, address: &str, flags: &[String], log: &PathBuf) -> Guar
     process
 }
 
-fn write_accounts(path: &PathBuf, accounts: &Accounts) {
+fn write_accounts(path: &Path, accounts: &Accounts) {
     std::fs::write(path, serde_json::to_string(&accounts.0).unwrap()).unwrap();
 }
 
@@ -473,8 +505,13 @@ fn single_sign_on_creates_and_links_accounts_and_maps_roles_against_a_real_provi
     // A verified address of an existing account links to it: the same user as the password
     // sign-up, not a new one (the address is compared without case).
     let mut ada = Browser::default();
-    let landed = ada.visit(&stack.url("/signin/oidc"), "ada-at-idp");
+    // A `next` to another site is not kept: the sign-in lands on this one.
+    let landed = ada.visit(
+        &stack.url("/signin/oidc?next=%2F%2Fevil.example%2Forgs"),
+        "ada-at-idp",
+    );
     assert_eq!(landed.status, 200, "{landed:?}");
+    assert_eq!(landed.url, stack.url("/orgs"));
     assert_eq!(me(&mut ada, &stack)["id"], ada_id.as_str());
     assert_eq!(role_in(&mut ada, &stack, &org).as_deref(), Some("owner"));
 
@@ -810,4 +847,34 @@ fn a_sign_in_begun_on_one_instance_finishes_on_another_sharing_postgres() {
     // And not a second time, on the first instance.
     let again = thief.request("GET", &callback, "");
     assert_eq!(again.status, 400, "{again:?}");
+}
+
+/// The server starts while the provider is down, says so in its log and refuses single
+/// sign-on as unavailable; once the provider is up, the next sign-in reads its discovery and
+/// goes through, with no restart.
+#[test]
+fn a_provider_down_at_start_is_discovered_at_the_next_sign_in() {
+    let Some(script) = provider_script() else {
+        return;
+    };
+    let accounts = Accounts::default().with("carol", "carol@example.test", true, &[]);
+    let mut stack = Stack::start(
+        &script,
+        &accounts,
+        Options {
+            flags: &["--oidc-create-accounts"],
+            provider_later: true,
+            ..Options::default()
+        },
+    );
+    let mut browser = Browser::default();
+    let down = browser.visit(&stack.url("/signin/oidc"), "carol");
+    assert_eq!(down.status, 503, "{down:?}");
+    assert!(!browser.signed_in());
+    let log = stack.log();
+    assert!(log.contains("single sign-on: discovery failed"), "{log}");
+    stack.start_provider();
+    let landed = browser.visit(&stack.url("/signin/oidc"), "carol");
+    assert_eq!(landed.status, 200, "{landed:?}\n{}", stack.log());
+    assert!(browser.signed_in());
 }

@@ -129,13 +129,19 @@ impl Store {
     }
 
     /// Keeps a sign-in on its way through the provider until `expires_at` (RFC 3339 UTC),
-    /// under the hash of the browser's secret.
+    /// under the hash of the browser's secret; expired ones are deleted on the way.
     pub async fn begin_oidc_sign_in(
         &self,
         secret: &str,
         next: Option<&str>,
         expires_at: &str,
     ) -> Result<()> {
+        // Sign-ins never finished are dropped here, so the table holds only the last few
+        // minutes' worth however many are begun.
+        sqlx::query("DELETE FROM oidc_pending WHERE expires_at <= $1")
+            .bind(now_rfc3339())
+            .execute(self.pool())
+            .await?;
         sqlx::query("INSERT INTO oidc_pending (id_hash, next, expires_at) VALUES ($1, $2, $3)")
             .bind(hash_token(secret))
             .bind(next)

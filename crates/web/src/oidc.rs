@@ -286,12 +286,18 @@ impl Provider {
                 tracing::warn!(%error, "single sign-on: the ID token does not read");
                 Refusal::Unverified
             })?;
-        let claims = token
-            .claims(&client.id_token_verifier(), &Nonce::new(derived.nonce))
-            .map_err(|error| {
+        let claims = token.claims(&client.id_token_verifier(), &Nonce::new(derived.nonce));
+        let claims = match claims {
+            Ok(claims) => claims,
+            Err(error) => {
                 tracing::warn!(error = %error_chain(&error), "single sign-on: the ID token did not verify");
-                Refusal::Unverified
-            })?;
+                // The provider may have rotated its signing keys: the next sign-in reads
+                // discovery and the keys again.
+                *self.client.write().await = None;
+                return Err(Refusal::Unverified);
+            }
+        };
+
         let roles = match &self.settings.role_claim {
             None => Vec::new(),
             Some(name) => claim_values(claims.additional_claims().0.get(name)),

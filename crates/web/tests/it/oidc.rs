@@ -242,3 +242,51 @@ async fn a_callback_without_its_own_sign_in_is_refused() {
         "no session"
     );
 }
+
+#[tokio::test]
+async fn the_provider_s_words_on_the_refusal_page_are_escaped_and_the_sign_in_is_used_up() {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let app = app(AppState::new(
+        store.clone(),
+        catalog(),
+        config(Some(silent_issuer()), true),
+    ));
+    let secret = aimsgap_store::new_token().unwrap();
+    store
+        .begin_oidc_sign_in(&secret, None, &aimsgap_store::in_seconds(600))
+        .await
+        .unwrap();
+    let hostile = "<script>alert(1)</script>";
+    let uri = format!(
+        "/signin/oidc/callback?error=access_denied&error_description={}",
+        url_encode(hostile)
+    );
+    let callback = |uri: String| {
+        Request::builder()
+            .uri(uri)
+            .header(header::COOKIE, format!("aimsgap_oidc={secret}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let refused = send(&app, callback(uri.clone())).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        refused.text()
+    );
+    assert!(!refused.text().contains(hostile), "{}", refused.text());
+    assert!(
+        refused
+            .text()
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            || refused.text().contains("&#60;script&#62;"),
+        "{}",
+        refused.text()
+    );
+    // The sign-in was taken by that answer: the same cookie is refused as used up.
+    let again = send(&app, callback(uri)).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.text());
+}

@@ -473,6 +473,24 @@ const TABLES: &[Table] = &[
         references: &[],
         since: 6,
     },
+    Table {
+        name: "oidc_identities",
+        row: "single sign-on identity",
+        select: "SELECT issuer, subject, user_id, email, linked_at FROM oidc_identities ORDER BY issuer, subject",
+        insert: "INSERT INTO oidc_identities (issuer, subject, user_id, email, linked_at) VALUES ($1, $2, $3, $4, $5)",
+        count: "SELECT COUNT(*) AS n FROM oidc_identities",
+        columns: &[
+            ("issuer", Kind::Text),
+            ("subject", Kind::Text),
+            ("user_id", Kind::Text),
+            ("email", Kind::Text),
+            ("linked_at", Kind::Text),
+        ],
+        key: &["issuer", "subject"],
+        unique: &[],
+        references: &[("user_id", "users")],
+        since: 10,
+    },
 ];
 
 /// The migration that renames the ISO/IEC 42001 ids of assessments of format 1 (see

@@ -48,6 +48,12 @@ pub enum ApiError {
     /// An evidence file over the server's limit, in megabytes; nothing was stored.
     #[error("the file is larger than this server's limit of {0} MB")]
     FileTooLarge(u64),
+    /// A password sign-in or sign-up on a server whose accounts sign in with single sign-on
+    /// only (`serve --no-password-sign-in`).
+    #[error(
+        "password sign-in is switched off on this server: sign in with single sign-on at /signin/oidc"
+    )]
+    PasswordSignInOff,
 }
 
 /// The seconds a client told the server is busy waits before trying again.
@@ -58,7 +64,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Unauthenticated => "unauthenticated",
-            ApiError::Forbidden => "forbidden",
+            ApiError::Forbidden | ApiError::PasswordSignInOff => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::BadRequest(_) => "bad_request",
@@ -77,7 +83,7 @@ impl ApiError {
     fn wire_code(&self) -> ErrorCode {
         match self {
             ApiError::Unauthenticated => ErrorCode::Unauthenticated,
-            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::Forbidden | ApiError::PasswordSignInOff => ErrorCode::Forbidden,
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::BadRequest(_) => ErrorCode::BadRequest,
@@ -97,7 +103,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::Csrf | ApiError::PasswordSignInOff => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -261,6 +269,9 @@ impl ApiError {
                 format!("The file is larger than this server's limit of {mb} MB; nothing was stored.")
             }
             ApiError::Busy => "The server is busy: try again in a few seconds.".into(),
+            ApiError::PasswordSignInOff => {
+                "This server signs people in with single sign-on only: passwords are switched off.".into()
+            }
             ApiError::Internal(_) => {
                 "Something failed on the server. It has been logged; try again later.".into()
             }

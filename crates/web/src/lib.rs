@@ -14,6 +14,7 @@ mod drafts;
 mod error;
 mod housekeeping;
 pub mod mail;
+pub mod oidc;
 mod openapi;
 mod ops;
 mod pages;
@@ -338,6 +339,8 @@ pub struct AppState {
     pub rendering: Arc<work::Pool>,
     /// The SMTP transport, when mail is configured ([`Config::mail`]).
     pub mailer: Option<Arc<mail::Mailer>>,
+    /// The OpenID Connect provider, when single sign-on is configured ([`Config::oidc`]).
+    pub oidc: Option<Arc<oidc::Provider>>,
 }
 
 impl AppState {
@@ -354,8 +357,13 @@ impl AppState {
                 }
             },
         };
+        let oidc = config
+            .oidc
+            .clone()
+            .map(|settings| Arc::new(oidc::Provider::new(settings, config.public_url.as_ref())));
         AppState {
             mailer,
+            oidc,
             store,
             catalog,
             throttle: Arc::new(throttle::Throttle::new(config.throttle.clone())),

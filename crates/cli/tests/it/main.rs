@@ -25,6 +25,7 @@ mod custom_catalogs;
 mod hostile;
 mod import_xlsx;
 mod layers;
+mod oidc;
 mod reset_password;
 mod server;
 

@@ -358,6 +358,10 @@ async fn populated() -> (Store, String) {
             .await
             .unwrap();
     }
+    source
+        .link_oidc("https://id.example.org", "sub-ada", &user.id, &user.email)
+        .await
+        .unwrap();
     (source, meta.id)
 }
 
@@ -399,6 +403,22 @@ async fn backup_restores_into_the_other_backend_without_loss() {
             .filter(|(table, _)| ["work_items", "comments"].contains(table))
             .collect::<Vec<_>>(),
         vec![("work_items", 1), ("comments", 1)]
+    );
+    // The single sign-on link comes back: the identity still signs in to the same account.
+    assert_eq!(
+        fresh
+            .oidc_user("https://id.example.org", "sub-ada")
+            .await
+            .unwrap(),
+        source
+            .oidc_user("https://id.example.org", "sub-ada")
+            .await
+            .unwrap()
+    );
+    assert!(
+        backup.counts().contains(&("oidc_identities", 1)),
+        "{:?}",
+        backup.counts()
     );
     assert_eq!(
         fresh.assessment(&assessment).await.unwrap(),
@@ -515,6 +535,7 @@ fn reseal(file: &mut Value) {
         "evidence_files",
         "evidence_links",
         "audit_events",
+        "oidc_identities",
     ];
     // Tables newer than the file's schema are left out, as they are absent from it.
     let present: Vec<&str> = order
@@ -909,6 +930,7 @@ fn a_backup_from_before_work_items_and_comments_restores() {
         "evidence_files",
         "evidence_links",
         "audit_events",
+        "oidc_identities",
     ] {
         old["tables"].as_object_mut().unwrap().remove(table);
         old["manifest"]["counts"]
@@ -1105,4 +1127,39 @@ async fn a_corrupted_chunk_is_refused_naming_its_file() {
     reseal(&mut file);
     let message = refusal(&file.to_string());
     assert!(message.contains(&sha), "{message}");
+}
+
+#[test]
+fn a_backup_from_before_single_sign_on_restores() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_, genuine) = runtime.block_on(genuine());
+    let mut old = genuine.clone();
+    // A backup of schema 9 has no table of single sign-on identities.
+    old["tables"]
+        .as_object_mut()
+        .unwrap()
+        .remove("oidc_identities");
+    old["manifest"]["counts"]
+        .as_object_mut()
+        .unwrap()
+        .remove("oidc_identities");
+    old["manifest"]["schema_version"] = json!(9);
+    reseal(&mut old);
+    let backup = Backup::parse(&old.to_string()).unwrap();
+    let restored = runtime.block_on(async {
+        let target = Store::connect("sqlite::memory:").await.unwrap();
+        target.restore(&backup).await.unwrap()
+    });
+    assert_eq!(restored, backup.rows());
+    // A current backup must hold the table.
+    let mut missing = genuine.clone();
+    missing["tables"]
+        .as_object_mut()
+        .unwrap()
+        .remove("oidc_identities");
+    assert!(
+        refusal(&missing.to_string()).contains("tables.oidc_identities: missing"),
+        "{}",
+        refusal(&missing.to_string())
+    );
 }

@@ -17,6 +17,7 @@ use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::json;
 
 mod evidence;
+mod oidc;
 mod rules;
 mod work;
 

@@ -69,6 +69,7 @@ pub(crate) async fn login(
     ApiJson(body): ApiJson<wire::LoginRequest>,
 ) -> ApiResult<Response> {
     same_site(&headers)?;
+    crate::oidc::password_allowed(&state)?;
     let email = text("email", &body.email, 254)?;
     let user = check_login(&state, &headers, &extensions, email, &body.password).await?;
     crate::ops::audit::signed_in(&state, &headers, &extensions, &user).await?;

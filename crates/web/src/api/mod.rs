@@ -146,7 +146,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .takes::<w::SignupRequest>()
                 .gives::<w::Session>(201, "Signed up and in; the session cookie is in `Set-Cookie`")
                 .fails(400, "A field is missing or invalid: an e-mail address, a name, a password of at least 10 characters (code `bad_request`)")
-                .fails(403, "A cross-site request (code `csrf`)")
+                .fails(403, "A cross-site request (code `csrf`), or password sign-in is switched off on this server (code `forbidden`)")
                 .fails(409, "An account with this e-mail address exists (code `exists`)")
                 .fails(429, "Too many accounts created from this address; `Retry-After` says when to try again (code `too_many_attempts`)")
                 .fails(503, BUSY_HASHING),
@@ -157,7 +157,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .takes::<w::LoginRequest>()
                 .gives::<w::Session>(200, "Signed in; the session cookie is in `Set-Cookie`")
                 .fails(401, "Wrong e-mail or password (code `unauthenticated`)")
-                .fails(403, "A cross-site request (code `csrf`)")
+                .fails(403, "A cross-site request (code `csrf`), or password sign-in is switched off on this server (code `forbidden`)")
                 .fails(429, "Too many failed attempts for this account or address; `Retry-After` says when to try again (code `too_many_attempts`)")
                 .fails(503, BUSY_HASHING),
             post(accounts::login),

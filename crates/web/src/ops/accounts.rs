@@ -91,6 +91,7 @@ pub(crate) async fn create_account(
     name: &str,
     password: &str,
 ) -> ApiResult<aimsgap_store::User> {
+    crate::oidc::password_allowed(state)?;
     let email = email.trim().to_lowercase();
     check_new_account(&email, name, password)
         .map_err(|broken| ApiError::BadRequest(broken.message))?;

@@ -52,7 +52,7 @@ pub fn local_path(next: &str) -> bool {
         .is_ok_and(|target| target.origin() == base.origin() && target.username().is_empty())
 }
 
-fn next_of(pairs: &[(String, String)]) -> Option<String> {
+pub(crate) fn next_of(pairs: &[(String, String)]) -> Option<String> {
     pairs
         .iter()
         .find(|(k, _)| k == "next")
@@ -118,6 +118,9 @@ pub async fn signup_form(
 ) -> Response {
     let (token, cookie) = visitor_token(&headers, state.config.secure_cookies);
     let next = next_of(&query);
+    if let Some(refused) = super::oidc::password_off(&state, &headers, next.as_deref()) {
+        return refused;
+    }
     with_cookie(
         signup_page(
             StatusCode::OK,
@@ -148,6 +151,9 @@ pub async fn signup(State(state): State<AppState>, request: Request) -> PageResu
         secure,
     )?;
     let next = next_of(&fields.0);
+    if let Some(refused) = super::oidc::password_off(&state, &headers, next.as_deref()) {
+        return Ok(refused);
+    }
     let name = fields.get("name").unwrap_or("");
     let email = fields.get("email").unwrap_or("");
     let password = fields
@@ -204,9 +210,12 @@ struct Signin<'a> {
     next_query: String,
     email: &'a str,
     problem: Option<&'a str>,
+    /// The ways in this server offers: single sign-on, passwords, or both.
+    ways: super::oidc::Ways,
 }
 
-fn signin_page(
+pub(crate) fn signin_page(
+    state: &AppState,
     status: StatusCode,
     token: &str,
     next: Option<&str>,
@@ -221,6 +230,7 @@ fn signin_page(
         next_query: next_query(next),
         email,
         problem,
+        ways: super::oidc::Ways::of(state),
     };
     render(status, &view)
 }
@@ -233,7 +243,7 @@ pub async fn signin_form(
     let (token, cookie) = visitor_token(&headers, state.config.secure_cookies);
     let next = next_of(&query);
     with_cookie(
-        signin_page(StatusCode::OK, &token, next.as_deref(), "", None),
+        signin_page(&state, StatusCode::OK, &token, next.as_deref(), "", None),
         cookie,
     )
 }
@@ -249,6 +259,9 @@ pub async fn signin(State(state): State<AppState>, request: Request) -> PageResu
         secure,
     )?;
     let next = next_of(&fields.0);
+    if let Some(refused) = super::oidc::password_off(&state, &headers, next.as_deref()) {
+        return Ok(refused);
+    }
     let email = fields.get("email").unwrap_or("");
     let password = fields
         .0
@@ -271,6 +284,7 @@ pub async fn signin(State(state): State<AppState>, request: Request) -> PageResu
             };
             let mut response = with_cookie(
                 signin_page(
+                    &state,
                     status_of(&error),
                     &token,
                     next.as_deref(),

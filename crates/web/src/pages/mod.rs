@@ -23,6 +23,7 @@ pub(crate) mod evidence;
 mod forms;
 mod layout;
 mod me;
+mod oidc;
 pub(crate) mod quick;
 mod register;
 mod summary;
@@ -721,11 +722,29 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             spec(
                 Method::GET,
+                "/signin/oidc",
+                Public,
+                "Sign in with single sign-on: off to the OpenID Connect provider (404 when none is configured, 503 when it does not answer)",
+            ),
+            get(oidc::start),
+        ),
+        (
+            spec(
+                Method::GET,
                 "/orgs/{org}/audit/export",
                 OrgAudit,
                 "The audit log's filtered events as JSON lines",
             ),
             get(audit::export),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/signin/oidc/callback",
+                Public,
+                "The OpenID Connect provider's answer: signed in and on to the page asked for, or why not (400 expired, 401 not verified, 403 no account to link)",
+            ),
+            get(oidc::callback),
         ),
     ]
 }

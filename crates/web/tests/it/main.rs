@@ -23,6 +23,7 @@ mod hostile;
 mod limits;
 mod mail;
 mod matrix;
+mod oidc;
 mod openapi;
 mod pages;
 mod people;

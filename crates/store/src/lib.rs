@@ -16,6 +16,7 @@ pub mod backup;
 mod batch;
 mod evidence;
 mod ids;
+mod resets;
 mod store;
 mod work;
 
@@ -24,5 +25,6 @@ pub use backup::{BACKUP_FORMAT, Backup};
 pub use batch::AnswerWrite;
 pub use evidence::*;
 pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};
+pub use resets::RESET_SECONDS;
 pub use store::*;
 pub use work::*;

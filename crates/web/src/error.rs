@@ -48,6 +48,12 @@ pub enum ApiError {
     /// An evidence file over the server's limit, in megabytes; nothing was stored.
     #[error("the file is larger than this server's limit of {0} MB")]
     FileTooLarge(u64),
+    /// The server sends no mail (`serve` without `--smtp-url` and `--public-url`), so what
+    /// needs a mailed link is not offered.
+    #[error(
+        "this server sends no mail: an operator resets passwords (aimsgap user reset-password)"
+    )]
+    MailNotSetUp,
 }
 
 /// The seconds a client told the server is busy waits before trying again.
@@ -70,6 +76,7 @@ impl ApiError {
             ApiError::Busy => "busy",
             ApiError::TooLarge | ApiError::OverLimit(_) | ApiError::FileTooLarge(_) => "too_large",
             ApiError::Internal(_) => "internal",
+            ApiError::MailNotSetUp => "mail_not_set_up",
         }
     }
 
@@ -91,6 +98,7 @@ impl ApiError {
                 ErrorCode::TooLarge
             }
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::MailNotSetUp => ErrorCode::MailNotSetUp,
         }
     }
 
@@ -109,6 +117,7 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::MailNotSetUp => StatusCode::NOT_IMPLEMENTED,
         }
     }
 
@@ -263,6 +272,9 @@ impl ApiError {
             ApiError::Busy => "The server is busy: try again in a few seconds.".into(),
             ApiError::Internal(_) => {
                 "Something failed on the server. It has been logged; try again later.".into()
+            }
+            ApiError::MailNotSetUp => {
+                "This server sends no mail: ask its operator to reset your password.".into()
             }
         }
     }
@@ -420,6 +432,7 @@ mod tests {
             ApiError::TooLarge,
             ApiError::Busy,
             ApiError::Internal("database is locked at src/store.rs:12".into()),
+            ApiError::MailNotSetUp,
         ];
         for error in errors {
             let sentence = error.sentence();

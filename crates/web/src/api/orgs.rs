@@ -5,8 +5,7 @@ use super::wire as convert;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::accounts::{
-    invite, pending_invitations, remove_member as remove, revoke_invitation as revoke, set_role,
-    text,
+    pending_invitations, remove_member as remove, revoke_invitation as revoke, set_role, text,
 };
 use crate::{Access, AppState, policy};
 use aimsgap_wire::api as wire;
@@ -108,11 +107,23 @@ pub(crate) async fn remove_member(
 pub(crate) async fn create_invitation(
     State(state): State<AppState>,
     auth: Auth,
+    origin: crate::audit::Origin,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<wire::InvitationRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::Invitation>)> {
     let days = body.days.unwrap_or(7).clamp(1, 30);
-    let (id, secret) = invite(&state, &auth, &org, convert::store_role(body.role), days).await?;
+    let role = convert::store_role(body.role);
+    let invited = crate::ops::invitation_mail::invite_by_mail(
+        &state,
+        &auth,
+        &origin,
+        &org,
+        role,
+        days,
+        body.email.as_deref(),
+    )
+    .await?;
+    let (id, secret) = (invited.id, invited.secret);
     Ok((
         StatusCode::CREATED,
         Json(wire::Invitation {
@@ -122,6 +133,8 @@ pub(crate) async fn create_invitation(
             role: body.role,
             expires_in_days: days,
             note: "one use; shown once".into(),
+            mailed: matches!(invited.mailed, crate::ops::invitation_mail::Mailed::Sent(_)),
+            mail_problem: invited.mailed.problem(),
         }),
     ))
 }

@@ -20,4 +20,6 @@ pub(crate) mod register;
 // Until the API and the pages call every operation.
 #[allow(dead_code)]
 pub(crate) mod evidence;
+pub(crate) mod invitation_mail;
+pub(crate) mod resets;
 pub(crate) mod workbook;

@@ -24,6 +24,7 @@ mod layout;
 mod me;
 pub(crate) mod quick;
 mod register;
+mod resets;
 mod summary;
 mod work;
 mod workbook;
@@ -707,6 +708,51 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(workbook::apply).layer(axum::extract::DefaultBodyLimit::max(
                 crate::ops::workbook::MAX_WORKBOOK_BYTES,
             )),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/password/forgot",
+                Public,
+                "Forgot your password: the form that mails a reset link (or, without mail, who resets passwords)",
+            ),
+            get(resets::forgot_form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/password/forgot",
+                Public,
+                "Ask for a reset link: the same answer whether or not an account has the address",
+            ),
+            post(resets::forgot),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/password/reset/{token}",
+                Public,
+                "A mailed reset link: the form that sets a new password",
+            ),
+            get(resets::reset_form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/password/reset/{token}",
+                Public,
+                "Set a new password through a reset link: once, within its hour",
+            ),
+            post(resets::reset),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/password/changed",
+                Public,
+                "The password is changed: sign in with it",
+            ),
+            get(resets::changed),
         ),
     ]
 }

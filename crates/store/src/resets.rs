@@ -38,6 +38,17 @@ impl Store {
         Ok(())
     }
 
+    /// The write a reset request for an address without an account makes in place of
+    /// storing a link: an UPDATE by the hash of `secret` that matches no row, so that the
+    /// database does the same shape of work (a write by a fresh hash) for any address.
+    pub async fn password_reset_decoy(&self, secret: &str) -> Result<()> {
+        sqlx::query("UPDATE password_resets SET used_at = used_at WHERE token_hash = $1")
+            .bind(hash_token(secret))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// The account a reset link opens, if it is unused and unexpired; nothing is used.
     pub async fn password_reset_user(&self, secret: &str) -> Result<Option<User>> {
         let row = sqlx::query("SELECT u.id, u.email, u.name FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2")

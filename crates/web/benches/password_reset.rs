@@ -98,6 +98,8 @@ fn forgot_known_and_unknown(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
+    // The mailer's connection pool, dropped with the router, needs the runtime's context.
+    let _context = runtime.enter();
     let catalog = Arc::new(aimsgap_catalog::builtin().unwrap());
     let config = Config {
         public_url: Some(url::Url::parse("https://gap.example.test/").unwrap()),

@@ -127,6 +127,17 @@ impl Mailer {
         message.map_err(|e| MailError::Build(e.to_string()))
     }
 
+    /// Reaches the SMTP server and says NOOP, sending nothing: the same shape of work as a
+    /// send, for a request whose answer and after-effects must not show whether it mailed.
+    pub async fn probe(&self) -> Result<(), MailError> {
+        self.transport
+            .get_or_init(|| self.builder.clone().build())
+            .test_connection()
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError::Smtp(e.to_string()))
+    }
+
     /// Sends one message and waits for the server's answer.
     pub async fn send(&self, mail: &Mail) -> Result<(), MailError> {
         let message = self.message(mail)?;

@@ -269,6 +269,16 @@ async fn an_expired_link_is_refused_and_using_one_link_kills_the_others() {
             StatusCode::OK,
             "{backend}: the password did not change"
         );
+        // Housekeeping deletes expired links.
+        assert!(
+            store.purge_password_resets_now().await.unwrap() >= 1,
+            "{backend}"
+        );
+        assert_eq!(
+            store.purge_password_resets_now().await.unwrap(),
+            0,
+            "{backend}"
+        );
 
         let first = aimsgap_store::new_token().unwrap();
         let second = aimsgap_store::new_token().unwrap();

@@ -129,6 +129,11 @@ impl IdentityArgs {
             (Some(_), None) => bail!("--smtp-url needs --mail-from (the sender of the mail)"),
             (None, Some(_)) => bail!("--mail-from needs --smtp-url (the SMTP server)"),
         };
+        if mail.is_some() && self.public_url.is_none() {
+            bail!(
+                "--smtp-url needs --public-url (the address the links in mail lead to, e.g. https://gap.example.org/)"
+            );
+        }
         let oidc = match (&self.oidc_issuer, &self.oidc_client_id) {
             (None, None) => None,
             (Some(issuer), Some(client_id)) => Some(aimsgap_web::OidcSettings {
@@ -630,5 +635,47 @@ mod tests {
         }
         assert!(endpoint("ftp://example.test", true).is_err());
         assert!(endpoint("example.test", true).is_err());
+    }
+
+    #[derive(clap::Parser)]
+    struct Serve {
+        #[command(flatten)]
+        identity: super::IdentityArgs,
+    }
+
+    fn identity(args: &[&str]) -> anyhow::Result<super::IdentitySettings> {
+        use clap::Parser;
+        let parsed = Serve::try_parse_from(std::iter::once("serve").chain(args.iter().copied()))?;
+        parsed.identity.settings()
+    }
+
+    #[test]
+    fn mail_without_a_public_url_is_refused_since_its_links_would_lead_nowhere() {
+        let mail = [
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--mail-from",
+            "noreply@example.org",
+        ];
+        let refused = identity(&mail).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            refused.contains("--smtp-url needs --public-url"),
+            "{refused}"
+        );
+        let with_url = [&mail[..], &["--public-url", "https://gap.example.org/"]].concat();
+        let settings = identity(&with_url).unwrap();
+        assert!(settings.mail.is_some());
+        assert_eq!(
+            settings.public_url.map(|u| u.to_string()).as_deref(),
+            Some("https://gap.example.org/")
+        );
+        let only_from = identity(&["--mail-from", "noreply@example.org"])
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            only_from.contains("--mail-from needs --smtp-url"),
+            "{only_from}"
+        );
     }
 }

@@ -17,6 +17,7 @@ mod batch;
 mod evidence;
 mod ids;
 mod oidc;
+mod resets;
 mod store;
 mod work;
 
@@ -26,5 +27,6 @@ pub use batch::AnswerWrite;
 pub use evidence::*;
 pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};
 pub use oidc::OidcIdentity;
+pub use resets::RESET_SECONDS;
 pub use store::*;
 pub use work::*;

@@ -54,6 +54,12 @@ pub enum ApiError {
         "password sign-in is switched off on this server: sign in with single sign-on at /signin/oidc"
     )]
     PasswordSignInOff,
+    /// The server sends no mail (`serve` without `--smtp-url` and `--public-url`), so what
+    /// needs a mailed link is not offered.
+    #[error(
+        "this server sends no mail: an operator resets passwords (aimsgap user reset-password)"
+    )]
+    MailNotSetUp,
 }
 
 /// The seconds a client told the server is busy waits before trying again.
@@ -76,6 +82,7 @@ impl ApiError {
             ApiError::Busy => "busy",
             ApiError::TooLarge | ApiError::OverLimit(_) | ApiError::FileTooLarge(_) => "too_large",
             ApiError::Internal(_) => "internal",
+            ApiError::MailNotSetUp => "mail_not_set_up",
         }
     }
 
@@ -97,6 +104,7 @@ impl ApiError {
                 ErrorCode::TooLarge
             }
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::MailNotSetUp => ErrorCode::MailNotSetUp,
         }
     }
 
@@ -117,6 +125,7 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::MailNotSetUp => StatusCode::NOT_IMPLEMENTED,
         }
     }
 
@@ -275,6 +284,9 @@ impl ApiError {
             ApiError::Internal(_) => {
                 "Something failed on the server. It has been logged; try again later.".into()
             }
+            ApiError::MailNotSetUp => {
+                "This server sends no mail: ask its operator to reset your password.".into()
+            }
         }
     }
 }
@@ -431,6 +443,7 @@ mod tests {
             ApiError::TooLarge,
             ApiError::Busy,
             ApiError::Internal("database is locked at src/store.rs:12".into()),
+            ApiError::MailNotSetUp,
         ];
         for error in errors {
             let sentence = error.sentence();

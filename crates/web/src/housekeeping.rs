@@ -24,6 +24,9 @@ pub async fn housekeeping(state: AppState) {
             ),
             Err(error) => tracing::warn!(%error, "housekeeping failed; retrying within the hour"),
         }
+        if let Err(error) = state.store.purge_password_resets_now().await {
+            tracing::warn!(%error, "expired reset links not deleted; retrying within the hour");
+        }
         match record_daily_runs(&state, aimsgap_store::today()).await {
             Ok(recorded) => tracing::info!(recorded, "housekeeping: daily runs recorded"),
             Err(error) => {

@@ -8,7 +8,9 @@
 //! (implicit TLS). Every message has a plain-text part; an HTML part is optional.
 
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::sync::OnceLock;
 
 /// How to reach the SMTP server and whom the messages come from.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,9 +57,12 @@ pub enum MailError {
 }
 
 /// A configured SMTP transport (a pool of connections) and the sender.
-#[derive(Clone)]
+///
+/// The pool is made at the first send: making it starts a task on the Tokio runtime, and a
+/// mailer is checked and made before the server's runtime runs (`serve`'s flags).
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    builder: AsyncSmtpTransportBuilder,
+    transport: OnceLock<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
 }
 
@@ -76,15 +81,18 @@ impl Mailer {
                 config.from
             )
         })?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
             .map_err(|e| {
                 format!(
                     "--smtp-url is not an SMTP URL (smtp://HOST:PORT, smtp://USER:PASSWORD@HOST:587?tls=required or smtps://USER:PASSWORD@HOST:465): {e}"
                 )
             })?
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .build();
-        Ok(Mailer { transport, from })
+            .timeout(Some(std::time::Duration::from_secs(20)));
+        Ok(Mailer {
+            builder,
+            transport: OnceLock::new(),
+            from,
+        })
     }
 
     /// The sender's address.
@@ -119,10 +127,22 @@ impl Mailer {
         message.map_err(|e| MailError::Build(e.to_string()))
     }
 
+    /// Reaches the SMTP server and says NOOP, sending nothing: the same shape of work as a
+    /// send, for a request whose answer and after-effects must not show whether it mailed.
+    pub async fn probe(&self) -> Result<(), MailError> {
+        self.transport
+            .get_or_init(|| self.builder.clone().build())
+            .test_connection()
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError::Smtp(e.to_string()))
+    }
+
     /// Sends one message and waits for the server's answer.
     pub async fn send(&self, mail: &Mail) -> Result<(), MailError> {
         let message = self.message(mail)?;
         self.transport
+            .get_or_init(|| self.builder.clone().build())
             .send(message)
             .await
             .map_err(|e| MailError::Smtp(e.to_string()))?;
@@ -158,6 +178,14 @@ mod tests {
         assert!(bytes.contains("text/plain"), "{bytes}");
         assert!(bytes.contains("text/html"), "{bytes}");
         assert!(bytes.contains("plain words"), "{bytes}");
+    }
+
+    #[test]
+    fn a_mailer_is_made_outside_a_runtime() {
+        // `serve` checks its mail flags before its runtime starts: making the mailer must not
+        // need one (it panicked when the connection pool was made at once).
+        let made = std::panic::catch_unwind(mailer);
+        assert!(made.is_ok());
     }
 
     #[test]

@@ -51,6 +51,12 @@ pub struct Limits {
     pub signup_window: Duration,
     /// Keys kept per table at most.
     pub max_keys: usize,
+    /// Password reset requests per e-mail address (known or not) in `reset_window`, so that
+    /// nobody can fill an inbox with reset mail.
+    pub resets_per_email: usize,
+    /// Password reset requests per client address in `reset_window`.
+    pub resets_per_address: usize,
+    pub reset_window: Duration,
 }
 
 impl Default for Limits {
@@ -63,6 +69,9 @@ impl Default for Limits {
             signups_per_address: 20,
             signup_window: Duration::from_secs(3600),
             max_keys: 100_000,
+            resets_per_email: 3,
+            resets_per_address: 10,
+            reset_window: Duration::from_secs(3600),
         }
     }
 }
@@ -306,6 +315,8 @@ struct Tables {
     pairs: Table<Backoff>,
     addresses: Table<Window>,
     signups: Table<Window>,
+    reset_emails: Table<Window>,
+    reset_addresses: Table<Window>,
 }
 
 /// The throttle of sign-in and sign-up attempts (see the module's documentation).
@@ -420,6 +431,8 @@ impl Throttle {
                 pairs: Table::new(),
                 addresses: Table::new(),
                 signups: Table::new(),
+                reset_emails: Table::new(),
+                reset_addresses: Table::new(),
             }),
         }
     }
@@ -505,10 +518,46 @@ impl Throttle {
         })
     }
 
+    /// Counts a password reset request for `email` (lower-cased, whether or not an account has
+    /// it) from `address` (its [`address_key`], when known); the seconds to wait when either
+    /// is over its limit (then nothing is counted).
+    pub(crate) fn begin_reset(&self, email: &str, address: Option<&str>) -> Result<(), u64> {
+        let now = Instant::now();
+        let limits = &self.limits;
+        let window = limits.reset_window;
+        self.with(|t| {
+            let idle = |w: &mut Window| w.idle(now, window);
+            if let Some(address) = address {
+                t.reset_addresses
+                    .entry(address, now, limits.max_keys, idle)
+                    .check(now, window, limits.resets_per_address)?;
+            }
+            t.reset_emails
+                .entry(email, now, limits.max_keys, idle)
+                .check(now, window, limits.resets_per_email)?;
+            if let Some(address) = address
+                && let Some(entry) = t.reset_addresses.get_mut(address)
+            {
+                entry.record(now, limits.resets_per_address);
+            }
+            if let Some(entry) = t.reset_emails.get_mut(email) {
+                entry.record(now, limits.resets_per_email);
+            }
+            Ok(())
+        })
+    }
+
     /// The number of keys held, over all tables (for tests of the memory bound).
     #[cfg(test)]
     pub fn keys(&self) -> usize {
-        self.with(|t| t.accounts.len() + t.pairs.len() + t.addresses.len() + t.signups.len())
+        self.with(|t| {
+            t.accounts.len()
+                + t.pairs.len()
+                + t.addresses.len()
+                + t.signups.len()
+                + t.reset_emails.len()
+                + t.reset_addresses.len()
+        })
     }
 }
 

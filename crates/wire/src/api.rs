@@ -55,7 +55,8 @@ pub struct ErrorDetail {
 /// sign-ins or sign-ups; `Retry-After` says when to try again), `too_large` (413: the body is
 /// too large), `busy` (503: the server's queue for slow work such as password hashing or
 /// rendering a report is full; `Retry-After` says when to try again), `internal` (500: the
-/// detail is in the server's log only).
+/// detail is in the server's log only), `mail_not_set_up` (501: the server sends no mail, so
+/// nothing that needs a mailed link is offered).
 // Variants carry no doc comments: with them the schema would be a `oneOf` of constants, which
 // client generators read less well than a plain `enum`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -74,6 +75,7 @@ pub enum ErrorCode {
     TooLarge,
     Busy,
     Internal,
+    MailNotSetUp,
 }
 
 // ---- shared parts ------------------------------------------------------------------------
@@ -313,6 +315,10 @@ pub struct InvitationRequest {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<u64>,
+    /// The invitee's e-mail address: when the server sends mail, the invitation is mailed to
+    /// it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// A one-time invitation: `accept` is the path to post to, signed in as the invitee.
@@ -326,6 +332,14 @@ pub struct Invitation {
     pub accept: String,
     pub expires_in_days: u64,
     pub note: String,
+    /// Whether the invitation was mailed to the address the request named.
+    #[serde(default)]
+    pub mailed: bool,
+    /// Why it was not mailed although an address was named: this server sends no mail, or
+    /// the mail server refused it or could not be reached. The invitation stands: pass its
+    /// link on by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_problem: Option<String>,
 }
 
 /// An organisation's invitations that can still be accepted, oldest first.
@@ -1132,4 +1146,26 @@ pub struct AuditPage {
     pub events: Vec<AuditEvent>,
     /// The cursor of the next (older) page, for `before`; `null` on the last page.
     pub next: Option<String>,
+}
+
+// ---- password reset ----------------------------------------------------------------------
+
+/// A request for a password reset link, mailed to `email` if an account has it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ForgotRequest {
+    pub email: String,
+}
+
+/// The answer to a reset request: the same words whether or not an account has the address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ForgotAccepted {
+    pub message: String,
+}
+
+/// A new password set through a mailed reset link: the link's token and the new password (at
+/// least 10 characters).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ResetRequest {
+    pub token: String,
+    pub password: String,
 }

@@ -17,6 +17,7 @@ mod browser_forms;
 mod browser_import;
 mod browser_people;
 mod browser_quick;
+mod browser_reset;
 mod browser_result;
 mod browser_story;
 mod browser_work;

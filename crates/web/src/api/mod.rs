@@ -19,6 +19,7 @@ mod orgs;
 mod people;
 mod quick;
 mod register;
+mod resets;
 mod runs;
 pub(crate) mod wire;
 mod work;
@@ -31,7 +32,7 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, delete, get, post, put};
 
 // The operations the pages share with the API, where the pages have always found them.
-pub(crate) use crate::ops::accounts::{check_login, create_account, invite};
+pub(crate) use crate::ops::accounts::{check_login, create_account};
 pub(crate) use crate::ops::assessments::{compute, parse_file, save_answer};
 pub(crate) use crate::ops::today;
 pub(crate) use crate::policy::{assessment_access, org_role};
@@ -549,6 +550,26 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .gives_bytes(200, "An attachment: one event per line, each a JSON object of the log's fields, newest first", &[crate::ops::audit::JSON_LINES])
                 .fails(400, "A filter is not valid; the message names it (code `bad_request`)"),
             get(audit::export),
+        ),
+        (
+            row(Method::POST, "/api/v1/password/forgot", Public, "Ask for a password reset link by mail: the same answer whether or not an account has the address")
+                .takes::<w::ForgotRequest>()
+                .gives::<w::ForgotAccepted>(202, "Taken: if an account has the address, a link that works once within an hour is mailed to it")
+                .fails(400, "The body is not JSON, or `email` is missing or not an e-mail address (code `bad_request`)")
+                .fails(403, "A cross-site request (code `csrf`)")
+                .fails(429, "Too many requests for this address or from this client; `Retry-After` says when to try again (code `too_many_attempts`)")
+                .fails(501, "This server sends no mail: an operator resets passwords with `aimsgap user reset-password` (code `mail_not_set_up`)"),
+            post(resets::forgot),
+        ),
+        (
+            row(Method::POST, "/api/v1/password/reset", Public, "Choose a new password with a mailed reset link's token; every session of the account ends")
+                .takes::<w::ResetRequest>()
+                .gives::<w::SessionsEnded>(200, "The password is changed; how many sessions ended")
+                .fails(400, "The body is not JSON, or `password` has fewer than 10 characters (code `bad_request`)")
+                .fails(403, "A cross-site request (code `csrf`)")
+                .fails(404, "No such link, or it was used or has expired (code `not_found`)")
+                .fails(503, BUSY_HASHING),
+            post(resets::reset),
         ),
     ];
     rows.into_iter()

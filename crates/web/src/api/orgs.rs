@@ -6,8 +6,7 @@ use crate::audit::Origin;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::accounts::{
-    invite, pending_invitations, remove_member as remove, revoke_invitation as revoke, set_role,
-    text,
+    pending_invitations, remove_member as remove, revoke_invitation as revoke, set_role, text,
 };
 use crate::{Access, AppState, policy};
 use aimsgap_wire::api as wire;
@@ -118,7 +117,17 @@ pub(crate) async fn create_invitation(
 ) -> ApiResult<(StatusCode, Json<wire::Invitation>)> {
     let days = body.days.unwrap_or(7).clamp(1, 30);
     let role = convert::store_role(body.role);
-    let (id, secret) = invite(&state, &auth, &org, role, days, &origin).await?;
+    let invited = crate::ops::invitation_mail::invite_by_mail(
+        &state,
+        &auth,
+        &origin,
+        &org,
+        role,
+        days,
+        body.email.as_deref(),
+    )
+    .await?;
+    let (id, secret) = (invited.id, invited.secret);
     Ok((
         StatusCode::CREATED,
         Json(wire::Invitation {
@@ -128,6 +137,8 @@ pub(crate) async fn create_invitation(
             role: body.role,
             expires_in_days: days,
             note: "one use; shown once".into(),
+            mailed: matches!(invited.mailed, crate::ops::invitation_mail::Mailed::Sent(_)),
+            mail_problem: invited.mailed.problem(),
         }),
     ))
 }

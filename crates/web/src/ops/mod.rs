@@ -21,4 +21,6 @@ pub(crate) mod register;
 pub(crate) mod audit;
 #[allow(dead_code)]
 pub(crate) mod evidence;
+pub(crate) mod invitation_mail;
+pub(crate) mod resets;
 pub(crate) mod workbook;

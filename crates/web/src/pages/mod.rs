@@ -26,6 +26,7 @@ mod me;
 mod oidc;
 pub(crate) mod quick;
 mod register;
+mod resets;
 mod summary;
 mod work;
 mod workbook;
@@ -745,6 +746,51 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "The OpenID Connect provider's answer: signed in and on to the page asked for, or why not (400 expired, 401 not verified, 403 no account to link)",
             ),
             get(oidc::callback),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/password/forgot",
+                Public,
+                "Forgot your password: the form that mails a reset link (or, without mail, who resets passwords)",
+            ),
+            get(resets::forgot_form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/password/forgot",
+                Public,
+                "Ask for a reset link: the same answer whether or not an account has the address",
+            ),
+            post(resets::forgot),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/password/reset/{token}",
+                Public,
+                "A mailed reset link: the form that sets a new password",
+            ),
+            get(resets::reset_form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/password/reset/{token}",
+                Public,
+                "Set a new password through a reset link: once, within its hour",
+            ),
+            post(resets::reset),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/password/changed",
+                Public,
+                "The password is changed: sign in with it",
+            ),
+            get(resets::changed),
         ),
     ]
 }

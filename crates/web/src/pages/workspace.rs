@@ -106,6 +106,8 @@ pub async fn create_org(
 #[derive(Default)]
 struct OrgFlash<'a> {
     invitation: Option<(String, Role)>,
+    /// What became of the new invitation's mail.
+    invitation_mail: Option<crate::ops::invitation_mail::Mailed>,
     /// A member whose role change or removal was refused, and why.
     member_problem: Option<(String, String)>,
     import_problems: Vec<Problem>,
@@ -156,6 +158,12 @@ struct Import<'a> {
 #[derive(Debug)]
 struct Invite {
     link: Option<String>,
+    /// The address the new invitation was mailed to.
+    mailed_to: Option<String>,
+    /// Why the new invitation was not mailed to the address given, as a sentence.
+    mail_problem: Option<String>,
+    /// Whether this server sends mail (else the form says links are passed on by hand).
+    mail: bool,
     role: &'static str,
     roles: Vec<Choice>,
     pending: Vec<Pending>,
@@ -216,7 +224,22 @@ async fn org_page(
     } else {
         Vec::new()
     };
+    let mailed = flash.invitation_mail.clone();
     let invite = role.can_manage().then(|| Invite {
+        mailed_to: match &mailed {
+            Some(crate::ops::invitation_mail::Mailed::Sent(to)) => Some(to.clone()),
+            _ => None,
+        },
+        mail_problem: match &mailed {
+            Some(crate::ops::invitation_mail::Mailed::NoMail(_)) => Some(
+                "Mail is not set up on this server, so nothing was mailed: copy the link below and send it yourself.".to_string(),
+            ),
+            Some(crate::ops::invitation_mail::Mailed::Failed(to)) => Some(format!(
+                "The invitation could not be mailed to {to}: the mail server refused it or could not be reached. The invitation stands: copy the link below and send it yourself."
+            )),
+            _ => None,
+        },
+        mail: crate::ops::resets::mail_links(state).is_some(),
         link: flash.invitation.as_ref().map(|(secret, _)| {
             format!(
                 "{}/invitations/{secret}",
@@ -316,14 +339,24 @@ pub async fn invite(
         .get("role")
         .and_then(Role::parse)
         .ok_or_else(|| ApiError::BadRequest("Choose the role of the person you invite.".into()))?;
-    let (_, secret) = api::invite(&state, &auth, &org, role, 7, &origin).await?;
+    let invited = crate::ops::invitation_mail::invite_by_mail(
+        &state,
+        &auth,
+        &origin,
+        &org,
+        role,
+        7,
+        fields.get("email"),
+    )
+    .await?;
     org_page(
         &state,
         &auth,
         &org,
         StatusCode::CREATED,
         OrgFlash {
-            invitation: Some((secret, role)),
+            invitation: Some((invited.secret, role)),
+            invitation_mail: Some(invited.mailed),
             ..OrgFlash::default()
         },
         &headers,

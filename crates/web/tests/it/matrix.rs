@@ -87,6 +87,8 @@ fn success(method: &Method, path: &str) -> StatusCode {
         // A workbook uploaded to the import page answers with its preview.
         ("POST", "/assessments/{assessment}/import") => StatusCode::OK,
         ("POST", "/api/v1/assessments/{assessment}/workbook") => StatusCode::OK,
+        ("POST", "/api/v1/password/forgot") => StatusCode::ACCEPTED,
+        ("POST", "/api/v1/password/reset") => StatusCode::OK,
         // Every other page form answers with a redirect (post, redirect, get).
         ("POST", page) if !page.starts_with("/api/") => redirect,
         (method, path) => panic!("the matrix has no success status for {method} {path}: add it"),
@@ -114,6 +116,17 @@ fn expected(spec: &RouteSpec, caller: Caller) -> StatusCode {
     // Single sign-on is not configured on the matrix's server, so its pages are not there for
     // anyone (the end-to-end tests run them against a real provider).
     if spec.path.starts_with("/signin/oidc") {
+        return StatusCode::NOT_FOUND;
+    }
+    // This server sends no mail, so it takes no reset request and has mailed no reset link:
+    // the same answer for everyone.
+    if spec.path == "/api/v1/password/forgot" {
+        return StatusCode::NOT_IMPLEMENTED;
+    }
+    if matches!(
+        spec.path,
+        "/api/v1/password/reset" | "/password/reset/{token}"
+    ) {
         return StatusCode::NOT_FOUND;
     }
     // The comment to change is the owner's: an editor may neither edit nor delete it.
@@ -252,6 +265,14 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             json!({})
         }
         "/assessments/{assessment}/import/apply" => json!({"answers": "[]"}),
+        "/api/v1/password/forgot" | "/password/forgot" => {
+            json!({"email": format!("forgot{i}@example.test")})
+        }
+        "/api/v1/password/reset" => {
+            json!({"token": "ab".repeat(32), "password": "correct horse battery"})
+        }
+        "/password/reset/{token}" => json!({"password": "correct horse battery",
+            "password_again": "correct horse battery"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }
@@ -298,6 +319,8 @@ async fn fill(app: &Router, owner: &Client, path: &str, f: &Fixture) -> String {
                     .await;
                 invitation.json()["token"].as_str().unwrap().to_string()
             }
+            // A reset link that was never mailed.
+            "{token}" if path.starts_with("/password/reset/") => "ab".repeat(32),
             "{token}" => f.owner_token_id.clone(),
             // A fresh token of the owner's for every try, so that an allowed revoke finds one.
             "{api_token}" => owner

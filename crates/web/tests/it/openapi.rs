@@ -1330,6 +1330,50 @@ async fn every_route_answers_as_the_document_says() {
             .send(&app, &owner, get.clone(), template, &uri, None)
             .await;
     }
+    // Password reset: without mail (501), then on a server that mails (202, 400, 200, 404).
+    let (forgot, reset) = ("/api/v1/password/forgot", "/api/v1/password/reset");
+    let asking = || Some(json!({"email": "someone@example.test"}));
+    cases
+        .send(&app, &anonymous, post.clone(), forgot, forgot, asking())
+        .await;
+    let mailing_store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let mailing = aimsgap_web::app(AppState::new(
+        mailing_store.clone(),
+        catalog(),
+        super::password_reset::mailing("smtp://127.0.0.1:9".into()),
+    ));
+    cases
+        .send(&mailing, &anonymous, post.clone(), forgot, forgot, asking())
+        .await;
+    let not_an_address = Some(json!({"email": "nobody"}));
+    cases
+        .send(
+            &mailing,
+            &anonymous,
+            post.clone(),
+            forgot,
+            forgot,
+            not_an_address,
+        )
+        .await;
+    let resetting = sign_up(&mailing, "Resetting").await;
+    let secret = aimsgap_store::new_token().unwrap();
+    mailing_store
+        .create_password_reset(
+            resetting.user_id.as_deref().unwrap(),
+            &secret,
+            &aimsgap_store::in_seconds(3600),
+        )
+        .await
+        .unwrap();
+    for password in ["short", "a brand new password", "a brand new password"] {
+        let body = Some(json!({"token": secret, "password": password}));
+        cases
+            .send(&mailing, &anonymous, post.clone(), reset, reset, body)
+            .await;
+    }
 
     check(&document(&app).await, &cases.0);
 }

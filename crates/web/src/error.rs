@@ -48,6 +48,12 @@ pub enum ApiError {
     /// An evidence file over the server's limit, in megabytes; nothing was stored.
     #[error("the file is larger than this server's limit of {0} MB")]
     FileTooLarge(u64),
+    /// The organisation requires two-factor sign-in and the session's account has it off.
+    #[error("this organisation requires two-factor sign-in: turn it on for your account first")]
+    TwoFactorRequired,
+    /// A right password of an account with two-factor sign-in on, and no code.
+    #[error("this account has two-factor sign-in on: send the code of its app in `code`")]
+    CodeNeeded,
 }
 
 /// The seconds a client told the server is busy waits before trying again.
@@ -70,6 +76,8 @@ impl ApiError {
             ApiError::Busy => "busy",
             ApiError::TooLarge | ApiError::OverLimit(_) | ApiError::FileTooLarge(_) => "too_large",
             ApiError::Internal(_) => "internal",
+            ApiError::TwoFactorRequired => "two_factor_required",
+            ApiError::CodeNeeded => "two_factor_code_needed",
         }
     }
 
@@ -91,6 +99,8 @@ impl ApiError {
                 ErrorCode::TooLarge
             }
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::TwoFactorRequired => ErrorCode::TwoFactorRequired,
+            ApiError::CodeNeeded => ErrorCode::TwoFactorCodeNeeded,
         }
     }
 
@@ -109,6 +119,8 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::TwoFactorRequired => StatusCode::FORBIDDEN,
+            ApiError::CodeNeeded => StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -263,6 +275,12 @@ impl ApiError {
             ApiError::Busy => "The server is busy: try again in a few seconds.".into(),
             ApiError::Internal(_) => {
                 "Something failed on the server. It has been logged; try again later.".into()
+            }
+            ApiError::TwoFactorRequired => {
+                "This organisation requires two-factor sign-in: turn it on for your account first.".into()
+            }
+            ApiError::CodeNeeded => {
+                "Your account has two-factor sign-in on: give the code of your app too.".into()
             }
         }
     }
@@ -420,6 +438,8 @@ mod tests {
             ApiError::TooLarge,
             ApiError::Busy,
             ApiError::Internal("database is locked at src/store.rs:12".into()),
+            ApiError::TwoFactorRequired,
+            ApiError::CodeNeeded,
         ];
         for error in errors {
             let sentence = error.sentence();

@@ -70,6 +70,8 @@ pub(crate) async fn login(
     same_site(&headers)?;
     let email = text("email", &body.email, 254)?;
     let user = check_login(&state, &headers, &extensions, email, &body.password).await?;
+    crate::ops::two_factor::login_code(&state, &headers, &extensions, &user, body.code.as_deref())
+        .await?;
     start_session(&state, &user, StatusCode::OK).await
 }
 

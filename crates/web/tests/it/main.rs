@@ -30,6 +30,7 @@ mod security;
 mod slow;
 mod smtp;
 mod tidy;
+mod two_factor;
 mod work;
 mod workbook;
 

@@ -448,6 +448,27 @@ pub(crate) async fn enforce(state: &AppState, auth: &Auth, org: &str) -> ApiResu
     Ok(())
 }
 
+/// Whether what an organisation holds stays out of a list across organisations (the caller's
+/// work) because the organisation requires two factors the session lacks; `seen` remembers
+/// the organisations asked about already.
+pub(crate) async fn hides(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    seen: &mut Vec<(String, bool)>,
+) -> ApiResult<bool> {
+    if let Some((_, hidden)) = seen.iter().find(|(id, _)| id == org) {
+        return Ok(*hidden);
+    }
+    let hidden = match enforce(state, auth, org).await {
+        Ok(()) => false,
+        Err(ApiError::TwoFactorRequired) => true,
+        Err(other) => return Err(other),
+    };
+    seen.push((org.to_string(), hidden));
+    Ok(hidden)
+}
+
 /// Sets an organisation's requirement (owners only), recorded when it changes.
 pub(crate) async fn set_required(
     state: &AppState,

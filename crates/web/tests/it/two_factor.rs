@@ -356,6 +356,26 @@ async fn a_required_organisation_blocks_members_without_two_factor_until_they_en
             token: Some(token),
             ..Client::default()
         };
+        // Work assigned to the member, which their list across organisations shows.
+        let assigned = owner
+            .put(
+                &app,
+                &format!("/api/v1/assessments/{assessment}/work-items/requirement:5.2"),
+                json!({"version": 0, "owner_user": member.user_id, "due": "2099-01-31",
+                    "state": "in_progress"}),
+            )
+            .await;
+        assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text());
+        let my_work = |client: Client| {
+            let app = app.clone();
+            async move {
+                client.get(&app, "/api/v1/me/work").await.json()["later"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+            }
+        };
+        assert_eq!(my_work(member.clone()).await, 1);
         // Only an owner sets it.
         assert_eq!(
             member
@@ -412,6 +432,9 @@ async fn a_required_organisation_blocks_members_without_two_factor_until_they_en
             "",
         );
         assert_eq!(bot.get(&app, &assessment_uri).await.status, StatusCode::OK);
+        // The list of one's work across organisations leaves that organisation's out.
+        assert_eq!(my_work(member.clone()).await, 0);
+        assert_eq!(my_work(bot.clone()).await, 1);
         // An outsider still learns nothing.
         let outsider = sign_up(&app, "Outsider").await;
         assert_eq!(
@@ -421,6 +444,7 @@ async fn a_required_organisation_blocks_members_without_two_factor_until_they_en
 
         // After enrolling, the member is let in.
         enrol(&app, &member).await;
+        assert_eq!(my_work(member.clone()).await, 1);
         assert_eq!(
             member.get(&app, &assessment_uri).await.status,
             StatusCode::OK

@@ -18,6 +18,7 @@ mod browser_people;
 mod browser_quick;
 mod browser_result;
 mod browser_story;
+mod browser_two_factor;
 mod browser_work;
 mod client;
 mod custom_catalogs;

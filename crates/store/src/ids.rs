@@ -99,6 +99,12 @@ pub fn rfc3339(seconds: u64) -> String {
     )
 }
 
+/// `N` random bytes from the operating system's random source (a two-factor secret, a
+/// recovery code).
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
+    random::<N>()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -19,14 +19,17 @@ mod ids;
 mod oidc;
 mod resets;
 mod store;
+mod two_factor;
 mod work;
 
 pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use backup::{BACKUP_FORMAT, Backup};
 pub use batch::AnswerWrite;
 pub use evidence::*;
+pub use ids::random_bytes;
 pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};
 pub use oidc::OidcIdentity;
 pub use resets::RESET_SECONDS;
 pub use store::*;
+pub use two_factor::*;
 pub use work::*;

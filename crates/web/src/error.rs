@@ -60,6 +60,12 @@ pub enum ApiError {
         "this server sends no mail: an operator resets passwords (aimsgap user reset-password)"
     )]
     MailNotSetUp,
+    /// The organisation requires two-factor sign-in and the session's account has it off.
+    #[error("this organisation requires two-factor sign-in: turn it on for your account first")]
+    TwoFactorRequired,
+    /// A right password of an account with two-factor sign-in on, and no code.
+    #[error("this account has two-factor sign-in on: send the code of its app in `code`")]
+    CodeNeeded,
 }
 
 /// The seconds a client told the server is busy waits before trying again.
@@ -83,6 +89,8 @@ impl ApiError {
             ApiError::TooLarge | ApiError::OverLimit(_) | ApiError::FileTooLarge(_) => "too_large",
             ApiError::Internal(_) => "internal",
             ApiError::MailNotSetUp => "mail_not_set_up",
+            ApiError::TwoFactorRequired => "two_factor_required",
+            ApiError::CodeNeeded => "two_factor_code_needed",
         }
     }
 
@@ -105,6 +113,8 @@ impl ApiError {
             }
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::MailNotSetUp => ErrorCode::MailNotSetUp,
+            ApiError::TwoFactorRequired => ErrorCode::TwoFactorRequired,
+            ApiError::CodeNeeded => ErrorCode::TwoFactorCodeNeeded,
         }
     }
 
@@ -126,6 +136,8 @@ impl ApiError {
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::MailNotSetUp => StatusCode::NOT_IMPLEMENTED,
+            ApiError::TwoFactorRequired => StatusCode::FORBIDDEN,
+            ApiError::CodeNeeded => StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -287,6 +299,12 @@ impl ApiError {
             ApiError::MailNotSetUp => {
                 "This server sends no mail: ask its operator to reset your password.".into()
             }
+            ApiError::TwoFactorRequired => {
+                "This organisation requires two-factor sign-in: turn it on for your account first.".into()
+            }
+            ApiError::CodeNeeded => {
+                "Your account has two-factor sign-in on: give the code of your app too.".into()
+            }
         }
     }
 }
@@ -444,6 +462,8 @@ mod tests {
             ApiError::Busy,
             ApiError::Internal("database is locked at src/store.rs:12".into()),
             ApiError::MailNotSetUp,
+            ApiError::TwoFactorRequired,
+            ApiError::CodeNeeded,
         ];
         for error in errors {
             let sentence = error.sentence();

@@ -20,11 +20,13 @@ pub(crate) fn allowed(role: Role, access: Access) -> bool {
 
 /// The caller's role in an organisation; not a member is `NotFound` (no existence leak).
 pub(crate) async fn org_role(state: &AppState, auth: &Auth, org: &str) -> ApiResult<Role> {
-    state
+    let role = state
         .store
         .role(org, &auth.user.id)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    crate::ops::two_factor::enforce(state, auth, org).await?;
+    Ok(role)
 }
 
 /// The caller's role in an organisation if it allows `access`.
@@ -59,5 +61,6 @@ pub(crate) async fn assessment_access(
     if !allowed(role, access) {
         return Err(ApiError::Forbidden);
     }
+    crate::ops::two_factor::enforce(state, auth, &org).await?;
     Ok((org, revision))
 }

@@ -76,6 +76,12 @@ pub enum ErrorCode {
     Busy,
     Internal,
     MailNotSetUp,
+    /// An organisation requires two-factor sign-in and this session's account has it off:
+    /// turn it on (`/account/two-factor`), or use an API token.
+    TwoFactorRequired,
+    /// The account has two-factor sign-in on: send the code of its app (or a recovery code)
+    /// in the login's `code` field.
+    TwoFactorCodeNeeded,
 }
 
 // ---- shared parts ------------------------------------------------------------------------
@@ -186,6 +192,10 @@ pub struct SignupRequest {
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// For an account with two-factor sign-in on: the six-digit code of its app, or an unused
+    /// recovery code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// A new session: the session cookie comes in `Set-Cookie`; send `csrf` in `X-CSRF-Token` on
@@ -1168,4 +1178,23 @@ pub struct ForgotAccepted {
 pub struct ResetRequest {
     pub token: String,
     pub password: String,
+}
+
+// ---- two-factor sign-in --------------------------------------------------------------------
+
+/// The caller's two-factor sign-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TwoFactorStatus {
+    /// Whether sign-in with a password asks for a code too.
+    pub enabled: bool,
+    /// Unused recovery codes left (0 when off).
+    pub recovery_codes_left: i64,
+    /// The ids of the caller's organisations that require two-factor sign-in.
+    pub required_by: Vec<String>,
+}
+
+/// Whether an organisation requires two-factor sign-in of its members.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TwoFactorRequirement {
+    pub required: bool,
 }

@@ -20,6 +20,7 @@ mod browser_quick;
 mod browser_reset;
 mod browser_result;
 mod browser_story;
+mod browser_two_factor;
 mod browser_work;
 mod client;
 mod custom_catalogs;

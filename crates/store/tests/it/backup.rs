@@ -536,6 +536,9 @@ fn reseal(file: &mut Value) {
         "evidence_links",
         "audit_events",
         "oidc_identities",
+        "two_factor",
+        "recovery_codes",
+        "org_two_factor",
     ];
     // Tables newer than the file's schema are left out, as they are absent from it.
     let present: Vec<&str> = order
@@ -931,6 +934,9 @@ fn a_backup_from_before_work_items_and_comments_restores() {
         "evidence_links",
         "audit_events",
         "oidc_identities",
+        "two_factor",
+        "recovery_codes",
+        "org_two_factor",
     ] {
         old["tables"].as_object_mut().unwrap().remove(table);
         old["manifest"]["counts"]
@@ -1162,4 +1168,102 @@ fn a_backup_from_before_single_sign_on_restores() {
         "{}",
         refusal(&missing.to_string())
     );
+}
+
+/// Two-factor sign-in survives a backup: the secrets (which the server needs to check codes),
+/// the hashed recovery codes with which were used, and the organisations' requirement; and a
+/// backup from before two-factor sign-in (schema 8) still restores, with none of it.
+#[tokio::test]
+async fn backups_carry_two_factor_secrets_recovery_codes_and_requirements() {
+    let (source, _) = populated().await;
+    let user = source.create_user(&email(), "Tess", "hash").await.unwrap();
+    let org = source
+        .create_organization("Tess Co", &user.id)
+        .await
+        .unwrap();
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    assert_eq!(
+        source
+            .enrolling_secret(&user.id, secret)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(secret)
+    );
+    let hashes: Vec<String> = (0..3)
+        .map(|i| aimsgap_store::hash_token(&format!("code{i}")))
+        .collect();
+    assert!(
+        source
+            .enable_two_factor(&user.id, secret, 7, &hashes)
+            .await
+            .unwrap()
+    );
+    assert!(
+        source
+            .use_recovery_code(&user.id, &hashes[0])
+            .await
+            .unwrap()
+    );
+    assert!(
+        source
+            .set_two_factor_required(&org.id, true, &user.id)
+            .await
+            .unwrap()
+    );
+    let backup = source.backup().await.unwrap();
+    assert_eq!(
+        backup
+            .counts()
+            .into_iter()
+            .filter(|(table, _)| ["two_factor", "recovery_codes", "org_two_factor"].contains(table))
+            .collect::<Vec<_>>(),
+        vec![
+            ("two_factor", 1),
+            ("recovery_codes", 3),
+            ("org_two_factor", 1)
+        ]
+    );
+    let check = |restored: Store| {
+        let user = user.id.clone();
+        let org = org.id.clone();
+        let hashes = hashes.clone();
+        async move {
+            let stored = restored.two_factor(&user).await.unwrap().unwrap();
+            assert_eq!((stored.secret.as_str(), stored.last_step), (secret, 7));
+            assert!(stored.enabled_at.is_some());
+            assert_eq!(restored.recovery_codes_left(&user).await.unwrap(), 2);
+            // The used code stays used; the step taken stays taken.
+            assert!(!restored.use_recovery_code(&user, &hashes[0]).await.unwrap());
+            assert!(!restored.take_step(&user, 7).await.unwrap());
+            assert!(restored.take_step(&user, 8).await.unwrap());
+            assert!(restored.two_factor_required(&org).await.unwrap());
+        }
+    };
+    let fresh = Store::connect("sqlite::memory:").await.unwrap();
+    assert_eq!(fresh.restore(&backup).await.unwrap(), backup.rows());
+    assert_eq!(fresh.backup().await.unwrap().sha256(), backup.sha256());
+    check(fresh).await;
+    if let Some((_, url)) = postgres() {
+        let pg = empty_postgres(&url, "backup_two_factor").await;
+        pg.restore(&backup).await.unwrap();
+        check(pg).await;
+    }
+
+    // A backup of schema 8 has none of the two-factor tables.
+    let mut old: Value = serde_json::from_str(&backup.to_json()).unwrap();
+    for table in ["two_factor", "recovery_codes", "org_two_factor"] {
+        old["tables"].as_object_mut().unwrap().remove(table);
+        old["manifest"]["counts"]
+            .as_object_mut()
+            .unwrap()
+            .remove(table);
+    }
+    old["manifest"]["schema_version"] = json!(8);
+    reseal(&mut old);
+    let parsed = Backup::parse(&old.to_string()).unwrap();
+    let target = Store::connect("sqlite::memory:").await.unwrap();
+    assert_eq!(target.restore(&parsed).await.unwrap(), parsed.rows());
+    assert!(target.two_factor(&user.id).await.unwrap().is_none());
+    assert!(!target.two_factor_required(&org.id).await.unwrap());
 }

@@ -72,6 +72,8 @@ pub(crate) async fn login(
     crate::oidc::password_allowed(&state)?;
     let email = text("email", &body.email, 254)?;
     let user = check_login(&state, &headers, &extensions, email, &body.password).await?;
+    crate::ops::two_factor::login_code(&state, &headers, &extensions, &user, body.code.as_deref())
+        .await?;
     crate::ops::audit::signed_in(&state, &headers, &extensions, &user).await?;
     start_session(&state, &user, StatusCode::OK).await
 }

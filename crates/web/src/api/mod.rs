@@ -21,6 +21,7 @@ mod quick;
 mod register;
 mod resets;
 mod runs;
+mod two_factor;
 pub(crate) mod wire;
 mod work;
 mod workbook;
@@ -87,6 +88,7 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
                     "A cookie session sent no or a wrong CSRF token, or the request is cross-site (code `csrf`)",
                 )
             }
+            (false, false) if in_org => spec = spec.fails(403, TWO_FACTOR_403),
             (false, false) => {}
         }
     }
@@ -114,6 +116,7 @@ fn documented(mut spec: RouteSpec) -> RouteSpec {
     spec
 }
 
+const TWO_FACTOR_403: &str = "The organisation requires two-factor sign-in and this session's account has it off (code `two_factor_required`); an API token is not held to it";
 const BUSY_HASHING: &str = "The server is busy checking passwords and its queue is full; `Retry-After` says when to try again (code `busy`)";
 const BUSY_RENDERING: &str = "The server is busy rendering reports and its queue is full; `Retry-After` says when to try again (code `busy`)";
 const COMPUTE_422: &str = "The stored assessment no longer validates against this server's catalog; the message locates each error (code `invalid`)";
@@ -157,7 +160,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             row(Method::POST, "/api/v1/login", Public, "Sign in with e-mail and password")
                 .takes::<w::LoginRequest>()
                 .gives::<w::Session>(200, "Signed in; the session cookie is in `Set-Cookie`")
-                .fails(401, "Wrong e-mail or password (code `unauthenticated`)")
+                .fails(401, "Wrong e-mail or password, or a wrong or used two-factor code (code `unauthenticated`); or the account has two-factor sign-in on and no `code` was sent (code `two_factor_code_needed`)")
                 .fails(403, "A cross-site request (code `csrf`), or password sign-in is switched off on this server (code `forbidden`)")
                 .fails(429, "Too many failed attempts for this account or address; `Retry-After` says when to try again (code `too_many_attempts`)")
                 .fails(503, BUSY_HASHING),
@@ -570,6 +573,18 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .fails(404, "No such link, or it was used or has expired (code `not_found`)")
                 .fails(503, BUSY_HASHING),
             post(resets::reset),
+        ),
+        (
+            row(Method::GET, "/api/v1/account/two-factor", User, "Your two-factor sign-in: whether it is on, the recovery codes left, and your organisations that require it (turn it on and off at /account/two-factor)")
+                .gives::<w::TwoFactorStatus>(200, "Your two-factor sign-in"),
+            get(two_factor::status),
+        ),
+        (
+            row(Method::PUT, "/api/v1/orgs/{org}/two-factor", OrgOwner, "Require two-factor sign-in of the organisation's members, or stop requiring it")
+                .takes::<w::TwoFactorRequirement>()
+                .gives::<w::TwoFactorRequirement>(200, "The requirement as it is now")
+                .fails(403, "Your role does not allow this (code `forbidden`); a cookie session sent no or a wrong CSRF token, or the request is cross-site (code `csrf`); or the organisation requires two-factor sign-in and this session's account has it off (code `two_factor_required`)"),
+            put(two_factor::set_required),
         ),
     ];
     rows.into_iter()

@@ -23,4 +23,5 @@ pub(crate) mod audit;
 pub(crate) mod evidence;
 pub(crate) mod invitation_mail;
 pub(crate) mod resets;
+pub(crate) mod two_factor;
 pub(crate) mod workbook;

@@ -187,7 +187,11 @@ pub(crate) async fn my_work(state: &AppState, auth: &Auth) -> ApiResult<MyWork> 
         this_week: Vec::new(),
         later: Vec::new(),
     };
+    let mut seen = Vec::new();
     for assigned in state.store.work_of(&auth.user.id).await? {
+        if crate::ops::two_factor::hides(state, auth, &assigned.org_id, &mut seen).await? {
+            continue;
+        }
         match due(&assigned.item, today) {
             Due::Overdue => work.overdue.push(assigned),
             Due::ThisWeek => work.this_week.push(assigned),

@@ -270,6 +270,11 @@ pub async fn signin(State(state): State<AppState>, request: Request) -> PageResu
         .map_or("", |(_, v)| v.as_str());
     match api::check_login(&state, &headers, &extensions, email, password).await {
         Ok(user) => {
+            if let Some(step) =
+                super::two_factor::second_step(&state, &user, next.as_deref()).await?
+            {
+                return Ok(step);
+            }
             crate::ops::audit::signed_in(&state, &headers, &extensions, &user).await?;
             let (_, cookie) = api::new_session(&state, &user).await?;
             Ok(signed_in(cookie, next.as_deref()))

@@ -69,6 +69,8 @@ struct AccountPage<'a> {
     notice: Option<String>,
     flash: Flash,
     days: Vec<Choice>,
+    /// Whether two-factor sign-in is on.
+    two_factor: bool,
 }
 
 async fn page(
@@ -86,7 +88,9 @@ async fn page(
     } else {
         flash.days.as_str()
     };
+    let two_factor = state.store.two_factor_on(&auth.user.id).await?;
     let view = AccountPage {
+        two_factor,
         frame: Frame::new("Your account", Some(auth)),
         csrf: auth.csrf(),
         name: &auth.user.name,

@@ -28,6 +28,7 @@ pub(crate) mod quick;
 mod register;
 mod resets;
 mod summary;
+mod two_factor;
 mod work;
 mod workbook;
 mod workspace;
@@ -758,6 +759,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (
             spec(
+                Method::GET,
+                "/account/two-factor",
+                User,
+                "Two-factor sign-in: turn it on (a QR code and a code from the app), or renew the recovery codes and turn it off",
+            ),
+            get(two_factor::page),
+        ),
+        (
+            spec(
                 Method::POST,
                 "/password/forgot",
                 Public,
@@ -777,11 +787,38 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (
             spec(
                 Method::POST,
+                "/account/two-factor",
+                User,
+                "Turn two-factor sign-in on with a code of the secret shown; shows the recovery codes once (400 with a wrong code)",
+            ),
+            post(two_factor::turn_on),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/password/reset/{token}",
                 Public,
                 "Set a new password through a reset link: once, within its hour",
             ),
             post(resets::reset),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/two-factor/recovery-codes",
+                User,
+                "New recovery codes for a code of the app; shows them once (400 with a wrong code)",
+            ),
+            post(two_factor::renew_codes),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/two-factor/off",
+                User,
+                "Turn two-factor sign-in off with the password and a code (400 with a wrong one)",
+            ),
+            post(two_factor::turn_off),
         ),
         (
             spec(
@@ -791,6 +828,33 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "The password is changed: sign in with it",
             ),
             get(resets::changed),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/signin/two-factor",
+                Public,
+                "The second step of a sign-in: the form for the code",
+            ),
+            get(two_factor::code_form),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/signin/two-factor",
+                Public,
+                "Finish a sign-in with the code of the app or a recovery code (401 with a wrong one, or with no sign-in waiting)",
+            ),
+            post(two_factor::check_code),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/orgs/{org}/two-factor",
+                OrgOwner,
+                "Require two-factor sign-in of the organisation's members, or stop requiring it",
+            ),
+            post(two_factor::set_required),
         ),
     ]
 }
@@ -841,6 +905,10 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.error.status();
+        // An organisation's page for a member it requires two factors of: enrol first.
+        if matches!(self.error, ApiError::TwoFactorRequired) {
+            return layout::see_other(two_factor::REQUIRED_LOCATION);
+        }
         if let ApiError::Internal(detail) = &self.error {
             tracing::error!(%detail, "internal error");
         }

@@ -195,6 +195,8 @@ struct Org<'a> {
     invite: Option<Invite>,
     /// Whether the caller reads the audit log (owners and auditors).
     audit: bool,
+    /// Whether the organisation requires two-factor sign-in (shown to owners).
+    two_factor_required: bool,
 }
 
 async fn org_page(
@@ -265,7 +267,9 @@ async fn org_page(
             })
             .collect(),
     });
+    let two_factor_required = state.store.two_factor_required(org_id).await?;
     let view = Org {
+        two_factor_required,
         frame: Frame::new(org.name.clone(), Some(auth)).with_crumbs(orgs_crumbs()),
         id: org_id,
         name: org.name,

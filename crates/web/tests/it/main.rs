@@ -34,6 +34,7 @@ mod security;
 mod slow;
 mod smtp;
 mod tidy;
+mod two_factor;
 mod work;
 mod workbook;
 

@@ -89,6 +89,7 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("POST", "/api/v1/assessments/{assessment}/workbook") => StatusCode::OK,
         ("POST", "/api/v1/password/forgot") => StatusCode::ACCEPTED,
         ("POST", "/api/v1/password/reset") => StatusCode::OK,
+        ("PUT", "/api/v1/orgs/{org}/two-factor") => StatusCode::OK,
         // Every other page form answers with a redirect (post, redirect, get).
         ("POST", page) if !page.starts_with("/api/") => redirect,
         (method, path) => panic!("the matrix has no success status for {method} {path}: add it"),
@@ -132,6 +133,22 @@ fn expected(spec: &RouteSpec, caller: Caller) -> StatusCode {
     // The comment to change is the owner's: an editor may neither edit nor delete it.
     if spec.path.contains("/comments/{comment}") && caller == Caller::Editor {
         return StatusCode::FORBIDDEN;
+    }
+    // Two-factor forms need a right code of the caller's own app (or two factors on): with
+    // the matrix's wrong code, everyone let through is answered 400; the second step of a
+    // sign-in without one waiting is 401 for anyone.
+    if spec.method == Method::POST
+        && matches!(
+            spec.path,
+            "/account/two-factor"
+                | "/account/two-factor/recovery-codes"
+                | "/account/two-factor/off"
+        )
+    {
+        return StatusCode::BAD_REQUEST;
+    }
+    if spec.method == Method::POST && spec.path == "/signin/two-factor" {
+        return StatusCode::UNAUTHORIZED;
     }
     success(&spec.method, spec.path)
 }
@@ -273,6 +290,15 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         }
         "/password/reset/{token}" => json!({"password": "correct horse battery",
             "password_again": "correct horse battery"}),
+        "/account/two-factor" | "/account/two-factor/recovery-codes" | "/signin/two-factor" => {
+            json!({"code": "000000"})
+        }
+        "/account/two-factor/off" => {
+            json!({"password": "correct horse battery", "code": "000000"})
+        }
+        // Never left on: every other route of the organisation would refuse the sessions.
+        "/orgs/{org}/two-factor" => json!({"required": "no"}),
+        "/api/v1/orgs/{org}/two-factor" => json!({"required": false}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }

@@ -1375,6 +1375,30 @@ async fn every_route_answers_as_the_document_says() {
             .await;
     }
 
+    // Two-factor sign-in: the caller's state, an organisation's requirement, and a login
+    // that needs a code.
+    cases
+        .send(
+            &app,
+            &owner,
+            get.clone(),
+            "/api/v1/account/two-factor",
+            "/api/v1/account/two-factor",
+            None,
+        )
+        .await;
+    for required in [true, false] {
+        cases
+            .send(
+                &app,
+                &owner,
+                put.clone(),
+                "/api/v1/orgs/{org}/two-factor",
+                &format!("/api/v1/orgs/{org}/two-factor"),
+                Some(json!({"required": required})),
+            )
+            .await;
+    }
     check(&document(&app).await, &cases.0);
 }
 

@@ -1189,7 +1189,7 @@ async fn text_from_every_user_field_is_escaped_on_every_page() {
             // text from the provider in oidc.rs.
             "/signin/oidc" | "/signin/oidc/callback" => continue,
             p if p.starts_with("/quick") => format!("{path}?{quick}"),
-            "/signin" | "/signup" => format!("{path}?next=/{hostile_path}"),
+            "/signin" | "/signup" | "/signin/two-factor" => format!("{path}?next=/{hostile_path}"),
             "/assessments/{assessment}" => format!("{path}?show={hostile_path}"),
             "/assessments/{assessment}/runs/compare" => {
                 format!("{path}?old={old_run}&new={new_run}")

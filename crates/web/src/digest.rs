@@ -269,13 +269,18 @@ fn obligation_lines(input: &Input<'_>) -> Vec<Line> {
                 if !(0..=OBLIGATION_DAYS).contains(&days) {
                     continue;
                 }
+                let reference = if item.reference.is_empty() {
+                    &item.id
+                } else {
+                    &item.reference
+                };
                 lines.push((
                     item.applies_from,
                     Line {
                         text: format!(
                             "{} {} ({}) for {} in {}",
                             system.law,
-                            item.reference,
+                            reference,
                             item.title,
                             system.system_name,
                             of(

@@ -14,6 +14,7 @@ mod catalog;
 mod drafts;
 mod evidence;
 mod json;
+mod notifications;
 mod orgs;
 mod people;
 mod quick;
@@ -536,6 +537,17 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .gives::<w::WorkbookRefused>(409, "Rows changed since the workbook was exported (their fingerprints no longer match), or an answer changed while the import was applied; `cells` names each row (code `conflict`). Nothing was written")
                 .gives::<w::WorkbookRefused>(422, "The file is not the workbook, or cells are bad; `cells` locates each (`Answers!D14`) with what was expected (code `invalid`). Nothing was written"),
             post(workbook::import).layer(axum::extract::DefaultBodyLimit::max(crate::ops::workbook::MAX_WORKBOOK_BYTES)),
+        ),
+        (
+            row(Method::GET, "/api/v1/notifications", User, "Which kinds of reminder your daily digest brings (work due, evidence to review, law obligations coming into force), and whether this server sends mail")
+                .gives::<w::Notifications>(200, "Your choices (every kind is on until switched off), whether mail is set up and the digest's hour (UTC)"),
+            get(notifications::get_notifications),
+        ),
+        (
+            row(Method::PUT, "/api/v1/notifications", User, "Switch each kind of reminder of your daily digest on or off")
+                .takes::<w::NotificationsRequest>()
+                .gives::<w::Notifications>(200, "Your choices as recorded"),
+            put(notifications::put_notifications),
         ),
     ];
     rows.into_iter()

@@ -20,4 +20,5 @@ pub(crate) mod register;
 // Until the API and the pages call every operation.
 #[allow(dead_code)]
 pub(crate) mod evidence;
+pub(crate) mod notifications;
 pub(crate) mod workbook;

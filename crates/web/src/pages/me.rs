@@ -68,6 +68,8 @@ struct AccountPage<'a> {
     notice: Option<String>,
     flash: Flash,
     days: Vec<Choice>,
+    /// Whether this server sends mail (the reminders section says so).
+    mail: bool,
 }
 
 async fn page(
@@ -103,6 +105,7 @@ async fn page(
         notice,
         days: choices(&DAYS, &[chosen]),
         flash,
+        mail: state.mailer.is_some(),
     };
     Ok(render(status, &view))
 }

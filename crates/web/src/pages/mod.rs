@@ -22,6 +22,7 @@ pub(crate) mod evidence;
 mod forms;
 mod layout;
 mod me;
+mod notifications;
 pub(crate) mod quick;
 mod register;
 mod summary;
@@ -707,6 +708,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(workbook::apply).layer(axum::extract::DefaultBodyLimit::max(
                 crate::ops::workbook::MAX_WORKBOOK_BYTES,
             )),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/account/notifications",
+                User,
+                "Your reminders: which kinds the daily digest brings you",
+            ),
+            get(notifications::notifications),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/notifications",
+                User,
+                "Switch each kind of reminder on or off",
+            ),
+            post(notifications::save_notifications),
         ),
     ]
 }

@@ -11,6 +11,7 @@ mod abuse;
 mod aibom;
 mod catalog;
 mod dashboard;
+mod digest;
 mod drafts;
 mod evidence;
 mod evidence_forms;

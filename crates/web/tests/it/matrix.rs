@@ -88,6 +88,7 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("POST", "/api/v1/assessments/{assessment}/workbook") => StatusCode::OK,
         // Every other page form answers with a redirect (post, redirect, get).
         ("POST", page) if !page.starts_with("/api/") => redirect,
+        ("PUT", "/api/v1/notifications") => StatusCode::OK,
         (method, path) => panic!("the matrix has no success status for {method} {path}: add it"),
     }
 }
@@ -246,6 +247,8 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
             json!({})
         }
         "/assessments/{assessment}/import/apply" => json!({"answers": "[]"}),
+        "/api/v1/notifications" => json!({"work": true, "evidence": false, "obligations": true}),
+        "/account/notifications" => json!({"work": "on", "obligations": "on"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }

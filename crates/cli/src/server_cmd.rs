@@ -121,6 +121,10 @@ impl IdentityArgs {
                     smtp_url: smtp_url.clone(),
                     from: from.clone(),
                 };
+                // The transport's connection pool spawns its tasks on Tokio even while it is
+                // built and dropped here, before the server's runtime exists: give it one.
+                let check = runtime()?;
+                let _inside = check.enter();
                 aimsgap_web::mail::Mailer::new(&config).map_err(|e| anyhow!(e))?;
                 Some(config)
             }

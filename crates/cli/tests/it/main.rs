@@ -21,11 +21,14 @@ mod browser_story;
 mod browser_work;
 mod client;
 mod custom_catalogs;
+mod digest_instances;
 mod hostile;
 mod import_xlsx;
 mod layers;
 mod reset_password;
 mod server;
+#[path = "../../../web/tests/it/smtp.rs"]
+mod smtp;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

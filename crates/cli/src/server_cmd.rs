@@ -242,6 +242,7 @@ pub fn serve(
         let state = aimsgap_web::AppState::new(store.clone(), Arc::new(catalog), config.clone());
         tokio::spawn(aimsgap_web::housekeeping(state.clone()));
         tokio::spawn(aimsgap_web::oidc::discover_at_start(state.clone()));
+        tokio::spawn(aimsgap_web::digests(state.clone()));
         let app = aimsgap_web::app(state);
         let listener = tokio::net::TcpListener::bind(bind)
             .await

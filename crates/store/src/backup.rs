@@ -541,6 +541,23 @@ const TABLES: &[Table] = &[
         references: &[("org_id", "organizations")],
         since: 9,
     },
+    Table {
+        name: "notification_preferences",
+        row: "reminder preference",
+        select: "SELECT user_id, kind, enabled, updated_at FROM notification_preferences ORDER BY user_id, kind",
+        insert: "INSERT INTO notification_preferences (user_id, kind, enabled, updated_at) VALUES ($1, $2, $3, $4)",
+        count: "SELECT COUNT(*) AS n FROM notification_preferences",
+        columns: &[
+            ("user_id", Kind::Text),
+            ("kind", Kind::Text),
+            ("enabled", Kind::Int),
+            ("updated_at", Kind::Text),
+        ],
+        key: &["user_id", "kind"],
+        unique: &[],
+        references: &[("user_id", "users")],
+        since: 8,
+    },
 ];
 
 /// The migration that renames the ISO/IEC 42001 ids of assessments of format 1 (see

@@ -14,6 +14,7 @@
 mod audit;
 pub mod backup;
 mod batch;
+mod digest;
 mod evidence;
 mod ids;
 mod oidc;
@@ -25,6 +26,7 @@ mod work;
 pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use backup::{BACKUP_FORMAT, Backup};
 pub use batch::AnswerWrite;
+pub use digest::{DIGEST_ATTEMPTS, DigestOutcome, DigestSend, ReminderKind, Reminders};
 pub use evidence::*;
 pub use ids::random_bytes;
 pub use ids::{hash_token, in_seconds, new_id, new_token, now_rfc3339, rfc3339, today};

@@ -10,6 +10,7 @@ mod api;
 pub mod audit;
 mod auth;
 mod cache;
+pub mod digest;
 mod drafts;
 mod error;
 mod housekeeping;
@@ -20,6 +21,7 @@ mod ops;
 mod pages;
 mod passwords;
 mod policy;
+pub mod reminders;
 mod reports;
 mod security;
 mod serve;
@@ -324,6 +326,7 @@ impl Default for Config {
 
 pub use housekeeping::record_daily_runs;
 pub use housekeeping::{HOUSEKEEPING_EVERY, housekeeping};
+pub use reminders::{DIGEST_EVERY, DigestPass, digests, send_digests};
 
 /// Everything a handler needs.
 #[derive(Clone, Debug)]

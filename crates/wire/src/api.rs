@@ -1198,3 +1198,32 @@ pub struct TwoFactorStatus {
 pub struct TwoFactorRequirement {
     pub required: bool,
 }
+
+// ---- reminders ---------------------------------------------------------------------------
+
+/// Which kinds of reminder the daily digest brings you (every kind is on until switched off),
+/// and whether this server sends mail at all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = always_sent)]
+pub struct Notifications {
+    /// Work you own that is due within 7 days or overdue.
+    pub work: bool,
+    /// Evidence whose review date comes within 30 days or has passed.
+    pub evidence: bool,
+    /// Law obligations that come into force for one of your organisation's AI systems within
+    /// 30 days (owners and editors).
+    pub obligations: bool,
+    /// Whether this server sends mail; without it no digest goes out, whatever is chosen.
+    pub mail: bool,
+    /// The hour of the day (UTC) at which the digest goes out.
+    pub digest_hour: u8,
+}
+
+/// Your choice for every kind of reminder.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsRequest {
+    pub work: bool,
+    pub evidence: bool,
+    pub obligations: bool,
+}

@@ -24,12 +24,15 @@ mod browser_two_factor;
 mod browser_work;
 mod client;
 mod custom_catalogs;
+mod digest_instances;
 mod hostile;
 mod import_xlsx;
 mod layers;
 mod oidc;
 mod reset_password;
 mod server;
+#[path = "../../../web/tests/it/smtp.rs"]
+mod smtp;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -285,6 +285,17 @@ async fn populated() -> (Store, String) {
         .create_api_token(&user.id, "ci", &new_token().unwrap())
         .await
         .unwrap();
+    source
+        .set_reminders(
+            &user.id,
+            &aimsgap_store::Reminders {
+                work: false,
+                evidence: true,
+                obligations: false,
+            },
+        )
+        .await
+        .unwrap();
     let meta = source
         .create_assessment(&org.id, "b", &document(), &user.id)
         .await
@@ -428,6 +439,27 @@ async fn backup_restores_into_the_other_backend_without_loss() {
     let audit = audit_log(&source).await;
     assert_eq!(audit.len(), 2);
     assert_eq!(audit_log(&fresh).await, audit);
+    // Reminder preferences come back: the members' choices survive a restore.
+    assert_eq!(
+        backup
+            .counts()
+            .into_iter()
+            .filter(|(table, _)| *table == "notification_preferences")
+            .collect::<Vec<_>>(),
+        vec![("notification_preferences", 3)]
+    );
+    let mut restored = Vec::new();
+    for user in fresh.users_after(None, 10).await.unwrap() {
+        restored.push(fresh.reminders(&user.id).await.unwrap());
+    }
+    assert!(
+        restored.contains(&aimsgap_store::Reminders {
+            work: false,
+            evidence: true,
+            obligations: false,
+        }),
+        "{restored:?}"
+    );
     let Some((_, url)) = postgres() else {
         return;
     };
@@ -539,6 +571,7 @@ fn reseal(file: &mut Value) {
         "two_factor",
         "recovery_codes",
         "org_two_factor",
+        "notification_preferences",
     ];
     // Tables newer than the file's schema are left out, as they are absent from it.
     let present: Vec<&str> = order
@@ -937,6 +970,7 @@ fn a_backup_from_before_work_items_and_comments_restores() {
         "two_factor",
         "recovery_codes",
         "org_two_factor",
+        "notification_preferences",
     ] {
         old["tables"].as_object_mut().unwrap().remove(table);
         old["manifest"]["counts"]

@@ -15,6 +15,7 @@ mod catalog;
 mod drafts;
 mod evidence;
 mod json;
+mod notifications;
 mod orgs;
 mod people;
 mod quick;
@@ -585,6 +586,17 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 .gives::<w::TwoFactorRequirement>(200, "The requirement as it is now")
                 .fails(403, "Your role does not allow this (code `forbidden`); a cookie session sent no or a wrong CSRF token, or the request is cross-site (code `csrf`); or the organisation requires two-factor sign-in and this session's account has it off (code `two_factor_required`)"),
             put(two_factor::set_required),
+        ),
+        (
+            row(Method::GET, "/api/v1/notifications", User, "Which kinds of reminder your daily digest brings (work due, evidence to review, law obligations coming into force), and whether this server sends mail")
+                .gives::<w::Notifications>(200, "Your choices (every kind is on until switched off), whether mail is set up and the digest's hour (UTC)"),
+            get(notifications::get_notifications),
+        ),
+        (
+            row(Method::PUT, "/api/v1/notifications", User, "Switch each kind of reminder of your daily digest on or off")
+                .takes::<w::NotificationsRequest>()
+                .gives::<w::Notifications>(200, "Your choices as recorded"),
+            put(notifications::put_notifications),
         ),
     ];
     rows.into_iter()

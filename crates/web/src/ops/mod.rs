@@ -24,4 +24,5 @@ pub(crate) mod evidence;
 pub(crate) mod invitation_mail;
 pub(crate) mod resets;
 pub(crate) mod two_factor;
+pub(crate) mod notifications;
 pub(crate) mod workbook;

@@ -71,6 +71,8 @@ struct AccountPage<'a> {
     days: Vec<Choice>,
     /// Whether two-factor sign-in is on.
     two_factor: bool,
+    /// Whether this server sends mail (the reminders section says so).
+    mail: bool,
 }
 
 async fn page(
@@ -108,6 +110,7 @@ async fn page(
         notice,
         days: choices(&DAYS, &[chosen]),
         flash,
+        mail: state.mailer.is_some(),
     };
     Ok(render(status, &view))
 }

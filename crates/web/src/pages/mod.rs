@@ -24,6 +24,7 @@ mod forms;
 mod layout;
 mod me;
 mod oidc;
+mod notifications;
 pub(crate) mod quick;
 mod register;
 mod resets;
@@ -768,6 +769,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         (
             spec(
+                Method::GET,
+                "/account/notifications",
+                User,
+                "Your reminders: which kinds the daily digest brings you",
+            ),
+            get(notifications::notifications),
+        ),
+        (
+            spec(
                 Method::POST,
                 "/password/forgot",
                 Public,
@@ -855,6 +865,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 "Require two-factor sign-in of the organisation's members, or stop requiring it",
             ),
             post(two_factor::set_required),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/account/notifications",
+                User,
+                "Switch each kind of reminder on or off",
+            ),
+            post(notifications::save_notifications),
         ),
     ]
 }

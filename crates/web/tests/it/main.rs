@@ -12,6 +12,7 @@ mod aibom;
 mod audit;
 mod catalog;
 mod dashboard;
+mod digest;
 mod drafts;
 mod evidence;
 mod evidence_forms;

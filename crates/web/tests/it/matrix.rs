@@ -92,6 +92,7 @@ fn success(method: &Method, path: &str) -> StatusCode {
         ("PUT", "/api/v1/orgs/{org}/two-factor") => StatusCode::OK,
         // Every other page form answers with a redirect (post, redirect, get).
         ("POST", page) if !page.starts_with("/api/") => redirect,
+        ("PUT", "/api/v1/notifications") => StatusCode::OK,
         (method, path) => panic!("the matrix has no success status for {method} {path}: add it"),
     }
 }
@@ -299,6 +300,8 @@ fn body_for(method: &Method, path: &str, f: &Fixture, i: usize, version: i64) ->
         // Never left on: every other route of the organisation would refuse the sessions.
         "/orgs/{org}/two-factor" => json!({"required": "no"}),
         "/api/v1/orgs/{org}/two-factor" => json!({"required": false}),
+        "/api/v1/notifications" => json!({"work": true, "evidence": false, "obligations": true}),
+        "/account/notifications" => json!({"work": "on", "obligations": "on"}),
         other => panic!("the matrix has no request body for {method} {other}: add its row"),
     })
 }

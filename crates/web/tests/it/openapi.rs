@@ -951,6 +951,26 @@ async fn every_route_answers_as_the_document_says() {
             None,
         )
         .await;
+    // Reminder preferences: read, written, and a body that misses a kind.
+    for (method, body) in [
+        (get.clone(), None),
+        (
+            put.clone(),
+            Some(json!({"work": false, "evidence": true, "obligations": true})),
+        ),
+        (put.clone(), Some(json!({"work": false}))),
+    ] {
+        cases
+            .send(
+                &app,
+                &owner,
+                method,
+                "/api/v1/notifications",
+                "/api/v1/notifications",
+                body,
+            )
+            .await;
+    }
     let token_path = format!("/api/v1/tokens/{}", token["id"].as_str().unwrap());
     cases
         .send(

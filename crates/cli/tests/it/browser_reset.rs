@@ -7,13 +7,11 @@
 //! Needs `chromium`, `chromedriver` and Python's `aiosmtpd`: without them it prints a notice
 //! and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
-#[path = "../../../web/tests/it/smtp.rs"]
-mod smtp;
-
 use crate::browser::{
     DESKTOP, Guard, PHONE, browser, click, fill, fits, free_port, main_text, screenshot, sign_up,
     submit, temp_dir, tools, wait_for_port, wait_heading,
 };
+use crate::smtp;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 

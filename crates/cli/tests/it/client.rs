@@ -125,8 +125,24 @@ fn a_generated_python_client_drives_the_server() {
         }
         (_, path) => path.unwrap_or_default(),
     };
+    // The generator reads JSON, text and octet streams; the audit log's JSON lines export is
+    // bytes to it (its documented override for media types it does not know).
+    let config = dir.join("generator.yaml");
+    std::fs::write(
+        &config,
+        "content_type_overrides:\n  application/jsonl: application/octet-stream\n",
+    )
+    .unwrap();
     let generated = Command::new(&generator)
-        .args(["generate", "--meta", "none", "--fail-on-warning", "--url"])
+        .args([
+            "generate",
+            "--meta",
+            "none",
+            "--fail-on-warning",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--url")
         .arg(format!("http://{address}/api/openapi.json"))
         .arg("--output-path")
         .arg(&package)

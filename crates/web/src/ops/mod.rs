@@ -22,7 +22,7 @@ pub(crate) mod audit;
 #[allow(dead_code)]
 pub(crate) mod evidence;
 pub(crate) mod invitation_mail;
+pub(crate) mod notifications;
 pub(crate) mod resets;
 pub(crate) mod two_factor;
-pub(crate) mod notifications;
 pub(crate) mod workbook;

@@ -476,3 +476,60 @@ async fn a_required_organisation_blocks_members_without_two_factor_until_they_en
         );
     }
 }
+
+/// Two-factor sign-in is in the owner's audit log: turned on, a code refused, the sign-in that
+/// the second step finished, a recovery code used, and turned off; never a code or the secret.
+#[tokio::test]
+async fn two_factor_changes_and_sign_ins_are_in_the_audit_log_without_codes() {
+    for (backend, app) in servers().await {
+        let owner = sign_up(&app, "Audited").await;
+        let (org, _) = org_with_assessment(&app, &owner).await;
+        let email = email_of(&app, &owner).await;
+        let (secret, codes, _) = enrol(&app, &owner).await;
+        let pending = password_step(&app, &email).await;
+        let wrong = second_step(&app, &pending, "000000").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{backend}");
+        let pending = password_step(&app, &email).await;
+        let ok = second_step(&app, &pending, &codes[0]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{backend}: {}", ok.text());
+        let off = owner
+            .form(
+                &app,
+                "/account/two-factor/off",
+                &[("password", "correct horse battery"), ("code", &codes[1])],
+            )
+            .await;
+        assert!(
+            off.status.is_success() || off.status.is_redirection(),
+            "{backend}: {} {}",
+            off.status,
+            off.text()
+        );
+        let log = owner.get(&app, &format!("/api/v1/orgs/{org}/audit")).await;
+        assert_eq!(log.status, StatusCode::OK, "{backend}: {}", log.text());
+        let events: Vec<String> = log.json()["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event"].as_str().unwrap().to_string())
+            .collect();
+        for kind in [
+            "two_factor.enabled",
+            "two_factor.failed",
+            "two_factor.recovery_code_used",
+            "sign_in.succeeded",
+            "two_factor.disabled",
+        ] {
+            assert!(
+                events.iter().any(|e| e == kind),
+                "{backend}: {kind} in {events:?}"
+            );
+        }
+        let text = log.text();
+        assert!(
+            !text.contains(&secret),
+            "{backend}: the secret is never logged"
+        );
+        assert!(!text.contains(&codes[0]), "{backend}: nor a recovery code");
+    }
+}

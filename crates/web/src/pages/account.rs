@@ -3,7 +3,7 @@
 use super::layout::{Frame, next_query, render, see_other};
 use super::{PageError, PageResult, status_of, visitor_token, with_cookie};
 use crate::api;
-use crate::auth::{FormAuth, MaybeAuth, Via, read_form};
+use crate::auth::{FormAuth, MaybeAuth, Via};
 use crate::error::ApiError;
 use crate::{AppState, security};
 use askama::Template;
@@ -141,15 +141,8 @@ fn signed_in(cookie: HeaderValue, next: Option<&str>) -> Response {
 }
 
 pub async fn signup(State(state): State<AppState>, request: Request) -> PageResult<Response> {
-    let headers = request.headers().clone();
-    let extensions = request.extensions().clone();
-    let fields = read_form(request, &state).await?;
+    let (headers, extensions, fields) = super::visitor_form(&state, request).await?;
     let secure = state.config.secure_cookies;
-    security::check_visitor_form(
-        &headers,
-        fields.get(security::FORM_FIELD).unwrap_or(""),
-        secure,
-    )?;
     let next = next_of(&fields.0);
     if let Some(refused) = super::oidc::password_off(&state, &headers, next.as_deref()) {
         return Ok(refused);
@@ -249,15 +242,8 @@ pub async fn signin_form(
 }
 
 pub async fn signin(State(state): State<AppState>, request: Request) -> PageResult<Response> {
-    let headers = request.headers().clone();
-    let extensions = request.extensions().clone();
-    let fields = read_form(request, &state).await?;
+    let (headers, extensions, fields) = super::visitor_form(&state, request).await?;
     let secure = state.config.secure_cookies;
-    security::check_visitor_form(
-        &headers,
-        fields.get(security::FORM_FIELD).unwrap_or(""),
-        secure,
-    )?;
     let next = next_of(&fields.0);
     if let Some(refused) = super::oidc::password_off(&state, &headers, next.as_deref()) {
         return Ok(refused);

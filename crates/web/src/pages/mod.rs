@@ -1024,3 +1024,25 @@ pub async fn not_found(uri: axum::http::Uri, MaybeAuth(auth): MaybeAuth) -> Resp
     };
     render(StatusCode::NOT_FOUND, &view)
 }
+
+/// A form posted by a visitor (sign-in, sign-up, the second step, password reset): its
+/// headers, the request's extensions (the client's address) and its fields, once the
+/// double-submit token of [`security::check_visitor_form`] has been checked.
+pub(crate) async fn visitor_form(
+    state: &AppState,
+    request: axum::extract::Request,
+) -> PageResult<(
+    axum::http::HeaderMap,
+    axum::http::Extensions,
+    crate::auth::Fields,
+)> {
+    let headers = request.headers().clone();
+    let extensions = request.extensions().clone();
+    let fields = crate::auth::read_form(request, state).await?;
+    crate::security::check_visitor_form(
+        &headers,
+        fields.get(crate::security::FORM_FIELD).unwrap_or(""),
+        state.config.secure_cookies,
+    )?;
+    Ok((headers, extensions, fields))
+}

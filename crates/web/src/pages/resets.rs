@@ -5,7 +5,7 @@
 use super::layout::{Frame, render, see_other};
 use super::{PageResult, status_of, visitor_token, with_cookie};
 use crate::audit::Origin;
-use crate::auth::{Auth, MaybeAuth, read_form};
+use crate::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
 use crate::ops::resets;
 use crate::{AppState, security};
@@ -69,18 +69,12 @@ pub async fn forgot_form(
 }
 
 pub async fn forgot(State(state): State<AppState>, request: Request) -> PageResult<Response> {
-    let headers = request.headers().clone();
+    let (headers, extensions, fields) = super::visitor_form(&state, request).await?;
     let origin = Origin(crate::throttle::client_address(
         &headers,
-        request.extensions(),
+        &extensions,
         &state.config.trusted_proxies,
     ));
-    let fields = read_form(request, &state).await?;
-    security::check_visitor_form(
-        &headers,
-        fields.get(security::FORM_FIELD).unwrap_or(""),
-        state.config.secure_cookies,
-    )?;
     let email = fields.get("email").unwrap_or("");
     match resets::request_reset(&state, &origin, email).await {
         Ok(()) => Ok(see_other("/password/forgot?sent=1")),
@@ -185,18 +179,12 @@ pub async fn reset(
     Path(secret): Path<String>,
     request: Request,
 ) -> PageResult<Response> {
-    let headers = request.headers().clone();
+    let (headers, extensions, fields) = super::visitor_form(&state, request).await?;
     let origin = Origin(crate::throttle::client_address(
         &headers,
-        request.extensions(),
+        &extensions,
         &state.config.trusted_proxies,
     ));
-    let fields = read_form(request, &state).await?;
-    security::check_visitor_form(
-        &headers,
-        fields.get(security::FORM_FIELD).unwrap_or(""),
-        state.config.secure_cookies,
-    )?;
     if !plausible(&secret) {
         return Ok(invalid_page(None));
     }

@@ -5,7 +5,7 @@
 use super::layout::{Frame, next_query, render, see_other};
 use super::{PageError, PageResult, Signed, status_of, visitor_token, with_cookie};
 use crate::audit::Origin;
-use crate::auth::{FormAuth, read_form};
+use crate::auth::FormAuth;
 use crate::error::ApiError;
 use crate::ops::two_factor::{self as ops, Enrolment};
 use crate::{AppState, api, security};
@@ -276,15 +276,8 @@ pub async fn code_form(
 }
 
 pub async fn check_code(State(state): State<AppState>, request: Request) -> PageResult<Response> {
-    let headers = request.headers().clone();
-    let extensions = request.extensions().clone();
-    let fields = read_form(request, &state).await?;
+    let (headers, extensions, fields) = super::visitor_form(&state, request).await?;
     let secure = state.config.secure_cookies;
-    security::check_visitor_form(
-        &headers,
-        fields.get(security::FORM_FIELD).unwrap_or(""),
-        secure,
-    )?;
     let next = next_of(&fields.0);
     let again = |status: StatusCode, pending: bool, problem: String| {
         let (token, cookie) = visitor_token(&headers, secure);

@@ -3,7 +3,8 @@
 //! no socket) with mail configured to a local SMTP listener (`aiosmtpd` when Python has it,
 //! else a listener that hangs up). The two must not differ by more than noise: the answer
 //! waits for neither the store's write of the link nor the mail, which a background task
-//! does. Compare the two medians (`target/criterion/forgot_*/new/estimates.json`). Run with
+//! does. Compare the two medians (`target/criterion/forgot_*/new/estimates.json`), back to
+//! back and one request at a time (`forgot_alone/known`, `forgot_alone/unknown`). Run with
 //! `cargo bench -p aimsgap-web --bench password_reset`.
 #![allow(
     clippy::unwrap_used,
@@ -141,6 +142,29 @@ fn forgot_known_and_unknown(c: &mut Criterion) {
     c.bench_function("forgot_unknown", |b| {
         b.iter(|| runtime.block_on(forgot(&router, "unknown@example.test")))
     });
+    // One request at a time, as a prober sees it: each answer timed alone, after the
+    // background work of the one before (the link's write and the mail) has had time to end.
+    // Back to back (above), a known address's background work slows the requests after it.
+    let mut alone = c.benchmark_group("forgot_alone");
+    alone.measurement_time(Duration::from_secs(3));
+    for (name, email) in [
+        ("known", "known@example.test"),
+        ("unknown", "unknown@example.test"),
+    ] {
+        alone.bench_function(name, |b| {
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    std::thread::sleep(Duration::from_millis(15));
+                    let start = std::time::Instant::now();
+                    std::hint::black_box(runtime.block_on(forgot(&router, email)));
+                    total += start.elapsed();
+                }
+                total
+            })
+        });
+    }
+    alone.finish();
     drop(smtp);
 }
 

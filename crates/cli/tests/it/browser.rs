@@ -183,11 +183,12 @@ pub(crate) async fn wait_heading(client: &Client, heading: &str) {
     wait_for(client, &format!("//h1[contains(., \"{heading}\")]")).await;
 }
 
-/// Waits for an element (by XPath), or fails with the page's URL and source.
+/// Waits for an element (by XPath), or fails with the page's URL and source. The bound is a
+/// minute: on a loaded two-core machine a page has been seen to take more than 20 s.
 pub(crate) async fn wait_for(client: &Client, xpath: &str) {
     let found = client
         .wait()
-        .at_most(Duration::from_secs(20))
+        .at_most(Duration::from_secs(60))
         .for_element(Locator::XPath(xpath))
         .await;
     if found.is_err() {

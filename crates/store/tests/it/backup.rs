@@ -495,20 +495,17 @@ fn a_backup_from_before_the_audit_log_restores() {
     );
     let mut old = genuine.clone();
     // A backup of schema 5 has none of the tables of migrations 6 to 10.
-    for table in [
-        "audit_events",
-        "notification_preferences",
-        "two_factor",
-        "recovery_codes",
-        "org_two_factor",
-        "oidc_identities",
-    ] {
-        old["tables"].as_object_mut().unwrap().remove(table);
-        old["manifest"]["counts"]
-            .as_object_mut()
-            .unwrap()
-            .remove(table);
-    }
+    drop_tables(
+        &mut old,
+        &[
+            "audit_events",
+            "notification_preferences",
+            "two_factor",
+            "recovery_codes",
+            "org_two_factor",
+            "oidc_identities",
+        ],
+    );
     old["manifest"]["schema_version"] = json!(5);
     reseal(&mut old);
     let backup = Backup::parse(&old.to_string()).unwrap();
@@ -553,6 +550,18 @@ async fn restore_needs_a_database_empty_in_every_table() {
 
 /// Recomputes a tampered file's checksum (and counts) the way the format describes it, so
 /// that only the value checks stand between it and the database.
+/// Takes `tables` out of a backup file and its manifest's counts, as a backup made before
+/// they existed lacks them (the caller sets the schema version and reseals).
+fn drop_tables(file: &mut Value, tables: &[&str]) {
+    for table in tables {
+        file["tables"].as_object_mut().unwrap().remove(*table);
+        file["manifest"]["counts"]
+            .as_object_mut()
+            .unwrap()
+            .remove(*table);
+    }
+}
+
 fn reseal(file: &mut Value) {
     use sha2::{Digest, Sha256};
     let order = [
@@ -964,27 +973,24 @@ fn a_backup_from_before_work_items_and_comments_restores() {
     let mut old = genuine.clone();
     // A backup of schema 3 has none of the tables of later schemas (work, evidence, the
     // audit log).
-    for table in [
-        "work_items",
-        "comments",
-        "blobs",
-        "blob_chunks",
-        "evidence",
-        "evidence_files",
-        "evidence_links",
-        "audit_events",
-        "oidc_identities",
-        "two_factor",
-        "recovery_codes",
-        "org_two_factor",
-        "notification_preferences",
-    ] {
-        old["tables"].as_object_mut().unwrap().remove(table);
-        old["manifest"]["counts"]
-            .as_object_mut()
-            .unwrap()
-            .remove(table);
-    }
+    drop_tables(
+        &mut old,
+        &[
+            "work_items",
+            "comments",
+            "blobs",
+            "blob_chunks",
+            "evidence",
+            "evidence_files",
+            "evidence_links",
+            "audit_events",
+            "oidc_identities",
+            "two_factor",
+            "recovery_codes",
+            "org_two_factor",
+            "notification_preferences",
+        ],
+    );
     old["tables"]["history"]
         .as_array_mut()
         .unwrap()
@@ -1182,14 +1188,7 @@ fn a_backup_from_before_single_sign_on_restores() {
     let (_, genuine) = runtime.block_on(genuine());
     let mut old = genuine.clone();
     // A backup of schema 9 has no table of single sign-on identities.
-    old["tables"]
-        .as_object_mut()
-        .unwrap()
-        .remove("oidc_identities");
-    old["manifest"]["counts"]
-        .as_object_mut()
-        .unwrap()
-        .remove("oidc_identities");
+    drop_tables(&mut old, &["oidc_identities"]);
     old["manifest"]["schema_version"] = json!(9);
     reseal(&mut old);
     let backup = Backup::parse(&old.to_string()).unwrap();
@@ -1294,18 +1293,15 @@ async fn backups_carry_two_factor_secrets_recovery_codes_and_requirements() {
     // A backup of schema 8 has none of the two-factor tables (migration 9) nor the single
     // sign-on identities (migration 10).
     let mut old: Value = serde_json::from_str(&backup.to_json()).unwrap();
-    for table in [
-        "two_factor",
-        "recovery_codes",
-        "org_two_factor",
-        "oidc_identities",
-    ] {
-        old["tables"].as_object_mut().unwrap().remove(table);
-        old["manifest"]["counts"]
-            .as_object_mut()
-            .unwrap()
-            .remove(table);
-    }
+    drop_tables(
+        &mut old,
+        &[
+            "two_factor",
+            "recovery_codes",
+            "org_two_factor",
+            "oidc_identities",
+        ],
+    );
     old["manifest"]["schema_version"] = json!(8);
     reseal(&mut old);
     let parsed = Backup::parse(&old.to_string()).unwrap();

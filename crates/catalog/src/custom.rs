@@ -8,10 +8,10 @@
 //! located errors, and every error of every file is returned at once. Like the rest of this
 //! crate, this module reads no file: the caller hands in (file name, text) pairs.
 
-use crate::builtin::{CROSSWALKS, FILES, RISK_METHOD};
 use crate::error::{Error, ErrorKind, Location};
 use crate::file::{self, S};
 use crate::load::syntax_error;
+use crate::sources::{CROSSWALKS, FILES, RISK_METHOD};
 use crate::{Catalog, parse_crosswalk, parse_framework, parse_risk_method};
 
 /// The standard every assessment is measured against: a custom file may map onto it, not

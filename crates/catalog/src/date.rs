@@ -7,7 +7,9 @@
 use std::fmt;
 
 /// A proleptic Gregorian calendar date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     // Invariant: a valid date (month 1..=12, day within the month, year 1..=9999).
     year: i32,

@@ -1,9 +1,13 @@
 //! The domain types of the catalog: frameworks, requirements, law obligations and crosswalks.
 //!
-//! These types are deliberately not `Deserialize`: the file format lives in `file.rs` and is
-//! turned into these types by validation, so a value of these types is always valid.
+//! The file format lives in `file.rs` and is turned into these types by validation, so a value
+//! of these types is always valid. They derive serde's traits only so that the build script
+//! can hand the validated built-in catalog to the library in a compact form (see `builtin.rs`);
+//! no file or request is ever deserialised into them. Derived indexes are not serialised: they
+//! are rebuilt from the data on reading.
 
 use crate::Date;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Declares a closed vocabulary: an enum with its file words, parsing and `Display`.
@@ -36,6 +40,7 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// What a node of a framework is.
     Kind {
         Clause => "clause",
@@ -68,11 +73,13 @@ impl Kind {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// What kind of text a framework is.
     FrameworkKind { Standard => "standard", Framework => "framework", Law => "law" }
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// The role an organisation plays for an AI system (EU AI Act vocabulary; Colorado's
     /// "developer" is recorded as `provider`).
     Role {
@@ -86,6 +93,7 @@ vocabulary! {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// The risk tiers a law obligation concerns.
     Tier {
         All => "all",
@@ -99,6 +107,7 @@ vocabulary! {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// A property of an AI system that narrows an obligation to the systems that have it.
     Trigger {
         InteractsWithNaturalPersons => "interacts_with_natural_persons",
@@ -119,6 +128,7 @@ vocabulary! {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// How a law classifies an AI system (the framework's `classification`): by the EU AI
     /// Act's risk tiers, by the consequential decisions it takes part in (Colorado), by the
     /// employment decisions it takes part in (Illinois, New York City), by Korea's high-impact
@@ -133,6 +143,7 @@ vocabulary! {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// The legal status of a law, a law version or one of its rules.
     LawStatus {
         Proposed => "proposed",
@@ -144,11 +155,13 @@ vocabulary! {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// Whether an entry of a date history is still the one in force.
     DateStatus { Current => "current", Superseded => "superseded" }
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// NIST IR 8477 set-theory relationships, read "source is REL target".
     Relationship {
         Equal => "equal",
@@ -174,12 +187,13 @@ impl Relationship {
 }
 
 vocabulary! {
+    #[derive(Serialize, Deserialize)]
     /// Why a crosswalk edge holds (NIST IR 8477 rationale).
     Rationale { Syntactic => "syntactic", Semantic => "semantic", Functional => "functional" }
 }
 
 /// One entry of the history of an application date.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateEntry {
     pub date: Date,
     pub status: DateStatus,
@@ -187,7 +201,7 @@ pub struct DateEntry {
 }
 
 /// The legal facts of an obligation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Obligation {
     pub article: String,
     pub roles: Vec<Role>,
@@ -227,7 +241,7 @@ pub const CREDIT_OR_INSURANCE_POINTS: [&str; 2] = ["5(b)", "5(c)"];
 
 /// Which Annex III use cases an obligation concerns. Each id names an area of the law's
 /// `annex_iii_areas` list or a point of its `annex_iii_points` list (checked on load).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnexIiiScope {
     /// When not empty, the obligation reaches only systems in one of these areas or points.
     pub only: Vec<String>,
@@ -244,7 +258,7 @@ impl AnnexIiiScope {
 
 /// A later date for systems already on the market: a system placed on the market before
 /// `placed_before` is bound from `applies_from`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grace {
     pub placed_before: Date,
     pub applies_from: Date,
@@ -252,7 +266,7 @@ pub struct Grace {
 }
 
 /// A reporting deadline: within `days` days, in the case described.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     /// Invariant: 1..=3650.
     pub days: u16,
@@ -277,7 +291,7 @@ impl Obligation {
 }
 
 /// One assessable or grouping node of a framework.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     pub id: String,
     pub kind: Kind,
@@ -301,7 +315,7 @@ pub struct Requirement {
 }
 
 /// A dated version of a law (Colorado SB 24-205, SB 26-189).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LawVersion {
     pub id: String,
     pub title: String,
@@ -315,7 +329,7 @@ pub struct LawVersion {
 }
 
 /// One entry of a named vocabulary of a framework (Annex III areas, consequential decisions).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListEntry {
     pub id: String,
     pub title: String,
@@ -325,7 +339,7 @@ pub struct ListEntry {
 }
 
 /// A versioned framework: a standard, a voluntary framework or a law.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Framework {
     pub id: String,
     pub name: String,
@@ -343,10 +357,21 @@ pub struct Framework {
     pub lists: Vec<(String, Vec<ListEntry>)>,
     pub requirements: Vec<Requirement>,
     // Invariant: `index[id]` is the position of that id in `requirements`.
+    #[serde(skip)]
     pub(crate) index: HashMap<String, usize>,
 }
 
 impl Framework {
+    /// Rebuilds the id index from `requirements`, whose ids validation made unique.
+    pub(crate) fn rebuild_index(&mut self) {
+        self.index = self
+            .requirements
+            .iter()
+            .enumerate()
+            .map(|(position, requirement)| (requirement.id.clone(), position))
+            .collect();
+    }
+
     /// The requirement with this id.
     pub fn get(&self, id: &str) -> Option<&Requirement> {
         self.index
@@ -420,7 +445,7 @@ impl Framework {
 }
 
 /// One directed mapping edge between two requirements.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edge {
     pub from: String,
     pub to: String,
@@ -432,7 +457,7 @@ pub struct Edge {
 }
 
 /// A directed set of edges from a source framework to a target framework.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Crosswalk {
     pub from: String,
     pub to: String,
@@ -441,7 +466,9 @@ pub struct Crosswalk {
     pub method: String,
     pub edges: Vec<Edge>,
     // Invariant: `by_target[id]` and `by_source[id]` list the positions in `edges`, in file order.
+    #[serde(skip)]
     pub(crate) by_target: HashMap<String, Vec<usize>>,
+    #[serde(skip)]
     pub(crate) by_source: HashMap<String, Vec<usize>>,
 }
 
@@ -473,6 +500,20 @@ impl Crosswalk {
         }
     }
 
+    /// Rebuilds the edge indexes from `edges`.
+    pub(crate) fn rebuild_indexes(&mut self) {
+        let edges = std::mem::take(&mut self.edges);
+        let rebuilt = Crosswalk::new(
+            std::mem::take(&mut self.from),
+            std::mem::take(&mut self.to),
+            std::mem::take(&mut self.version),
+            std::mem::take(&mut self.authors),
+            std::mem::take(&mut self.method),
+            edges,
+        );
+        *self = rebuilt;
+    }
+
     /// The edges that reach one target requirement, in file order.
     pub fn edges_to<'a>(&'a self, target: &str) -> impl Iterator<Item = &'a Edge> + 'a {
         self.by_target
@@ -493,7 +534,7 @@ impl Crosswalk {
 }
 
 /// One level of a rating scale of the risk method (`3 Possible`: expected once in a while).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScaleLevel {
     /// 1 to 5, in order.
     pub level: u8,
@@ -502,7 +543,7 @@ pub struct ScaleLevel {
 }
 
 /// The rating scales of the drafted AI risk method: how likely, and how bad for whom.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskScales {
     pub likelihood: Vec<ScaleLevel>,
     pub consequence_organisation: Vec<ScaleLevel>,
@@ -511,7 +552,7 @@ pub struct RiskScales {
 }
 
 /// The ISO/IEC 42001 Annex A controls that treat one NIST AI 600-1 risk, and who it affects.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskTreatment {
     /// A risk id of `nist-ai-600-1`.
     pub risk: String,
@@ -541,7 +582,7 @@ impl RiskTreatment {
 
 /// The defaults of the risk method the artefact drafts propose (`catalogs/risk-method.yaml`).
 /// Every id has been checked against the frameworks it names.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskMethod {
     pub scales: RiskScales,
     pub generative_ai_treatment: Vec<RiskTreatment>,
@@ -557,7 +598,7 @@ impl RiskMethod {
 }
 
 /// Every framework and crosswalk aimsgap knows, and the defaults of its risk method.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Catalog {
     pub frameworks: Vec<Framework>,
     pub crosswalks: Vec<Crosswalk>,
@@ -566,6 +607,17 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Rebuilds every derived index after the catalog was read from its compact form, in
+    /// which indexes are not stored.
+    pub(crate) fn rebuild_indexes(&mut self) {
+        for framework in &mut self.frameworks {
+            framework.rebuild_index();
+        }
+        for crosswalk in &mut self.crosswalks {
+            crosswalk.rebuild_indexes();
+        }
+    }
+
     pub fn framework(&self, id: &str) -> Option<&Framework> {
         self.frameworks.iter().find(|f| f.id == id)
     }

@@ -13,6 +13,7 @@ mod workbook_cmd;
 use aimsgap_catalog::Catalog;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -352,21 +353,23 @@ enum SchemaKind {
 }
 
 /// The catalog: the built-in one, with the custom catalog folder applied when one is given.
-pub(crate) fn load_catalog(custom: Option<&std::path::Path>) -> Result<Catalog> {
+/// The built-in catalog is borrowed from the one read per process, not copied.
+pub(crate) fn load_catalog(custom: Option<&std::path::Path>) -> Result<Cow<'static, Catalog>> {
     if let Some(dir) = custom {
-        return Ok(catalog_cmd::load_custom(dir)?.catalog);
+        return Ok(Cow::Owned(catalog_cmd::load_custom(dir)?.catalog));
     }
-    aimsgap_catalog::builtin().map_err(|errors| {
+    let builtin = aimsgap_catalog::builtin_shared().map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
             "the built-in catalog does not validate:\n{}",
             lines.join("\n")
         )
-    })
+    })?;
+    Ok(Cow::Borrowed(builtin))
 }
 
 /// The built-in catalog alone, whatever `--catalogs` says.
-fn load_catalog_builtin() -> Result<Catalog> {
+fn load_catalog_builtin() -> Result<Cow<'static, Catalog>> {
     load_catalog(None)
 }
 
@@ -624,7 +627,7 @@ fn run(cli: Cli) -> Result<String> {
             output,
             dry_run,
         } => workbook_cmd::import(
-            &load_catalog()?,
+            &*load_catalog()?,
             &workbook,
             &into,
             output.as_deref(),
@@ -632,12 +635,14 @@ fn run(cli: Cli) -> Result<String> {
         ),
         Command::Catalog {
             command: CatalogCommand::Check { dir },
-        } => catalog_cmd::check(&dir, &load_catalog_builtin()?),
+        } => catalog_cmd::check(&dir, &*load_catalog_builtin()?),
         Command::Catalog { command } => {
             let catalog = load_catalog()?;
             match command {
                 CatalogCommand::List => Ok(catalog_cmd::list(&catalog)),
-                CatalogCommand::Check { dir } => catalog_cmd::check(&dir, &load_catalog_builtin()?),
+                CatalogCommand::Check { dir } => {
+                    catalog_cmd::check(&dir, &*load_catalog_builtin()?)
+                }
                 CatalogCommand::Export {
                     framework,
                     format: ExportFormat::Oscal,

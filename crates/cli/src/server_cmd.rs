@@ -194,7 +194,7 @@ pub fn serve(
         .init();
     // A broken custom catalog stops the start with every located error, before anything binds.
     let catalog = match catalogs {
-        None => crate::load_catalog(None)?,
+        None => crate::load_catalog(None)?.into_owned(),
         Some(dir) => {
             let custom = crate::catalog_cmd::load_custom(dir)?;
             for change in &custom.changes {

@@ -7,6 +7,7 @@
 )]
 
 mod builtin;
+mod compiled;
 mod copied;
 mod crosswalks;
 mod custom;

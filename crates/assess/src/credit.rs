@@ -4,7 +4,7 @@
 use crate::input::*;
 use crate::result::*;
 use crate::rules;
-use aimsgap_catalog::{Catalog, Framework, FrameworkKind, Kind, Relationship};
+use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, Kind, Relationship};
 use std::collections::HashMap;
 
 /// The framework every assessment is about.
@@ -97,28 +97,61 @@ pub fn certification_in_force(certification: &Certification, as_of: aimsgap_cata
         && certification.valid_until.is_none_or(|until| until >= as_of)
 }
 
+/// A held certification in force that has a crosswalk onto ISO/IEC 42001, with what it is
+/// worth: looked up once per assessment rather than once per requirement.
+pub(crate) struct Held<'a> {
+    certification: &'a Certification,
+    crosswalk: &'a Crosswalk,
+    cert_factor: f64,
+    scope: f64,
+}
+
+/// The certifications that give credit on the date, in the order they are listed.
+pub(crate) fn held<'a>(
+    catalog: &'a Catalog,
+    certifications: &'a [Certification],
+    as_of: aimsgap_catalog::Date,
+) -> Vec<Held<'a>> {
+    certifications
+        .iter()
+        .filter(|certification| certification_in_force(certification, as_of))
+        .filter_map(|certification| {
+            let crosswalk = catalog.crosswalk(&certification.framework, TARGET)?;
+            Some(Held {
+                certification,
+                crosswalk,
+                cert_factor: rules::certification_factor(
+                    certification.status,
+                    certification.report,
+                ),
+                scope: if certification.scope_covers_ai {
+                    1.0
+                } else {
+                    rules::SCOPE_WITHOUT_AI
+                },
+            })
+        })
+        .collect()
+}
+
 /// The credit one requirement inherits from the held certifications, and how many edges carry
 /// it, without recording the edges (for baselines, where only the figure matters).
 pub fn inherited_credit(catalog: &Catalog, assessment: &Assessment, id: &str) -> (Credit, usize) {
+    inherited_figure(
+        &held(catalog, &assessment.certifications, assessment.as_of),
+        id,
+    )
+}
+
+/// [`inherited_credit`] over certifications already looked up.
+pub(crate) fn inherited_figure(held: &[Held<'_>], id: &str) -> (Credit, usize) {
     let mut contributions = Vec::new();
-    for certification in &assessment.certifications {
-        if !certification_in_force(certification, assessment.as_of) {
-            continue;
-        }
-        let Some(crosswalk) = catalog.crosswalk(&certification.framework, TARGET) else {
-            continue;
-        };
-        let cert_factor = rules::certification_factor(certification.status, certification.report);
-        let scope = if certification.scope_covers_ai {
-            1.0
-        } else {
-            rules::SCOPE_WITHOUT_AI
-        };
-        for edge in crosswalk.edges_to(id) {
+    for held in held {
+        for edge in held.crosswalk.edges_to(id) {
             let credit = rules::relationship_factor(edge.rel) * f64::from(edge.strength) / 10.0
-                * source_factor(certification, &edge.from)
-                * cert_factor
-                * scope;
+                * source_factor(held.certification, &edge.from)
+                * held.cert_factor
+                * held.scope;
             if credit > 0.0 {
                 contributions.push(credit);
             }
@@ -129,32 +162,21 @@ pub fn inherited_credit(catalog: &Catalog, assessment: &Assessment, id: &str) ->
 
 /// The credit inherited by one requirement from the held certifications, with every edge that
 /// carries it. Computes the same figure as [`inherited_credit`] (a test holds them equal).
-fn inherited(catalog: &Catalog, assessment: &Assessment, id: &str) -> (Credit, Vec<Source>) {
+fn inherited(held: &[Held<'_>], id: &str) -> (Credit, Vec<Source>) {
     let mut sources = Vec::new();
     let mut contributions = Vec::new();
-    for certification in &assessment.certifications {
-        if !certification_in_force(certification, assessment.as_of) {
-            continue;
-        }
-        let Some(crosswalk) = catalog.crosswalk(&certification.framework, TARGET) else {
-            continue;
-        };
-        let cert_factor = rules::certification_factor(certification.status, certification.report);
-        let scope = if certification.scope_covers_ai {
-            1.0
-        } else {
-            rules::SCOPE_WITHOUT_AI
-        };
+    for held in held {
+        let certification = held.certification;
         let mut edges = Vec::new();
-        for edge in crosswalk.edges_to(id) {
+        for edge in held.crosswalk.edges_to(id) {
             if edge.rel == Relationship::NoRelationship {
                 continue;
             }
             let factor = source_factor(certification, &edge.from);
             let credit = rules::relationship_factor(edge.rel) * f64::from(edge.strength) / 10.0
                 * factor
-                * cert_factor
-                * scope;
+                * held.cert_factor
+                * held.scope;
             if credit <= 0.0 {
                 continue;
             }
@@ -174,7 +196,7 @@ fn inherited(catalog: &Catalog, assessment: &Assessment, id: &str) -> (Credit, V
             sources.push(Source::Inherited {
                 framework: certification.framework.clone(),
                 scope_covers_ai: certification.scope_covers_ai,
-                certification_factor: cert_factor,
+                certification_factor: held.cert_factor,
                 edges,
             });
         }
@@ -324,6 +346,7 @@ pub fn judge(
         .map(|a| (a.id.as_str(), a))
         .collect();
     future_evidence(assessment, diagnostics);
+    let held = held(catalog, &assessment.certifications, assessment.as_of);
     for requirement in iso.assessable() {
         let mut notes = Vec::new();
         let answer = governing(iso, &answers, &requirement.id);
@@ -342,13 +365,7 @@ pub fn judge(
                     notes.push(
                         "clause requirements cannot be excluded; judged as if not answered".into(),
                     );
-                    unanswered(
-                        catalog,
-                        assessment,
-                        &requirement.id,
-                        Status::Gap,
-                        &mut notes,
-                    )
+                    unanswered(&held, &requirement.id, Status::Gap, &mut notes)
                 } else if excluded && answer.justification.is_none() {
                     notes.push(
                         "excluded without a justification: an auditor will not accept it; judged as if not answered"
@@ -361,13 +378,7 @@ pub fn judge(
                             requirement.id
                         ),
                     });
-                    unanswered(
-                        catalog,
-                        assessment,
-                        &requirement.id,
-                        Status::Gap,
-                        &mut notes,
-                    )
+                    unanswered(&held, &requirement.id, Status::Gap, &mut notes)
                 } else if excluded {
                     let (status, credit, source) =
                         answered(answer, &uses, requirement.documented, &mut notes);
@@ -380,7 +391,7 @@ pub fn judge(
                 } else {
                     let (status, credit, source) =
                         answered(answer, &uses, requirement.documented, &mut notes);
-                    let (floor, floor_sources) = inherited(catalog, assessment, &requirement.id);
+                    let (floor, floor_sources) = inherited(&held, &requirement.id);
                     with_floor(
                         answer.status,
                         (status, credit, source),
@@ -389,13 +400,7 @@ pub fn judge(
                     )
                 }
             }
-            None => unanswered(
-                catalog,
-                assessment,
-                &requirement.id,
-                Status::Unknown,
-                &mut notes,
-            ),
+            None => unanswered(&held, &requirement.id, Status::Unknown, &mut notes),
         };
         results.push(RequirementResult {
             id: requirement.id.clone(),
@@ -464,14 +469,8 @@ fn inherited_status(credit: Credit) -> Status {
 /// A requirement with no answer that counts: its credit is what held certifications give;
 /// `otherwise` is its status when they give too little (unknown when nothing was answered, a
 /// gap when an answer was refused).
-fn unanswered(
-    catalog: &Catalog,
-    assessment: &Assessment,
-    id: &str,
-    otherwise: Status,
-    notes: &mut Vec<String>,
-) -> Judged {
-    let (credit, sources) = inherited(catalog, assessment, id);
+fn unanswered(held: &[Held<'_>], id: &str, otherwise: Status, notes: &mut Vec<String>) -> Judged {
+    let (credit, sources) = inherited(held, id);
     let status = if credit.hi >= rules::INHERITED_PARTIAL {
         notes.push("credit inherited from held certifications: verify for AI scope".into());
         Status::Partial

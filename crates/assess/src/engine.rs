@@ -27,41 +27,125 @@ impl std::error::Error for MissingFramework {}
 /// What the law says about one requirement: the pressure of the nearest deadline it supports,
 /// the risk of the systems concerned, and which obligations and systems those are.
 #[derive(Default)]
-pub(crate) struct Exposure {
+pub(crate) struct Exposure<'a> {
     pub(crate) pressure: f64,
     pub(crate) risk: f64,
     pub(crate) obligations: BTreeSet<String>,
     pub(crate) references: BTreeSet<String>,
-    pub(crate) systems: BTreeSet<String>,
+    /// The ids of the AI systems concerned, sorted, each once.
+    pub(crate) systems: Vec<&'a str>,
 }
 
-/// One pass over every obligation of every system, indexed by supporting requirement.
-fn exposure(
-    as_of: aimsgap_catalog::Date,
-    obligations: &[SystemObligations],
-) -> HashMap<String, Exposure> {
-    let mut index: HashMap<String, Exposure> = HashMap::new();
-    for system in obligations {
-        for item in &system.items {
-            for (id, _) in &item.supported_by {
-                let entry = index.entry(id.clone()).or_default();
-                entry.pressure = entry
-                    .pressure
-                    .max(rules::date_pressure(as_of, item.applies_from));
-                entry.risk = entry
-                    .risk
-                    .max(rules::classification_risk(system.classification));
-                entry
-                    .obligations
-                    .insert(format!("{}:{}", system.law, item.id));
-                entry
-                    .references
-                    .insert(format!("{} {}", system.law, item.reference));
-                entry.systems.insert(system.system.clone());
-            }
+/// One obligation of one law over every AI system it binds: its item as the first system has
+/// it (the id, reference and supporting requirements are the same for every system), the
+/// highest pressure and risk, and which systems (by position in the inventory) it binds.
+struct Duty<'a> {
+    law: &'a str,
+    item: &'a ObligationItem,
+    pressure: f64,
+    risk: f64,
+    systems: Bits,
+}
+
+/// A set of positions in the AI system inventory.
+#[derive(Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(count: usize) -> Bits {
+        Bits(vec![0; count.div_ceil(64)])
+    }
+
+    fn insert(&mut self, position: usize) {
+        if let Some(word) = self.0.get_mut(position / 64) {
+            *word |= 1 << (position % 64);
         }
     }
+
+    fn contains(&self, position: usize) -> bool {
+        self.0
+            .get(position / 64)
+            .is_some_and(|word| word & (1 << (position % 64)) != 0)
+    }
+
+    fn union(&mut self, other: &Bits) {
+        for (word, by_other) in self.0.iter_mut().zip(&other.0) {
+            *word |= by_other;
+        }
+    }
+}
+
+/// One pass over every obligation of every system, indexed by supporting requirement. The
+/// trace says which obligation and system each item is, so that each is gathered once per
+/// obligation rather than once per system and supporting requirement.
+fn exposure<'a>(
+    assessment: &'a Assessment,
+    obligations: &'a [SystemObligations],
+    trace: &law::Trace,
+) -> HashMap<&'a str, Exposure<'a>> {
+    let as_of = assessment.as_of;
+    let count = assessment.ai_systems.len();
+    let mut duties: Vec<Option<Duty<'a>>> = Vec::new();
+    duties.resize_with(trace.duties, || None);
+    let items = obligations
+        .iter()
+        .flat_map(|system| system.items.iter().map(move |item| (system, item)));
+    for ((system, item), &(ordinal, duty)) in items.zip(&trace.items) {
+        let Some(slot) = duties.get_mut(duty) else {
+            continue;
+        };
+        let entry = slot.get_or_insert_with(|| Duty {
+            law: system.law.as_str(),
+            item,
+            pressure: 0.0,
+            risk: 0.0,
+            systems: Bits::new(count),
+        });
+        entry.pressure = entry
+            .pressure
+            .max(rules::date_pressure(as_of, item.applies_from));
+        entry.risk = entry
+            .risk
+            .max(rules::classification_risk(system.classification));
+        entry.systems.insert(ordinal);
+    }
+    // Each requirement's systems: the union over the obligations it supports, as positions,
+    // then as ids in id order, each once.
+    let mut index: HashMap<&'a str, (Exposure<'a>, Bits)> = HashMap::new();
+    for duty in duties.iter().flatten() {
+        for (id, _) in &duty.item.supported_by {
+            let (entry, systems) = index
+                .entry(id.as_str())
+                .or_insert_with(|| (Exposure::default(), Bits::new(count)));
+            entry.pressure = entry.pressure.max(duty.pressure);
+            entry.risk = entry.risk.max(duty.risk);
+            entry
+                .obligations
+                .insert(format!("{}:{}", duty.law, duty.item.id));
+            entry
+                .references
+                .insert(format!("{} {}", duty.law, duty.item.reference));
+            systems.union(&duty.systems);
+        }
+    }
+    let mut sorted: Vec<(usize, &'a str)> = assessment
+        .ai_systems
+        .iter()
+        .enumerate()
+        .map(|(position, system)| (position, system.id.as_str()))
+        .collect();
+    sorted.sort_by(|a, b| a.1.cmp(b.1));
     index
+        .into_iter()
+        .map(|(id, (mut entry, systems))| {
+            for &(position, system) in &sorted {
+                if systems.contains(position) && entry.systems.last() != Some(&system) {
+                    entry.systems.push(system);
+                }
+            }
+            (id, entry)
+        })
+        .collect()
 }
 
 fn is_blocker(iso: &Framework, id: &str) -> bool {
@@ -190,14 +274,12 @@ fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec
     }
     sets.into_iter()
         .map(|(name, certifications)| {
-            let alone = Assessment {
-                certifications,
-                answers: Vec::new(),
-                ..assessment.clone()
-            };
+            // The same organisation with only these certifications and no answers: only the
+            // certifications and the date matter to inherited credit.
+            let held = credit::held(catalog, &certifications, assessment.as_of);
             let credits: Vec<(Credit, usize)> = iso
                 .assessable()
-                .map(|r| credit::inherited_credit(catalog, &alone, &r.id))
+                .map(|r| credit::inherited_figure(&held, &r.id))
                 .collect();
             let counted = credits.len();
             let mean = |f: fn(&Credit) -> f64| {
@@ -231,7 +313,7 @@ fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec
                     rules::INHERITED_CAP * 100.0
                 ),
             ];
-            for certification in &alone.certifications {
+            for certification in &certifications {
                 if !certification.scope_covers_ai {
                     derivation.push(format!(
                         "the {} scope does not cover the AI systems, so its edges count {:.0}%",
@@ -303,7 +385,7 @@ pub fn assess(
         .filter(|g| g.counted > 0 || results.iter().any(|r| r.group == g.id))
         .collect();
     let baseline = baselines(catalog, iso, assessment);
-    let obligations = law::obligations(catalog, assessment, &results);
+    let (obligations, trace) = law::obligations(catalog, assessment, &results);
 
     // Gaps: every counted requirement not met.
     let open: Vec<&RequirementResult> = results
@@ -325,14 +407,14 @@ pub fn assess(
         .map(|id| waiting_on.get(*id).copied().unwrap_or(0))
         .collect();
     let max_waiting = waiting.iter().copied().max().unwrap_or(0).max(1);
-    let exposure = exposure(assessment.as_of, &obligations);
+    let exposure = exposure(assessment, &obligations, &trace);
     let none = Exposure::default();
     let mut gaps: Vec<Gap> = open
         .iter()
         .zip(efforts.iter().zip(&waiting))
         .map(|(result, (&effort_days, &waiting))| {
             let blocker = is_blocker(iso, &result.id);
-            let law = exposure.get(&result.id).unwrap_or(&none);
+            let law = exposure.get(result.id.as_str()).unwrap_or(&none);
             let factors = Factors {
                 blocker: if blocker { 1.0 } else { 0.0 },
                 regulatory: law.pressure,
@@ -341,7 +423,7 @@ pub fn assess(
                 ease: 1.0 - effort_days / max_effort,
                 unblocks: waiting as f64 / max_waiting as f64,
                 obligations: law.obligations.iter().cloned().collect(),
-                systems: law.systems.iter().cloned().collect(),
+                systems: law.systems.iter().map(|s| (*s).to_string()).collect(),
                 effort_days: round1(effort_days),
                 waiting,
             };
@@ -406,11 +488,22 @@ fn verdict(
     obligations: &[SystemObligations],
 ) -> Verdict {
     let mut reasons = Vec::new();
+    // Each requirement not met under a blocker clause, with its parent looked up once.
+    let open: Vec<(&str, &RequirementResult)> = results
+        .iter()
+        .filter(|r| r.status != Status::Met && r.status != Status::NotApplicable)
+        .filter_map(|r| {
+            let parent = iso.get(&r.id)?.parent.as_deref()?;
+            rules::BLOCKER_CLAUSES
+                .contains(&parent)
+                .then_some((parent, r))
+        })
+        .collect();
     for clause in rules::BLOCKER_CLAUSES {
-        let under: Vec<&RequirementResult> = results
+        let under: Vec<&RequirementResult> = open
             .iter()
-            .filter(|r| iso.get(&r.id).and_then(|q| q.parent.as_deref()) == Some(*clause))
-            .filter(|r| r.status != Status::Met && r.status != Status::NotApplicable)
+            .filter(|(parent, _)| parent == clause)
+            .map(|(_, r)| *r)
             .collect();
         if under.is_empty() {
             continue;
@@ -503,5 +596,117 @@ fn verdict(
     Verdict {
         ready_for_stage1: ready,
         reasons,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    /// The pressure, risk, obligations, references and systems of one requirement.
+    type ItemByItem = (
+        f64,
+        f64,
+        BTreeSet<String>,
+        BTreeSet<String>,
+        BTreeSet<String>,
+    );
+
+    /// The pass over every item of every system and every requirement it supports, as the
+    /// engine made it before obligations were gathered once each: kept to hold the two equal.
+    fn exposure_item_by_item(
+        as_of: aimsgap_catalog::Date,
+        obligations: &[SystemObligations],
+    ) -> HashMap<String, ItemByItem> {
+        let mut index: HashMap<String, ItemByItem> = HashMap::new();
+        for system in obligations {
+            for item in &system.items {
+                for (id, _) in &item.supported_by {
+                    let entry = index.entry(id.clone()).or_default();
+                    entry.0 = entry.0.max(rules::date_pressure(as_of, item.applies_from));
+                    entry.1 = entry
+                        .1
+                        .max(rules::classification_risk(system.classification));
+                    entry.2.insert(format!("{}:{}", system.law, item.id));
+                    entry.3.insert(format!("{} {}", system.law, item.reference));
+                    entry.4.insert(system.system.clone());
+                }
+            }
+        }
+        index
+    }
+
+    /// Every example's organisation with many AI systems drawn from all examples, some facts
+    /// varied and some ids repeated.
+    pub(crate) fn varied(catalog: &Catalog) -> Vec<Assessment> {
+        let texts = [
+            include_str!("../../../examples/bank-credit-scoring.yaml"),
+            include_str!("../../../examples/hrtech-cv-screening-soc2.yaml"),
+            include_str!("../../../examples/medical-device-maker.yaml"),
+            include_str!("../../../examples/saas-chatbot-iso27001.yaml"),
+            include_str!("../../../examples/startup-gpai-provider.yaml"),
+        ];
+        let as_of = aimsgap_catalog::Date::parse("2026-11-29").unwrap();
+        let examples: Vec<Assessment> = texts
+            .iter()
+            .map(|text| crate::parse_assessment("example", text, catalog, as_of).unwrap())
+            .collect();
+        let pool: Vec<AiSystem> = examples
+            .iter()
+            .flat_map(|a| a.ai_systems.iter().cloned())
+            .collect();
+        examples
+            .iter()
+            .flat_map(|base| {
+                [0, 1, 5, 37].map(|n| {
+                    let ai_systems = (0..n)
+                        .map(|i| {
+                            let mut system = pool[i % pool.len()].clone();
+                            // Every eleventh id repeats an earlier one.
+                            system.id =
+                                format!("system-{:02}", if i % 11 == 10 { i / 2 } else { i });
+                            system.interacts_with_natural_persons ^= i % 3 == 0;
+                            system.generates_synthetic_content ^= i % 5 == 0;
+                            if i % 4 == 2 {
+                                system.annex_iii_point = None;
+                            }
+                            if i % 6 == 5 {
+                                system.public_body = true;
+                            }
+                            system
+                        })
+                        .collect();
+                    Assessment {
+                        ai_systems,
+                        ..base.clone()
+                    }
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exposure_gathered_per_obligation_equals_the_pass_over_every_item() {
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let iso = catalog.framework(TARGET).unwrap();
+        for assessment in varied(&catalog) {
+            let results = credit::judge(&catalog, iso, &assessment, &mut Vec::new());
+            let (obligations, trace) = law::obligations(&catalog, &assessment, &results);
+            let old = exposure_item_by_item(assessment.as_of, &obligations);
+            let new = exposure(&assessment, &obligations, &trace);
+            assert_eq!(old.len(), new.len());
+            assert!(!new.is_empty() || assessment.ai_systems.is_empty());
+            for (id, (pressure, risk, obligations, references, systems)) in &old {
+                let entry = &new[id.as_str()];
+                assert_eq!(entry.pressure, *pressure, "{id}");
+                assert_eq!(entry.risk, *risk, "{id}");
+                assert_eq!(&entry.obligations, obligations, "{id}");
+                assert_eq!(&entry.references, references, "{id}");
+                let systems: Vec<&str> = systems.iter().map(String::as_str).collect();
+                assert_eq!(entry.systems, systems, "{id}");
+            }
+        }
     }
 }

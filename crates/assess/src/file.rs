@@ -13,7 +13,7 @@ use crate::input::*;
 use aimsgap_catalog::{Catalog, Date, Error, ErrorKind, Kind, Location};
 use aimsgap_wire::assessment::{self as file, Document, Located};
 use aimsgap_wire::limits::{self, Excess};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 type S = Located<String>;
 
@@ -658,11 +658,13 @@ pub fn from_document(
     let points = list_ids(catalog, "eu-ai-act", "annex_iii_points");
     let eu = catalog.framework("eu-ai-act");
     let decisions = list_ids(catalog, "colorado-ai", "consequential_decisions");
-    let mut ai_systems: Vec<AiSystem> = Vec::new();
+    let mut ai_systems: Vec<AiSystem> = Vec::with_capacity(raw.ai_systems.len());
+    // The ids seen so far, so that a duplicate is found without going over every system.
+    let mut ids: HashSet<&str> = HashSet::with_capacity(raw.ai_systems.len());
     for (i, spanned) in raw.ai_systems.iter().enumerate() {
         let entry = &spanned.value;
         let field = |name: &str| format!("ai_systems[{i}].{name}");
-        if ai_systems.iter().any(|s| s.id == entry.id.value) {
+        if !ids.insert(entry.id.value.as_str()) {
             check.fail(
                 &entry.id,
                 field("id"),

@@ -8,7 +8,7 @@ use crate::input::*;
 use crate::result::*;
 use aimsgap_catalog::{
     AnnexIiiScope, CREDIT_OR_INSURANCE_POINTS, Catalog, Date, Framework, FrameworkKind,
-    LawClassification, LawStatus, ListEntry, Obligation, Role, Tier, Trigger,
+    LawClassification, LawStatus, ListEntry, Obligation, Requirement, Role, Tier, Trigger,
 };
 use std::collections::HashMap;
 
@@ -301,22 +301,21 @@ fn in_jurisdiction(law: &Framework, organization: &Organization, system: &AiSyst
 
 /// The ISO/IEC 42001 requirements that support an obligation, with their status.
 /// Computed once per law, so that the cost per AI system stays small.
-fn support_index(
-    catalog: &Catalog,
+fn support_index<'a>(
+    catalog: &'a Catalog,
     law: &str,
-    results: &[RequirementResult],
-) -> HashMap<String, Vec<(String, Status)>> {
-    let mut index: HashMap<String, Vec<(String, Status)>> = HashMap::new();
+    status: &HashMap<&str, Status>,
+) -> HashMap<&'a str, Vec<(String, Status)>> {
+    let mut index: HashMap<&str, Vec<(String, Status)>> = HashMap::new();
     let Some(crosswalk) = catalog.crosswalk(law, crate::credit::TARGET) else {
         return index;
     };
-    let status: HashMap<&str, Status> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
     for edge in &crosswalk.edges {
         if edge.strength < crate::rules::SUPPORT_MIN_STRENGTH {
             continue;
         }
         if let Some(&s) = status.get(edge.to.as_str()) {
-            let entry = index.entry(edge.from.clone()).or_default();
+            let entry = index.entry(edge.from.as_str()).or_default();
             if !entry.iter().any(|(id, _)| id == &edge.to) {
                 entry.push((edge.to.clone(), s));
             }
@@ -441,34 +440,139 @@ fn applies_from(obligation: &Obligation, system_tiers: &[Tier]) -> Date {
         .unwrap_or(obligation.applies_from)
 }
 
+/// One obligation of a law, with the ISO/IEC 42001 requirements that support it.
+struct Duty<'a> {
+    requirement: &'a Requirement,
+    obligation: &'a Obligation,
+    supported_by: Vec<(String, Status)>,
+}
+
+/// What of a law every AI system is judged against.
+struct Prepared<'a> {
+    /// For a versioned law: which version governs on the date and which are to come.
+    version_reasons: Vec<String>,
+    /// The version the systems' obligations are labelled with.
+    version_label: String,
+    /// The versions in effect on the date or later.
+    live_versions: Vec<&'a aimsgap_catalog::LawVersion>,
+    points: &'a [ListEntry],
+    /// Its assessable requirements that carry an obligation, in file order.
+    duties: Vec<Duty<'a>>,
+}
+
+/// Where each obligation item of [`obligations`] comes from, in the order of the systems'
+/// items (permissions are not traced): the AI system's position in the inventory and the
+/// obligation's position among the duties of every law, below `duties`.
+pub(crate) struct Trace {
+    pub(crate) items: Vec<(usize, usize)>,
+    pub(crate) duties: usize,
+}
+
 /// The obligations of every law for every AI system, in inventory order then law order.
-pub fn obligations(
+pub(crate) fn obligations(
     catalog: &Catalog,
     assessment: &Assessment,
     results: &[RequirementResult],
-) -> Vec<SystemObligations> {
+) -> (Vec<SystemObligations>, Trace) {
     let as_of = assessment.as_of;
     let mut out = Vec::new();
+    let mut trace = Trace {
+        items: Vec::new(),
+        duties: 0,
+    };
     let laws: Vec<&Framework> = catalog
         .frameworks
         .iter()
         .filter(|f| f.kind == FrameworkKind::Law)
-        .collect();
-    let supports: Vec<HashMap<String, Vec<(String, Status)>>> = laws
-        .iter()
-        .map(|law| support_index(catalog, &law.id, results))
         .collect();
     // The Annex III points: from each law that lists them, else from the EU AI Act.
     let eu_points = catalog
         .framework("eu-ai-act")
         .and_then(|eu| eu.list("annex_iii_points"))
         .unwrap_or_default();
-    for system in &assessment.ai_systems {
+    // Each law's obligations with the requirements that support them and its Annex III
+    // points, gathered once, so that the cost per AI system stays small.
+    let status: HashMap<&str, Status> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let prepared: Vec<Prepared> = laws
+        .iter()
+        .map(|law| {
+            let support = support_index(catalog, &law.id, &status);
+            // Versioned laws: the version that governs on the date, and those still to come.
+            let mut version_label = law.version.clone();
+            let mut version_reasons: Vec<String> = Vec::new();
+            let mut live_versions: Vec<&aimsgap_catalog::LawVersion> = Vec::new();
+            if !law.versions.is_empty() {
+                let governing = law
+                    .versions
+                    .iter()
+                    .filter(|v| v.effective <= as_of && v.until.is_none_or(|u| u >= as_of))
+                    .max_by_key(|v| v.effective);
+                let upcoming: Vec<_> = law
+                    .versions
+                    .iter()
+                    .filter(|v| v.effective > as_of)
+                    .collect();
+                if let Some(version) = governing {
+                    version_reasons.push(format!(
+                        "{} governs on {as_of} (effective {}, status {}{})",
+                        version.id,
+                        version.effective,
+                        version.status,
+                        version
+                            .status_since
+                            .map(|d| format!(" since {d}"))
+                            .unwrap_or_default()
+                    ));
+                    version_label = version.id.clone();
+                    live_versions.push(version);
+                } else {
+                    version_reasons
+                        .push(format!("no version of {} is in effect on {as_of}", law.id));
+                }
+                for version in upcoming {
+                    version_reasons.push(format!(
+                        "{} takes effect on {}",
+                        version.id, version.effective
+                    ));
+                    if governing.is_none() {
+                        version_label = version.id.clone();
+                    }
+                    live_versions.push(version);
+                }
+            }
+            Prepared {
+                version_reasons,
+                version_label,
+                live_versions,
+                points: law.list("annex_iii_points").unwrap_or(eu_points),
+                duties: law
+                    .assessable()
+                    .filter_map(|requirement| {
+                        let obligation = requirement.obligation.as_ref()?;
+                        Some(Duty {
+                            requirement,
+                            obligation,
+                            supported_by: support
+                                .get(requirement.id.as_str())
+                                .cloned()
+                                .unwrap_or_default(),
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    // The position of each law's first duty among the duties of every law.
+    let mut first_duty = Vec::with_capacity(prepared.len());
+    for law in &prepared {
+        first_duty.push(trace.duties);
+        trace.duties += law.duties.len();
+    }
+    for (ordinal, system) in assessment.ai_systems.iter().enumerate() {
         let roles = roles_of(system);
         let tiers = tiers_of(system);
         let tier_set: Vec<Tier> = tiers.iter().map(|(t, _)| *t).collect();
-        for (law, support) in laws.iter().zip(&supports) {
-            let versioned = !law.versions.is_empty();
+        for ((law, prepared), first_duty) in laws.iter().zip(&prepared).zip(&first_duty) {
             // EU risk tiers explain the classification of the laws that read them (and, as
             // before, the Colorado one); the other laws give their own reasons.
             let tiered = matches!(
@@ -497,64 +601,24 @@ pub fn obligations(
             if roles.is_empty() {
                 reasons.push("no role given for this system: no obligation can be bound".into());
             }
-            // Versioned laws: the version that governs on the date, and those still to come.
-            let mut version_label = law.version.clone();
-            let mut live_versions: Vec<&aimsgap_catalog::LawVersion> = Vec::new();
-            if versioned {
-                let governing = law
-                    .versions
-                    .iter()
-                    .filter(|v| v.effective <= as_of && v.until.is_none_or(|u| u >= as_of))
-                    .max_by_key(|v| v.effective);
-                let upcoming: Vec<_> = law
-                    .versions
-                    .iter()
-                    .filter(|v| v.effective > as_of)
-                    .collect();
-                if let Some(version) = governing {
-                    reasons.push(format!(
-                        "{} governs on {as_of} (effective {}, status {}{})",
-                        version.id,
-                        version.effective,
-                        version.status,
-                        version
-                            .status_since
-                            .map(|d| format!(" since {d}"))
-                            .unwrap_or_default()
-                    ));
-                    version_label = version.id.clone();
-                    live_versions.push(version);
-                } else {
-                    reasons.push(format!("no version of {} is in effect on {as_of}", law.id));
-                }
-                for version in upcoming {
-                    reasons.push(format!(
-                        "{} takes effect on {}",
-                        version.id, version.effective
-                    ));
-                    if governing.is_none() {
-                        version_label = version.id.clone();
-                    }
-                    live_versions.push(version);
-                }
-            }
+            reasons.extend(prepared.version_reasons.iter().cloned());
+            let version_label = prepared.version_label.clone();
+            let live_versions = &prepared.live_versions;
             let mut tier_names: Vec<String> = Vec::new();
             reasons.extend(classification_reasons(law, system));
             for (tier, reason) in &tiers {
                 if tiered && (*tier != Tier::All || !reason.starts_with("every")) {
                     reasons.push(reason.clone());
                 }
-                if !tier_names.contains(&tier.as_str().to_string()) {
+                if !tier_names.iter().any(|name| name == tier.as_str()) {
                     tier_names.push(tier.as_str().to_string());
                 }
             }
-            let points = law.list("annex_iii_points").unwrap_or(eu_points);
+            let points = prepared.points;
             let mut items = Vec::new();
             let mut permissions = Vec::new();
-            for requirement in law.assessable() {
-                let Some(obligation) = &requirement.obligation else {
-                    continue;
-                };
+            for (position, duty) in prepared.duties.iter().enumerate() {
+                let (requirement, obligation) = (duty.requirement, duty.obligation);
                 if !obligation.roles.iter().any(|r| roles.contains(r))
                     || !obligation.tiers.iter().any(|t| tier_set.contains(t))
                     || !triggers_hold(system, obligation)
@@ -580,7 +644,7 @@ pub fn obligations(
                 };
                 let (date, grace_notes) = with_grace(obligation, system, date);
                 notes.extend(grace_notes);
-                let supported_by = support.get(&requirement.id).cloned().unwrap_or_default();
+                let supported_by = duty.supported_by.clone();
                 let days_until = as_of.days_until(date);
                 let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
                     || obligation.status == LawStatus::Stayed;
@@ -629,6 +693,7 @@ pub fn obligations(
                     permissions.push(item);
                 } else {
                     items.push(item);
+                    trace.items.push((ordinal, first_duty + position));
                 }
             }
             let classification = classification(law, &tiers, system, &items);
@@ -663,5 +728,5 @@ pub fn obligations(
             });
         }
     }
-    out
+    (out, trace)
 }

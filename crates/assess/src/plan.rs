@@ -222,10 +222,12 @@ pub(crate) fn next_actions(
     results: &[RequirementResult],
     counted: usize,
 ) -> Vec<NextAction> {
+    let by_id: HashMap<&str, &RequirementResult> =
+        results.iter().rev().map(|r| (r.id.as_str(), r)).collect();
     let mut candidates: Vec<NextAction> = gaps
         .iter()
         .filter_map(|gap| {
-            let result = results.iter().find(|r| r.id == gap.id)?;
+            let result = *by_id.get(gap.id.as_str())?;
             let gain = if counted == 0 {
                 0.0
             } else {

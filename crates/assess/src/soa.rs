@@ -9,7 +9,7 @@ use crate::engine::Exposure;
 use crate::input::*;
 use crate::result::*;
 use aimsgap_catalog::{Catalog, Date, Framework, Kind, Relationship};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// "a and b", "a, b and c".
 fn and_list(items: &[String]) -> String {
@@ -30,36 +30,101 @@ fn bounded(items: &[String], shown: usize) -> String {
     }
 }
 
-/// Each AI system's classifications, as "Name (high risk under eu-ai-act; consequential
-/// decision under colorado-ai)", by system id.
-fn system_profiles(obligations: &[SystemObligations]) -> BTreeMap<&str, String> {
-    let mut classes: BTreeMap<&str, (&str, Vec<String>)> = BTreeMap::new();
-    for system in obligations {
-        let entry = classes
-            .entry(system.system.as_str())
-            .or_insert((system.system_name.as_str(), Vec::new()));
-        if !matches!(
-            system.classification,
-            Classification::NotInScope | Classification::NotCovered
-        ) {
-            entry.1.push(format!(
-                "{} under {}",
-                system.classification.as_str().replace('_', " "),
-                system.law
-            ));
+/// [`bounded`] over `count` items of which only the first `shown` are made: a control that
+/// treats the risks of thousands of AI systems names three.
+fn bounded_lazily(mut items: impl Iterator<Item = String>, count: usize, shown: usize) -> String {
+    let head: Vec<String> = items.by_ref().take(shown.min(count)).collect();
+    if count > shown {
+        format!("{} and {} more", head.join(", "), count - shown)
+    } else {
+        and_list(&head)
+    }
+}
+
+/// Each AI system's obligations by system id, to say its classifications as "Name (high risk
+/// under eu-ai-act; consequential decision under colorado-ai)" for the few systems a
+/// justification names.
+struct Profiles<'a> {
+    // Invariant: sorted by system id, one entry per id of the obligations, with the name it
+    // first had and its entries in obligation order.
+    by_id: Vec<(&'a str, &'a str, Vec<&'a SystemObligations>)>,
+}
+
+impl<'a> Profiles<'a> {
+    fn new(obligations: &'a [SystemObligations]) -> Profiles<'a> {
+        // The obligations come system by system: gather each run, then sort the runs by id
+        // (stably, so a repeated id keeps its first name and its entries in order).
+        let mut runs: Vec<(&str, &str, Vec<&SystemObligations>)> = Vec::new();
+        for system in obligations {
+            match runs.last_mut() {
+                Some((id, _, entries)) if *id == system.system => entries.push(system),
+                _ => runs.push((
+                    system.system.as_str(),
+                    system.system_name.as_str(),
+                    vec![system],
+                )),
+            }
+        }
+        runs.sort_by(|a, b| a.0.cmp(b.0));
+        let mut by_id: Vec<(&str, &str, Vec<&SystemObligations>)> = Vec::with_capacity(runs.len());
+        for run in runs {
+            match by_id.last_mut() {
+                Some((id, _, entries)) if *id == run.0 => entries.extend(run.2),
+                _ => by_id.push(run),
+            }
+        }
+        Profiles { by_id }
+    }
+
+    fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    fn text(name: &str, entries: &[&SystemObligations]) -> String {
+        let classes: Vec<String> = entries
+            .iter()
+            .filter(|system| {
+                !matches!(
+                    system.classification,
+                    Classification::NotInScope | Classification::NotCovered
+                )
+            })
+            .map(|system| {
+                format!(
+                    "{} under {}",
+                    system.classification.as_str().replace('_', " "),
+                    system.law
+                )
+            })
+            .collect();
+        if classes.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} ({})", classes.join("; "))
         }
     }
-    classes
-        .into_iter()
-        .map(|(id, (name, classes))| {
-            let text = if classes.is_empty() {
-                name.to_string()
-            } else {
-                format!("{name} ({})", classes.join("; "))
-            };
-            (id, text)
-        })
-        .collect()
+
+    /// The profile of one system, if it has obligations.
+    fn get(&self, id: &str) -> Option<String> {
+        let at = self
+            .by_id
+            .binary_search_by(|(key, _, _)| (*key).cmp(id))
+            .ok()?;
+        self.by_id
+            .get(at)
+            .map(|(_, name, entries)| Profiles::text(name, entries))
+    }
+
+    /// Every profile, in system id order.
+    fn all(&self) -> impl Iterator<Item = String> + '_ {
+        self.by_id
+            .iter()
+            .map(|(_, name, entries)| Profiles::text(name, entries))
+    }
 }
 
 /// The drivers of an included control, in sentences joined by `; `.
@@ -68,32 +133,29 @@ fn drivers(
     assessment: &Assessment,
     result: &RequirementResult,
     answer: Option<&Answer>,
-    exposure: Option<&Exposure>,
-    profiles: &BTreeMap<&str, String>,
+    exposure: Option<&Exposure<'_>>,
+    profiles: &Profiles<'_>,
 ) -> String {
     let mut drivers = Vec::new();
 
     // Risk: the systems whose obligations the control supports, else, for a control done once
     // per system, every system; an organisation-wide control treats the risks of all of them.
-    let concerned: Vec<String> = match exposure {
-        Some(law) if !law.systems.is_empty() => law
-            .systems
-            .iter()
-            .filter_map(|s| profiles.get(s.as_str()).cloned())
-            .collect(),
-        _ => Vec::new(),
-    };
-    if !concerned.is_empty() {
+    // Every system an obligation names has a profile, since both come from the same
+    // obligations: all of them are concerned.
+    let concerned = exposure.map_or(0, |law| law.systems.len());
+    if let Some(law) = exposure
+        && concerned > 0
+    {
+        let named = law.systems.iter().filter_map(|s| profiles.get(s));
         drivers.push(format!(
             "risk: treats the risks of {}",
-            bounded(&concerned, 3)
+            bounded_lazily(named, concerned, 3)
         ));
     } else if crate::rules::is_per_system(&result.id) {
-        let all: Vec<String> = profiles.values().cloned().collect();
-        if !all.is_empty() {
+        if !profiles.is_empty() {
             drivers.push(format!(
                 "risk: done for each AI system in scope: {}",
-                bounded(&all, 3)
+                bounded_lazily(profiles.all(), profiles.len(), 3)
             ));
         }
     } else if !assessment.ai_systems.is_empty() {
@@ -188,10 +250,10 @@ pub(crate) fn soa(
     iso: &Framework,
     assessment: &Assessment,
     results: &[RequirementResult],
-    exposure: &HashMap<String, Exposure>,
+    exposure: &HashMap<&str, Exposure<'_>>,
     obligations: &[SystemObligations],
 ) -> Vec<SoaEntry> {
-    let profiles = system_profiles(obligations);
+    let profiles = Profiles::new(obligations);
     results
         .iter()
         .filter(|r| iso.get(&r.id).is_some_and(|q| q.kind == Kind::Control))
@@ -204,7 +266,7 @@ pub(crate) fn soa(
                     assessment,
                     result,
                     answer,
-                    exposure.get(&result.id),
+                    exposure.get(result.id.as_str()),
                     &profiles,
                 )
             } else {
@@ -233,4 +295,72 @@ pub(crate) fn soa(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Every system's profile made up front, as the SoA did before it made only the few it
+    /// names: kept to hold the two equal.
+    fn every_profile(obligations: &[SystemObligations]) -> BTreeMap<&str, String> {
+        let mut classes: BTreeMap<&str, (&str, Vec<String>)> = BTreeMap::new();
+        for system in obligations {
+            let entry = classes
+                .entry(system.system.as_str())
+                .or_insert((system.system_name.as_str(), Vec::new()));
+            if !matches!(
+                system.classification,
+                Classification::NotInScope | Classification::NotCovered
+            ) {
+                entry.1.push(format!(
+                    "{} under {}",
+                    system.classification.as_str().replace('_', " "),
+                    system.law
+                ));
+            }
+        }
+        classes
+            .into_iter()
+            .map(|(id, (name, classes))| {
+                let text = if classes.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{name} ({})", classes.join("; "))
+                };
+                (id, text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn profiles_made_on_demand_equal_every_profile_made_up_front() {
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let iso = catalog.framework(credit::TARGET).unwrap();
+        for assessment in crate::engine::tests::varied(&catalog) {
+            let results = credit::judge(&catalog, iso, &assessment, &mut Vec::new());
+            let (obligations, _) = crate::law::obligations(&catalog, &assessment, &results);
+            let old = every_profile(&obligations);
+            let new = Profiles::new(&obligations);
+            assert_eq!(new.len(), old.len());
+            assert_eq!(
+                new.all().collect::<Vec<_>>(),
+                old.values().cloned().collect::<Vec<_>>()
+            );
+            for (id, text) in &old {
+                assert_eq!(new.get(id).as_ref(), Some(text));
+            }
+            assert_eq!(new.get("no such system"), None);
+            for shown in 0..5 {
+                let every: Vec<String> = old.values().cloned().collect();
+                assert_eq!(
+                    bounded_lazily(new.all(), new.len(), shown),
+                    bounded(&every, shown)
+                );
+            }
+        }
+    }
 }

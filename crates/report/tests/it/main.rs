@@ -15,6 +15,7 @@ mod evidence;
 mod formats;
 
 mod oscal;
+mod same_bytes;
 mod wire;
 mod workbook;
 

@@ -16,6 +16,7 @@ mod engine;
 mod explain;
 mod file;
 mod input;
+pub mod item;
 mod law;
 mod plan;
 mod result;

@@ -204,6 +204,17 @@ impl StoredAssessment {
     }
 }
 
+/// What a write of one item of an assessment is judged against (see
+/// [`Store::item_context`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemContext {
+    pub profile: Profile,
+    /// The number of answers stored.
+    pub answers: usize,
+    /// The AI systems' ids in inventory order, when asked for.
+    pub ai_systems: Vec<String>,
+}
+
 /// One entry of an assessment's append-only history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEntry {
@@ -300,7 +311,40 @@ const AI_SYSTEMS: Part = Part {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// The pool write transactions take their connection from: on a SQLite file one
+    /// connection, so that writers queue here, in order, instead of polling SQLite's lock
+    /// (whose busy handler sleeps for milliseconds at a time); otherwise `pool` itself.
+    writer: AnyPool,
     backend: Backend,
+}
+
+/// What every new connection is told: on SQLite, to wait for a lock rather than fail, to keep
+/// foreign keys, and for a file, write-ahead logging with commits that do not wait for the disk.
+async fn prepare(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    memory: bool,
+) -> std::result::Result<(), sqlx::Error> {
+    if backend == Backend::Sqlite {
+        sqlx::query("PRAGMA busy_timeout = 5000")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await?;
+        if !memory {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&mut *conn)
+                .await?;
+            // In WAL mode a commit is durable against a crash of the process without waiting
+            // for the disk; only a power loss may take back the last commits, and it never
+            // corrupts the database.
+            sqlx::query("PRAGMA synchronous = NORMAL")
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 impl Store {
@@ -323,28 +367,24 @@ impl Store {
             } else {
                 16
             })
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        sqlx::query("PRAGMA busy_timeout = 5000")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA foreign_keys = ON")
-                            .execute(&mut *conn)
-                            .await?;
-                        if !memory {
-                            sqlx::query("PRAGMA journal_mode = WAL")
-                                .execute(&mut *conn)
-                                .await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
+            .after_connect(move |conn, _| Box::pin(prepare(conn, backend, memory)))
             .connect(url)
             .await?;
         sqlx::migrate!("../../migrations").run(&pool).await?;
-        let store = Store { pool, backend };
+        let writer = if backend == Backend::Sqlite && !memory {
+            AnyPoolOptions::new()
+                .max_connections(1)
+                .after_connect(move |conn, _| Box::pin(prepare(conn, backend, memory)))
+                .connect(url)
+                .await?
+        } else {
+            pool.clone()
+        };
+        let store = Store {
+            pool,
+            writer,
+            backend,
+        };
         store.complete_old_rows().await?;
         store.protect_audit_log().await?;
         Ok(store)
@@ -383,7 +423,7 @@ impl Store {
         &self,
     ) -> std::result::Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
     }
@@ -403,6 +443,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
@@ -1075,6 +1116,39 @@ impl Store {
         }))
     }
 
+    /// What a write of one item of an assessment is judged against, read without the rest of
+    /// the assessment: its profile, how many answers it holds, and with `systems` the ids of its
+    /// AI systems in inventory order. `None` when there is no such assessment.
+    pub async fn item_context(&self, id: &str, systems: bool) -> Result<Option<ItemContext>> {
+        let Some(row) = sqlx::query("SELECT profile, (SELECT COUNT(*) FROM answers WHERE assessment_id = $1) AS answers FROM assessments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let profile_text: String = row.try_get("profile")?;
+        let profile =
+            serde_json::from_str::<Profile>(&profile_text).map_err(|e| corrupt("profile", &e))?;
+        let answers: i64 = row.try_get("answers")?;
+        let ai_systems = if systems {
+            sqlx::query("SELECT system_id FROM ai_systems WHERE assessment_id = $1 ORDER BY position, system_id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| row.try_get("system_id"))
+                .collect::<std::result::Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
+        Ok(Some(ItemContext {
+            profile,
+            answers: usize::try_from(answers).unwrap_or(usize::MAX),
+            ai_systems,
+        }))
+    }
+
     /// The current version of one answer (version 0 when it does not exist).
     pub async fn answer(&self, assessment_id: &str, requirement: &str) -> Result<Versioned> {
         self.current(&ANSWERS, assessment_id, requirement).await
@@ -1207,7 +1281,23 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.current(part, assessment_id, key).await
+        // The row as the statements above left it, without reading it back.
+        Ok(match value {
+            Some(value) => Versioned {
+                key: key.to_string(),
+                value: Some(value.clone()),
+                version: expected + 1,
+                updated_at: Some(now),
+                updated_by: Some(actor.to_string()),
+            },
+            None => Versioned {
+                key: key.to_string(),
+                value: None,
+                version: 0,
+                updated_at: None,
+                updated_by: None,
+            },
+        })
     }
 
     /// Replaces the profile (format version, as_of, organization, certifications) if its

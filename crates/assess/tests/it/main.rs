@@ -12,6 +12,7 @@ mod document;
 mod errors;
 mod eu_triggers;
 mod format1;
+mod item;
 mod jurisdictions;
 mod law;
 mod limits;

@@ -1,7 +1,8 @@
 //! Assessments: import, validation, optimistic writes of their parts, and their results.
 //!
-//! Every write first builds the assessment it would make and has the engine's parser validate
-//! it, so the store only ever holds assessments the engine can assess.
+//! Every write is validated before it is stored, so the store only ever holds assessments the
+//! engine can assess: an import as a whole, a write of one answer, AI system or profile as that
+//! item against the stored profile (see "one item at a time" below).
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
@@ -253,15 +254,18 @@ pub(crate) async fn save_profile(
     {
         profile.insert("aimsgap".into(), aimsgap_assess::FORMAT_VERSION.into());
     }
-    let mut document = stored_document(state, id).await?;
-    if let Some(target) = document.as_object_mut() {
-        target.retain(|k, _| k == "ai_systems" || k == "answers");
-        for (k, v) in &profile {
-            target.insert(k.clone(), v.clone());
-        }
-    }
-    validate(state, "profile", &document, Dated::All)?;
     let profile = Value::Object(profile);
+    if !profile_is_valid(state, id, &profile).await? {
+        // Refused: the whole document says why, as it always has (see `answer_is_valid`).
+        let mut document = stored_document(state, id).await?;
+        if let (Some(target), Some(profile)) = (document.as_object_mut(), profile.as_object()) {
+            target.retain(|k, _| k == "ai_systems" || k == "answers");
+            for (k, v) in profile {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+        validate(state, "profile", &document, Dated::All)?;
+    }
     Ok(state
         .store
         .put_profile(id, &profile, version, &auth.user.id)
@@ -279,7 +283,9 @@ pub(crate) async fn save_answer(
     version: i64,
 ) -> ApiResult<Versioned> {
     policy::assessment_access(state, auth, id, Access::Edit).await?;
-    if let Some(answer) = answer {
+    if let Some(answer) = answer
+        && !answer_is_valid(state, id, requirement, answer).await?
+    {
         let mut document = stored_document(state, id).await?;
         if let Some(answers) = document.get_mut("answers").and_then(Value::as_object_mut) {
             answers.insert(requirement.to_string(), answer.clone());
@@ -314,6 +320,12 @@ pub(crate) async fn save_system(
                 "the system's `id` must be `{system}`, as in the path"
             )));
         }
+        if system_is_valid(state, id, system, value).await? {
+            return Ok(state
+                .store
+                .put_ai_system(id, system, Some(value), version, &auth.user.id)
+                .await?);
+        }
         let mut document = stored_document(state, id).await?;
         if let Some(systems) = document.get_mut("ai_systems").and_then(Value::as_array_mut) {
             match systems
@@ -335,4 +347,119 @@ pub(crate) async fn save_system(
         .store
         .put_ai_system(id, system, value, version, &auth.user.id)
         .await?)
+}
+
+// ---- one item at a time -------------------------------------------------------------------
+//
+// A write of one answer, AI system or profile is judged by `aimsgap_assess::item` against the
+// stored profile and counts only, not the whole stored document: the stored document was valid
+// when written, and only the written item and what it is read under can make it invalid. When
+// the item is refused (or is no item at all), the write falls back to validating the whole
+// document as before, so that a refusal names the same fields, lines and messages as it always
+// has; refusals are rare and a person reads them, while valid writes are the many.
+
+/// Whether one answer, written to the assessment `id`, leaves it valid; `false` also when the
+/// answer cannot be read, so that the whole document's validation says why.
+async fn answer_is_valid(
+    state: &AppState,
+    id: &str,
+    requirement: &str,
+    answer: &Value,
+) -> ApiResult<bool> {
+    let Ok(answer) = <aimsgap_wire::assessment::Answer as serde::Deserialize>::deserialize(answer)
+    else {
+        return Ok(false);
+    };
+    let context = state
+        .store
+        .item_context(id, false)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Whether the answer is new or replaces one, the count stays within the limit; at the
+    // limit, the whole document is judged.
+    if context.answers >= aimsgap_wire::limits::MAX_ANSWERS {
+        return Ok(false);
+    }
+    let answers = context.answers + 1;
+    let name = format!("answers.{requirement}");
+    let Ok(assessment) = aimsgap_assess::item::check_answer(
+        &name,
+        &context.profile,
+        answers,
+        requirement,
+        &answer,
+        &state.catalog,
+        super::today(),
+    ) else {
+        return Ok(false);
+    };
+    let written = aimsgap_wire::assessment::Document::from_parts(
+        context.profile,
+        Vec::new(),
+        [(requirement.to_string(), answer)],
+    );
+    Ok(future_evidence(
+        &name,
+        &written,
+        assessment.as_of,
+        Dated::Answer(requirement),
+    )
+    .is_empty())
+}
+
+/// Whether one AI system, written to the assessment `id` in place of the one with its id (or
+/// at the end of the inventory), leaves it valid.
+async fn system_is_valid(
+    state: &AppState,
+    id: &str,
+    system: &str,
+    value: &Value,
+) -> ApiResult<bool> {
+    let Ok(parsed) = <aimsgap_wire::assessment::AiSystem as serde::Deserialize>::deserialize(value)
+    else {
+        return Ok(false);
+    };
+    let context = state
+        .store
+        .item_context(id, true)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let stored = context.ai_systems.len();
+    let (index, systems) = match context.ai_systems.iter().position(|s| s == system) {
+        Some(index) => (index, stored),
+        None => (stored, stored + 1),
+    };
+    Ok(aimsgap_assess::item::check_ai_system(
+        &format!("ai_systems.{system}"),
+        &context.profile,
+        systems,
+        index,
+        &parsed,
+        &state.catalog,
+        super::today(),
+    )
+    .is_ok())
+}
+
+/// Whether a profile, written to the assessment `id`, leaves it valid: the profile on its own,
+/// and the stored answers' evidence dates against the assessment date it sets, the one rule by
+/// which a profile can refuse the answers (their ids and values do not depend on it).
+async fn profile_is_valid(state: &AppState, id: &str, profile: &Value) -> ApiResult<bool> {
+    let Ok(parsed) =
+        <aimsgap_wire::assessment::Profile as serde::Deserialize>::deserialize(profile)
+    else {
+        return Ok(false);
+    };
+    let Ok(assessment) =
+        aimsgap_assess::item::check_profile("profile", &parsed, &state.catalog, super::today())
+    else {
+        return Ok(false);
+    };
+    let stored = stored(state, id).await?;
+    if stored.ai_systems.len() > aimsgap_wire::limits::MAX_AI_SYSTEMS
+        || stored.answers.len() > aimsgap_wire::limits::MAX_ANSWERS
+    {
+        return Ok(false);
+    }
+    Ok(future_evidence("profile", &stored, assessment.as_of, Dated::All).is_empty())
 }

@@ -726,3 +726,87 @@ async fn a_format_1_import_is_stored_with_todays_ids_and_an_old_profile_keeps_th
         .unwrap();
     assert_eq!(soa["status"], "met");
 }
+
+/// A write of one answer, AI system or profile judges what it writes, not the rest of the stored
+/// assessments: before, every write re-read and re-validated the whole stored document, so an
+/// item that today's rules refuse (here, stored behind the server's back) blocked every other
+/// write. A refused write still names the fields and messages the whole document's validation
+/// always named.
+#[tokio::test]
+async fn item_writes_to_stored_assessments_judge_the_item_not_the_whole_document() {
+    let store = aimsgap_store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let app = app(AppState::new(store.clone(), catalog(), Config::default()));
+    let owner = sign_up(&app, "Lead").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let base = format!("/api/v1/assessments/{id}");
+    let version = store.answer(&id, "5.2").await.unwrap().version;
+    store
+        .put_answer(
+            &id,
+            "5.2",
+            Some(&json!({"status": "done"})),
+            version,
+            "someone",
+        )
+        .await
+        .unwrap();
+
+    let answer = owner
+        .put(
+            &app,
+            &format!("{base}/answers/7.4-1"),
+            json!({"version": 0, "answer": {"status": "partial", "notes": "weekly"}}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.json()["version"], 1);
+
+    let system =
+        json!({"id": "support-assistant", "name": "Support assistant", "role": "deployer"});
+    let version = store
+        .ai_system(&id, "support-assistant")
+        .await
+        .unwrap()
+        .version;
+    let saved = owner
+        .put(
+            &app,
+            &format!("{base}/ai-systems/support-assistant"),
+            json!({"version": version, "system": system}),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+
+    let assessment = owner.get(&app, &base).await.json();
+    let mut profile = assessment["profile"]["value"].as_object().unwrap().clone();
+    profile.insert("as_of".into(), json!("2026-11-30"));
+    let version = assessment["profile"]["version"].as_u64().unwrap();
+    let moved = owner
+        .put(
+            &app,
+            &format!("{base}/profile"),
+            json!({"version": version, "profile": profile}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+
+    // A refused item is refused as the whole document refuses it: every error, located.
+    let refused = owner
+        .put(
+            &app,
+            &format!("{base}/answers/7.4-1"),
+            json!({"version": 1, "answer": {"status": "partial", "maturity": 9}}),
+        )
+        .await;
+    let message = refused.error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        "answers.7.4-1.maturity: maturity 9: expected 0..5",
+    );
+    assert!(message.contains("answers.5.2.status"), "{message}");
+    assert!(message.starts_with("answers.7.4-1:"), "{message}");
+    let stored = store.answer(&id, "7.4-1").await.unwrap();
+    assert_eq!(stored.version, 1, "nothing is stored");
+}

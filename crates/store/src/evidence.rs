@@ -565,6 +565,10 @@ impl Store {
             index.insert((item.id.clone(), file_version), items.len());
             items.push(item);
         }
+        // Most assessments have no register: then there are no links or files to read either.
+        if items.is_empty() {
+            return Ok(items);
+        }
         let links = sqlx::query("SELECT l.evidence_id, l.target FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE e.assessment_id = $1 ORDER BY l.evidence_id, l.target")
             .bind(assessment_id)
             .fetch_all(self.pool())

@@ -15,6 +15,7 @@ mod audit;
 pub mod backup;
 mod batch;
 mod digest;
+mod documents;
 mod evidence;
 mod ids;
 mod oidc;

@@ -51,6 +51,18 @@ pub(crate) async fn assessment_access(
     id: &str,
     access: Access,
 ) -> ApiResult<(String, i64)> {
+    let (org, revision, _) = assessment_role(state, auth, id, access).await?;
+    Ok((org, revision))
+}
+
+/// Authorises a request on an assessment: the organisation, current revision and the caller's
+/// role there, from one read.
+pub(crate) async fn assessment_role(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    access: Access,
+) -> ApiResult<(String, i64, Role)> {
     let (org, revision, role) = state
         .store
         .assessment_access(id, &auth.user.id)
@@ -62,5 +74,5 @@ pub(crate) async fn assessment_access(
         return Err(ApiError::Forbidden);
     }
     crate::ops::two_factor::enforce(state, auth, &org).await?;
-    Ok((org, revision))
+    Ok((org, revision, role))
 }

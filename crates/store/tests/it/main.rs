@@ -11,6 +11,7 @@
 mod audit;
 mod backup;
 mod batch;
+mod documents;
 mod ids;
 
 use aimsgap_store::{Role, Store, StoreError, new_token};

@@ -5,9 +5,11 @@
 //! item against the stored profile (see "one item at a time" below).
 
 use crate::auth::Auth;
+use crate::cache::{Cached, Computed, Need};
 use crate::error::{ApiError, ApiResult};
 use crate::{Access, AppState, policy};
 use aimsgap_assess::Assessment;
+use aimsgap_catalog::Date;
 use aimsgap_store::{AssessmentMeta, Versioned};
 use aimsgap_wire::assessment::Document;
 use serde_json::{Map, Value};
@@ -177,12 +179,12 @@ pub(crate) async fn import(
 
 /// The assessment file an assessment holds.
 pub(crate) async fn stored(state: &AppState, id: &str) -> ApiResult<Document> {
-    Ok(state
+    // One query for the content alone: the versions and names are not needed here.
+    state
         .store
-        .assessment(id)
+        .assessment_document(id)
         .await?
-        .ok_or(ApiError::NotFound)?
-        .document()?)
+        .ok_or(ApiError::NotFound)
 }
 
 /// The assessment file as stored, as a JSON value (for edits of one part).
@@ -190,37 +192,67 @@ pub(crate) async fn stored_document(state: &AppState, id: &str) -> ApiResult<Val
     serde_json::to_value(stored(state, id).await?).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// The engine's result for an assessment's current content, cached per revision as gzip.
+/// The engine's result for an assessment's current content as the API sends it: computed once
+/// per revision (and per day, for a document without an as-of date), kept as gzip.
 pub(crate) async fn current_result(
     state: &AppState,
     id: &str,
     revision: i64,
-) -> ApiResult<Arc<crate::cache::Cached>> {
-    if let Some(cached) = state.results.get(id, revision) {
-        return Ok(cached);
-    }
-    let (result, _) = compute(state, id).await?;
-    let cached = Arc::new(crate::cache::Cached::new(
-        revision,
-        &aimsgap_report::json::render(&result),
-    ));
-    state.results.insert(id, cached.clone());
-    Ok(cached)
+) -> ApiResult<Arc<Cached>> {
+    current(state, id, revision, Need::Bytes).await
 }
 
-/// Assesses an assessment's current content.
+/// The engine's values (result and assessment) of an assessment's current content, for pages:
+/// the same computation per revision as [`current_result`], shared with the API.
+pub(crate) async fn current_values(
+    state: &AppState,
+    id: &str,
+    revision: i64,
+) -> ApiResult<Arc<Computed>> {
+    current(state, id, revision, Need::Values)
+        .await?
+        .computed
+        .clone()
+        .ok_or_else(|| ApiError::Internal("a cached result without its values".into()))
+}
+
+/// The cache's entry of `revision`, computed here when missing: requests for the same
+/// assessment that miss together wait for one computation.
+async fn current(state: &AppState, id: &str, revision: i64, need: Need) -> ApiResult<Arc<Cached>> {
+    let today = super::today();
+    state
+        .results
+        .get_or_compute(id, revision, today, need, || async {
+            let (computed, fixed) = assess_now(state, id, today).await?;
+            let json = aimsgap_report::json::render(&computed.result);
+            let day = (!fixed).then_some(today);
+            Ok(Cached::new(revision, day, &json, Some(Arc::new(computed))))
+        })
+        .await
+}
+
+/// Assesses an assessment's current content afresh (not from the cache: for what stores or
+/// sends the values it owns).
 pub(crate) async fn compute(
     state: &AppState,
     id: &str,
 ) -> ApiResult<(aimsgap_assess::AssessmentResult, Assessment)> {
+    let (computed, _) = assess_now(state, id, super::today()).await?;
+    Ok((computed.result, computed.assessment))
+}
+
+/// Assesses an assessment's current content as of `today` when it names no date; says whether
+/// it names one (then the result holds on any day).
+async fn assess_now(state: &AppState, id: &str, today: Date) -> ApiResult<(Computed, bool)> {
     let document = stored(state, id).await?;
+    let fixed = document.as_of.is_some();
     // Results count the evidence register's items with the answers they back.
     let document = super::evidence::with_register(state, id, document).await?;
-    let assessment = aimsgap_assess::from_document(id, &document, &state.catalog, super::today())
+    let assessment = aimsgap_assess::from_document(id, &document, &state.catalog, today)
         .map_err(|errors| located(&errors))?;
     let result = aimsgap_assess::assess(&state.catalog, &assessment)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((result, assessment))
+    Ok((Computed { result, assessment }, fixed))
 }
 
 /// The assessment as stored, without the evidence register's items: what the workbook's Answers

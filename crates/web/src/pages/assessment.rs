@@ -10,6 +10,7 @@ use super::summary::{self, Summary, SystemObligations};
 use super::{PageError, PageResult, Signed};
 use crate::api;
 use crate::auth::{Auth, Fields, FormAuth};
+use crate::cache::Computed;
 use crate::error::{ApiError, FormField, Problem};
 use crate::{Access, AppState};
 use aimsgap_assess::{AssessmentResult, RequirementResult, Source, Status};
@@ -22,6 +23,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// The tabs of an assessment.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -106,8 +108,8 @@ pub(super) async fn context(
     id: &str,
     access: Access,
 ) -> PageResult<Context> {
-    let (org, _) = api::assessment_access(state, &auth, id, access).await?;
-    let role = api::org_role(state, &auth, &org).await?;
+    // One read gives the organisation and the caller's role.
+    let (org, _, role) = crate::policy::assessment_role(state, &auth, id, access).await?;
     let meta = state
         .store
         .assessment_meta(id)
@@ -204,8 +206,16 @@ fn report_formats() -> Vec<(&'static str, &'static str)> {
     list
 }
 
-pub(super) async fn computed(state: &AppState, id: &str) -> PageResult<AssessmentResult> {
-    Ok(api::compute(state, id).await?.0)
+/// The result and assessment of the assessment's current revision, from the cache the API
+/// shares. The revision is read here, not taken from the context, since a page may render
+/// right after its own request changed the assessment.
+pub(super) async fn computed(state: &AppState, ctx: &Context) -> PageResult<Arc<Computed>> {
+    let (_, revision, _) = state
+        .store
+        .assessment_access(&ctx.meta.id, &ctx.auth.user.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(crate::ops::assessments::current_values(state, &ctx.meta.id, revision).await?)
 }
 
 /// A requirement as the overview lists it.
@@ -251,7 +261,8 @@ pub async fn overview(
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
-    let result = computed(&state, &id).await?;
+    let values = computed(&state, &ctx).await?;
+    let result = &values.result;
     let catalog = &state.catalog;
     let show_open = query.iter().any(|(k, v)| k == "show" && v == "open");
     let (frame, tabs) = ctx.chrome(Tab::Overview, "Overview");
@@ -263,8 +274,8 @@ pub async fn overview(
         org_name: &ctx.org_name,
         as_of: result.as_of,
         role: ctx.role.as_str(),
-        summary: Summary::of(catalog, &result).linked(format!("/assessments/{id}")),
-        obligations: summary::obligations(catalog, &result),
+        summary: Summary::of(catalog, result).linked(format!("/assessments/{id}")),
+        obligations: summary::obligations(catalog, result),
         chart: aimsgap_report::html::readiness_chart(&result.groups),
         downloads: if ctx.role == Role::Viewer {
             Vec::new()
@@ -688,7 +699,8 @@ async fn requirement_page(
         .framework(aimsgap_assess::TARGET)
         .ok_or_else(|| ApiError::Internal("the catalog has no ISO/IEC 42001".into()))?;
     let node = iso.get(requirement_id).ok_or(ApiError::NotFound)?;
-    let (result, assessment) = api::compute(state, &ctx.meta.id).await?;
+    let values = computed(state, ctx).await?;
+    let (result, assessment) = (&values.result, &values.assessment);
     let stored = state.store.answer(&ctx.meta.id, requirement_id).await?;
     let who = names(state, &ctx.meta.org_id).await?;
     let name_of = |id: &str| who.get(id).cloned().unwrap_or_else(|| id.to_string());
@@ -741,7 +753,7 @@ async fn requirement_page(
         lo: pct(judged.credit.lo),
         hi: pct(judged.credit.hi),
         sources: source_summary(catalog, judged),
-        explanation: aimsgap_assess::explain(catalog, &result, requirement_id),
+        explanation: aimsgap_assess::explain(catalog, result, requirement_id),
     });
     let children = result
         .requirements
@@ -1035,7 +1047,8 @@ pub async fn systems(
     Path(id): Path<String>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
-    let (result, assessment) = api::compute(&state, &id).await?;
+    let values = computed(&state, &ctx).await?;
+    let (result, assessment) = (&values.result, &values.assessment);
     let catalog = &state.catalog;
     let systems = assessment
         .ai_systems
@@ -1101,8 +1114,8 @@ pub async fn systems(
         frame,
         tabs,
         systems,
-        obligations: summary::obligations(catalog, &result),
-        states: summary::by_state(catalog, &result),
+        obligations: summary::obligations(catalog, result),
+        states: summary::by_state(catalog, result),
         can_edit: ctx.role.can_edit(),
         base: ctx.base(),
     };
@@ -1454,7 +1467,8 @@ pub async fn soa(
     Path(id): Path<String>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
-    let result = computed(&state, &id).await?;
+    let values = computed(&state, &ctx).await?;
+    let result = &values.result;
     let entries = result
         .soa
         .iter()
@@ -1598,7 +1612,8 @@ pub async fn roadmap(
     Path(id): Path<String>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
-    let result = computed(&state, &id).await?;
+    let values = computed(&state, &ctx).await?;
+    let result = &values.result;
     let roadmap = &result.roadmap;
     let (frame, tabs) = ctx.chrome(Tab::Roadmap, "Roadmap");
     let view = RoadmapPage {
@@ -1610,7 +1625,7 @@ pub async fn roadmap(
         stage2: roadmap.stage2_date,
         chart: aimsgap_report::html::roadmap_chart(roadmap, result.as_of),
         tasks: roadmap.tasks.len(),
-        packages: package_rows(&result),
+        packages: package_rows(result),
         work_due: super::work::work_due(&state, &ctx.meta).await?,
     };
     Ok(render(StatusCode::OK, &view))

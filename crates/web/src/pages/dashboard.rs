@@ -429,7 +429,8 @@ pub async fn dashboard(
     Path(id): Path<String>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
-    let (result, _) = crate::ops::assessments::compute(&state, &id).await?;
+    let values = super::assessment::computed(&state, &ctx).await?;
+    let result = &values.result;
     let work = work_of(&state, &id).await?;
     let mut runs = state.store.runs(&id).await?;
     runs.reverse();
@@ -446,9 +447,9 @@ pub async fn dashboard(
         .collect();
     let base = ctx.base();
     let blockers: Vec<&aimsgap_assess::Gap> = result.gaps.iter().filter(|g| g.blocker).collect();
-    let (overdue, week) = due_work(&base, &result, &work, crate::ops::today());
-    let laws = law_dates(&state.catalog, &result);
-    let expiring = super::evidence::expiring(&result, super::evidence::EXPIRING_WITHIN_DAYS);
+    let (overdue, week) = due_work(&base, result, &work, crate::ops::today());
+    let laws = law_dates(&state.catalog, result);
+    let expiring = super::evidence::expiring(result, super::evidence::EXPIRING_WITHIN_DAYS);
     let (frame, tabs) = ctx.chrome(Tab::Dashboard, "Dashboard");
     let view = DashboardPage {
         frame,
@@ -462,7 +463,7 @@ pub async fn dashboard(
         ready: result.verdict.ready_for_stage1,
         runs: points.len(),
         chart: (!points.is_empty()).then(|| RunsChart::new(&points)),
-        groups: GroupChart::new(&result, &base),
+        groups: GroupChart::new(result, &base),
         blockers: blockers.len(),
         blocker_list: blockers
             .iter()

@@ -505,7 +505,8 @@ async fn register_page(
     (problems, deleted): (Vec<Problem>, bool),
 ) -> PageResult<Response> {
     let id = &ctx.meta.id;
-    let (result, _) = crate::ops::assessments::compute(state, id).await?;
+    let values = super::assessment::computed(state, ctx).await?;
+    let result = &values.result;
     let base = ctx.base();
     let stored = state.store.evidence_items(id).await?;
     let total = stored.len();
@@ -544,7 +545,7 @@ async fn register_page(
         tabs,
         base,
         as_of: result.as_of,
-        expiring: expiring(&result, EXPIRING_WITHIN_DAYS),
+        expiring: expiring(result, EXPIRING_WITHIN_DAYS),
         expiring_days: EXPIRING_WITHIN_DAYS,
         items,
         total,
@@ -929,7 +930,8 @@ async fn item_page(
         .evidence_item(id, evidence)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let (result, _) = crate::ops::assessments::compute(state, id).await?;
+    let values = super::assessment::computed(state, ctx).await?;
+    let result = &values.result;
     let base = ctx.base();
     let who = super::assessment::names(state, &ctx.meta.org_id).await?;
     let name_of = |user: &str| who.get(user).cloned().unwrap_or_else(|| user.to_string());

@@ -31,6 +31,7 @@ mod pages;
 mod password_reset;
 mod people;
 mod quick;
+mod results;
 mod security;
 mod slow;
 mod smtp;

@@ -475,3 +475,39 @@ fn the_pdf_gives_reporting_deadlines_and_lists_permissions_apart() {
         permission.reference
     );
 }
+
+/// typst's memoized work (fonts instantiated, shaping plans, the layout of unchanged parts)
+/// outlives a report so that the next one is faster. A report typeset after others, from
+/// those caches, must have exactly the bytes of the same report typeset with them emptied.
+#[test]
+fn a_report_typeset_after_other_reports_has_the_same_bytes_as_one_typeset_from_scratch() {
+    let results: Vec<(&str, AssessmentResult)> = EXAMPLES
+        .iter()
+        .map(|(name, text)| (*name, assess(name, text)))
+        .collect();
+    let from_scratch: Vec<Vec<u8>> = results
+        .iter()
+        .map(|(_, result)| {
+            typst::comemo::evict(0);
+            aimsgap_pdf::render(result).unwrap()
+        })
+        .collect();
+    let mut renamed = results[0].1.clone();
+    renamed.organization.push_str(" (renamed)");
+    // Forwards, a report of another organisation, then backwards: every report finds typst's
+    // caches filled by the ones before it.
+    let order = (0..results.len())
+        .map(Some)
+        .chain([None])
+        .chain((0..results.len()).rev().map(Some));
+    for index in order {
+        let Some(index) = index else {
+            let pdf = aimsgap_pdf::render(&renamed).unwrap();
+            assert_ne!(pdf, from_scratch[0], "the organisation is on the page");
+            continue;
+        };
+        let (name, result) = &results[index];
+        let pdf = aimsgap_pdf::render(result).unwrap();
+        assert!(pdf == from_scratch[index], "{name}: the bytes changed");
+    }
+}

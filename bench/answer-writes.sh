@@ -4,7 +4,10 @@
 # and, when DATABASE_PG names a PostgreSQL server, on PostgreSQL. Not part of CI.
 # Usage: bash bench/answer-writes.sh [SECONDS]   (needs `wrk`)
 #   CONNS=16 (connections)  N=2000 (assessments)  DATABASE_PG=postgres://USER:PASS@HOST:PORT/DB
-#   BIN=DIR (take aimsgap and load_seed from DIR instead of building them)
+#   BIN=DIR (take DIR/aimsgap and DIR/examples/load_seed instead of building them, as
+#   bench/server-load.sh does)
+# With two cores or more, the server is pinned to CPU 1 and wrk to CPU 0 (taskset); PostgreSQL's
+# processes are not pinned.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
@@ -17,7 +20,12 @@ if [ -z "${BIN:-}" ]; then
   TARGET=${CARGO_TARGET_DIR:-target}
   AIMSGAP=$TARGET/release/aimsgap SEED=$TARGET/release/examples/load_seed
 else
-  AIMSGAP=$BIN/aimsgap SEED=$BIN/load_seed
+  AIMSGAP=$BIN/aimsgap SEED=$BIN/examples/load_seed
+fi
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  SERVER_PIN="taskset -c 1"; LOAD_PIN="taskset -c 0"
+else
+  SERVER_PIN=""; LOAD_PIN=""
 fi
 WORK=$(mktemp -d)
 SERVER=
@@ -53,7 +61,8 @@ bench() { # label, database url
   "$SEED" "$db" "$N" "$WORK" >/dev/null
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  RUST_LOG=warn "$AIMSGAP" serve --database "$db" --bind "127.0.0.1:$port" > "$WORK/server.log" 2>&1 &
+  # shellcheck disable=SC2086
+  RUST_LOG=warn $SERVER_PIN "$AIMSGAP" serve --database "$db" --bind "127.0.0.1:$port" > "$WORK/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   export AIMSGAP_IDS="$WORK/ids.txt"
@@ -62,7 +71,8 @@ bench() { # label, database url
     # Each run starts from fresh versions: a new seed would take long, so the runs write
     # another requirement each.
     sed "s/7\.4-1/$([ "$conns" = 1 ] && echo 7.5.1-1 || echo 7.4-1)/" "$WORK/answer.lua" > "$WORK/run.lua"
-    wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $(cat "$WORK/token.txt")" \
+    # shellcheck disable=SC2086
+    $LOAD_PIN wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $(cat "$WORK/token.txt")" \
       -s "$WORK/run.lua" "http://127.0.0.1:$port" | grep '^RESULT'
   done
   echo "== server errors logged: $(grep -c ERROR "$WORK/server.log" || true)"

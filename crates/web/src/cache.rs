@@ -148,6 +148,8 @@ pub struct ResultCache {
     flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Results computed since start (what the single-flight tests count).
     computations: AtomicU64,
+    /// Stored assessments the engine assessed since start, through the cache or not.
+    assessed: AtomicU64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -264,6 +266,11 @@ impl ResultCache {
         self.computations.load(Ordering::Relaxed)
     }
 
+    /// Counts one assessment of a stored document by the engine.
+    pub(crate) fn count_assessed(&self) {
+        self.assessed.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Bytes held: compressed, and counted for the values.
     #[cfg(test)]
     fn budgets(&self) -> (usize, usize) {
@@ -277,6 +284,12 @@ impl crate::AppState {
     /// assessment and revision however many requests asked at once (tests and diagnostics).
     pub fn results_computed(&self) -> u64 {
         self.results.computations()
+    }
+
+    /// How many times this server has run the engine on a stored assessment since it started,
+    /// through the cache or not: a route that reads the cached result adds nothing.
+    pub fn assessments_run(&self) -> u64 {
+        self.results.assessed.load(Ordering::Relaxed)
     }
 }
 

@@ -5,11 +5,12 @@
 //! draft: `acme-cloud-2026-11-29-aims-scope.docx`.
 
 use crate::AppState;
+use crate::cache::Computed;
 use crate::error::{ApiError, ApiResult};
-use aimsgap_assess::{Assessment, AssessmentResult};
 use aimsgap_report::artefacts::{self, Artefact, docx, sheet};
 use aimsgap_wire::api as w;
 use axum::response::Response;
+use std::sync::Arc;
 
 const MARKDOWN: &str = "text/markdown; charset=utf-8";
 const WORD: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -39,15 +40,11 @@ fn formats_of(id: &str) -> Vec<String> {
 }
 
 /// The drafts of a result, as the list page and the API show them.
-pub(crate) async fn list(
-    state: &AppState,
-    result: AssessmentResult,
-    assessment: Assessment,
-) -> ApiResult<w::DraftList> {
+pub(crate) async fn list(state: &AppState, computed: Arc<Computed>) -> ApiResult<w::DraftList> {
     let catalog = std::sync::Arc::clone(&state.catalog);
     let drafts = state
         .rendering
-        .run(move || artefacts::artefacts(&catalog, &assessment, &result))
+        .run(move || artefacts::artefacts(&catalog, &computed.assessment, &computed.result))
         .await?;
     Ok(w::DraftList {
         drafts: drafts
@@ -72,8 +69,7 @@ pub(crate) async fn list(
 /// assessment does not have, 400 for a format the draft does not come in.
 pub(crate) async fn download(
     state: &AppState,
-    result: AssessmentResult,
-    assessment: Assessment,
+    computed: Arc<Computed>,
     draft: &str,
     format: &str,
 ) -> ApiResult<Response> {
@@ -89,8 +85,8 @@ pub(crate) async fn download(
         }
     };
     let (ascii, extended) = crate::reports::named_download(
-        &result.organization,
-        result.as_of,
+        &computed.result.organization,
+        computed.result.as_of,
         &format!("{draft}.{format}"),
     );
     let catalog = std::sync::Arc::clone(&state.catalog);
@@ -99,8 +95,8 @@ pub(crate) async fn download(
     let bytes = state
         .rendering
         .run(move || -> ApiResult<Option<Vec<u8>>> {
-            let as_of = assessment.as_of;
-            let drafts = artefacts::artefacts(&catalog, &assessment, &result);
+            let as_of = computed.assessment.as_of;
+            let drafts = artefacts::artefacts(&catalog, &computed.assessment, &computed.result);
             let Some(artefact) = drafts.iter().find(|a| id_of(a) == draft) else {
                 return Ok(None);
             };

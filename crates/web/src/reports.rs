@@ -123,18 +123,25 @@ fn pdf(result: &aimsgap_assess::AssessmentResult) -> Result<Vec<u8>, String> {
 /// A report of a result in one of the formats, as a download. Rendering runs on the bounded
 /// rendering pool ([`crate::work::Pool`]): a crowd of downloads waits there, or gets 503 when
 /// its queue is full, and the request threads stay free.
+///
+/// `computed` is the result and the assessment it was computed from; `stored`, when given, is
+/// the assessment the report shows instead (the workbook's Answers sheet shows the answers as
+/// stored, without the evidence register's items).
 pub(crate) async fn report_response(
     state: &AppState,
-    result: aimsgap_assess::AssessmentResult,
-    assessment: Assessment,
+    computed: std::sync::Arc<crate::cache::Computed>,
+    stored: Option<Assessment>,
     format: &str,
 ) -> ApiResult<Response> {
     let format = Format::parse(format).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let result = &computed.result;
     let (ascii, extended) = download_names(&result.organization, result.as_of, format);
     let catalog = std::sync::Arc::clone(&state.catalog);
     let bytes = state
         .rendering
         .run(move || {
+            let result = &computed.result;
+            let assessment = stored.as_ref().unwrap_or(&computed.assessment);
             #[cfg(feature = "pdf")]
             let renderer: Option<aimsgap_report::format::PdfRenderer<'_>> = Some(&pdf);
             #[cfg(not(feature = "pdf"))]
@@ -143,7 +150,7 @@ pub(crate) async fn report_response(
                 top: MARKDOWN_TOP,
                 pdf: renderer,
             };
-            format.render(&catalog, &assessment, &result, &options)
+            format.render(&catalog, assessment, result, &options)
         })
         .await?
         .map_err(|error| match error {

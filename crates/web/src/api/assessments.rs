@@ -259,14 +259,18 @@ pub(crate) async fn report(
     origin: Origin,
     Path((id, format)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let (org, _) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
-    let (result, mut assessment) = ops::compute(&state, &id).await?;
+    let (org, revision) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let computed = ops::current_values(&state, &id, revision).await?;
     // The workbook's Answers sheet shows the answers as stored: the register's items are on
     // its Evidence sheet, and an import compares each row with the stored answer.
-    if aimsgap_report::format::Format::parse(&format) == Ok(aimsgap_report::format::Format::Xlsx) {
-        assessment = ops::stored_assessment(&state, &id).await?;
-    }
-    let response = crate::reports::report_response(&state, result, assessment, &format).await?;
+    let stored = if aimsgap_report::format::Format::parse(&format)
+        == Ok(aimsgap_report::format::Format::Xlsx)
+    {
+        Some(ops::stored_assessment(&state, &id).await?)
+    } else {
+        None
+    };
+    let response = crate::reports::report_response(&state, computed, stored, &format).await?;
     let subject = format!("{id}/report.{format}");
     let event = Event::ReportExported;
     downloaded(

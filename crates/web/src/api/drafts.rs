@@ -17,9 +17,9 @@ pub(crate) async fn list(
     auth: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<wire::DraftList>> {
-    policy::assessment_access(&state, &auth, &id, Access::Export).await?;
-    let (result, assessment) = ops::compute(&state, &id).await?;
-    Ok(Json(crate::drafts::list(&state, result, assessment).await?))
+    let (_, revision) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let computed = ops::current_values(&state, &id, revision).await?;
+    Ok(Json(crate::drafts::list(&state, computed).await?))
 }
 
 pub(crate) async fn download(
@@ -28,9 +28,9 @@ pub(crate) async fn download(
     origin: Origin,
     Path((id, draft, format)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    let (org, _) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
-    let (result, assessment) = ops::compute(&state, &id).await?;
-    let response = crate::drafts::download(&state, result, assessment, &draft, &format).await?;
+    let (org, revision) = policy::assessment_access(&state, &auth, &id, Access::Export).await?;
+    let computed = ops::current_values(&state, &id, revision).await?;
+    let response = crate::drafts::download(&state, computed, &draft, &format).await?;
     let subject = format!("{id}/drafts/{draft}.{format}");
     let event = Event::ReportExported;
     downloaded(

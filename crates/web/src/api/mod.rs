@@ -35,7 +35,7 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 
 // The operations the pages share with the API, where the pages have always found them.
 pub(crate) use crate::ops::accounts::{check_login, create_account};
-pub(crate) use crate::ops::assessments::{compute, parse_file, save_answer};
+pub(crate) use crate::ops::assessments::{parse_file, save_answer};
 pub(crate) use crate::ops::today;
 pub(crate) use crate::policy::{assessment_access, org_role};
 pub(crate) use crate::reports::report_response;

@@ -15,8 +15,8 @@ pub(crate) async fn register(
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Register>, ApiError> {
-    policy::assessment_access(&state, &auth, &id, Access::Read).await?;
-    let (_, _, all, kept) = register_of(&state, &id, &query).await?;
+    let (_, revision) = policy::assessment_access(&state, &auth, &id, Access::Read).await?;
+    let (_, _, all, kept) = register_of(&state, &id, revision, &query).await?;
     Ok(Json(Register {
         rows: kept,
         total: all.len(),

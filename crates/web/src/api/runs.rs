@@ -36,12 +36,12 @@ pub(crate) async fn create_run(
     auth: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<wire::CreatedRun>)> {
-    policy::assessment_access(&state, &auth, &id, Access::Edit).await?;
-    let (result, _) = ops::compute(&state, &id).await?;
-    let value = aimsgap_report::json::to_value(&result);
+    let (_, revision) = policy::assessment_access(&state, &auth, &id, Access::Edit).await?;
+    let computed = ops::current_values(&state, &id, revision).await?;
+    let value = aimsgap_report::json::to_value(&computed.result);
     let run = state
         .store
-        .save_run(&id, &auth.user.id, result.readiness.point, &value)
+        .save_run(&id, &auth.user.id, computed.result.readiness.point, &value)
         .await?;
     Ok((
         StatusCode::CREATED,

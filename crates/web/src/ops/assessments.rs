@@ -231,8 +231,25 @@ async fn current(state: &AppState, id: &str, revision: i64, need: Need) -> ApiRe
         .await
 }
 
-/// Assesses an assessment's current content afresh (not from the cache: for what stores or
-/// sends the values it owns).
+/// The engine's values of an assessment's current content from the cache the API and pages
+/// share, for a signed-in caller already authorised: the revision is read here, so a handler
+/// sees what its own request just changed. `NotFound` when the assessment is gone.
+pub(crate) async fn latest(state: &AppState, auth: &Auth, id: &str) -> ApiResult<Arc<Computed>> {
+    current_values(state, id, revision(state, auth, id).await?).await
+}
+
+/// The current revision of an assessment the caller was already authorised for.
+pub(crate) async fn revision(state: &AppState, auth: &Auth, id: &str) -> ApiResult<i64> {
+    let (_, revision, _) = state
+        .store
+        .assessment_access(id, &auth.user.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(revision)
+}
+
+/// Assesses an assessment's current content afresh, outside the cache: for the daily runs over
+/// every assessment, which would otherwise push the results people are reading out of it.
 pub(crate) async fn compute(
     state: &AppState,
     id: &str,
@@ -250,6 +267,7 @@ async fn assess_now(state: &AppState, id: &str, today: Date) -> ApiResult<(Compu
     let document = super::evidence::with_register(state, id, document).await?;
     let assessment = aimsgap_assess::from_document(id, &document, &state.catalog, today)
         .map_err(|errors| located(&errors))?;
+    state.results.count_assessed();
     let result = aimsgap_assess::assess(&state.catalog, &assessment)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((Computed { result, assessment }, fixed))

@@ -7,12 +7,14 @@
 //! [`register_of`], so the rows cannot differ between them.
 
 use crate::AppState;
+use crate::cache::Computed;
 use crate::error::ApiError;
 use aimsgap_assess::AssessmentResult;
 use aimsgap_catalog::Date;
 use aimsgap_wire::api::RegisterRow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The work states, as stored and as people read them.
 pub(crate) const STATES: [(&str, &str); 4] = [
@@ -509,17 +511,20 @@ pub(crate) fn xlsx(rows: &[RegisterRow]) -> Result<Vec<u8>, rust_xlsxwriter::Xls
 }
 
 /// The register of an assessment for a query: all rows, and those the filter keeps.
+/// The result comes from the cache the API and the pages share, at the revision of the caller's
+/// authorisation.
 pub(crate) async fn register_of(
     state: &AppState,
     id: &str,
+    revision: i64,
     query: &[(String, String)],
-) -> Result<(AssessmentResult, Filter, Vec<RegisterRow>, Vec<RegisterRow>), ApiError> {
+) -> Result<(Arc<Computed>, Filter, Vec<RegisterRow>, Vec<RegisterRow>), ApiError> {
     let filter = Filter::parse(query).map_err(|bad| bad.error())?;
-    let (result, _) = crate::ops::assessments::compute(state, id).await?;
+    let computed = crate::ops::assessments::current_values(state, id, revision).await?;
     let work = work_of(state, id).await?;
-    let all = rows(&result, &work);
+    let all = rows(&computed.result, &work);
     let kept = filter.apply(&all);
-    Ok((result, filter, all, kept))
+    Ok((computed, filter, all, kept))
 }
 
 #[cfg(test)]

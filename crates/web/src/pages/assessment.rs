@@ -210,12 +210,7 @@ fn report_formats() -> Vec<(&'static str, &'static str)> {
 /// shares. The revision is read here, not taken from the context, since a page may render
 /// right after its own request changed the assessment.
 pub(super) async fn computed(state: &AppState, ctx: &Context) -> PageResult<Arc<Computed>> {
-    let (_, revision, _) = state
-        .store
-        .assessment_access(&ctx.meta.id, &ctx.auth.user.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(crate::ops::assessments::current_values(state, &ctx.meta.id, revision).await?)
+    Ok(crate::ops::assessments::latest(state, &ctx.auth, &ctx.meta.id).await?)
 }
 
 /// A requirement as the overview lists it.
@@ -1299,11 +1294,16 @@ pub async fn save_run(
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
     let ctx = context(&state, auth, &id, Access::Edit).await?;
-    let (result, _) = api::compute(&state, &id).await?;
-    let value = aimsgap_report::json::to_value(&result);
+    let computed = computed(&state, &ctx).await?;
+    let value = aimsgap_report::json::to_value(&computed.result);
     state
         .store
-        .save_run(&id, &ctx.auth.user.id, result.readiness.point, &value)
+        .save_run(
+            &id,
+            &ctx.auth.user.id,
+            computed.result.readiness.point,
+            &value,
+        )
         .await?;
     Ok(see_other(&format!("/assessments/{id}/runs")))
 }

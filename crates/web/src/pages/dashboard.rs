@@ -498,11 +498,16 @@ pub async fn record_run(
 ) -> PageResult<Response> {
     let FormAuth { auth, .. } = form?;
     let ctx = context(&state, auth, &id, Access::Edit).await?;
-    let (result, _) = crate::ops::assessments::compute(&state, &id).await?;
-    let value = aimsgap_report::json::to_value(&result);
+    let computed = crate::ops::assessments::latest(&state, &ctx.auth, &id).await?;
+    let value = aimsgap_report::json::to_value(&computed.result);
     state
         .store
-        .save_run(&id, &ctx.auth.user.id, result.readiness.point, &value)
+        .save_run(
+            &id,
+            &ctx.auth.user.id,
+            computed.result.readiness.point,
+            &value,
+        )
         .await?;
     Ok(see_other(&format!("/assessments/{id}/dashboard")))
 }

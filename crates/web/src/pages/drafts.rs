@@ -33,12 +33,10 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> PageResult<Response> {
     let ctx: Context = context(&state, auth, &id, Access::Read).await?;
-    let (result, assessment) = ops::compute(&state, &id).await?;
-    let organisation = result.organization.clone();
-    let as_of = result.as_of.to_string();
-    let drafts = crate::drafts::list(&state, result, assessment)
-        .await?
-        .drafts;
+    let computed = ops::latest(&state, &ctx.auth, &id).await?;
+    let organisation = computed.result.organization.clone();
+    let as_of = computed.result.as_of.to_string();
+    let drafts = crate::drafts::list(&state, computed).await?.drafts;
     let (frame, tabs) = ctx.chrome(Tab::Drafts, "Drafts");
     let view = DraftsPage {
         frame,
@@ -61,8 +59,8 @@ pub async fn download(
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Export).await?;
     let (draft, format) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
-    let (result, assessment) = ops::compute(&state, &id).await?;
-    let response = crate::drafts::download(&state, result, assessment, draft, format).await?;
+    let computed = ops::latest(&state, &ctx.auth, &id).await?;
+    let response = crate::drafts::download(&state, computed, draft, format).await?;
     let (user, org) = (&ctx.auth.user, &ctx.meta.org_id);
     let subject = format!("{id}/drafts/{file}");
     let event = crate::audit::Event::ReportExported;

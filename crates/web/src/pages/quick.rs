@@ -1944,7 +1944,8 @@ pub async fn report(
         return Ok(page);
     }
     let (result, assessment) = compute(&state, &input).await?;
-    let response = api::report_response(&state, result, assessment, &format).await?;
+    let computed = std::sync::Arc::new(crate::cache::Computed { result, assessment });
+    let response = api::report_response(&state, computed, None, &format).await?;
     // No organisation: the quick assessment is stored nowhere.
     let (user, event) = (
         auth.as_ref().map(|a| &a.user),

@@ -199,12 +199,13 @@ pub async fn register(
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Read).await?;
-    let (result, filter, all, kept) = register_of(&state, &id, &query).await?;
+    let revision = crate::ops::assessments::revision(&state, &ctx.auth, &id).await?;
+    let (computed, filter, all, kept) = register_of(&state, &id, revision, &query).await?;
     let view = page_view(
         &state.catalog,
         &ctx,
         &id,
-        &result,
+        &computed.result,
         &filter,
         &all,
         kept,
@@ -230,12 +231,14 @@ pub async fn register_csv(
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Export).await?;
-    let (result, _, _, kept) = register_of(&state, &id, &query).await?;
+    let revision = crate::ops::assessments::revision(&state, &ctx.auth, &id).await?;
+    let (computed, _, _, kept) = register_of(&state, &id, revision, &query).await?;
+    let result = &computed.result;
     exported(&state, &ctx, &origin, &format!("{id}/register.csv")).await?;
     Ok(crate::reports::download(
         csv(&kept).into_bytes(),
         "text/csv; charset=utf-8",
-        &crate::reports::disposition(&download_name(&result, "csv"), None),
+        &crate::reports::disposition(&download_name(result, "csv"), None),
     ))
 }
 
@@ -248,13 +251,15 @@ pub async fn register_xlsx(
     Query(query): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let ctx = context(&state, auth, &id, Access::Export).await?;
-    let (result, _, _, kept) = register_of(&state, &id, &query).await?;
+    let revision = crate::ops::assessments::revision(&state, &ctx.auth, &id).await?;
+    let (computed, _, _, kept) = register_of(&state, &id, revision, &query).await?;
+    let result = &computed.result;
     let bytes = xlsx(&kept).map_err(|e| ApiError::Internal(e.to_string()))?;
     exported(&state, &ctx, &origin, &format!("{id}/register.xlsx")).await?;
     Ok(crate::reports::download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &crate::reports::disposition(&download_name(&result, "xlsx"), None),
+        &crate::reports::disposition(&download_name(result, "xlsx"), None),
     ))
 }
 

@@ -471,7 +471,7 @@ pub async fn package(
     Signed(auth): Signed,
     Path((id, package)): Path<(String, String)>,
 ) -> PageResult<Response> {
-    let (org, _) = api::assessment_access(&state, &auth, &id, Access::Read).await?;
+    let (org, revision) = api::assessment_access(&state, &auth, &id, Access::Read).await?;
     let role = api::org_role(&state, &auth, &org).await?;
     let target = ops::target(&state, &format!("package:{package}"))?;
     let meta = state
@@ -485,7 +485,8 @@ pub async fn package(
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    let (result, _) = api::compute(&state, &id).await?;
+    let computed = crate::ops::assessments::current_values(&state, &id, revision).await?;
+    let result = &computed.result;
     let node_title = state
         .catalog
         .framework(aimsgap_assess::TARGET)

@@ -27,6 +27,75 @@ async fn change(app: &Router, owner: &Client, id: &str, version: i64, notes: &st
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
 }
 
+/// Every route that reads an assessment's result (registers, drafts, runs, work packages, report
+/// downloads) takes the one the cache holds for the revision instead of running the engine
+/// again; a run saved after a change reads the new revision's result.
+#[tokio::test]
+async fn every_route_reading_a_result_takes_the_cached_one() {
+    let (state, app) = counted().await;
+    let owner = sign_up(&app, "Owner").await;
+    let (_, id) = org_with_assessment(&app, &owner).await;
+    let base = format!("/assessments/{id}");
+    let api = owner.get(&app, &format!("/api/v1{base}/result")).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    let before = state.assessments_run();
+    let reads = [
+        format!("{base}/register"),
+        format!("{base}/register.csv"),
+        format!("/api/v1{base}/register"),
+        format!("{base}/drafts"),
+        format!("{base}/drafts/aims-scope.md"),
+        format!("/api/v1{base}/drafts"),
+        format!("/api/v1{base}/drafts/aims-scope/md"),
+        format!("{base}/packages/6.1"),
+        format!("/api/v1{base}/reports/md"),
+        format!("/api/v1{base}/reports/xlsx"),
+    ];
+    for uri in &reads {
+        let reply = owner.get(&app, uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
+    }
+    let run = owner
+        .post(&app, &format!("/api/v1{base}/runs"), json!({}))
+        .await;
+    assert_eq!(run.status, StatusCode::CREATED, "{}", run.text());
+    for uri in [format!("{base}/runs"), format!("{base}/dashboard/runs")] {
+        let saved = owner.form(&app, &uri, &[]).await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "{uri}: {}",
+            saved.text()
+        );
+    }
+    assert_eq!(
+        state.assessments_run() - before,
+        0,
+        "no route ran the engine again for a revision the cache holds"
+    );
+
+    // After a change, the saved run is the new revision's result, computed once.
+    change(&app, &owner, &id, 0, "moved").await;
+    let run = owner
+        .post(&app, &format!("/api/v1{base}/runs"), json!({}))
+        .await;
+    assert_eq!(run.status, StatusCode::CREATED, "{}", run.text());
+    let saved: Value = serde_json::from_slice(&run.bytes).unwrap();
+    let stored = owner
+        .get(
+            &app,
+            &format!("/api/v1{base}/runs/{}", saved["id"].as_str().unwrap()),
+        )
+        .await;
+    assert!(
+        stored.text().contains("moved"),
+        "the run holds the changed answer's notes"
+    );
+    let result = owner.get(&app, &format!("/api/v1{base}/result")).await;
+    assert_eq!(result.status, StatusCode::OK);
+    assert_eq!(state.assessments_run() - before, 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_first_requests_for_a_result_compute_it_once() {
     let (state, app) = counted().await;

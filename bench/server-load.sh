@@ -26,6 +26,9 @@
 #   list (page)     GET /orgs/{org} (HTML: members, invitations, assessments);
 #   answer writes   PUT /api/v1/assessments/{id}/answers/{requirement} at version 0: each
 #                   request creates an answer (requirements no example answers), with history.
+#   browser save    with SAVE_BENCH=1 (SAVES=200): one person saving an answer in a page, one
+#                   save at a time: the form's POST, its redirect and the requirement page
+#                   (bench/browser-save.py), median and p90.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
@@ -133,5 +136,10 @@ phase "list, page /orgs/{org}" cookie -s "$WORK/report.lua" "$BASE/orgs/$ORG"
 LIST="$WORK/ids.txt" REQUIREMENTS="$WORK/requirements.txt" \
   phase "answer writes (new answers)" token -s "$WORK/answer.lua" "$BASE"
 
+# A browser's answer save, one at a time (POST, redirect, the requirement page): bench/browser-save.py.
+if [ -n "${SAVE_BENCH:-}" ]; then
+  $LOAD_PIN python3 bench/browser-save.py "$BASE" "$SESSION" "$(head -n 1 "$WORK/hot.txt")" \
+    "$(head -n 1 "$WORK/requirements.txt")" "${SAVES:-200}"
+fi
 echo "== server errors logged: $(grep -c ERROR "$WORK/server.log" || true)"
 echo "== server memory: $(grep -E 'VmHWM|VmRSS' "/proc/$SERVER/status" | tr -s ' \t' ' ' | tr '\n' ' ')"

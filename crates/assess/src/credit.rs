@@ -4,7 +4,7 @@
 use crate::input::*;
 use crate::result::*;
 use crate::rules;
-use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, Kind, Relationship};
+use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, IdMap, Kind, Relationship};
 use std::collections::HashMap;
 
 /// The framework every assessment is about.
@@ -347,7 +347,15 @@ pub fn judge(
         .collect();
     future_evidence(assessment, diagnostics);
     let held = held(catalog, &assessment.certifications, assessment.as_of);
+    // Each parent's group, walked up once: most requirements share their parent with others.
+    let mut group_of_parent: IdMap<&str, &str> = IdMap::default();
     for requirement in iso.assessable() {
+        let group = match requirement.parent.as_deref() {
+            None => requirement.id.as_str(),
+            Some(parent) => *group_of_parent
+                .entry(parent)
+                .or_insert_with(|| iso.group_of(parent)),
+        };
         let mut notes = Vec::new();
         let answer = governing(iso, &answers, &requirement.id);
         let uses = answer
@@ -405,7 +413,7 @@ pub fn judge(
         results.push(RequirementResult {
             id: requirement.id.clone(),
             title: requirement.title.clone(),
-            group: iso.group_of(&requirement.id).to_string(),
+            group: group.to_string(),
             status: judged.status,
             basis: judged.basis,
             credit: judged.credit,

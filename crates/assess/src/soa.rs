@@ -8,8 +8,8 @@ use crate::credit;
 use crate::engine::Exposure;
 use crate::input::*;
 use crate::result::*;
-use aimsgap_catalog::{Catalog, Date, Framework, Kind, Relationship};
-use std::collections::HashMap;
+use aimsgap_catalog::{Catalog, Date, Framework, IdMap, Kind, Relationship};
+use std::cell::OnceCell;
 
 /// "a and b", "a, b and c".
 fn and_list(items: &[String]) -> String {
@@ -48,6 +48,9 @@ struct Profiles<'a> {
     // Invariant: sorted by system id, one entry per id of the obligations, with the name it
     // first had and its entries in obligation order.
     by_id: Vec<(&'a str, &'a str, Vec<&'a SystemObligations>)>,
+    // Invariant: `texts[i]`, once made, is the text of `by_id[i]`. Controls name the same few
+    // systems again and again, so each text is made once.
+    texts: Vec<OnceCell<String>>,
 }
 
 impl<'a> Profiles<'a> {
@@ -73,7 +76,8 @@ impl<'a> Profiles<'a> {
                 _ => by_id.push(run),
             }
         }
-        Profiles { by_id }
+        let texts = by_id.iter().map(|_| OnceCell::new()).collect();
+        Profiles { by_id, texts }
     }
 
     fn len(&self) -> usize {
@@ -114,16 +118,19 @@ impl<'a> Profiles<'a> {
             .by_id
             .binary_search_by(|(key, _, _)| (*key).cmp(id))
             .ok()?;
-        self.by_id
-            .get(at)
-            .map(|(_, name, entries)| Profiles::text(name, entries))
+        self.text_at(at)
+    }
+
+    /// The profile at a position of `by_id`, made on first use.
+    fn text_at(&self, at: usize) -> Option<String> {
+        let (_, name, entries) = self.by_id.get(at)?;
+        let cell = self.texts.get(at)?;
+        Some(cell.get_or_init(|| Profiles::text(name, entries)).clone())
     }
 
     /// Every profile, in system id order.
     fn all(&self) -> impl Iterator<Item = String> + '_ {
-        self.by_id
-            .iter()
-            .map(|(_, name, entries)| Profiles::text(name, entries))
+        (0..self.by_id.len()).filter_map(|at| self.text_at(at))
     }
 }
 
@@ -250,7 +257,7 @@ pub(crate) fn soa(
     iso: &Framework,
     assessment: &Assessment,
     results: &[RequirementResult],
-    exposure: &HashMap<&str, Exposure<'_>>,
+    exposure: &IdMap<&str, Exposure<'_>>,
     obligations: &[SystemObligations],
 ) -> Vec<SoaEntry> {
     let profiles = Profiles::new(obligations);

@@ -302,12 +302,12 @@ fn in_jurisdiction(law: &Framework, organization: &Organization, system: &AiSyst
 /// the targets of its crosswalk edges strong enough to count, in file order, each once.
 /// Computed once per obligation (not per AI system), and only for obligations, so that the
 /// cost per AI system stays small and the law's other edges are never looked at.
-fn supported_by(
-    crosswalk: Option<&Crosswalk>,
+fn supported_by<'a>(
+    crosswalk: Option<&'a Crosswalk>,
     id: &str,
     status: &IdMap<&str, Status>,
-) -> Vec<(String, Status)> {
-    let mut support: Vec<(String, Status)> = Vec::new();
+) -> Vec<(&'a str, Status)> {
+    let mut support: Vec<(&'a str, Status)> = Vec::new();
     let Some(crosswalk) = crosswalk else {
         return support;
     };
@@ -316,9 +316,9 @@ fn supported_by(
             continue;
         }
         if let Some(&s) = status.get(edge.to.as_str())
-            && !support.iter().any(|(to, _)| to == &edge.to)
+            && !support.iter().any(|(to, _)| *to == edge.to)
         {
-            support.push((edge.to.clone(), s));
+            support.push((edge.to.as_str(), s));
         }
     }
     support
@@ -444,7 +444,7 @@ fn applies_from(obligation: &Obligation, system_tiers: &[Tier]) -> Date {
 struct Duty<'a> {
     requirement: &'a Requirement,
     obligation: &'a Obligation,
-    supported_by: Vec<(String, Status)>,
+    supported_by: Vec<(&'a str, Status)>,
 }
 
 /// What of a law every AI system is judged against.
@@ -641,7 +641,11 @@ pub(crate) fn obligations(
                 };
                 let (date, grace_notes) = with_grace(obligation, system, date);
                 notes.extend(grace_notes);
-                let supported_by = duty.supported_by.clone();
+                let supported_by: Vec<(String, Status)> = duty
+                    .supported_by
+                    .iter()
+                    .map(|(id, status)| ((*id).to_string(), *status))
+                    .collect();
                 let days_until = as_of.days_until(date);
                 let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
                     || obligation.status == LawStatus::Stayed;

@@ -20,18 +20,9 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-/// At most `shown` items, then how many more.
-fn bounded(items: &[String], shown: usize) -> String {
-    if items.len() > shown {
-        let head: Vec<String> = items.iter().take(shown).cloned().collect();
-        format!("{} and {} more", head.join(", "), items.len() - shown)
-    } else {
-        and_list(items)
-    }
-}
-
-/// [`bounded`] over `count` items of which only the first `shown` are made: a control that
-/// treats the risks of thousands of AI systems names three.
+/// At most `shown` of `count` items, then how many more ("a, b and c", "a, b and 5 more"), of
+/// which only the first `shown` are made: a control that treats the risks of thousands of AI
+/// systems names three, and one that supports dozens of obligations copies four.
 fn bounded_lazily(mut items: impl Iterator<Item = String>, count: usize, shown: usize) -> String {
     let head: Vec<String> = items.by_ref().take(shown.min(count)).collect();
     if count > shown {
@@ -174,9 +165,13 @@ fn drivers(
 
     // Law: the obligations it supports.
     if let Some(law) = exposure {
-        let references: Vec<String> = law.references.iter().cloned().collect();
-        if !references.is_empty() {
-            drivers.push(format!("law: supports {}", bounded(&references, 4)));
+        // Only the first few are named: the rest are counted, not copied.
+        if !law.references.is_empty() {
+            let named = law.references.iter().cloned();
+            drivers.push(format!(
+                "law: supports {}",
+                bounded_lazily(named, law.references.len(), 4)
+            ));
         }
     }
 
@@ -189,17 +184,21 @@ fn drivers(
         let Some(crosswalk) = catalog.crosswalk(&certification.framework, credit::TARGET) else {
             continue;
         };
-        let controls: Vec<String> = crosswalk
+        let controls: Vec<&str> = crosswalk
             .edges_to(&result.id)
             .filter(|edge| edge.rel != Relationship::NoRelationship && edge.strength > 0)
-            .map(|edge| edge.from.clone())
+            .map(|edge| edge.from.as_str())
             .collect();
         if !controls.is_empty() {
             let framework = &certification.framework;
             let scope_covers_ai = &certification.scope_covers_ai;
             drivers.push(format!(
                 "certificate: {framework} {} already {} part of it{}",
-                bounded(&controls, 3),
+                bounded_lazily(
+                    controls.iter().map(|control| (*control).to_string()),
+                    controls.len(),
+                    3
+                ),
                 if controls.len() == 1 {
                     "covers"
                 } else {
@@ -310,6 +309,17 @@ mod tests {
 
     use super::*;
     use std::collections::BTreeMap;
+
+    /// At most `shown` items, then how many more, every item made first, as the SoA did before
+    /// it made only the ones it names: kept to hold the two equal.
+    fn bounded(items: &[String], shown: usize) -> String {
+        if items.len() > shown {
+            let head: Vec<String> = items.iter().take(shown).cloned().collect();
+            format!("{} and {} more", head.join(", "), items.len() - shown)
+        } else {
+            and_list(items)
+        }
+    }
 
     /// Every system's profile made up front, as the SoA did before it made only the few it
     /// names: kept to hold the two equal.

@@ -1,5 +1,5 @@
 //! Engine benchmarks: a full assessment of the largest example, and the same organisation with
-//! 1,000 and 10,000 AI systems (to check that time grows linearly with the inventory).
+//! 100, 1,000 and 10,000 AI systems (to check that time grows linearly with the inventory).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -49,7 +49,7 @@ fn engine(c: &mut Criterion) {
     });
     let mut group = c.benchmark_group("assess/ai-systems");
     group.sample_size(10);
-    for n in [1_000, 10_000] {
+    for n in [100, 1_000, 10_000] {
         let many = with_systems(&largest, n);
         group.bench_function(format!("{n}"), |b| {
             b.iter(|| assess(black_box(&catalog), black_box(&many)).unwrap())

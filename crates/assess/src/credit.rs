@@ -4,7 +4,7 @@
 use crate::input::*;
 use crate::result::*;
 use crate::rules;
-use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, Kind, Relationship};
+use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, IdMap, Kind, Relationship};
 use std::collections::HashMap;
 
 /// The framework every assessment is about.
@@ -347,7 +347,15 @@ pub fn judge(
         .collect();
     future_evidence(assessment, diagnostics);
     let held = held(catalog, &assessment.certifications, assessment.as_of);
+    // Each parent's group, walked up once: most requirements share their parent with others.
+    let mut group_of_parent: IdMap<&str, &str> = IdMap::default();
     for requirement in iso.assessable() {
+        let group = match requirement.parent.as_deref() {
+            None => requirement.id.as_str(),
+            Some(parent) => *group_of_parent
+                .entry(parent)
+                .or_insert_with(|| iso.group_of(parent)),
+        };
         let mut notes = Vec::new();
         let answer = governing(iso, &answers, &requirement.id);
         let uses = answer
@@ -391,11 +399,12 @@ pub fn judge(
                 } else {
                     let (status, credit, source) =
                         answered(answer, &uses, requirement.documented, &mut notes);
-                    let (floor, floor_sources) = inherited(&held, &requirement.id);
+                    // The floor's figure first: its edges are recorded only where it shows.
+                    let (floor, _) = inherited_figure(&held, &requirement.id);
                     with_floor(
                         answer.status,
                         (status, credit, source),
-                        (floor, floor_sources),
+                        (floor, || inherited(&held, &requirement.id).1),
                         &mut notes,
                     )
                 }
@@ -405,7 +414,7 @@ pub fn judge(
         results.push(RequirementResult {
             id: requirement.id.clone(),
             title: requirement.title.clone(),
-            group: iso.group_of(&requirement.id).to_string(),
+            group: group.to_string(),
             status: judged.status,
             basis: judged.basis,
             credit: judged.credit,
@@ -497,10 +506,13 @@ fn unanswered(held: &[Held<'_>], id: &str, otherwise: Status, notes: &mut Vec<St
 /// requirement below what the held certifications alone give it, in status or in any end of
 /// its credit range. `not_implemented` says the practice is absent in the AI scope, so it
 /// overrides inherited credit, and the notes say how much it overrode.
+///
+/// `floor_sources` gives the edges behind `floor` (the figure [`inherited_figure`] computes,
+/// equal to [`inherited`]'s): they are made only when the floor shows in the result.
 fn with_floor(
     claim: AnswerStatus,
     (status, credit, source): (Status, Credit, Source),
-    (floor, floor_sources): (Credit, Vec<Source>),
+    (floor, floor_sources): (Credit, impl FnOnce() -> Vec<Source>),
     notes: &mut Vec<String>,
 ) -> Judged {
     let evidenced = matches!(claim, AnswerStatus::Implemented | AnswerStatus::Partial)
@@ -510,6 +522,7 @@ fn with_floor(
         );
     if claim == AnswerStatus::NotImplemented {
         if floor.hi > 0.0 {
+            let floor_sources = floor_sources();
             let frameworks: Vec<&str> = floor_sources
                 .iter()
                 .filter_map(|s| match s {
@@ -563,7 +576,7 @@ fn with_floor(
             floor.lo * 100.0,
             floor.hi * 100.0
         ));
-        sources.extend(floor_sources);
+        sources.extend(floor_sources());
     }
     Judged {
         status,
@@ -608,4 +621,38 @@ pub fn readiness<'a>(
 /// Rounds to one decimal, so that output is stable and readable.
 pub fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// `judge` takes an answered requirement's floor from `inherited_figure` and records its
+    /// edges with `inherited` only where the floor shows: the two must agree on every figure.
+    #[test]
+    fn the_floor_figure_equals_the_credit_of_the_recorded_edges() {
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let iso = catalog.framework(TARGET).unwrap();
+        let mut compared = 0;
+        for assessment in crate::engine::tests::varied(&catalog) {
+            let held = held(&catalog, &assessment.certifications, assessment.as_of);
+            for requirement in iso.assessable() {
+                let (figure, count) = inherited_figure(&held, &requirement.id);
+                let (credit, sources) = inherited(&held, &requirement.id);
+                assert_eq!(figure, credit, "{}", requirement.id);
+                let edges: usize = sources
+                    .iter()
+                    .map(|source| match source {
+                        Source::Inherited { edges, .. } => edges.len(),
+                        Source::Answer { .. } => 0,
+                    })
+                    .sum();
+                assert_eq!(count, edges, "{}", requirement.id);
+                compared += usize::from(count > 0);
+            }
+        }
+        assert!(compared > 0);
+    }
 }

@@ -9,8 +9,8 @@ use crate::plan;
 use crate::result::*;
 use crate::rules;
 use crate::soa;
-use aimsgap_catalog::{Catalog, Framework};
-use std::collections::{BTreeSet, HashMap};
+use aimsgap_catalog::{Catalog, Framework, IdMap};
+use std::collections::BTreeSet;
 
 /// Why an assessment cannot be run at all (the catalog lacks the target framework).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +82,7 @@ fn exposure<'a>(
     assessment: &'a Assessment,
     obligations: &'a [SystemObligations],
     trace: &law::Trace,
-) -> HashMap<&'a str, Exposure<'a>> {
+) -> IdMap<&'a str, Exposure<'a>> {
     let as_of = assessment.as_of;
     let count = assessment.ai_systems.len();
     let mut duties: Vec<Option<Duty<'a>>> = Vec::new();
@@ -111,7 +111,7 @@ fn exposure<'a>(
     }
     // Each requirement's systems: the union over the obligations it supports, as positions,
     // then as ids in id order, each once.
-    let mut index: HashMap<&'a str, (Exposure<'a>, Bits)> = HashMap::new();
+    let mut index: IdMap<&'a str, (Exposure<'a>, Bits)> = IdMap::default();
     for duty in duties.iter().flatten() {
         for (id, _) in &duty.item.supported_by {
             let (entry, systems) = index
@@ -121,10 +121,10 @@ fn exposure<'a>(
             entry.risk = entry.risk.max(duty.risk);
             entry
                 .obligations
-                .insert(format!("{}:{}", duty.law, duty.item.id));
+                .insert(joined(duty.law, ':', &duty.item.id));
             entry
                 .references
-                .insert(format!("{} {}", duty.law, duty.item.reference));
+                .insert(joined(duty.law, ' ', &duty.item.reference));
             systems.union(&duty.systems);
         }
     }
@@ -146,6 +146,16 @@ fn exposure<'a>(
             (id, entry)
         })
         .collect()
+}
+
+/// `first`, `separator` and `second` in one string, made in one allocation: the exposure of a
+/// large inventory makes thousands of these, where `format!` costs several times as much.
+fn joined(first: &str, separator: char, second: &str) -> String {
+    let mut text = String::with_capacity(first.len() + separator.len_utf8() + second.len());
+    text.push_str(first);
+    text.push(separator);
+    text.push_str(second);
+    text
 }
 
 fn is_blocker(iso: &Framework, id: &str) -> bool {
@@ -220,7 +230,7 @@ fn rmf_coverage(catalog: &Catalog, results: &[RequirementResult]) -> Option<RmfC
     let crosswalk = catalog.crosswalk("nist-ai-rmf", TARGET)?;
     let (mut total, mut covered, mut partial, mut uncovered, mut count) =
         (0.0, 0, 0, Vec::new(), 0);
-    let point: HashMap<&str, f64> = results
+    let point: IdMap<&str, f64> = results
         .iter()
         .map(|r| (r.id.as_str(), r.credit.point))
         .collect();
@@ -396,7 +406,7 @@ pub fn assess(
     let efforts: Vec<f64> = open.iter().map(|r| effort(assessment, iso, r)).collect();
     let max_effort = efforts.iter().copied().fold(rules::MIN_TASK_DAYS, f64::max);
     // How many open gaps wait on each gap: computed once from every gap's prerequisites.
-    let mut waiting_on: HashMap<String, usize> = HashMap::new();
+    let mut waiting_on: IdMap<String, usize> = IdMap::default();
     for id in &open_ids {
         for prerequisite in plan::prerequisites(id, &open_ids) {
             *waiting_on.entry(prerequisite).or_default() += 1;
@@ -604,6 +614,7 @@ pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
     use super::*;
+    use std::collections::HashMap;
 
     /// The pressure, risk, obligations, references and systems of one requirement.
     type ItemByItem = (

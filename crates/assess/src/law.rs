@@ -7,10 +7,9 @@
 use crate::input::*;
 use crate::result::*;
 use aimsgap_catalog::{
-    AnnexIiiScope, CREDIT_OR_INSURANCE_POINTS, Catalog, Date, Framework, FrameworkKind,
-    LawClassification, LawStatus, ListEntry, Obligation, Requirement, Role, Tier, Trigger,
+    AnnexIiiScope, CREDIT_OR_INSURANCE_POINTS, Catalog, Crosswalk, Date, Framework, FrameworkKind,
+    IdMap, LawClassification, LawStatus, ListEntry, Obligation, Requirement, Role, Tier, Trigger,
 };
-use std::collections::HashMap;
 
 /// The roles of the catalog vocabulary an AI system's role stands for.
 fn roles_of(system: &AiSystem) -> Vec<Role> {
@@ -299,29 +298,30 @@ fn in_jurisdiction(law: &Framework, organization: &Organization, system: &AiSyst
             && organization.jurisdictions.iter().any(|j| j == jurisdiction))
 }
 
-/// The ISO/IEC 42001 requirements that support an obligation, with their status.
-/// Computed once per law, so that the cost per AI system stays small.
-fn support_index<'a>(
-    catalog: &'a Catalog,
-    law: &str,
-    status: &HashMap<&str, Status>,
-) -> HashMap<&'a str, Vec<(String, Status)>> {
-    let mut index: HashMap<&str, Vec<(String, Status)>> = HashMap::new();
-    let Some(crosswalk) = catalog.crosswalk(law, crate::credit::TARGET) else {
-        return index;
+/// The ISO/IEC 42001 requirements that support one obligation of a law, with their status:
+/// the targets of its crosswalk edges strong enough to count, in file order, each once.
+/// Computed once per obligation (not per AI system), and only for obligations, so that the
+/// cost per AI system stays small and the law's other edges are never looked at.
+fn supported_by<'a>(
+    crosswalk: Option<&'a Crosswalk>,
+    id: &str,
+    status: &IdMap<&str, Status>,
+) -> Vec<(&'a str, Status)> {
+    let mut support: Vec<(&'a str, Status)> = Vec::new();
+    let Some(crosswalk) = crosswalk else {
+        return support;
     };
-    for edge in &crosswalk.edges {
+    for edge in crosswalk.edges_from(id) {
         if edge.strength < crate::rules::SUPPORT_MIN_STRENGTH {
             continue;
         }
-        if let Some(&s) = status.get(edge.to.as_str()) {
-            let entry = index.entry(edge.from.as_str()).or_default();
-            if !entry.iter().any(|(id, _)| id == &edge.to) {
-                entry.push((edge.to.clone(), s));
-            }
+        if let Some(&s) = status.get(edge.to.as_str())
+            && !support.iter().any(|(to, _)| *to == edge.to)
+        {
+            support.push((edge.to.as_str(), s));
         }
     }
-    index
+    support
 }
 
 /// How a law classifies the system. `items` are the obligations that bind it.
@@ -444,7 +444,7 @@ fn applies_from(obligation: &Obligation, system_tiers: &[Tier]) -> Date {
 struct Duty<'a> {
     requirement: &'a Requirement,
     obligation: &'a Obligation,
-    supported_by: Vec<(String, Status)>,
+    supported_by: Vec<(&'a str, Status)>,
 }
 
 /// What of a law every AI system is judged against.
@@ -492,11 +492,11 @@ pub(crate) fn obligations(
         .unwrap_or_default();
     // Each law's obligations with the requirements that support them and its Annex III
     // points, gathered once, so that the cost per AI system stays small.
-    let status: HashMap<&str, Status> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let status: IdMap<&str, Status> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
     let prepared: Vec<Prepared> = laws
         .iter()
         .map(|law| {
-            let support = support_index(catalog, &law.id, &status);
+            let crosswalk = catalog.crosswalk(&law.id, crate::credit::TARGET);
             // Versioned laws: the version that governs on the date, and those still to come.
             let mut version_label = law.version.clone();
             let mut version_reasons: Vec<String> = Vec::new();
@@ -552,10 +552,7 @@ pub(crate) fn obligations(
                         Some(Duty {
                             requirement,
                             obligation,
-                            supported_by: support
-                                .get(requirement.id.as_str())
-                                .cloned()
-                                .unwrap_or_default(),
+                            supported_by: supported_by(crosswalk, &requirement.id, &status),
                         })
                     })
                     .collect(),
@@ -644,7 +641,11 @@ pub(crate) fn obligations(
                 };
                 let (date, grace_notes) = with_grace(obligation, system, date);
                 notes.extend(grace_notes);
-                let supported_by = duty.supported_by.clone();
+                let supported_by: Vec<(String, Status)> = duty
+                    .supported_by
+                    .iter()
+                    .map(|(id, status)| ((*id).to_string(), *status))
+                    .collect();
                 let days_until = as_of.days_until(date);
                 let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
                     || obligation.status == LawStatus::Stayed;

@@ -12,9 +12,9 @@ use crate::credit::round1;
 use crate::input::Assessment;
 use crate::result::*;
 use crate::rules;
-use aimsgap_catalog::{Date, Framework};
+use aimsgap_catalog::{Date, Framework, IdMap};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 
 pub(crate) fn phase_rank(phase: Phase) -> usize {
     Phase::ALL.iter().position(|p| *p == phase).unwrap_or(0)
@@ -122,7 +122,7 @@ pub(crate) fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
             g.rank,
         )
     });
-    let position: HashMap<&str, usize> = ordered
+    let position: IdMap<&str, usize> = ordered
         .iter()
         .enumerate()
         .map(|(i, g)| (g.id.as_str(), i))
@@ -222,7 +222,7 @@ pub(crate) fn next_actions(
     results: &[RequirementResult],
     counted: usize,
 ) -> Vec<NextAction> {
-    let by_id: HashMap<&str, &RequirementResult> =
+    let by_id: IdMap<&str, &RequirementResult> =
         results.iter().rev().map(|r| (r.id.as_str(), r)).collect();
     let mut candidates: Vec<NextAction> = gaps
         .iter()
@@ -295,7 +295,7 @@ pub(crate) fn work_packages(
         }
         entry.push(gap);
     }
-    let mut spans: HashMap<&str, (Date, Date)> = HashMap::new();
+    let mut spans: IdMap<&str, (Date, Date)> = IdMap::default();
     for task in &roadmap.tasks {
         let span = spans
             .entry(task.package.as_str())

@@ -8,8 +8,8 @@ use crate::credit;
 use crate::engine::Exposure;
 use crate::input::*;
 use crate::result::*;
-use aimsgap_catalog::{Catalog, Date, Framework, Kind, Relationship};
-use std::collections::HashMap;
+use aimsgap_catalog::{Catalog, Date, Framework, IdMap, Kind, Relationship};
+use std::cell::OnceCell;
 
 /// "a and b", "a, b and c".
 fn and_list(items: &[String]) -> String {
@@ -20,18 +20,9 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-/// At most `shown` items, then how many more.
-fn bounded(items: &[String], shown: usize) -> String {
-    if items.len() > shown {
-        let head: Vec<String> = items.iter().take(shown).cloned().collect();
-        format!("{} and {} more", head.join(", "), items.len() - shown)
-    } else {
-        and_list(items)
-    }
-}
-
-/// [`bounded`] over `count` items of which only the first `shown` are made: a control that
-/// treats the risks of thousands of AI systems names three.
+/// At most `shown` of `count` items, then how many more ("a, b and c", "a, b and 5 more"), of
+/// which only the first `shown` are made: a control that treats the risks of thousands of AI
+/// systems names three, and one that supports dozens of obligations copies four.
 fn bounded_lazily(mut items: impl Iterator<Item = String>, count: usize, shown: usize) -> String {
     let head: Vec<String> = items.by_ref().take(shown.min(count)).collect();
     if count > shown {
@@ -48,6 +39,9 @@ struct Profiles<'a> {
     // Invariant: sorted by system id, one entry per id of the obligations, with the name it
     // first had and its entries in obligation order.
     by_id: Vec<(&'a str, &'a str, Vec<&'a SystemObligations>)>,
+    // Invariant: `texts[i]`, once made, is the text of `by_id[i]`. Controls name the same few
+    // systems again and again, so each text is made once.
+    texts: Vec<OnceCell<String>>,
 }
 
 impl<'a> Profiles<'a> {
@@ -73,7 +67,8 @@ impl<'a> Profiles<'a> {
                 _ => by_id.push(run),
             }
         }
-        Profiles { by_id }
+        let texts = by_id.iter().map(|_| OnceCell::new()).collect();
+        Profiles { by_id, texts }
     }
 
     fn len(&self) -> usize {
@@ -114,16 +109,19 @@ impl<'a> Profiles<'a> {
             .by_id
             .binary_search_by(|(key, _, _)| (*key).cmp(id))
             .ok()?;
-        self.by_id
-            .get(at)
-            .map(|(_, name, entries)| Profiles::text(name, entries))
+        self.text_at(at)
+    }
+
+    /// The profile at a position of `by_id`, made on first use.
+    fn text_at(&self, at: usize) -> Option<String> {
+        let (_, name, entries) = self.by_id.get(at)?;
+        let cell = self.texts.get(at)?;
+        Some(cell.get_or_init(|| Profiles::text(name, entries)).clone())
     }
 
     /// Every profile, in system id order.
     fn all(&self) -> impl Iterator<Item = String> + '_ {
-        self.by_id
-            .iter()
-            .map(|(_, name, entries)| Profiles::text(name, entries))
+        (0..self.by_id.len()).filter_map(|at| self.text_at(at))
     }
 }
 
@@ -167,9 +165,13 @@ fn drivers(
 
     // Law: the obligations it supports.
     if let Some(law) = exposure {
-        let references: Vec<String> = law.references.iter().cloned().collect();
-        if !references.is_empty() {
-            drivers.push(format!("law: supports {}", bounded(&references, 4)));
+        // Only the first few are named: the rest are counted, not copied.
+        if !law.references.is_empty() {
+            let named = law.references.iter().cloned();
+            drivers.push(format!(
+                "law: supports {}",
+                bounded_lazily(named, law.references.len(), 4)
+            ));
         }
     }
 
@@ -182,17 +184,21 @@ fn drivers(
         let Some(crosswalk) = catalog.crosswalk(&certification.framework, credit::TARGET) else {
             continue;
         };
-        let controls: Vec<String> = crosswalk
+        let controls: Vec<&str> = crosswalk
             .edges_to(&result.id)
             .filter(|edge| edge.rel != Relationship::NoRelationship && edge.strength > 0)
-            .map(|edge| edge.from.clone())
+            .map(|edge| edge.from.as_str())
             .collect();
         if !controls.is_empty() {
             let framework = &certification.framework;
             let scope_covers_ai = &certification.scope_covers_ai;
             drivers.push(format!(
                 "certificate: {framework} {} already {} part of it{}",
-                bounded(&controls, 3),
+                bounded_lazily(
+                    controls.iter().map(|control| (*control).to_string()),
+                    controls.len(),
+                    3
+                ),
                 if controls.len() == 1 {
                     "covers"
                 } else {
@@ -250,7 +256,7 @@ pub(crate) fn soa(
     iso: &Framework,
     assessment: &Assessment,
     results: &[RequirementResult],
-    exposure: &HashMap<&str, Exposure<'_>>,
+    exposure: &IdMap<&str, Exposure<'_>>,
     obligations: &[SystemObligations],
 ) -> Vec<SoaEntry> {
     let profiles = Profiles::new(obligations);
@@ -303,6 +309,17 @@ mod tests {
 
     use super::*;
     use std::collections::BTreeMap;
+
+    /// At most `shown` items, then how many more, every item made first, as the SoA did before
+    /// it made only the ones it names: kept to hold the two equal.
+    fn bounded(items: &[String], shown: usize) -> String {
+        if items.len() > shown {
+            let head: Vec<String> = items.iter().take(shown).cloned().collect();
+            format!("{} and {} more", head.join(", "), items.len() - shown)
+        } else {
+            and_list(items)
+        }
+    }
 
     /// Every system's profile made up front, as the SoA did before it made only the few it
     /// names: kept to hold the two equal.

@@ -204,7 +204,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
     list_areas(&mut check, &raw.lists);
 
     // Ids first, so that parents can be checked in any order.
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: crate::model::IdMap<String, usize> = crate::model::IdMap::default();
     let mut first_line: HashMap<&str, u64> = HashMap::new();
     for (i, entry) in raw.requirements.iter().enumerate() {
         if entry.id.value.trim().is_empty() {
@@ -399,7 +399,7 @@ fn letters(check: &mut Check<'_>, entry: &file::RequirementEntry, i: usize) -> V
 fn formerly_and_letters(
     check: &mut Check<'_>,
     entries: &[file::RequirementEntry],
-    index: &HashMap<String, usize>,
+    index: &crate::model::IdMap<String, usize>,
 ) {
     let mut former: HashMap<&str, u64> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {

@@ -52,6 +52,55 @@ fn every_example_result_reads_back_whole_and_writes_the_same_bytes() {
     }
 }
 
+/// `render` writes borrowed views of the result instead of the wire values: both must give the
+/// same bytes, optional fields present or absent, text needing escapes or not.
+#[test]
+fn render_writes_the_bytes_of_the_wire_values() {
+    let check = |result: &aimsgap_assess::AssessmentResult, what: &str| {
+        assert_eq!(
+            aimsgap_report::json::render(result),
+            aimsgap_report::json::to_wire(result).to_json(),
+            "{what}"
+        );
+    };
+    for (name, text) in EXAMPLES {
+        check(&result_of(name, text), name);
+    }
+    for as_of in ["2024-01-01", "2025-08-02", "2027-12-31"] {
+        check(&result_at(as_of), as_of);
+    }
+    // Every optional field filled, every list emptied, text with quotes, escapes and non-ASCII.
+    let (name, text) = EXAMPLES[0];
+    let mut filled = result_of(name, text);
+    let odd = "a \"quoted\" line\nand a tab\t, \u{1} and caf\u{e9}";
+    for requirement in &mut filled.requirements {
+        requirement.answer_notes = Some(odd.to_string());
+        requirement.owner = Some(odd.to_string());
+        requirement.notes.clear();
+        for evidence in &mut requirement.evidence {
+            evidence.sha256 = Some(odd.to_string());
+            evidence.review_by = evidence.date;
+            evidence.date = None;
+        }
+    }
+    for system in &mut filled.obligations {
+        system.permissions = system.items.clone();
+        for item in &mut system.items {
+            item.notes = vec![odd.to_string()];
+            item.unverified = Some(odd.to_string());
+            item.deadlines = vec![(15, odd.to_string())];
+        }
+        system.tiers.clear();
+    }
+    filled.organization = odd.to_string();
+    filled.nist_ai_rmf = None;
+    check(&filled, "filled");
+    filled.requirements.clear();
+    filled.obligations.clear();
+    filled.soa.clear();
+    check(&filled, "emptied");
+}
+
 #[test]
 fn a_reader_ignores_fields_it_does_not_know() {
     let (name, text) = EXAMPLES[0];

@@ -70,8 +70,7 @@ pub fn render_typst_source(result: &AssessmentResult) -> String {
     source
 }
 
-/// The diagnostics as one line each, with the line of the generated source they point to (see
-/// [`render_typst_source`]).
+/// The diagnostics as one line each, with the line of `report.typ` they point to.
 fn messages(world: &world::ReportWorld, diagnostics: &[SourceDiagnostic]) -> String {
     diagnostics
         .iter()
@@ -101,8 +100,8 @@ pub fn render(result: &AssessmentResult) -> Result<Vec<u8>, PdfError> {
     let pdf = typeset(&world, &options, title);
     // typst memoizes across compilations: the fonts instantiated for shaping and for the PDF,
     // shaping plans, glyph bounds, and the layout of every part of the page that did not
-    // change. Keeping it makes a re-download several times cheaper and a new report somewhat
-    // cheaper (bench `pdf`).
+    // change. Keeping it makes a re-download several times cheaper, and a new report reuses the
+    // layout of every part that did not change (bench `pdf`).
     // What the last few reports did not use is dropped, so a long-running server keeps a
     // bounded cache rather than one that grows with every report.
     typst::comemo::evict(CACHE_REPORTS);

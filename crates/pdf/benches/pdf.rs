@@ -3,13 +3,20 @@
 //! - `render new bank-credit-scoring`: a report the process has not typeset before; each
 //!   iteration names a different organisation, which changes the title, the verdict and the
 //!   header and footer of every page. This is the figure the target is for.
+//! - `render bank-credit-scoring, one justification edited`: the same organisation with one SoA
+//!   justification changed on each iteration, as after an edited answer: the pages after the
+//!   change are typeset anew, the parts that did not change come from typst's cache.
 //! - `render new bank-credit-scoring, caches emptied`: the same, with typst's memoized work
 //!   dropped after each report (fonts instantiated, shaping plans, layout), as the renderer
 //!   did until it kept that work between reports; close to the first report after start.
 //! - `render five examples in turn`: one report of each example per iteration (a server
 //!   handing out reports of different assessments), divided by five for a per-report figure.
 //! - `render same bank-credit-scoring`: the same result again (a re-download).
-//! - `typst source bank-credit-scoring`: only the generated data and markup.
+//! - `typst data bank-credit-scoring`: only the generated data (the JSON the template reads).
+//!
+//! For instruction counts that do not depend on the machine's load, the `render_loop` example
+//! renders a fixed number of reports: run it under `valgrind --tool=callgrind` with 1 and with
+//! 4 reports and divide the difference by 3 (see bench/README.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aimsgap_assess::{AssessmentResult, assess, parse_assessment};
@@ -65,6 +72,21 @@ fn pdf(c: &mut Criterion) {
         })
     });
     let mut counter = 0u64;
+    let mut edited = bank.clone();
+    group.bench_function(
+        "render bank-credit-scoring, one justification edited",
+        |b| {
+            b.iter(|| {
+                counter += 1;
+                if let (Some(entry), Some(original)) = (edited.soa.get_mut(5), bank.soa.get(5)) {
+                    entry.justification =
+                        format!("{} (revision {counter})", original.justification);
+                }
+                aimsgap_pdf::render(black_box(&edited)).unwrap()
+            })
+        },
+    );
+    let mut counter = 0u64;
     group.bench_function("render new bank-credit-scoring, caches emptied", |b| {
         b.iter(|| {
             counter += 1;
@@ -86,8 +108,8 @@ fn pdf(c: &mut Criterion) {
     group.bench_function("render same bank-credit-scoring", |b| {
         b.iter(|| aimsgap_pdf::render(black_box(&bank)).unwrap())
     });
-    group.bench_function("typst source bank-credit-scoring", |b| {
-        b.iter(|| aimsgap_pdf::render_typst_source(black_box(&bank)))
+    group.bench_function("typst data bank-credit-scoring", |b| {
+        b.iter(|| aimsgap_pdf::render_data_json(black_box(&bank)))
     });
     group.finish();
 }

@@ -1,14 +1,15 @@
-//! Typst code literals. The report's data reaches typst only through these values, so user
-//! text is always a string literal, never markup: `#set`, `*bold*` or `$x$` in an organisation
-//! name stay characters on the page.
+//! The report's data as JSON, which the template decodes with typst's `json`. User text reaches
+//! typst only as JSON strings, which become typst strings, never markup: `#set`, `*bold*` or
+//! `$x$` in an organisation name stay characters on the page.
 
 use std::fmt::Write;
 
-/// A typst value written as code.
+/// A value of the report's data.
 #[derive(Debug)]
 pub(crate) enum Value {
     Str(String),
-    /// Written with three decimals; a value that is not finite is written as 0.
+    /// Written with three decimals (typst reads it as a float); a value that is not finite is
+    /// written as 0.
     Float(f64),
     Int(i64),
     Bool(bool),
@@ -35,9 +36,10 @@ pub(crate) fn texts<T: AsRef<str>>(values: &[T]) -> Value {
 }
 
 impl Value {
-    pub(crate) fn write(&self, out: &mut String) {
+    /// The value as JSON.
+    pub(crate) fn write_json(&self, out: &mut String) {
         match self {
-            Value::Str(value) => string(value, out),
+            Value::Str(value) => json_string(value, out),
             Value::Float(value) => {
                 let value = if value.is_finite() { *value } else { 0.0 };
                 let _ = write!(out, "{value:.3}");
@@ -46,38 +48,36 @@ impl Value {
                 let _ = write!(out, "{value}");
             }
             Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
-            Value::None => out.push_str("none"),
+            Value::None => out.push_str("null"),
             Value::Array(items) => {
-                out.push('(');
-                for item in items {
-                    item.write(out);
-                    // The trailing comma keeps a one-element array from being a parenthesis.
-                    out.push_str(", ");
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
                 }
-                out.push(')');
+                out.push(']');
             }
             Value::Dict(entries) => {
-                if entries.is_empty() {
-                    out.push_str("(:)");
-                    return;
+                out.push('{');
+                for (index, (key, value)) in entries.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    json_string(key, out);
+                    out.push(':');
+                    value.write_json(out);
                 }
-                out.push('(');
-                for (key, value) in entries {
-                    out.push_str(key);
-                    out.push_str(": ");
-                    value.write(out);
-                    out.push_str(",\n");
-                }
-                out.push(')');
+                out.push('}');
             }
         }
     }
 }
 
-/// A typst string literal: only the backslash, the double quote and control characters need
-/// escapes inside one; everything else, markup characters included, is taken literally.
-/// Tabs become spaces.
-pub(crate) fn string(value: &str, out: &mut String) {
+/// A JSON string: the backslash, the double quote and control characters are escaped; tabs
+/// become spaces (typst sets a tab as nothing at all; a space reads as the writer meant).
+fn json_string(value: &str, out: &mut String) {
     out.push('"');
     for character in value.chars() {
         match character {
@@ -85,8 +85,27 @@ pub(crate) fn string(value: &str, out: &mut String) {
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            // typst sets a tab as nothing at all; a space reads as the writer meant.
             '\t' => out.push(' '),
+            control if control.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(control));
+            }
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+}
+
+/// A typst string literal: only the backslash, the double quote and control characters need
+/// escapes inside one; everything else, markup characters included, is taken literally.
+pub(crate) fn typst_string(value: &str, out: &mut String) {
+    out.push('"');
+    for character in value.chars() {
+        match character {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
             control if control.is_control() => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(control));
             }

@@ -1,11 +1,12 @@
-//! The smallest typst `World` that can typeset the report: one in-memory source, the fonts
-//! compiled into the binary, no files, no packages, and a "today" that is the as-of date.
+//! The smallest typst `World` that can typeset the report: the template, parsed once per
+//! process, the report's data as the one file it may read, the fonts compiled into the binary, no
+//! packages, and a "today" that is the as-of date.
 
 use std::sync::LazyLock;
 use typst::WorldExt;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst::syntax::{DiagSpan, FileId, Source};
+use typst::syntax::{DiagSpan, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
@@ -21,20 +22,32 @@ static FONTS: LazyLock<FontStore> = LazyLock::new(|| {
     fonts
 });
 
+/// The template, parsed once: the same syntax tree, and so the same spans, for every report.
+static TEMPLATE: LazyLock<Source> = LazyLock::new(|| Source::detached(crate::TEMPLATE));
+
+/// The one file the template reads: the report's data.
+static DATA: LazyLock<Option<FileId>> = LazyLock::new(|| {
+    VirtualPath::new("data.json")
+        .ok()
+        .map(|path| RootedPath::new(VirtualRoot::Project, path).intern())
+});
+
 pub(crate) struct ReportWorld {
     main: Source,
+    data: Bytes,
     today: Datetime,
 }
 
 impl ReportWorld {
-    pub(crate) fn new(markup: String, today: Datetime) -> ReportWorld {
+    pub(crate) fn new(data: String, today: Datetime) -> ReportWorld {
         ReportWorld {
-            main: Source::detached(markup),
+            main: TEMPLATE.clone(),
+            data: Bytes::from_string(data),
             today,
         }
     }
 
-    /// The 1-based line of the main source a diagnostic points to.
+    /// The 1-based line of the template a diagnostic points to.
     pub(crate) fn line_of(&self, span: DiagSpan) -> Option<usize> {
         let range = self.range(span)?;
         let before = self.main.text().get(..range.start)?;
@@ -63,9 +76,13 @@ impl World for ReportWorld {
         }
     }
 
-    // The report embeds no images and imports nothing: every other file is refused.
-    fn file(&self, _id: FileId) -> FileResult<Bytes> {
-        Err(FileError::AccessDenied)
+    // The report embeds no images and imports nothing: every file but the data is refused.
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if Some(id) == *DATA {
+            Ok(self.data.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
     }
 
     fn font(&self, index: usize) -> Option<Font> {

@@ -354,12 +354,13 @@ fn markup_in_user_text_is_printed_literally() {
     }];
     result.requirements[0].answer_notes = Some(notes_text.to_string());
 
-    let source = aimsgap_pdf::render_typst_source(&result);
+    // The template reads the data as JSON: user text is a JSON string, a typst string after.
+    let json = aimsgap_pdf::render_data_json(&result);
     assert!(
-        source.contains(r#"org: "Acme #set page(width: 1cm) *bold* $x$ <script>","#),
-        "the organisation is not a plain string literal"
+        json.contains(r#""org":"Acme #set page(width: 1cm) *bold* $x$ <script>","#),
+        "the organisation is not a plain JSON string"
     );
-    assert!(source.contains(r#""Owner \"quoted\" \\ back \\n _under_ @ref"#));
+    assert!(json.contains(r#""Owner \"quoted\" \\ back \\n _under_ @ref"#));
 
     let pdf = aimsgap_pdf::render(&result).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
@@ -385,6 +386,11 @@ fn markup_in_user_text_is_printed_literally() {
     let path = write_pdf("hostile-pages", &pdf);
     let info = run("pdfinfo", &[path.to_str().unwrap()]);
     assert!(info.contains("(A4)"), "{info}");
+    // The document title carries the organisation as written too.
+    assert!(
+        info.contains(&format!("ISO/IEC 42001 readiness: {hostile}")),
+        "{info}"
+    );
 }
 
 #[test]

@@ -17,6 +17,13 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's allocator: a result is built from thousands of small strings and
+/// vectors that live for one request, and the server answers many requests on a few threads,
+/// where glibc's allocator spends much of its time consolidating and unlinking free chunks
+/// (measured with `bench/server-load.sh`; figures in bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "aimsgap",

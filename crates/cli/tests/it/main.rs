@@ -15,6 +15,7 @@ mod browser_drafts;
 mod browser_evidence;
 mod browser_forms;
 mod browser_import;
+mod browser_inert_files;
 mod browser_notifications;
 mod browser_people;
 mod browser_quick;

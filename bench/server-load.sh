@@ -98,9 +98,13 @@ end
 LUA
 cat > "$WORK/report.lua" <<'LUA'
 done = function(summary, latency, requests)
+  -- wrk divides by the whole phase, also when a list was used up before its end; busy_rps is
+  -- the rate while every connection had a request out (connections / mean latency).
+  local conns = tonumber(os.getenv("CONNS") or "0")
   io.write(string.format(
-    "RESULT requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f p99.9_ms=%.2f max_ms=%.2f errors=%d non2xx=%d\n",
+    "RESULT requests=%d rps=%.0f busy_rps=%.0f p50_ms=%.2f p99_ms=%.2f p99.9_ms=%.2f max_ms=%.2f errors=%d non2xx=%d\n",
     summary.requests, summary.requests / (summary.duration / 1e6),
+    conns / (latency.mean / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     latency:percentile(99.9) / 1000, latency.max / 1000,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
@@ -117,7 +121,7 @@ phase() {
   [ "$auth" = cookie ] && header="Cookie: aimsgap_session=$SESSION"
   printf '%-34s ' "$name"
   # shellcheck disable=SC2086
-  $LOAD_PIN wrk -t1 -c"$CONNS" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -H "$header" \
+  CONNS=$CONNS $LOAD_PIN wrk -t1 -c"$CONNS" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -H "$header" \
     -H "Accept-Encoding: gzip" "$@" | grep '^RESULT' | sed 's/^RESULT //'
 }
 

@@ -1,7 +1,8 @@
 //! The first touch of a result, as the server computes it after any change: the stored
 //! document (a JSON value, as the store keeps its parts) read into the assessment document,
 //! validated against the catalog (`from_document`), assessed, and written as the result JSON.
-//! One figure per example for the whole pipeline, and the steps apart for the largest.
+//! One figure per example for the whole pipeline, and the steps apart for the largest, with
+//! the step the server adds before it caches and sends the result: gzip at the fast level.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aimsgap_catalog::Date;
@@ -81,6 +82,18 @@ fn first_touch(c: &mut Criterion) {
     });
     steps.bench_function("json render", |b| {
         b.iter(|| aimsgap_report::json::render(black_box(&result)))
+    });
+    let json = aimsgap_report::json::render(&result);
+    steps.bench_function("gzip (fast), as the server caches it", |b| {
+        b.iter(|| {
+            use std::io::Write;
+            let mut encoder = flate2::write::GzEncoder::new(
+                Vec::with_capacity(json.len() / 8),
+                flate2::Compression::fast(),
+            );
+            encoder.write_all(black_box(json.as_bytes())).unwrap();
+            encoder.finish().unwrap()
+        })
     });
     steps.finish();
 }

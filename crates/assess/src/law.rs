@@ -475,7 +475,6 @@ pub(crate) fn obligations(
     results: &[RequirementResult],
 ) -> (Vec<SystemObligations>, Trace) {
     let as_of = assessment.as_of;
-    let mut out = Vec::new();
     let mut trace = Trace {
         items: Vec::new(),
         duties: 0,
@@ -485,6 +484,8 @@ pub(crate) fn obligations(
         .iter()
         .filter(|f| f.kind == FrameworkKind::Law)
         .collect();
+    // One entry per AI system and law, known in advance: no growing and copying of the list.
+    let mut out = Vec::with_capacity(assessment.ai_systems.len() * laws.len());
     // The Annex III points: from each law that lists them, else from the EU AI Act.
     let eu_points = catalog
         .framework("eu-ai-act")

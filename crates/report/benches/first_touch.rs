@@ -8,6 +8,12 @@
 use aimsgap_catalog::Date;
 use aimsgap_wire::assessment::Document;
 use criterion::{Criterion, criterion_group, criterion_main};
+
+/// The allocator of the `aimsgap` binary (`crates/cli/src/main.rs`), so that the figures are
+/// those of the program people run: with glibc's allocator, freeing a large result spends much
+/// of the time consolidating free chunks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde::Deserialize;
 use serde_json::Value;
 use std::hint::black_box;

@@ -113,7 +113,7 @@ fn exposure<'a>(
     // then as ids in id order, each once.
     let mut index: IdMap<&'a str, (Exposure<'a>, Bits)> = IdMap::default();
     for duty in duties.iter().flatten() {
-        for (id, _) in &duty.item.supported_by {
+        for (id, _) in duty.item.supported_by.iter() {
             let (entry, systems) = index
                 .entry(id.as_str())
                 .or_insert_with(|| (Exposure::default(), Bits::new(count)));
@@ -634,7 +634,7 @@ pub(crate) mod tests {
         let mut index: HashMap<String, ItemByItem> = HashMap::new();
         for system in obligations {
             for item in &system.items {
-                for (id, _) in &item.supported_by {
+                for (id, _) in item.supported_by.iter() {
                     let entry = index.entry(id.clone()).or_default();
                     entry.0 = entry.0.max(rules::date_pressure(as_of, item.applies_from));
                     entry.1 = entry

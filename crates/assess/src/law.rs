@@ -10,6 +10,8 @@ use aimsgap_catalog::{
     AnnexIiiScope, CREDIT_OR_INSURANCE_POINTS, Catalog, Crosswalk, Date, Framework, FrameworkKind,
     IdMap, LawClassification, LawStatus, ListEntry, Obligation, Requirement, Role, Tier, Trigger,
 };
+use std::cell::OnceCell;
+use std::sync::Arc;
 
 /// The roles of the catalog vocabulary an AI system's role stands for.
 fn roles_of(system: &AiSystem) -> Vec<Role> {
@@ -445,6 +447,9 @@ struct Duty<'a> {
     requirement: &'a Requirement,
     obligation: &'a Obligation,
     supported_by: Vec<(&'a str, Status)>,
+    /// The same, owned and shared by every AI system the obligation binds: built once, when
+    /// the first system is bound.
+    shared: OnceCell<Arc<[(String, Status)]>>,
 }
 
 /// What of a law every AI system is judged against.
@@ -554,6 +559,7 @@ pub(crate) fn obligations(
                             requirement,
                             obligation,
                             supported_by: supported_by(crosswalk, &requirement.id, &status),
+                            shared: OnceCell::new(),
                         })
                     })
                     .collect(),
@@ -642,11 +648,12 @@ pub(crate) fn obligations(
                 };
                 let (date, grace_notes) = with_grace(obligation, system, date);
                 notes.extend(grace_notes);
-                let supported_by: Vec<(String, Status)> = duty
-                    .supported_by
-                    .iter()
-                    .map(|(id, status)| ((*id).to_string(), *status))
-                    .collect();
+                let supported_by = Arc::clone(duty.shared.get_or_init(|| {
+                    duty.supported_by
+                        .iter()
+                        .map(|(id, status)| ((*id).to_string(), *status))
+                        .collect()
+                }));
                 let days_until = as_of.days_until(date);
                 let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
                     || obligation.status == LawStatus::Stayed;

@@ -282,7 +282,9 @@ pub struct ObligationItem {
     pub state: ObligationState,
     pub days_until: i64,
     /// ISO/IEC 42001 requirements whose implementation supports it, with their status.
-    pub supported_by: Vec<(String, Status)>,
+    /// Shared by every AI system the same obligation binds (the statuses are the
+    /// organisation's, not the system's).
+    pub supported_by: std::sync::Arc<[(String, Status)]>,
     pub unverified: Option<String>,
     /// What decided this system's date or reach, in sentences: a grace for systems already on
     /// the market, or an Annex III point that is needed to decide.

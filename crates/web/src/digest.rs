@@ -374,7 +374,7 @@ mod tests {
             applies_from: date(applies_from),
             state: ObligationState::Upcoming,
             days_until: 0,
-            supported_by: Vec::new(),
+            supported_by: Default::default(),
             unverified: None,
             notes: Vec::new(),
             deadlines: Vec::new(),

@@ -449,7 +449,16 @@ struct Duty<'a> {
     supported_by: Vec<(&'a str, Status)>,
     /// The same, owned and shared by every AI system the obligation binds: built once, when
     /// the first system is bound.
-    shared: OnceCell<Arc<[(String, Status)]>>,
+    shared: OnceCell<Shared>,
+}
+
+/// What every item of one obligation repeats, owned once and shared by the AI systems it
+/// binds.
+struct Shared {
+    supported_by: Arc<[(String, Status)]>,
+    reference: Arc<str>,
+    id: Arc<str>,
+    title: Arc<str>,
 }
 
 /// What of a law every AI system is judged against.
@@ -648,12 +657,17 @@ pub(crate) fn obligations(
                 };
                 let (date, grace_notes) = with_grace(obligation, system, date);
                 notes.extend(grace_notes);
-                let supported_by = Arc::clone(duty.shared.get_or_init(|| {
-                    duty.supported_by
+                let shared = duty.shared.get_or_init(|| Shared {
+                    supported_by: duty
+                        .supported_by
                         .iter()
                         .map(|(id, status)| ((*id).to_string(), *status))
-                        .collect()
-                }));
+                        .collect(),
+                    reference: Arc::from(obligation.article.as_str()),
+                    id: Arc::from(requirement.id.as_str()),
+                    title: Arc::from(requirement.title.as_str()),
+                });
+                let supported_by = Arc::clone(&shared.supported_by);
                 let days_until = as_of.days_until(date);
                 let stayed = version.is_some_and(|v| v.status == LawStatus::Stayed)
                     || obligation.status == LawStatus::Stayed;
@@ -683,9 +697,9 @@ pub(crate) fn obligations(
                     ObligationState::InForce
                 };
                 let item = ObligationItem {
-                    reference: obligation.article.clone(),
-                    id: requirement.id.clone(),
-                    title: requirement.title.clone(),
+                    reference: Arc::clone(&shared.reference),
+                    id: Arc::clone(&shared.id),
+                    title: Arc::clone(&shared.title),
                     applies_from: date,
                     state,
                     days_until,

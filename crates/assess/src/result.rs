@@ -275,9 +275,11 @@ pub struct Verdict {
 /// One obligation for one AI system.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObligationItem {
-    pub reference: String,
-    pub id: String,
-    pub title: String,
+    /// The article, the id and the title are the catalog's, shared by every AI system the
+    /// obligation binds.
+    pub reference: std::sync::Arc<str>,
+    pub id: std::sync::Arc<str>,
+    pub title: std::sync::Arc<str>,
     pub applies_from: Date,
     pub state: ObligationState,
     pub days_until: i64,

@@ -194,8 +194,8 @@ fn obligation_item(item: &ObligationItem, note: Option<usize>) -> Value {
         _ => format!("since {}", item.applies_from),
     };
     Value::Dict(vec![
-        ("ref", text(&item.reference)),
-        ("title", text(&item.title)),
+        ("ref", text(&*item.reference)),
+        ("title", text(&*item.title)),
         ("from", text(item.applies_from.to_string())),
         ("state", text(state_label(item.state))),
         ("when", text(when)),
@@ -208,8 +208,8 @@ fn obligation_item(item: &ObligationItem, note: Option<usize>) -> Value {
 /// A permission: what the law allows, and from when; never a duty.
 fn permission(item: &ObligationItem) -> Value {
     Value::Dict(vec![
-        ("ref", text(&item.reference)),
-        ("title", text(&item.title)),
+        ("ref", text(&*item.reference)),
+        ("title", text(&*item.title)),
         ("from", text(item.applies_from.to_string())),
     ])
 }

@@ -409,9 +409,9 @@ fn obligation_item(i: &aimsgap_assess::ObligationItem) -> wire::ObligationItem {
                 days: *days,
             })
             .collect(),
-        id: i.id.clone(),
+        id: i.id.to_string(),
         notes: i.notes.clone(),
-        reference: i.reference.clone(),
+        reference: i.reference.to_string(),
         state: i.state.as_str().to_string(),
         supported_by: i
             .supported_by
@@ -421,7 +421,7 @@ fn obligation_item(i: &aimsgap_assess::ObligationItem) -> wire::ObligationItem {
                 status: status.as_str().to_string(),
             })
             .collect(),
-        title: i.title.clone(),
+        title: i.title.to_string(),
         unverified: i.unverified.clone(),
     }
 }

@@ -368,9 +368,9 @@ mod tests {
 
     fn obligation(id: &str, applies_from: &str) -> ObligationItem {
         ObligationItem {
-            reference: format!("Art. {id}"),
+            reference: format!("Art. {id}").into(),
             id: id.into(),
-            title: format!("Duty {id}"),
+            title: format!("Duty {id}").into(),
             applies_from: date(applies_from),
             state: ObligationState::Upcoming,
             days_until: 0,

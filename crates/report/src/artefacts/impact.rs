@@ -319,7 +319,7 @@ fn law_view<'a>(context: &Context<'a>, entry: &'a SystemObligations) -> LawView<
         {
             match unverified.iter_mut().find(|u| u.note == note) {
                 Some(found) => {
-                    if !found.references.contains(&item.reference.as_str()) {
+                    if !found.references.contains(&&*item.reference) {
                         found.references.push(&item.reference);
                     }
                 }

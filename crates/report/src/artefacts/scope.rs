@@ -180,11 +180,7 @@ pub(super) fn scope(context: &Context) -> Artefact {
                 law: &entry.law,
                 name: context.framework_title(&entry.law),
                 classification: classification_words(entry.classification),
-                references: entry
-                    .items
-                    .iter()
-                    .map(|item| item.reference.as_str())
-                    .collect(),
+                references: entry.items.iter().map(|item| &*item.reference).collect(),
                 reasons: entry
                     .reasons
                     .iter()

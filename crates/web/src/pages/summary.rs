@@ -523,7 +523,7 @@ pub fn by_state(catalog: &Catalog, result: &AssessmentResult) -> Vec<StateGroup>
             for system in &result.obligations {
                 for item in system.items.iter().filter(|item| item.state == state) {
                     let same = items.iter_mut().find(|(date, _, law, id, _)| {
-                        *law == system.law && *id == item.id && *date == item.applies_from
+                        *law == system.law && *id == &*item.id && *date == item.applies_from
                     });
                     match same {
                         Some((_, _, _, _, line)) => {
@@ -534,14 +534,14 @@ pub fn by_state(catalog: &Catalog, result: &AssessmentResult) -> Vec<StateGroup>
                             item.applies_from,
                             item.days_until,
                             system.law.as_str(),
-                            item.id.as_str(),
+                            &*item.id,
                             Obligation {
                                 reference: format!(
                                     "{} {}",
                                     framework_label(catalog, &system.law),
                                     item.reference
                                 ),
-                                title: item.title.clone(),
+                                title: item.title.to_string(),
                                 deadlines: item.deadline_sentence(),
                                 systems: system.system_name.clone(),
                             },

@@ -54,6 +54,36 @@ impl Drop for Guard {
     }
 }
 
+/// chromedriver on `driver` (an address), in a process group of its own: dropping the guard
+/// kills the group, so that no browser it started outlives the test (a session a test did not
+/// close, or one left by a failing test, would otherwise stay behind as an orphan).
+pub(crate) fn chromedriver(path: &Path, driver: &str) -> GroupGuard {
+    use std::os::unix::process::CommandExt;
+    GroupGuard(
+        Command::new(path)
+            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// A child process leading its own process group, which is killed whole when dropped.
+pub(crate) struct GroupGuard(Child);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -331,7 +361,7 @@ fn overall_readiness(text: &str) -> f64 {
 /// stopped when the stack is dropped.
 pub(crate) struct Stack {
     _server: Guard,
-    _chromedriver: Guard,
+    _chromedriver: GroupGuard,
     pub(crate) data: PathBuf,
     pub(crate) address: String,
     pub(crate) driver: String,
@@ -358,14 +388,7 @@ impl Stack {
                 .unwrap(),
         );
         let driver = format!("127.0.0.1:{}", free_port());
-        let chromedriver = Guard(
-            Command::new(chromedriver)
-                .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
+        let chromedriver = self::chromedriver(chromedriver, &driver);
         wait_for_port(&address, "aimsgap serve");
         wait_for_port(&driver, "chromedriver");
         Stack {

@@ -70,14 +70,7 @@ async fn browser_password_reset_by_a_mailed_link_at_desktop_and_phone_width() {
             .unwrap(),
     );
     let driver = format!("127.0.0.1:{}", free_port());
-    let _chromedriver = Guard(
-        Command::new(&chromedriver)
-            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _chromedriver = crate::browser::chromedriver(&chromedriver, &driver);
     wait_for_port(&address, "aimsgap serve");
     wait_for_port(&driver, "chromedriver");
 

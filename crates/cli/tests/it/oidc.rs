@@ -726,14 +726,7 @@ async fn browser_single_sign_on_through_the_provider_s_pages() {
         },
     );
     let driver = format!("127.0.0.1:{}", free_port());
-    let _chromedriver = Guard(
-        Command::new(chromedriver)
-            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _chromedriver = crate::browser::chromedriver(&chromedriver, &driver);
     wait_for_port(&driver, "chromedriver");
 
     for (size, name) in [(DESKTOP, "desktop"), (PHONE, "phone")] {

@@ -447,8 +447,9 @@ struct Duty<'a> {
     requirement: &'a Requirement,
     obligation: &'a Obligation,
     supported_by: Vec<(&'a str, Status)>,
-    /// The same, owned and shared by every AI system the obligation binds: built once, when
-    /// the first system is bound.
+    /// What each item of this obligation repeats (the supporting requirements above, owned,
+    /// and the article, id and title), shared by every AI system the obligation binds: built
+    /// once, when the first system is bound.
     shared: OnceCell<Shared>,
 }
 

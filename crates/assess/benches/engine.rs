@@ -10,13 +10,13 @@
 use aimsgap_assess::{AiSystem, Assessment, assess, parse_assessment};
 use aimsgap_catalog::{Catalog, Date};
 use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
 
 /// The allocator of the `aimsgap` binary (`crates/cli/src/main.rs`), so that the figures are
 /// those of the program people run: with glibc's allocator, freeing a large result spends much
 /// of the time consolidating free chunks.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::hint::black_box;
 
 fn largest_example(catalog: &Catalog) -> Assessment {
     let text = include_str!("../../../examples/bank-credit-scoring.yaml");

@@ -8,15 +8,15 @@
 use aimsgap_catalog::Date;
 use aimsgap_wire::assessment::Document;
 use criterion::{Criterion, criterion_group, criterion_main};
+use serde::Deserialize;
+use serde_json::Value;
+use std::hint::black_box;
 
 /// The allocator of the `aimsgap` binary (`crates/cli/src/main.rs`), so that the figures are
 /// those of the program people run: with glibc's allocator, freeing a large result spends much
 /// of the time consolidating free chunks.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use serde::Deserialize;
-use serde_json::Value;
-use std::hint::black_box;
 
 const EXAMPLES: [(&str, &str); 5] = [
     (
@@ -89,6 +89,8 @@ fn first_touch(c: &mut Criterion) {
     steps.bench_function("json render", |b| {
         b.iter(|| aimsgap_report::json::render(black_box(&result)))
     });
+    // The compression of `Cached::new` in crates/web/src/cache.rs (the web crate depends on
+    // this one, so its code cannot be called from here): keep the two alike.
     let json = aimsgap_report::json::render(&result);
     steps.bench_function("gzip (fast), as the server caches it", |b| {
         b.iter(|| {

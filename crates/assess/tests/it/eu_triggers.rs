@@ -29,7 +29,7 @@ fn item<'a>(obligations: &'a SystemObligations, id: &str) -> &'a ObligationItem 
     obligations
         .items
         .iter()
-        .find(|i| *i.id == *id)
+        .find(|i| &*i.id == id)
         .unwrap_or_else(|| panic!("{id} not among {:?}", ids(obligations)))
 }
 
@@ -289,7 +289,7 @@ fn a_permission_is_listed_apart_and_never_weighs_as_a_duty() {
         .find(|o| o.law == "eu-ai-act")
         .unwrap();
     assert!(!ids(o).contains(&"art-4a-1"), "a permission is not a duty");
-    let permission = o.permissions.iter().find(|p| *p.id == *"art-4a-1").unwrap();
+    let permission = o.permissions.iter().find(|p| &*p.id == "art-4a-1").unwrap();
     assert!(matches!(
         permission.state,
         aimsgap_assess::ObligationState::InForce | aimsgap_assess::ObligationState::Upcoming
@@ -364,7 +364,7 @@ fn the_built_in_act_lists_every_annex_iii_point_in_its_area() {
         .list("annex_iii_points")
         .unwrap()
         .iter()
-        .map(|p| p.id.as_ref())
+        .map(|p| p.id.as_str())
         .collect();
     for point in [
         "1(a)", "1(b)", "1(c)", "2", "3(a)", "3(d)", "4(a)", "4(b)", "5(a)", "5(b)", "5(c)",
@@ -423,7 +423,7 @@ proptest! {
         let with = eu("2026-11-29", &format!("{GENERATOR}, placed_on_market: {placed}"));
         let without = eu("2026-11-29", GENERATOR);
         for item in &without.items {
-            let dated = with.items.iter().find(|i| *i.id == *item.id).unwrap();
+            let dated = with.items.iter().find(|i| i.id == item.id).unwrap();
             prop_assert!(dated.applies_from >= item.applies_from, "{}", item.id);
         }
     }

@@ -145,7 +145,7 @@ fn an_illinois_employer_screening_cvs_has_three_duties_since_2026_01_01() {
     let notice = o
         .items
         .iter()
-        .find(|i| *i.id == *"ihra-2-102-l-2-notice")
+        .find(|i| &*i.id == "ihra-2-102-l-2-notice")
         .unwrap();
     assert!(
         notice.unverified.as_deref().unwrap().contains("postponed"),
@@ -337,7 +337,7 @@ fn a_frontier_model_offered_in_korea_manages_risk_under_art_32() {
             "kr-art-33"
         ]
     );
-    let art_32 = o.items.iter().find(|i| *i.id == *"kr-art-32").unwrap();
+    let art_32 = o.items.iter().find(|i| &*i.id == "kr-art-32").unwrap();
     assert!(art_32.unverified.as_deref().unwrap().contains("10^26"));
     assert!(
         o.reasons.iter().any(|r| r.contains("Art. 32")),

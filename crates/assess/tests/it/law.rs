@@ -20,7 +20,7 @@ fn obligations(as_of: &str, fields: &str, law: &str) -> SystemObligations {
 /// Expects obligation `id` for the system, with its date, state and days until.
 fn check(as_of: &str, fields: &str, law: &str, id: &str, applies: &str, state: ObligationState) {
     let o = obligations(as_of, fields, law);
-    let item = o.items.iter().find(|i| *i.id == *id).unwrap_or_else(|| {
+    let item = o.items.iter().find(|i| &*i.id == id).unwrap_or_else(|| {
         panic!(
             "{id} not among {:?}",
             o.items.iter().map(|i| &i.id).collect::<Vec<_>>()
@@ -48,7 +48,7 @@ fn transparency_duties_apply_from_2026_08_02() {
         ObligationState::Upcoming,
     );
     // Without the crosswalk's supporting requirements met, a duty in force is overdue.
-    let state = o.items.iter().find(|i| *i.id == *"art-50-1").unwrap().state;
+    let state = o.items.iter().find(|i| &*i.id == "art-50-1").unwrap().state;
     assert!(matches!(
         state,
         ObligationState::Overdue | ObligationState::InForce
@@ -80,7 +80,7 @@ fn annex_iii_high_risk_applies_from_2027_12_02_as_amended() {
         ObligationState::Upcoming,
     );
     // The superseded original date (2026-08-02) no longer governs.
-    let item = o.items.iter().find(|i| *i.id == *"art-9-1").unwrap();
+    let item = o.items.iter().find(|i| &*i.id == "art-9-1").unwrap();
     assert_eq!(item.days_until, 368);
 }
 
@@ -102,7 +102,7 @@ fn annex_i_high_risk_applies_from_2028_08_02() {
 fn gpai_duties_are_in_force_since_2025_08_02() {
     let fields = "role: provider, markets: [EU], gpai_model: true";
     let o = obligations("2026-11-29", fields, "eu-ai-act");
-    let item = o.items.iter().find(|i| *i.id == *"art-53-1-a").unwrap();
+    let item = o.items.iter().find(|i| &*i.id == "art-53-1-a").unwrap();
     assert_eq!(item.applies_from, date("2025-08-02"));
     assert!(matches!(
         item.state,
@@ -117,7 +117,7 @@ fn gpai_duties_are_in_force_since_2025_08_02() {
         "role: provider, markets: [EU], gpai_model: true, gpai_systemic_risk: true",
         "eu-ai-act",
     );
-    assert!(systemic.items.iter().any(|i| *i.id == *"art-55-1-a"));
+    assert!(systemic.items.iter().any(|i| &*i.id == "art-55-1-a"));
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn prohibited_practices_are_violations_from_their_date() {
     let o = obligations("2026-11-29", fields, "eu-ai-act");
     assert_eq!(o.classification, Classification::Prohibited);
     assert_eq!(
-        o.items.iter().find(|i| *i.id == *"art-5-1").unwrap().state,
+        o.items.iter().find(|i| &*i.id == "art-5-1").unwrap().state,
         ObligationState::Violation
     );
     // The Omnibus ban on non-consensual intimate imagery applies from 2026-12-02.
@@ -150,7 +150,7 @@ fn prohibited_practices_are_violations_from_their_date() {
     );
     let o = obligations("2026-11-29", ncii, "eu-ai-act");
     assert!(
-        o.items.iter().all(|i| *i.id != *"art-5-1"),
+        o.items.iter().all(|i| &*i.id != "art-5-1"),
         "the NCII ban is not the Art. 5(1) list"
     );
     let result = run(&org(&system(fields)));
@@ -205,7 +205,7 @@ fn colorado_version_depends_on_the_date() {
         deployer
             .items
             .iter()
-            .any(|i| *i.id == *"sb26-189-dep-adverse")
+            .any(|i| &*i.id == "sb26-189-dep-adverse")
     );
     assert!(deployer.items.iter().all(|i| !i.id.contains("-dev-")));
 }
@@ -233,6 +233,6 @@ fn art_6_3_exemption_removes_high_risk_duties_but_keeps_documentation() {
         "role: provider, markets: [EU], annex_iii_area: education, art_6_3_exemption: true";
     let o = obligations("2026-11-29", fields, "eu-ai-act");
     assert_eq!(o.classification, Classification::Minimal);
-    assert!(o.items.iter().any(|i| *i.id == *"art-6-4"));
-    assert!(o.items.iter().all(|i| *i.id != *"art-9-1"));
+    assert!(o.items.iter().any(|i| &*i.id == "art-6-4"));
+    assert!(o.items.iter().all(|i| &*i.id != "art-9-1"));
 }

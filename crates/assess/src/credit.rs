@@ -5,7 +5,6 @@ use crate::input::*;
 use crate::result::*;
 use crate::rules;
 use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, IdMap, Kind, Relationship};
-use std::collections::HashMap;
 
 /// The framework every assessment is about.
 pub const TARGET: &str = "iso42001";
@@ -46,7 +45,7 @@ pub fn governing_answer<'a>(
 /// The same lookup over an index of answers by id, for judging every requirement at once.
 fn governing<'a>(
     iso: &Framework,
-    answers: &HashMap<&str, &'a Answer>,
+    answers: &IdMap<&str, &'a Answer>,
     id: &str,
 ) -> Option<&'a Answer> {
     let mut current = Some(id);
@@ -340,7 +339,7 @@ pub fn judge(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<RequirementResult> {
     let mut results = Vec::with_capacity(iso.requirements.len());
-    let answers: HashMap<&str, &Answer> = assessment
+    let answers: IdMap<&str, &Answer> = assessment
         .answers
         .iter()
         .map(|a| (a.id.as_str(), a))

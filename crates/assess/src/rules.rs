@@ -250,28 +250,30 @@ pub const PER_EXTRA_SYSTEM: f64 = 0.25;
 /// No task is shorter than this.
 pub const MIN_TASK_DAYS: f64 = 0.5;
 
-/// The phase of the path to certification a requirement belongs to.
+/// The phase of the path to certification a requirement belongs to: the phase of the listed
+/// node it is or lies beneath ("6.1.2" covers "6.1.2.a" and "6.1.2-1", not "6.1.20"), else
+/// integration. No listed node lies beneath another, so at most one of an id's ancestors is
+/// listed; they are matched one by one, which the roadmap does for every gap of every result.
 pub fn phase_of(id: &str) -> Phase {
-    // `id` is the prefix itself or lies beneath it ("6.1.2" covers "6.1.2.a" and "6.1.2-1",
-    // not "6.1.20").
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| id == *p || is_beneath(id, p));
-    if starts(&["4.1", "4.2"]) {
-        Phase::GapAssessment
-    } else if starts(&["4.3", "4.4"]) {
-        Phase::Scope
-    } else if starts(&["5", "A.2", "A.3"]) {
-        Phase::Policy
-    } else if starts(&["6.1.1", "6.1.2", "6.1.4", "8.2", "8.4", "A.5"]) {
-        Phase::RiskAndImpact
-    } else if starts(&[
-        "6.1.3", "6.2", "6.3", "8.1", "8.3", "A.4", "A.6", "A.7", "A.8", "A.9", "A.10",
-    ]) {
-        Phase::AnnexAAndSoa
-    } else if starts(&["9.2", "9.3"]) {
-        Phase::AuditReadiness
-    } else {
-        Phase::Integration
+    let ancestors = id
+        .char_indices()
+        .filter(|&(_, c)| c == '.' || c == '-')
+        .filter_map(|(at, _)| id.get(..at))
+        .chain(std::iter::once(id));
+    for node in ancestors {
+        let phase = match node {
+            "4.1" | "4.2" => Phase::GapAssessment,
+            "4.3" | "4.4" => Phase::Scope,
+            "5" | "A.2" | "A.3" => Phase::Policy,
+            "6.1.1" | "6.1.2" | "6.1.4" | "8.2" | "8.4" | "A.5" => Phase::RiskAndImpact,
+            "6.1.3" | "6.2" | "6.3" | "8.1" | "8.3" | "A.4" | "A.6" | "A.7" | "A.8" | "A.9"
+            | "A.10" => Phase::AnnexAAndSoa,
+            "9.2" | "9.3" => Phase::AuditReadiness,
+            _ => continue,
+        };
+        return phase;
     }
+    Phase::Integration
 }
 
 /// The anchor requirement of each phase: later phases wait on it (scope before policy before
@@ -348,4 +350,60 @@ pub const TASK_CREW_MAX: f64 = 2.0;
 /// the earlier phases, not only on the anchors of the phase before.
 pub fn waits_on_all_earlier(id: &str) -> bool {
     id.starts_with("9.2.")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The phase as it was first written: each phase's prefixes tried in turn.
+    fn phase_by_prefixes(id: &str) -> Phase {
+        let starts = |prefixes: &[&str]| prefixes.iter().any(|p| id == *p || is_beneath(id, p));
+        if starts(&["4.1", "4.2"]) {
+            Phase::GapAssessment
+        } else if starts(&["4.3", "4.4"]) {
+            Phase::Scope
+        } else if starts(&["5", "A.2", "A.3"]) {
+            Phase::Policy
+        } else if starts(&["6.1.1", "6.1.2", "6.1.4", "8.2", "8.4", "A.5"]) {
+            Phase::RiskAndImpact
+        } else if starts(&[
+            "6.1.3", "6.2", "6.3", "8.1", "8.3", "A.4", "A.6", "A.7", "A.8", "A.9", "A.10",
+        ]) {
+            Phase::AnnexAAndSoa
+        } else if starts(&["9.2", "9.3"]) {
+            Phase::AuditReadiness
+        } else {
+            Phase::Integration
+        }
+    }
+
+    #[test]
+    fn every_catalog_id_has_the_phase_the_prefix_lists_give() {
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let iso = catalog.framework(crate::credit::TARGET).unwrap();
+        let mut phases = std::collections::BTreeSet::new();
+        for requirement in &iso.requirements {
+            let phase = phase_of(&requirement.id);
+            assert_eq!(
+                phase,
+                phase_by_prefixes(&requirement.id),
+                "{}",
+                requirement.id
+            );
+            phases.insert(format!("{phase:?}"));
+        }
+        assert_eq!(phases.len(), 7, "every phase is someone's: {phases:?}");
+    }
+
+    proptest! {
+        /// Ids near the listed nodes: "6.1.20", "A.10-1", "5-", "4.1.", "A.1" and the like.
+        #[test]
+        fn generated_ids_have_the_phase_the_prefix_lists_give(id in "(A\\.)?(1|2|4|5|6|8|9|10|20|A)(\\.[0-9]{1,2}|-[0-9]|\\.[a-c]|\\.|-){0,4}") {
+            prop_assert_eq!(phase_of(&id), phase_by_prefixes(&id));
+        }
+    }
 }

@@ -142,14 +142,58 @@ impl Date {
 }
 
 impl fmt::Display for Date {
+    /// `YYYY-MM-DD`, written digit by digit: results and their reports print thousands of
+    /// dates, where `write!` with padded fields costs several times as much.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let Ok(year) = u16::try_from(self.year) else {
+            return write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        };
+        if year > 9999 {
+            return write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        }
+        let digit = |value: u16| b'0' + (value % 10) as u8;
+        let (month, day) = (u16::from(self.month), u16::from(self.day));
+        let text = [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ];
+        // Only ASCII digits and hyphens: always UTF-8.
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every day of 2024 to 2028, and the first and last day of every year from 1 to 9999,
+    /// print as the padded fields always printed.
+    #[test]
+    fn display_is_the_padded_fields() {
+        let padded = |date: Date| format!("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+        let mut dates: Vec<Date> = (1..=9999)
+            .flat_map(|year| [(1, 1), (12, 31)].map(|(month, day)| Date { year, month, day }))
+            .collect();
+        let start = Date {
+            year: 2024,
+            month: 1,
+            day: 1,
+        }
+        .to_days();
+        dates.extend((0..5 * 366).map(|n| Date::from_days(start + n)));
+        for date in &dates {
+            assert_eq!(date.to_string(), padded(*date));
+        }
+        assert_eq!(dates.len(), 2 * 9999 + 5 * 366);
+    }
 
     #[test]
     fn parse_and_display_round_trip() {

@@ -178,6 +178,17 @@ pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     element.send_keys(text).await.unwrap();
 }
 
+/// Chooses the file at `path` in the file input `css`, as a person picking it would.
+pub(crate) async fn attach(client: &Client, css: &str, path: &Path) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .send_keys(&path.to_string_lossy())
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not take {}: {e}", path.display()));
+}
+
 pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))

@@ -8,8 +8,8 @@
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, choose, click, fits, main_text, screenshot, sign_in, sign_up,
-    submit, temp_dir, tools, wait_heading, workspace,
+    DESKTOP, PHONE, Stack, attach, browser, choose, click, fits, main_text, screenshot, sign_in,
+    sign_up, submit, temp_dir, tools, wait_heading, workspace,
 };
 use fantoccini::Locator;
 
@@ -38,13 +38,12 @@ async fn upload(client: &fantoccini::Client, base: &str, assessment: &str, file:
         .await
         .unwrap();
     wait_heading(client, "Import AI systems from an AI-BOM").await;
-    client
-        .find(Locator::Css("input[type=file][name=bom]"))
-        .await
-        .unwrap()
-        .send_keys(file)
-        .await
-        .unwrap();
+    attach(
+        client,
+        "input[type=file][name=bom]",
+        std::path::Path::new(file),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,7 +14,7 @@
 //! those is skipped with a notice when absent, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, choose, click, fill, fits, main_text, on_path, raw,
+    DESKTOP, PHONE, Stack, attach, browser, choose, click, fill, fits, main_text, on_path, raw,
     require_all, screenshot, set_value, sign_in, sign_up, submit, temp_dir, tools, wait_for,
     wait_heading, workspace,
 };
@@ -274,13 +274,7 @@ async fn browser_evidence_upload_raises_credit_review_date_lowers_it_and_reports
     set_value(&desktop, "f-review-by", "2027-06-01").await;
     fill(&desktop, "#f-owner", "Chief Risk Officer").await;
     fill(&desktop, "#f-links", "5.2 A.2.2").await;
-    desktop
-        .find(Locator::Css("#f-file"))
-        .await
-        .unwrap()
-        .send_keys(&pdf.to_string_lossy())
-        .await
-        .unwrap();
+    attach(&desktop, "#f-file", &pdf).await;
     // The filter form posts to the same path: the upload form is the multipart one.
     click(
         &desktop,

@@ -8,10 +8,10 @@
 //! and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, click, main_text, raw, require_all, screenshot, sign_in,
-    sign_up, temp_dir, tools, wait_heading, widths, workspace,
+    DESKTOP, PHONE, Stack, attach, browser, click, main_text, raw, require_all, screenshot,
+    sign_in, sign_up, temp_dir, tools, wait_heading, widths, workspace,
 };
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use std::path::Path;
 use std::process::Command;
 
@@ -66,13 +66,7 @@ async fn upload(client: &Client, base: &str, assessment: &str, file: &Path, head
         .await
         .unwrap();
     wait_heading(client, "Import a workbook").await;
-    client
-        .find(Locator::Css("#f-workbook"))
-        .await
-        .unwrap()
-        .send_keys(file.to_str().unwrap())
-        .await
-        .unwrap();
+    attach(client, "#f-workbook", file).await;
     click(
         client,
         &format!("form[action='{assessment}/import'] button[type=submit]"),

@@ -10,7 +10,8 @@
 //! a notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, Stack, browser, choose, click, fill, sign_up, temp_dir, tools, wait_heading, workspace,
+    DESKTOP, Stack, attach, browser, choose, click, fill, sign_up, temp_dir, tools, wait_heading,
+    workspace,
 };
 use fantoccini::{Client, Locator};
 use std::time::Duration;
@@ -60,13 +61,7 @@ async fn upload(
     fill(client, "#f-title", title).await;
     choose(client, "#f-kind", "operating_record").await;
     fill(client, "#f-links", "5.2").await;
-    client
-        .find(Locator::Css("#f-file"))
-        .await
-        .unwrap()
-        .send_keys(path)
-        .await
-        .unwrap();
+    attach(client, "#f-file", std::path::Path::new(path)).await;
     click(
         client,
         "form[enctype='multipart/form-data'] button[type=submit]",

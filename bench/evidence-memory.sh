@@ -4,13 +4,18 @@
 # it, checks the bytes by SHA-256, and prints the server's peak resident memory (VmHWM from
 # /proc/PID/status) after start-up, after the upload and after the download. Uploads and
 # downloads are streamed in chunks of 1 MiB, so the peak should stay well under 100 MB.
-# Not part of CI. Usage: bash bench/evidence-memory.sh [MB]   (PROFILE=debug to skip the
-# release build)
+# Usage: bash bench/evidence-memory.sh [MB]   (PROFILE=debug to skip the release build,
+# SKIP_BUILD=1 to take the binary as it is)
+# Exits 1 when the peak after the download is above LIMIT_MB (default 100), so that CI
+# (`.ci/run`, release build) catches a regression such as an allocator that asks for huge pages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-25}
+LIMIT_MB=${LIMIT_MB:-100}
 PROFILE=${PROFILE:-release}
-if [ "$PROFILE" = release ]; then
+if [ -n "${SKIP_BUILD:-}" ]; then
+  :
+elif [ "$PROFILE" = release ]; then
   cargo build --release -q -p aimsgap --no-default-features
 else
   cargo build -q -p aimsgap --no-default-features
@@ -25,6 +30,7 @@ SERVER=$!
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
 hwm() { awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' "/proc/$SERVER/status"; }
+hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$SERVER/status"; }
 echo "peak RSS after start-up:  $(hwm)"
 
 JAR="$WORK/cookies"
@@ -50,5 +56,11 @@ ID=$(curl -sf -H "$AUTH" -F title=Bench -F kind=operating_record -F links=5.2 \
 echo "peak RSS after uploading $MB MB: $(hwm)"
 curl -sf -H "$AUTH" -o "$WORK/back.bin" "$BASE/api/v1/assessments/$ASSESSMENT/evidence/$ID/file"
 echo "peak RSS after downloading it: $(hwm)"
+PEAK_KB=$(hwm_kb)
 BACK=$(sha256sum "$WORK/back.bin" | cut -d' ' -f1)
 [ "$SENT" = "$BACK" ] && echo "the download matches the upload (SHA-256 $SENT)" || { echo "the download differs" >&2; exit 1; }
+if [ "$PEAK_KB" -gt "$((LIMIT_MB * 1024))" ]; then
+  echo "the server's peak resident memory, $((PEAK_KB / 1024)) MB, is above the bound of $LIMIT_MB MB" >&2
+  exit 1
+fi
+echo "within the bound of $LIMIT_MB MB"

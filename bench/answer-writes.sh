@@ -34,7 +34,10 @@ trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 cat > "$WORK/answer.lua" <<'LUA'
 local ids = {}
 for line in io.lines(os.getenv("AIMSGAP_IDS")) do ids[#ids + 1] = line end
-local i = 0
+-- wrk makes one request at start-up that it never sends (to see whether the script's requests
+-- vary): numbering from -1 makes the first request sent number 0. Before, assessment 0 missed
+-- its first write, and every later round of writes to it was refused as a version conflict.
+local i = -1
 -- One Lua state (-t1) numbers every request: write i goes to assessment (i mod N) and is that
 -- answer's (i div N)-th write, so it names the version the previous write left.
 request = function()

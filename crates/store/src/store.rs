@@ -284,6 +284,9 @@ struct Part {
     entity: &'static str,
     key_column: &'static str,
     select: &'static str,
+    /// The row's body and the newest history entry of the same entity and key, in one read:
+    /// what a write needs before it writes (see `Store::record_after`).
+    before_write: &'static str,
     insert: &'static str,
     update: &'static str,
     delete: &'static str,
@@ -293,6 +296,7 @@ const ANSWERS: Part = Part {
     entity: "answer",
     key_column: "requirement",
     select: "SELECT requirement, body, version, updated_at, updated_by FROM answers WHERE assessment_id = $1 AND requirement = $2",
+    before_write: "SELECT (SELECT body FROM answers WHERE assessment_id = $1 AND requirement = $2) AS body, h.id AS history_id, h.new_value AS history_value FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = 'answer' AND entity_key = $2 ORDER BY id DESC LIMIT 1) h ON 1 = 1",
     insert: "INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (assessment_id, requirement) DO NOTHING",
     update: "UPDATE answers SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND requirement = $5 AND version = $6",
     delete: "DELETE FROM answers WHERE assessment_id = $1 AND requirement = $2 AND version = $3",
@@ -302,6 +306,7 @@ const AI_SYSTEMS: Part = Part {
     entity: "ai_system",
     key_column: "system_id",
     select: "SELECT system_id, body, version, updated_at, updated_by FROM ai_systems WHERE assessment_id = $1 AND system_id = $2",
+    before_write: "SELECT (SELECT body FROM ai_systems WHERE assessment_id = $1 AND system_id = $2) AS body, h.id AS history_id, h.new_value AS history_value FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = 'ai_system' AND entity_key = $2 ORDER BY id DESC LIMIT 1) h ON 1 = 1",
     insert: "INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, (SELECT COUNT(*) FROM ai_systems WHERE assessment_id = $1), $3, 1, $4, $5) ON CONFLICT (assessment_id, system_id) DO NOTHING",
     update: "UPDATE ai_systems SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND system_id = $5 AND version = $6",
     delete: "DELETE FROM ai_systems WHERE assessment_id = $1 AND system_id = $2 AND version = $3",
@@ -1226,13 +1231,19 @@ impl Store {
     ) -> Result<Versioned> {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
-        let old: Option<Value> = match sqlx::query(part.select)
+        // The row and the newest history entry of it in one read: a round trip fewer.
+        let row = sqlx::query(part.before_write)
             .bind(assessment_id)
             .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?
-        {
-            Some(row) => Some(parse_json(&row.try_get::<String, _>("body")?)?),
+            .fetch_one(&mut *tx)
+            .await?;
+        let old: Option<Value> = row
+            .try_get::<Option<String>, _>("body")?
+            .as_deref()
+            .map(parse_json)
+            .transpose()?;
+        let previous = match row.try_get::<Option<String>, _>("history_id")? {
+            Some(id) => Some((id, row.try_get::<Option<String>, _>("history_value")?)),
             None => None,
         };
         let changed = match (value, expected) {
@@ -1269,7 +1280,7 @@ impl Store {
                 self.current(part, assessment_id, key).await?,
             ));
         }
-        self.record(
+        self.record_after(
             &mut tx,
             assessment_id,
             actor,
@@ -1278,6 +1289,7 @@ impl Store {
             old.as_ref(),
             value,
             &now,
+            previous,
         )
         .await?;
         tx.commit().await?;
@@ -1369,21 +1381,56 @@ impl Store {
         new: Option<&Value>,
         now: &str,
     ) -> Result<()> {
-        let id = new_id()?;
-        // Each change is stored once: the old value is left out (NULL) when the previous entry
-        // of the same entity and key, which [`Store::history`] reads it from, holds it as its
-        // new value and sorts before this one. Otherwise (the first change after an import,
-        // or rows restored out of order) it is written out; "null" stands for "did not exist"
-        // where the previous entry would say otherwise.
         let previous = sqlx::query("SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = $2 AND entity_key = $3 ORDER BY id DESC LIMIT 1")
             .bind(assessment_id)
             .bind(entity)
             .bind(key)
             .fetch_optional(&mut **tx)
             .await?;
+        let previous = match previous {
+            Some(row) => Some((
+                row.try_get::<String, _>("id")?,
+                row.try_get::<Option<String>, _>("new_value")?,
+            )),
+            None => None,
+        };
+        self.record_after(
+            tx,
+            assessment_id,
+            actor,
+            entity,
+            key,
+            old,
+            new,
+            now,
+            previous,
+        )
+        .await
+    }
+
+    /// [`Store::record`] with the newest history entry of the same entity and key already
+    /// read, in the same transaction: its id and new value (`None` when there is none).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn record_after(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        assessment_id: &str,
+        actor: &str,
+        entity: &str,
+        key: &str,
+        old: Option<&Value>,
+        new: Option<&Value>,
+        now: &str,
+        previous: Option<(String, Option<String>)>,
+    ) -> Result<()> {
+        let id = new_id()?;
+        // Each change is stored once: the old value is left out (NULL) when the previous entry
+        // of the same entity and key, which [`Store::history`] reads it from, holds it as its
+        // new value and sorts before this one. Otherwise (the first change after an import,
+        // or rows restored out of order) it is written out; "null" stands for "did not exist"
+        // where the previous entry would say otherwise.
         let implied = match &previous {
-            Some(row) if row.try_get::<String, _>("id")? < id => {
-                let value: Option<String> = row.try_get("new_value")?;
+            Some((previous_id, value)) if *previous_id < id => {
                 Some(value.as_deref().map(parse_json).transpose()?)
             }
             _ => None,

@@ -296,7 +296,7 @@ const ANSWERS: Part = Part {
     entity: "answer",
     key_column: "requirement",
     select: "SELECT requirement, body, version, updated_at, updated_by FROM answers WHERE assessment_id = $1 AND requirement = $2",
-    before_write: "SELECT (SELECT body FROM answers WHERE assessment_id = $1 AND requirement = $2) AS body, h.id AS history_id, h.new_value AS history_value FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = 'answer' AND entity_key = $2 ORDER BY id DESC LIMIT 1) h ON 1 = 1",
+    before_write: "SELECT (SELECT body FROM answers WHERE assessment_id = $1 AND requirement = $2) AS body, h.id AS history_id, h.new_value AS history_value FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = $3 AND entity_key = $2 ORDER BY id DESC LIMIT 1) h ON 1 = 1",
     insert: "INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (assessment_id, requirement) DO NOTHING",
     update: "UPDATE answers SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND requirement = $5 AND version = $6",
     delete: "DELETE FROM answers WHERE assessment_id = $1 AND requirement = $2 AND version = $3",
@@ -306,7 +306,7 @@ const AI_SYSTEMS: Part = Part {
     entity: "ai_system",
     key_column: "system_id",
     select: "SELECT system_id, body, version, updated_at, updated_by FROM ai_systems WHERE assessment_id = $1 AND system_id = $2",
-    before_write: "SELECT (SELECT body FROM ai_systems WHERE assessment_id = $1 AND system_id = $2) AS body, h.id AS history_id, h.new_value AS history_value FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = 'ai_system' AND entity_key = $2 ORDER BY id DESC LIMIT 1) h ON 1 = 1",
+    before_write: "SELECT (SELECT body FROM ai_systems WHERE assessment_id = $1 AND system_id = $2) AS body, h.id AS history_id, h.new_value AS history_value FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = $3 AND entity_key = $2 ORDER BY id DESC LIMIT 1) h ON 1 = 1",
     insert: "INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, (SELECT COUNT(*) FROM ai_systems WHERE assessment_id = $1), $3, 1, $4, $5) ON CONFLICT (assessment_id, system_id) DO NOTHING",
     update: "UPDATE ai_systems SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND system_id = $5 AND version = $6",
     delete: "DELETE FROM ai_systems WHERE assessment_id = $1 AND system_id = $2 AND version = $3",
@@ -1235,6 +1235,7 @@ impl Store {
         let row = sqlx::query(part.before_write)
             .bind(assessment_id)
             .bind(key)
+            .bind(part.entity)
             .fetch_one(&mut *tx)
             .await?;
         let old: Option<Value> = row

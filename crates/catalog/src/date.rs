@@ -145,12 +145,9 @@ impl fmt::Display for Date {
     /// `YYYY-MM-DD`, written digit by digit: results and their reports print thousands of
     /// dates, where `write!` with padded fields costs several times as much.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Ok(year) = u16::try_from(self.year) else {
+        let Some(year) = u16::try_from(self.year).ok().filter(|year| *year <= 9999) else {
             return write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day);
         };
-        if year > 9999 {
-            return write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day);
-        }
         let digit = |value: u16| b'0' + (value % 10) as u8;
         let (month, day) = (u16::from(self.month), u16::from(self.day));
         let text = [

@@ -242,6 +242,16 @@ fn parse_json(text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// The newest history entry's id and new value from a row with `history_id` and
+/// `history_value` columns; `None` when there is no row or its id is NULL (no entry).
+fn newest_entry(row: Option<&AnyRow>) -> Result<Option<(String, Option<String>)>> {
+    let Some(row) = row else { return Ok(None) };
+    Ok(match row.try_get::<Option<String>, _>("history_id")? {
+        Some(id) => Some((id, row.try_get::<Option<String>, _>("history_value")?)),
+        None => None,
+    })
+}
+
 fn json_text(value: &Value) -> String {
     value.to_string()
 }
@@ -1243,10 +1253,7 @@ impl Store {
             .as_deref()
             .map(parse_json)
             .transpose()?;
-        let previous = match row.try_get::<Option<String>, _>("history_id")? {
-            Some(id) => Some((id, row.try_get::<Option<String>, _>("history_value")?)),
-            None => None,
-        };
+        let previous = newest_entry(Some(&row))?;
         let changed = match (value, expected) {
             (Some(value), 0) => sqlx::query(part.insert)
                 .bind(assessment_id)
@@ -1370,6 +1377,8 @@ impl Store {
         })
     }
 
+    /// Writes the history entry of a change and moves the assessment's revision, after reading
+    /// the newest entry of the same entity and key (see [`Store::record_after`]).
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn record(
         &self,
@@ -1382,19 +1391,13 @@ impl Store {
         new: Option<&Value>,
         now: &str,
     ) -> Result<()> {
-        let previous = sqlx::query("SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = $2 AND entity_key = $3 ORDER BY id DESC LIMIT 1")
+        let row = sqlx::query("SELECT id AS history_id, new_value AS history_value FROM history WHERE assessment_id = $1 AND entity = $2 AND entity_key = $3 ORDER BY id DESC LIMIT 1")
             .bind(assessment_id)
             .bind(entity)
             .bind(key)
             .fetch_optional(&mut **tx)
             .await?;
-        let previous = match previous {
-            Some(row) => Some((
-                row.try_get::<String, _>("id")?,
-                row.try_get::<Option<String>, _>("new_value")?,
-            )),
-            None => None,
-        };
+        let previous = newest_entry(row.as_ref())?;
         self.record_after(
             tx,
             assessment_id,

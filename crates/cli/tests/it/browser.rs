@@ -199,6 +199,31 @@ pub(crate) async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
+/// Clicks `css` and waits until the browser has left the page it was on: a form that posts
+/// back to a page with the same headings would otherwise let the next step find the old page's
+/// elements, which go stale under it.
+pub(crate) async fn click_to_new_page(client: &Client, css: &str) {
+    client
+        .execute("window.aimsgapOldPage = true;", vec![])
+        .await
+        .unwrap();
+    click(client, css).await;
+    for _ in 0..600 {
+        let left = client
+            .execute(
+                "return window.aimsgapOldPage === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        // A script run while the page is being replaced may fail: try again on the new one.
+        if matches!(left, Ok(serde_json::Value::Bool(true))) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("clicking {css} did not lead to a new page within a minute");
+}
+
 pub(crate) async fn choose(client: &Client, css: &str, value: &str) {
     client
         .find(Locator::Css(css))

@@ -8,8 +8,8 @@
 //! notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, PHONE, Stack, browser, choose, click, screenshot, sign_in, sign_up, submit, tools,
-    wait_for, wait_heading, workspace,
+    DESKTOP, PHONE, Stack, browser, choose, click, click_to_new_page, screenshot, sign_in, sign_up,
+    submit, tools, wait_for, wait_heading, workspace,
 };
 use fantoccini::Client;
 
@@ -50,7 +50,7 @@ async fn browser_dashboard_and_gap_register_at_desktop_and_phone_width() {
     assert!(desktop.source().await.unwrap().contains("No run saved yet"));
     // Two runs recorded with the button: two points on the chart.
     for _ in 0..2 {
-        click(
+        click_to_new_page(
             &desktop,
             &format!("form[action='{assessment}/dashboard/runs'] button"),
         )

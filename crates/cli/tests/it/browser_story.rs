@@ -9,8 +9,8 @@
 //! notice and passes, unless AIMSGAP_REQUIRE_ALL=1.
 
 use crate::browser::{
-    DESKTOP, Stack, browser, choose, click, fill, main_text, set_value, sign_up, submit, tools,
-    wait_for, wait_heading,
+    DESKTOP, Stack, browser, choose, click, click_to_new_page, fill, main_text, set_value, sign_up,
+    submit, tools, wait_for, wait_heading,
 };
 use fantoccini::{Client, Locator};
 
@@ -101,7 +101,7 @@ async fn browser_a_compliance_lead_builds_the_aims_and_a_viewer_follows() {
     // ---- a first run on the chart --------------------------------------------------------------
     let (start, points) = dashboard(&lead, &base, &assessment).await;
     assert_eq!(points, 0);
-    click(
+    click_to_new_page(
         &lead,
         &format!("form[action='{assessment}/dashboard/runs'] button"),
     )
@@ -150,7 +150,7 @@ async fn browser_a_compliance_lead_builds_the_aims_and_a_viewer_follows() {
     let (moved, points) = dashboard(&lead, &base, &assessment).await;
     assert!(moved > start, "readiness {start} -> {moved}");
     assert_eq!(points, 1);
-    click(
+    click_to_new_page(
         &lead,
         &format!("form[action='{assessment}/dashboard/runs'] button"),
     )

@@ -252,6 +252,32 @@ fn newest_entry(row: Option<&AnyRow>) -> Result<Option<(String, Option<String>)>
     })
 }
 
+/// The row as a successful write left it, without reading it back.
+pub(crate) fn written(
+    key: &str,
+    value: Option<&Value>,
+    expected: i64,
+    now: String,
+    actor: &str,
+) -> Versioned {
+    match value {
+        Some(value) => Versioned {
+            key: key.to_string(),
+            value: Some(value.clone()),
+            version: expected + 1,
+            updated_at: Some(now),
+            updated_by: Some(actor.to_string()),
+        },
+        None => Versioned {
+            key: key.to_string(),
+            value: None,
+            version: 0,
+            updated_at: None,
+            updated_by: None,
+        },
+    }
+}
+
 fn json_text(value: &Value) -> String {
     value.to_string()
 }
@@ -290,7 +316,7 @@ fn versioned_from(row: &AnyRow, key_column: &str) -> Result<Versioned> {
 /// statements that read and write it. Parameters: select/delete ($1 assessment, $2 key,
 /// [$3 version]); insert ($1 assessment, $2 key, $3 body, $4 time, $5 actor); update ($1 body,
 /// $2 time, $3 actor, $4 assessment, $5 key, $6 version).
-struct Part {
+pub(crate) struct Part {
     entity: &'static str,
     key_column: &'static str,
     select: &'static str,
@@ -300,9 +326,43 @@ struct Part {
     insert: &'static str,
     update: &'static str,
     delete: &'static str,
+    /// On PostgreSQL, the whole of a write in one statement (see [`one_statement`]): insert at
+    /// version 0, update and delete at the expected version.
+    pg_insert: &'static str,
+    pg_update: &'static str,
+    pg_delete: &'static str,
 }
 
-const ANSWERS: Part = Part {
+/// A write of one row of `$table` keyed by `$key` on PostgreSQL as one statement, so one round
+/// trip instead of five (BEGIN, the read, the write, history and revision, COMMIT): the row's
+/// change (`$change`, a statement that touches no row when the expected version is not the
+/// stored one), then, only if it touched its row, the history entry and the assessment's new
+/// revision. All parts see one snapshot and run as one transaction. The entry's old value
+/// follows the rule of [`Store::record_after`]: left out (NULL) when the previous entry of the
+/// same entity and key sorts before this one (ids compared byte by byte, as Rust compares
+/// them) and holds the replaced body as its new value; the body itself otherwise, or `null`
+/// for "did not exist" where that previous entry would say otherwise.
+///
+/// Parameters: $1 assessment, $2 key, $3 expected version, $4 new body (NULL to delete),
+/// $5 time, $6 actor, $7 entity, $8 the history entry's id.
+macro_rules! one_statement {
+    ($table:literal, $key:literal, $change:literal) => {
+        concat!(
+            "WITH old AS (SELECT body FROM ", $table, " WHERE assessment_id = $1 AND ", $key,
+            " = $2 AND version = $3), ",
+            "prev AS (SELECT id, new_value FROM history WHERE assessment_id = $1 AND entity = $7 AND entity_key = $2 ORDER BY id DESC LIMIT 1), ",
+            "changed AS (", $change, " RETURNING 1), ",
+            "entry AS (INSERT INTO history (id, assessment_id, at, actor, entity, entity_key, old_value, new_value) ",
+            "SELECT $8, $1, $5, $6, $7, $2, ",
+            "CASE WHEN prev.id COLLATE \"C\" < $8 AND prev.new_value IS NOT DISTINCT FROM old.body THEN NULL ",
+            "WHEN old.body IS NOT NULL THEN old.body WHEN prev.id COLLATE \"C\" < $8 THEN 'null' END, $4 ",
+            "FROM changed LEFT JOIN old ON TRUE LEFT JOIN prev ON TRUE) ",
+            "UPDATE assessments SET updated_at = $5, revision = revision + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM changed)"
+        )
+    };
+}
+
+pub(crate) const ANSWERS: Part = Part {
     entity: "answer",
     key_column: "requirement",
     select: "SELECT requirement, body, version, updated_at, updated_by FROM answers WHERE assessment_id = $1 AND requirement = $2",
@@ -310,6 +370,21 @@ const ANSWERS: Part = Part {
     insert: "INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (assessment_id, requirement) DO NOTHING",
     update: "UPDATE answers SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND requirement = $5 AND version = $6",
     delete: "DELETE FROM answers WHERE assessment_id = $1 AND requirement = $2 AND version = $3",
+    pg_insert: one_statement!(
+        "answers",
+        "requirement",
+        "INSERT INTO answers (assessment_id, requirement, body, version, updated_at, updated_by) SELECT $1, $2, $4, 1, $5, $6 WHERE $3 = 0 ON CONFLICT (assessment_id, requirement) DO NOTHING"
+    ),
+    pg_update: one_statement!(
+        "answers",
+        "requirement",
+        "UPDATE answers SET body = $4, version = version + 1, updated_at = $5, updated_by = $6 WHERE assessment_id = $1 AND requirement = $2 AND version = $3"
+    ),
+    pg_delete: one_statement!(
+        "answers",
+        "requirement",
+        "DELETE FROM answers WHERE assessment_id = $1 AND requirement = $2 AND version = $3"
+    ),
 };
 
 const AI_SYSTEMS: Part = Part {
@@ -320,6 +395,21 @@ const AI_SYSTEMS: Part = Part {
     insert: "INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) VALUES ($1, $2, (SELECT COUNT(*) FROM ai_systems WHERE assessment_id = $1), $3, 1, $4, $5) ON CONFLICT (assessment_id, system_id) DO NOTHING",
     update: "UPDATE ai_systems SET body = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE assessment_id = $4 AND system_id = $5 AND version = $6",
     delete: "DELETE FROM ai_systems WHERE assessment_id = $1 AND system_id = $2 AND version = $3",
+    pg_insert: one_statement!(
+        "ai_systems",
+        "system_id",
+        "INSERT INTO ai_systems (assessment_id, system_id, position, body, version, updated_at, updated_by) SELECT $1, $2, (SELECT COUNT(*) FROM ai_systems WHERE assessment_id = $1), $4, 1, $5, $6 WHERE $3 = 0 ON CONFLICT (assessment_id, system_id) DO NOTHING"
+    ),
+    pg_update: one_statement!(
+        "ai_systems",
+        "system_id",
+        "UPDATE ai_systems SET body = $4, version = version + 1, updated_at = $5, updated_by = $6 WHERE assessment_id = $1 AND system_id = $2 AND version = $3"
+    ),
+    pg_delete: one_statement!(
+        "ai_systems",
+        "system_id",
+        "DELETE FROM ai_systems WHERE assessment_id = $1 AND system_id = $2 AND version = $3"
+    ),
 };
 
 /// The store.
@@ -1240,13 +1330,94 @@ impl Store {
         actor: &str,
     ) -> Result<Versioned> {
         let now = now_rfc3339();
-        let mut tx = self.write().await?;
+        let done = match self.backend {
+            // One statement, its own transaction.
+            Backend::Postgres => {
+                let mut conn = self.pool.acquire().await?;
+                self.write_item(
+                    &mut conn,
+                    part,
+                    assessment_id,
+                    key,
+                    value,
+                    expected,
+                    actor,
+                    &now,
+                )
+                .await?
+            }
+            Backend::Sqlite => {
+                let mut tx = self.write().await?;
+                let done = self
+                    .write_item(
+                        &mut tx,
+                        part,
+                        assessment_id,
+                        key,
+                        value,
+                        expected,
+                        actor,
+                        &now,
+                    )
+                    .await?;
+                if done {
+                    tx.commit().await?;
+                } else {
+                    tx.rollback().await?;
+                }
+                done
+            }
+        };
+        if !done {
+            return Err(StoreError::Conflict(
+                self.current(part, assessment_id, key).await?,
+            ));
+        }
+        Ok(written(key, value, expected, now, actor))
+    }
+
+    /// Writes one row of `part` (insert at version 0, update or delete at `expected`) with its
+    /// history entry and the assessment's new revision, on `conn`: on PostgreSQL one statement
+    /// (see [`one_statement`]), on SQLite four, inside the caller's write transaction. `false`
+    /// when the stored version is not `expected`; then nothing was written.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn write_item(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        part: &Part,
+        assessment_id: &str,
+        key: &str,
+        value: Option<&Value>,
+        expected: i64,
+        actor: &str,
+        now: &str,
+    ) -> Result<bool> {
+        if self.backend == Backend::Postgres {
+            let statement = match (value, expected) {
+                (Some(_), 0) => part.pg_insert,
+                (Some(_), _) => part.pg_update,
+                (None, _) => part.pg_delete,
+            };
+            let changed = sqlx::query(statement)
+                .bind(assessment_id)
+                .bind(key)
+                .bind(expected)
+                .bind(value.map(json_text))
+                .bind(now)
+                .bind(actor)
+                .bind(part.entity)
+                .bind(new_id()?)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            return Ok(changed > 0);
+        }
         // The row and the newest history entry of it in one read: a round trip fewer.
         let row = sqlx::query(part.before_write)
             .bind(assessment_id)
             .bind(key)
             .bind(part.entity)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
         let old: Option<Value> = row
             .try_get::<Option<String>, _>("body")?
@@ -1259,65 +1430,45 @@ impl Store {
                 .bind(assessment_id)
                 .bind(key)
                 .bind(json_text(value))
-                .bind(&now)
+                .bind(now)
                 .bind(actor)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?
                 .rows_affected(),
             (Some(value), version) => sqlx::query(part.update)
                 .bind(json_text(value))
-                .bind(&now)
+                .bind(now)
                 .bind(actor)
                 .bind(assessment_id)
                 .bind(key)
                 .bind(version)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?
                 .rows_affected(),
             (None, version) => sqlx::query(part.delete)
                 .bind(assessment_id)
                 .bind(key)
                 .bind(version)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?
                 .rows_affected(),
         };
         if changed == 0 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict(
-                self.current(part, assessment_id, key).await?,
-            ));
+            return Ok(false);
         }
         self.record_after(
-            &mut tx,
+            conn,
             assessment_id,
             actor,
             part.entity,
             key,
             old.as_ref(),
             value,
-            &now,
+            now,
             previous,
         )
         .await?;
-        tx.commit().await?;
-        // The row as the statements above left it, without reading it back.
-        Ok(match value {
-            Some(value) => Versioned {
-                key: key.to_string(),
-                value: Some(value.clone()),
-                version: expected + 1,
-                updated_at: Some(now),
-                updated_by: Some(actor.to_string()),
-            },
-            None => Versioned {
-                key: key.to_string(),
-                value: None,
-                version: 0,
-                updated_at: None,
-                updated_by: None,
-            },
-        })
+        Ok(true)
     }
 
     /// Replaces the profile (format version, as_of, organization, certifications) if its
@@ -1382,7 +1533,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn record(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tx: &mut sqlx::AnyConnection,
         assessment_id: &str,
         actor: &str,
         entity: &str,
@@ -1395,7 +1546,7 @@ impl Store {
             .bind(assessment_id)
             .bind(entity)
             .bind(key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
         let previous = newest_entry(row.as_ref())?;
         self.record_after(
@@ -1417,7 +1568,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn record_after(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tx: &mut sqlx::AnyConnection,
         assessment_id: &str,
         actor: &str,
         entity: &str,
@@ -1469,13 +1620,13 @@ impl Store {
             .bind(key)
             .bind(old_value)
             .bind(new.map(json_text))
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         if let Some(bump) = bump {
             sqlx::query(bump)
                 .bind(now)
                 .bind(assessment_id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         Ok(())
@@ -1734,30 +1885,22 @@ impl Store {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
         for (system_id, value) in systems {
-            let added = sqlx::query(AI_SYSTEMS.insert)
-                .bind(assessment_id)
-                .bind(system_id)
-                .bind(json_text(value))
-                .bind(&now)
-                .bind(actor)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if added == 0 {
+            let added = self
+                .write_item(
+                    &mut tx,
+                    &AI_SYSTEMS,
+                    assessment_id,
+                    system_id,
+                    Some(value),
+                    0,
+                    actor,
+                    &now,
+                )
+                .await?;
+            if !added {
                 tx.rollback().await?;
                 return Err(StoreError::Exists(format!("the AI system `{system_id}`")));
             }
-            self.record(
-                &mut tx,
-                assessment_id,
-                actor,
-                AI_SYSTEMS.entity,
-                system_id,
-                None,
-                Some(value),
-                &now,
-            )
-            .await?;
         }
         tx.commit().await?;
         Ok(())

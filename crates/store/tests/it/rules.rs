@@ -199,7 +199,7 @@ async fn history_reads_as_it_did_when_every_entry_carried_its_old_value() {
             "answer".into(),
             "A.7.2".into(),
             Some(legacy_old),
-            Some(legacy_new),
+            Some(legacy_new.clone()),
         ));
         let a72 = store.answer(id, "A.7.2").await.unwrap();
         let a72b = store
@@ -209,6 +209,23 @@ async fn history_reads_as_it_did_when_every_entry_carried_its_old_value() {
         // The stored answer is not what the hand-written entry claimed: the old value must be
         // the real one, written out.
         expected.push(("answer".into(), "A.7.2".into(), a72.value, a72b.value));
+        // An entry claiming an answer that is not stored (restored rows out of step with their
+        // history), then the answer written anew: the new entry must say it did not exist.
+        sqlx::query("INSERT INTO history (id, assessment_id, at, actor, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, 'answer', 'A.9.9', NULL, $5)")
+            .bind(aimsgap_store::new_id().unwrap())
+            .bind(id)
+            .bind(aimsgap_store::now_rfc3339())
+            .bind(&user.id)
+            .bind(legacy_new.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+        expected.push(("answer".into(), "A.9.9".into(), None, Some(legacy_new)));
+        let a99 = store
+            .put_answer(id, "A.9.9", Some(&answer("planned")), 0, &user.id)
+            .await
+            .unwrap();
+        expected.push(("answer".into(), "A.9.9".into(), None, a99.value));
 
         let seen: Vec<Seen> = store
             .history(id)

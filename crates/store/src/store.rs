@@ -205,7 +205,7 @@ impl StoredAssessment {
 }
 
 /// What a write of one item of an assessment is judged against (see
-/// [`Store::item_context`]).
+/// [`Store::item_access`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemContext {
     pub profile: Profile,
@@ -213,6 +213,17 @@ pub struct ItemContext {
     pub answers: usize,
     /// The AI systems' ids in inventory order, when asked for.
     pub ai_systems: Vec<String>,
+}
+
+/// Who may write one item of an assessment, and what the write is judged against (see
+/// [`Store::item_access`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemAccess {
+    pub org_id: String,
+    pub revision: i64,
+    /// The caller's role in the organisation; `None` when not a member.
+    pub role: Option<Role>,
+    pub context: ItemContext,
 }
 
 /// One entry of an assessment's append-only history.
@@ -1221,17 +1232,26 @@ impl Store {
         }))
     }
 
-    /// What a write of one item of an assessment is judged against, read without the rest of
-    /// the assessment: its profile, how many answers it holds, and with `systems` the ids of its
-    /// AI systems in inventory order. `None` when there is no such assessment.
-    pub async fn item_context(&self, id: &str, systems: bool) -> Result<Option<ItemContext>> {
-        let Some(row) = sqlx::query("SELECT profile, (SELECT COUNT(*) FROM answers WHERE assessment_id = $1) AS answers FROM assessments WHERE id = $1")
+    /// Who may write one item of an assessment and what the write is judged against, in one
+    /// read: the assessment's organisation, revision and `user_id`'s role there (as
+    /// [`Store::assessment_access`]), its profile, how many answers it holds, and with `systems`
+    /// the ids of its AI systems in inventory order (a second read). `None` when there is no
+    /// such assessment.
+    pub async fn item_access(
+        &self,
+        id: &str,
+        user_id: &str,
+        systems: bool,
+    ) -> Result<Option<ItemAccess>> {
+        let Some(row) = sqlx::query("SELECT a.org_id, a.revision, m.role, a.profile, (SELECT COUNT(*) FROM answers WHERE assessment_id = $1) AS answers FROM assessments a LEFT JOIN memberships m ON m.org_id = a.org_id AND m.user_id = $2 WHERE a.id = $1")
             .bind(id)
+            .bind(user_id)
             .fetch_optional(&self.pool)
             .await?
         else {
             return Ok(None);
         };
+        let role: Option<String> = row.try_get("role")?;
         let profile_text: String = row.try_get("profile")?;
         let profile =
             serde_json::from_str::<Profile>(&profile_text).map_err(|e| corrupt("profile", &e))?;
@@ -1247,10 +1267,15 @@ impl Store {
         } else {
             Vec::new()
         };
-        Ok(Some(ItemContext {
-            profile,
-            answers: usize::try_from(answers).unwrap_or(usize::MAX),
-            ai_systems,
+        Ok(Some(ItemAccess {
+            org_id: row.try_get("org_id")?,
+            revision: row.try_get("revision")?,
+            role: role.as_deref().and_then(Role::parse),
+            context: ItemContext {
+                profile,
+                answers: usize::try_from(answers).unwrap_or(usize::MAX),
+                ai_systems,
+            },
         }))
     }
 

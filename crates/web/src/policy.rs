@@ -5,7 +5,7 @@
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::{Access, AppState};
-use aimsgap_store::Role;
+use aimsgap_store::{ItemContext, Role};
 
 /// Whether a member with `role` may use a route of `access`.
 pub(crate) fn allowed(role: Role, access: Access) -> bool {
@@ -68,11 +68,42 @@ pub(crate) async fn assessment_role(
         .assessment_access(id, &auth.user.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    // Not a member of the assessment's organisation: not found, so nothing leaks.
+    let role = member_allowed(state, auth, &org, role, access).await?;
+    Ok((org, revision, role))
+}
+
+/// Authorises a write of one item of an assessment and returns what the item is judged
+/// against, from one read (two with `systems`, the AI systems' ids): a round trip fewer than
+/// [`assessment_access`] and then the context.
+pub(crate) async fn item_access(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    access: Access,
+    systems: bool,
+) -> ApiResult<ItemContext> {
+    let found = state
+        .store
+        .item_access(id, &auth.user.id, systems)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    member_allowed(state, auth, &found.org_id, found.role, access).await?;
+    Ok(found.context)
+}
+
+/// The caller's role in the assessment's organisation `org` if it allows `access`. Not a
+/// member of it: not found, so nothing leaks.
+async fn member_allowed(
+    state: &AppState,
+    auth: &Auth,
+    org: &str,
+    role: Option<Role>,
+    access: Access,
+) -> ApiResult<Role> {
     let role = role.ok_or(ApiError::NotFound)?;
     if !allowed(role, access) {
         return Err(ApiError::Forbidden);
     }
-    crate::ops::two_factor::enforce(state, auth, &org).await?;
-    Ok((org, revision, role))
+    crate::ops::two_factor::enforce(state, auth, org).await?;
+    Ok(role)
 }

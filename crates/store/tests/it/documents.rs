@@ -60,3 +60,88 @@ async fn the_document_read_in_one_query_is_the_documents_read_whole() {
         );
     }
 }
+
+/// What a write of one item is authorised and judged by, in one read: the caller's role (none
+/// for an outsider), the assessment's revision, its profile, how many answers it holds, and
+/// when asked its AI systems in inventory order.
+#[tokio::test]
+async fn an_item_write_reads_the_role_the_profile_and_the_counts_together() {
+    for (backend, store) in stores().await {
+        let user = store.create_user(&email(), "Ada", "hash").await.unwrap();
+        let outsider = store.create_user(&email(), "Eve", "hash").await.unwrap();
+        let org = store.create_organization("Acme", &user.id).await.unwrap();
+        let meta = store
+            .create_assessment(&org.id, "a", &document(), &user.id)
+            .await
+            .unwrap();
+        store
+            .put_ai_system(
+                &meta.id,
+                "aardvark",
+                Some(&json!({"id": "aardvark", "name": "Aardvark", "role": "deployer"})),
+                0,
+                &user.id,
+            )
+            .await
+            .unwrap();
+        store
+            .put_answer(
+                &meta.id,
+                "7.4-1",
+                Some(&json!({"status": "partial"})),
+                0,
+                &user.id,
+            )
+            .await
+            .unwrap();
+        let read = store.assessment_document(&meta.id).await.unwrap().unwrap();
+        let (org_id, revision, role) = store
+            .assessment_access(&meta.id, &user.id)
+            .await
+            .unwrap()
+            .unwrap();
+
+        let found = store
+            .item_access(&meta.id, &user.id, true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (found.org_id.as_str(), found.revision, found.role),
+            (org_id.as_str(), revision, role),
+            "{backend}: as the access check reads them"
+        );
+        assert_eq!(found.role, Some(Role::Owner), "{backend}");
+        assert_eq!(found.context.answers, read.answers.len(), "{backend}");
+        assert!(found.context.answers > 0, "{backend}");
+        assert_eq!(
+            found.context.ai_systems,
+            ["bot", "scorer", "aardvark"],
+            "{backend}: inventory order"
+        );
+        assert_eq!(
+            found.context.profile.organization.value, read.organization.value,
+            "{backend}"
+        );
+        assert_eq!(
+            found.context.profile.as_of.map(|d| d.value),
+            read.as_of.map(|d| d.value),
+            "{backend}"
+        );
+
+        // Without the systems, the same but for them; an outsider has no role there.
+        let without = store
+            .item_access(&meta.id, &outsider.id, false)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(without.role, None, "{backend}: not a member");
+        assert!(without.context.ai_systems.is_empty(), "{backend}");
+        assert_eq!(without.context.answers, found.context.answers, "{backend}");
+        assert_eq!(
+            store.item_access("no-such-id", &user.id, true).await.unwrap(),
+            None,
+            "{backend}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::{Access, AppState, policy};
 use aimsgap_assess::Assessment;
 use aimsgap_catalog::Date;
-use aimsgap_store::{AssessmentMeta, Versioned};
+use aimsgap_store::{AssessmentMeta, ItemContext, Versioned};
 use aimsgap_wire::assessment::Document;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -332,9 +332,9 @@ pub(crate) async fn save_answer(
     answer: Option<&Value>,
     version: i64,
 ) -> ApiResult<Versioned> {
-    policy::assessment_access(state, auth, id, Access::Edit).await?;
+    let context = policy::item_access(state, auth, id, Access::Edit, false).await?;
     if let Some(answer) = answer
-        && !answer_is_valid(state, id, requirement, answer).await?
+        && !answer_is_valid(state, context, requirement, answer)
     {
         let mut document = stored_document(state, id).await?;
         if let Some(answers) = document.get_mut("answers").and_then(Value::as_object_mut) {
@@ -363,14 +363,14 @@ pub(crate) async fn save_system(
     value: Option<&Value>,
     version: i64,
 ) -> ApiResult<Versioned> {
-    policy::assessment_access(state, auth, id, Access::Edit).await?;
+    let context = policy::item_access(state, auth, id, Access::Edit, value.is_some()).await?;
     if let Some(value) = value {
         if value.get("id").and_then(Value::as_str) != Some(system) {
             return Err(ApiError::BadRequest(format!(
                 "the system's `id` must be `{system}`, as in the path"
             )));
         }
-        if system_is_valid(state, id, system, value).await? {
+        if system_is_valid(state, context, system, value) {
             return Ok(state
                 .store
                 .put_ai_system(id, system, Some(value), version, &auth.user.id)
@@ -408,27 +408,22 @@ pub(crate) async fn save_system(
 // document as before, so that a refusal names the same fields, lines and messages as it always
 // has; refusals are rare and a person reads them, while valid writes are the many.
 
-/// Whether one answer, written to the assessment `id`, leaves it valid; `false` also when the
+/// Whether one answer, written to the assessment of `context`, leaves it valid; `false` also when the
 /// answer cannot be read, so that the whole document's validation says why.
-async fn answer_is_valid(
+fn answer_is_valid(
     state: &AppState,
-    id: &str,
+    context: ItemContext,
     requirement: &str,
     answer: &Value,
-) -> ApiResult<bool> {
+) -> bool {
     let Ok(answer) = <aimsgap_wire::assessment::Answer as serde::Deserialize>::deserialize(answer)
     else {
-        return Ok(false);
+        return false;
     };
-    let context = state
-        .store
-        .item_context(id, false)
-        .await?
-        .ok_or(ApiError::NotFound)?;
     // Whether the answer is new or replaces one, the count stays within the limit; at the
     // limit, the whole document is judged.
     if context.answers >= aimsgap_wire::limits::MAX_ANSWERS {
-        return Ok(false);
+        return false;
     }
     let answers = context.answers + 1;
     let name = format!("answers.{requirement}");
@@ -441,45 +436,35 @@ async fn answer_is_valid(
         &state.catalog,
         super::today(),
     ) else {
-        return Ok(false);
+        return false;
     };
     let written = aimsgap_wire::assessment::Document::from_parts(
         context.profile,
         Vec::new(),
         [(requirement.to_string(), answer)],
     );
-    Ok(future_evidence(
+    future_evidence(
         &name,
         &written,
         assessment.as_of,
         Dated::Answer(requirement),
     )
-    .is_empty())
+    .is_empty()
 }
 
-/// Whether one AI system, written to the assessment `id` in place of the one with its id (or
+/// Whether one AI system, written to the assessment of `context` in place of the one with its id (or
 /// at the end of the inventory), leaves it valid.
-async fn system_is_valid(
-    state: &AppState,
-    id: &str,
-    system: &str,
-    value: &Value,
-) -> ApiResult<bool> {
+fn system_is_valid(state: &AppState, context: ItemContext, system: &str, value: &Value) -> bool {
     let Ok(parsed) = <aimsgap_wire::assessment::AiSystem as serde::Deserialize>::deserialize(value)
     else {
-        return Ok(false);
+        return false;
     };
-    let context = state
-        .store
-        .item_context(id, true)
-        .await?
-        .ok_or(ApiError::NotFound)?;
     let stored = context.ai_systems.len();
     let (index, systems) = match context.ai_systems.iter().position(|s| s == system) {
         Some(index) => (index, stored),
         None => (stored, stored + 1),
     };
-    Ok(aimsgap_assess::item::check_ai_system(
+    aimsgap_assess::item::check_ai_system(
         &format!("ai_systems.{system}"),
         &context.profile,
         systems,
@@ -488,7 +473,7 @@ async fn system_is_valid(
         &state.catalog,
         super::today(),
     )
-    .is_ok())
+    .is_ok()
 }
 
 /// Whether a profile, written to the assessment `id`, leaves it valid: the profile on its own,

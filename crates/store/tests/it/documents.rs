@@ -139,7 +139,10 @@ async fn an_item_write_reads_the_role_the_profile_and_the_counts_together() {
         assert!(without.context.ai_systems.is_empty(), "{backend}");
         assert_eq!(without.context.answers, found.context.answers, "{backend}");
         assert_eq!(
-            store.item_access("no-such-id", &user.id, true).await.unwrap(),
+            store
+                .item_access("no-such-id", &user.id, true)
+                .await
+                .unwrap(),
             None,
             "{backend}"
         );

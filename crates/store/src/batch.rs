@@ -2,7 +2,7 @@
 //! one transaction, each with its history entry, or none when any answer moved since it was
 //! read.
 
-use crate::store::ANSWERS;
+use crate::store::{ANSWERS, ItemWrite};
 use crate::{Store, StoreError, Versioned, now_rfc3339};
 use serde_json::Value;
 
@@ -31,18 +31,16 @@ impl Store {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
         for write in writes {
-            let written = self
-                .write_item(
-                    &mut tx,
-                    &ANSWERS,
-                    assessment_id,
-                    &write.requirement,
-                    Some(&write.value),
-                    write.expected,
-                    actor,
-                    &now,
-                )
-                .await?;
+            let item = ItemWrite {
+                part: &ANSWERS,
+                assessment_id,
+                key: &write.requirement,
+                value: Some(&write.value),
+                expected: write.expected,
+                actor,
+                now: &now,
+            };
+            let written = self.write_item(&mut tx, &item).await?;
             if !written {
                 tx.rollback().await?;
                 return Err(StoreError::Conflict(

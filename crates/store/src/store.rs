@@ -263,6 +263,19 @@ fn newest_entry(row: Option<&AnyRow>) -> Result<Option<(String, Option<String>)>
     })
 }
 
+/// One row's write (see [`Store::write_item`]): which part of which assessment, its key, the
+/// new value (`None` deletes), the version it replaces (0: none), by whom and when.
+#[derive(Clone, Copy)]
+pub(crate) struct ItemWrite<'a> {
+    pub(crate) part: &'a Part,
+    pub(crate) assessment_id: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) value: Option<&'a Value>,
+    pub(crate) expected: i64,
+    pub(crate) actor: &'a str,
+    pub(crate) now: &'a str,
+}
+
 /// The row as a successful write left it, without reading it back.
 pub(crate) fn written(
     key: &str,
@@ -1355,36 +1368,24 @@ impl Store {
         actor: &str,
     ) -> Result<Versioned> {
         let now = now_rfc3339();
+        let item = ItemWrite {
+            part,
+            assessment_id,
+            key,
+            value,
+            expected,
+            actor,
+            now: &now,
+        };
         let done = match self.backend {
             // One statement, its own transaction.
             Backend::Postgres => {
                 let mut conn = self.pool.acquire().await?;
-                self.write_item(
-                    &mut conn,
-                    part,
-                    assessment_id,
-                    key,
-                    value,
-                    expected,
-                    actor,
-                    &now,
-                )
-                .await?
+                self.write_item(&mut conn, &item).await?
             }
             Backend::Sqlite => {
                 let mut tx = self.write().await?;
-                let done = self
-                    .write_item(
-                        &mut tx,
-                        part,
-                        assessment_id,
-                        key,
-                        value,
-                        expected,
-                        actor,
-                        &now,
-                    )
-                    .await?;
+                let done = self.write_item(&mut tx, &item).await?;
                 if done {
                     tx.commit().await?;
                 } else {
@@ -1401,22 +1402,24 @@ impl Store {
         Ok(written(key, value, expected, now, actor))
     }
 
-    /// Writes one row of `part` (insert at version 0, update or delete at `expected`) with its
+    /// Writes one row (insert at version 0, update or delete at the expected version) with its
     /// history entry and the assessment's new revision, on `conn`: on PostgreSQL one statement
     /// (see [`one_statement`]), on SQLite four, inside the caller's write transaction. `false`
-    /// when the stored version is not `expected`; then nothing was written.
-    #[allow(clippy::too_many_arguments)]
+    /// when the stored version is not the expected one; then nothing was written.
     pub(crate) async fn write_item(
         &self,
         conn: &mut sqlx::AnyConnection,
-        part: &Part,
-        assessment_id: &str,
-        key: &str,
-        value: Option<&Value>,
-        expected: i64,
-        actor: &str,
-        now: &str,
+        item: &ItemWrite<'_>,
     ) -> Result<bool> {
+        let ItemWrite {
+            part,
+            assessment_id,
+            key,
+            value,
+            expected,
+            actor,
+            now,
+        } = *item;
         if self.backend == Backend::Postgres {
             let statement = match (value, expected) {
                 (Some(_), 0) => part.pg_insert,
@@ -1910,18 +1913,16 @@ impl Store {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
         for (system_id, value) in systems {
-            let added = self
-                .write_item(
-                    &mut tx,
-                    &AI_SYSTEMS,
-                    assessment_id,
-                    system_id,
-                    Some(value),
-                    0,
-                    actor,
-                    &now,
-                )
-                .await?;
+            let item = ItemWrite {
+                part: &AI_SYSTEMS,
+                assessment_id,
+                key: system_id,
+                value: Some(value),
+                expected: 0,
+                actor,
+                now: &now,
+            };
+            let added = self.write_item(&mut tx, &item).await?;
             if !added {
                 tx.rollback().await?;
                 return Err(StoreError::Exists(format!("the AI system `{system_id}`")));

@@ -3,36 +3,45 @@
 
 use super::*;
 
+/// A user owning an assessment of the example document, with an AI system added after the
+/// document's own (its id sorting first) and one answer written.
+async fn assessment_with_writes(
+    store: &Store,
+) -> (aimsgap_store::User, aimsgap_store::AssessmentMeta) {
+    let user = store.create_user(&email(), "Ada", "hash").await.unwrap();
+    let org = store.create_organization("Acme", &user.id).await.unwrap();
+    let meta = store
+        .create_assessment(&org.id, "a", &document(), &user.id)
+        .await
+        .unwrap();
+    // A system added later goes to the end of the inventory, though its id sorts first.
+    store
+        .put_ai_system(
+            &meta.id,
+            "aardvark",
+            Some(&json!({"id": "aardvark", "name": "Aardvark", "role": "deployer"})),
+            0,
+            &user.id,
+        )
+        .await
+        .unwrap();
+    store
+        .put_answer(
+            &meta.id,
+            "7.4-1",
+            Some(&json!({"status": "partial"})),
+            0,
+            &user.id,
+        )
+        .await
+        .unwrap();
+    (user, meta)
+}
+
 #[tokio::test]
 async fn the_document_read_in_one_query_is_the_documents_read_whole() {
     for (backend, store) in stores().await {
-        let user = store.create_user(&email(), "Ada", "hash").await.unwrap();
-        let org = store.create_organization("Acme", &user.id).await.unwrap();
-        let meta = store
-            .create_assessment(&org.id, "a", &document(), &user.id)
-            .await
-            .unwrap();
-        // A system added later goes to the end of the inventory, though its id sorts first.
-        store
-            .put_ai_system(
-                &meta.id,
-                "aardvark",
-                Some(&json!({"id": "aardvark", "name": "Aardvark", "role": "deployer"})),
-                0,
-                &user.id,
-            )
-            .await
-            .unwrap();
-        store
-            .put_answer(
-                &meta.id,
-                "7.4-1",
-                Some(&json!({"status": "partial"})),
-                0,
-                &user.id,
-            )
-            .await
-            .unwrap();
+        let (user, meta) = assessment_with_writes(&store).await;
         store
             .put_answer(&meta.id, "5.2", None, 1, &user.id)
             .await
@@ -67,33 +76,8 @@ async fn the_document_read_in_one_query_is_the_documents_read_whole() {
 #[tokio::test]
 async fn an_item_write_reads_the_role_the_profile_and_the_counts_together() {
     for (backend, store) in stores().await {
-        let user = store.create_user(&email(), "Ada", "hash").await.unwrap();
+        let (user, meta) = assessment_with_writes(&store).await;
         let outsider = store.create_user(&email(), "Eve", "hash").await.unwrap();
-        let org = store.create_organization("Acme", &user.id).await.unwrap();
-        let meta = store
-            .create_assessment(&org.id, "a", &document(), &user.id)
-            .await
-            .unwrap();
-        store
-            .put_ai_system(
-                &meta.id,
-                "aardvark",
-                Some(&json!({"id": "aardvark", "name": "Aardvark", "role": "deployer"})),
-                0,
-                &user.id,
-            )
-            .await
-            .unwrap();
-        store
-            .put_answer(
-                &meta.id,
-                "7.4-1",
-                Some(&json!({"status": "partial"})),
-                0,
-                &user.id,
-            )
-            .await
-            .unwrap();
         let read = store.assessment_document(&meta.id).await.unwrap().unwrap();
         let (org_id, revision, role) = store
             .assessment_access(&meta.id, &user.id)

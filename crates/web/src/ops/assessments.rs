@@ -408,8 +408,8 @@ pub(crate) async fn save_system(
 // document as before, so that a refusal names the same fields, lines and messages as it always
 // has; refusals are rare and a person reads them, while valid writes are the many.
 
-/// Whether one answer, written to the assessment of `context`, leaves it valid; `false` also when the
-/// answer cannot be read, so that the whole document's validation says why.
+/// Whether one answer, written to the assessment of `context`, leaves it valid; `false` also
+/// when the answer cannot be read, so that the whole document's validation says why.
 fn answer_is_valid(
     state: &AppState,
     context: ItemContext,
@@ -452,8 +452,8 @@ fn answer_is_valid(
     .is_empty()
 }
 
-/// Whether one AI system, written to the assessment of `context` in place of the one with its id (or
-/// at the end of the inventory), leaves it valid.
+/// Whether one AI system, written to the assessment of `context` in place of the one with its
+/// id (or at the end of the inventory), leaves it valid.
 fn system_is_valid(state: &AppState, context: ItemContext, system: &str, value: &Value) -> bool {
     let Ok(parsed) = <aimsgap_wire::assessment::AiSystem as serde::Deserialize>::deserialize(value)
     else {

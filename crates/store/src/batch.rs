@@ -30,6 +30,7 @@ impl Store {
     ) -> Result<Vec<Versioned>> {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
+        let mut saved = Vec::with_capacity(writes.len());
         for write in writes {
             let item = ItemWrite {
                 part: &ANSWERS,
@@ -40,26 +41,16 @@ impl Store {
                 actor,
                 now: &now,
             };
-            let written = self.write_item(&mut tx, &item).await?;
-            if !written {
+            let done = self.write_item(&mut tx, &item).await?;
+            if !done {
                 tx.rollback().await?;
                 return Err(StoreError::Conflict(
                     self.answer(assessment_id, &write.requirement).await?,
                 ));
             }
+            saved.push(item.written());
         }
         tx.commit().await?;
-        Ok(writes
-            .iter()
-            .map(|write| {
-                crate::store::written(
-                    &write.requirement,
-                    Some(&write.value),
-                    write.expected,
-                    now.clone(),
-                    actor,
-                )
-            })
-            .collect())
+        Ok(saved)
     }
 }

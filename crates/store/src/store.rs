@@ -276,29 +276,25 @@ pub(crate) struct ItemWrite<'a> {
     pub(crate) now: &'a str,
 }
 
-/// The row as a successful write left it, without reading it back.
-pub(crate) fn written(
-    key: &str,
-    value: Option<&Value>,
-    expected: i64,
-    now: String,
-    actor: &str,
-) -> Versioned {
-    match value {
-        Some(value) => Versioned {
-            key: key.to_string(),
-            value: Some(value.clone()),
-            version: expected + 1,
-            updated_at: Some(now),
-            updated_by: Some(actor.to_string()),
-        },
-        None => Versioned {
-            key: key.to_string(),
-            value: None,
-            version: 0,
-            updated_at: None,
-            updated_by: None,
-        },
+impl ItemWrite<'_> {
+    /// The row as this write left it when it succeeded, without reading it back.
+    pub(crate) fn written(&self) -> Versioned {
+        match self.value {
+            Some(value) => Versioned {
+                key: self.key.to_string(),
+                value: Some(value.clone()),
+                version: self.expected + 1,
+                updated_at: Some(self.now.to_string()),
+                updated_by: Some(self.actor.to_string()),
+            },
+            None => Versioned {
+                key: self.key.to_string(),
+                value: None,
+                version: 0,
+                updated_at: None,
+                updated_by: None,
+            },
+        }
     }
 }
 
@@ -1399,7 +1395,7 @@ impl Store {
                 self.current(part, assessment_id, key).await?,
             ));
         }
-        Ok(written(key, value, expected, now, actor))
+        Ok(item.written())
     }
 
     /// Writes one row (insert at version 0, update or delete at the expected version) with its

@@ -68,6 +68,14 @@ async fn several_answers_are_written_together_with_their_history_or_not_at_all()
             [("6.1.2", 1), ("5.2", 2)],
             "{backend}"
         );
+        // What the batch returns without reading back is what a read finds.
+        for written in &saved {
+            assert_eq!(
+                written,
+                &store.answer(&meta.id, &written.key).await.unwrap(),
+                "{backend}"
+            );
+        }
         let history = store.history(&meta.id).await.unwrap();
         let added: Vec<_> = history[before..]
             .iter()

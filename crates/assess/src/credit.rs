@@ -43,7 +43,7 @@ pub fn governing_answer<'a>(
 }
 
 /// The same lookup over an index of answers by id, for judging every requirement at once.
-fn governing<'a>(
+pub(crate) fn governing<'a>(
     iso: &Framework,
     answers: &IdMap<&str, &'a Answer>,
     id: &str,
@@ -99,8 +99,8 @@ pub fn certification_in_force(certification: &Certification, as_of: aimsgap_cata
 /// A held certification in force that has a crosswalk onto ISO/IEC 42001, with what it is
 /// worth: looked up once per assessment rather than once per requirement.
 pub(crate) struct Held<'a> {
-    certification: &'a Certification,
-    crosswalk: &'a Crosswalk,
+    pub(crate) certification: &'a Certification,
+    pub(crate) crosswalk: &'a Crosswalk,
     cert_factor: f64,
     scope: f64,
 }
@@ -364,7 +364,7 @@ pub fn judge(
             Some(answer) => {
                 let own = answer.id == requirement.id;
                 if !own {
-                    notes.push(format!("answer given on {} applies here", answer.id));
+                    notes.push(["answer given on ", &answer.id, " applies here"].concat());
                 }
                 let excluded = answer.status == AnswerStatus::NotApplicable;
                 if excluded && requirement.kind != Kind::Control {

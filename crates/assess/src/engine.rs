@@ -193,8 +193,8 @@ fn next_action(iso: &Framework, result: &RequirementResult) -> String {
     let requirement = iso.get(&result.id);
     let expects = requirement
         .and_then(|r| r.evidence.as_deref())
-        .map(|e| first_sentence(e).trim_end_matches('.').to_string());
-    let title = &result.title;
+        .map(|e| first_sentence(e).trim_end_matches('.'));
+    let title = result.title.as_str();
     // Where the certificate carries the credit, the work is to extend its practice to AI.
     let lead = if result.basis == Basis::Inherited {
         result
@@ -204,30 +204,38 @@ fn next_action(iso: &Framework, result: &RequirementResult) -> String {
     } else {
         result.sources.first()
     };
+    // Each sentence is its parts joined in one allocation: every gap of every result has one.
     match lead {
         Some(Source::Inherited {
             framework, edges, ..
         }) => {
             let names: Vec<&str> = edges.iter().take(3).map(|e| e.source.as_str()).collect();
-            format!(
-                "Extend the {framework} practice ({}) to the AI systems and record AI-specific evidence: {title}",
-                names.join(", ")
-            )
+            [
+                "Extend the ",
+                framework,
+                " practice (",
+                &names.join(", "),
+                ") to the AI systems and record AI-specific evidence: ",
+                title,
+            ]
+            .concat()
         }
         Some(Source::Answer {
             status: AnswerStatus::Implemented,
             ..
         }) => match expects {
-            Some(expects) => format!("Complete the evidence for {title}; expected: {expects}"),
-            None => format!("Complete the evidence for {title}"),
+            Some(expects) => {
+                ["Complete the evidence for ", title, "; expected: ", expects].concat()
+            }
+            None => ["Complete the evidence for ", title].concat(),
         },
         Some(Source::Answer {
             status: AnswerStatus::Partial,
             ..
-        }) => format!("Finish: {title}"),
+        }) => ["Finish: ", title].concat(),
         _ => match expects {
-            Some(expects) => format!("Establish: {title}. Auditors expect: {expects}"),
-            None => format!("Establish: {title}"),
+            Some(expects) => ["Establish: ", title, ". Auditors expect: ", expects].concat(),
+            None => ["Establish: ", title].concat(),
         },
     }
 }
@@ -424,9 +432,10 @@ pub fn assess(
     let efforts: Vec<f64> = open.iter().map(|r| effort(assessment, iso, r)).collect();
     let max_effort = efforts.iter().copied().fold(rules::MIN_TASK_DAYS, f64::max);
     // How many open gaps wait on each gap: computed once from every gap's prerequisites.
-    let mut waiting_on: IdMap<String, usize> = IdMap::default();
+    let mut waiting_on: IdMap<&str, usize> = IdMap::default();
+    let prerequisites = plan::Prerequisites::new(&open_ids);
     for id in &open_ids {
-        for prerequisite in plan::prerequisites(id, &open_ids) {
+        for prerequisite in prerequisites.of(id) {
             *waiting_on.entry(prerequisite).or_default() += 1;
         }
     }

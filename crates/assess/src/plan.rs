@@ -21,32 +21,57 @@ pub(crate) fn phase_rank(phase: Phase) -> usize {
 }
 
 /// The gap tasks a gap waits on: the anchors of the nearest earlier phase that has open anchors,
-/// and for management review, the internal audit.
-pub(crate) fn prerequisites(id: &str, open: &[&str]) -> Vec<String> {
-    let phase = rules::phase_of(id);
-    let mut deps: Vec<String> = Vec::new();
-    for (anchor_phase, anchors) in rules::PHASE_ANCHORS.iter().rev() {
-        if phase_rank(*anchor_phase) >= phase_rank(phase) {
-            continue;
-        }
-        let open_anchors: Vec<String> = anchors
-            .iter()
-            .filter(|a| open.contains(a) && **a != id)
-            .map(|a| (*a).to_string())
-            .collect();
-        if !open_anchors.is_empty() {
-            deps = open_anchors;
-            break;
+/// and for management review, the internal audit. The open anchors of each phase are found once
+/// for a set of open gaps, then each gap's prerequisites are read off them.
+pub(crate) struct Prerequisites<'a> {
+    // Each phase with anchors, latest first, with its rank and those of its anchors that are
+    // open (in the order the anchors are listed).
+    anchors: Vec<(usize, Vec<&'a str>)>,
+    // The open internal audit gaps, which management review waits on.
+    audits: Vec<&'a str>,
+}
+
+impl<'a> Prerequisites<'a> {
+    pub(crate) fn new(open: &[&'a str]) -> Prerequisites<'a> {
+        Prerequisites {
+            anchors: rules::PHASE_ANCHORS
+                .iter()
+                .rev()
+                .map(|(phase, anchors)| {
+                    let open_anchors = anchors
+                        .iter()
+                        .filter_map(|anchor| open.iter().copied().find(|id| id == anchor))
+                        .collect();
+                    (phase_rank(*phase), open_anchors)
+                })
+                .collect(),
+            audits: open
+                .iter()
+                .copied()
+                .filter(|id| id.starts_with("9.2."))
+                .collect(),
         }
     }
-    if id.starts_with("9.3.") {
-        deps.extend(
-            open.iter()
-                .filter(|o| o.starts_with("9.2."))
-                .map(|o| (*o).to_string()),
-        );
+
+    /// The open gaps the gap `id` waits on.
+    pub(crate) fn of(&self, id: &str) -> Vec<&'a str> {
+        let rank = phase_rank(rules::phase_of(id));
+        let mut deps: Vec<&'a str> = Vec::new();
+        for (anchor_rank, anchors) in &self.anchors {
+            if *anchor_rank >= rank {
+                continue;
+            }
+            // A gap never waits on itself.
+            if anchors.iter().any(|anchor| *anchor != id) {
+                deps.extend(anchors.iter().copied().filter(|anchor| *anchor != id));
+                break;
+            }
+        }
+        if id.starts_with("9.3.") {
+            deps.extend(self.audits.iter().copied());
+        }
+        deps
     }
-    deps
 }
 
 /// The farthest a roadmap reaches, in calendar days (about a century): a plan beyond it says
@@ -127,13 +152,15 @@ pub(crate) fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
         .enumerate()
         .map(|(i, g)| (g.id.as_str(), i))
         .collect();
+    let prerequisites = Prerequisites::new(&open);
     let waits_on: Vec<Vec<usize>> = ordered
         .iter()
         .enumerate()
         .map(|(i, gap)| {
-            let mut waits: Vec<usize> = prerequisites(&gap.id, &open)
+            let mut waits: Vec<usize> = prerequisites
+                .of(&gap.id)
                 .iter()
-                .filter_map(|dep| position.get(dep.as_str()).copied())
+                .filter_map(|dep| position.get(dep).copied())
                 .filter(|&j| j < i)
                 .collect();
             if rules::waits_on_all_earlier(&gap.id) {
@@ -343,4 +370,72 @@ pub(crate) fn work_packages(
         package.rank = i + 1;
     }
     packages
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing)]
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A gap's prerequisites as the plan found them before the open anchors were gathered once
+    /// per set of gaps: kept to hold the two equal.
+    fn prerequisites_one_by_one(id: &str, open: &[&str]) -> Vec<String> {
+        let phase = rules::phase_of(id);
+        let mut deps: Vec<String> = Vec::new();
+        for (anchor_phase, anchors) in rules::PHASE_ANCHORS.iter().rev() {
+            if phase_rank(*anchor_phase) >= phase_rank(phase) {
+                continue;
+            }
+            let open_anchors: Vec<String> = anchors
+                .iter()
+                .filter(|a| open.contains(a) && **a != id)
+                .map(|a| (*a).to_string())
+                .collect();
+            if !open_anchors.is_empty() {
+                deps = open_anchors;
+                break;
+            }
+        }
+        if id.starts_with("9.3.") {
+            deps.extend(
+                open.iter()
+                    .filter(|o| o.starts_with("9.2."))
+                    .map(|o| (*o).to_string()),
+            );
+        }
+        deps
+    }
+
+    /// Every anchor, gaps of internal audit and management review, and gaps of each phase.
+    const POOL: &[&str] = &[
+        "4.3-1", "4.3-2", "5.2.a", "5.2-1", "6.1.2.a", "6.1.4-1", "6.1.3.f", "9.2.1-1", "9.2.2.a",
+        "9.3.1-1", "9.3.2.b", "4.1-1", "A.2.2", "A.5.3", "A.6.2.4", "7.2.a", "10.2.a", "8.2-1",
+    ];
+
+    proptest! {
+        /// For any set of open gaps (in any order), each gap waits on what it waited on when
+        /// its prerequisites were found one gap at a time.
+        #[test]
+        fn prerequisites_read_off_the_open_anchors_equal_those_found_one_by_one(
+            picks in proptest::sample::subsequence(POOL.to_vec(), 0..=POOL.len()),
+            shuffle in any::<u64>(),
+        ) {
+            let mut open = picks;
+            // Rotate by a drawn amount, so that anchors are not always listed first.
+            if !open.is_empty() {
+                let by = (shuffle % open.len() as u64) as usize;
+                open.rotate_left(by);
+            }
+            let prerequisites = Prerequisites::new(&open);
+            for id in POOL {
+                prop_assert_eq!(
+                    prerequisites.of(id),
+                    prerequisites_one_by_one(id, &open),
+                    "gap {} with open gaps {:?}", id, open
+                );
+            }
+        }
+    }
 }

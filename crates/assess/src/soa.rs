@@ -10,26 +10,61 @@ use crate::input::*;
 use crate::result::*;
 use aimsgap_catalog::{Catalog, Date, Framework, IdMap, Kind, Relationship};
 use std::cell::OnceCell;
+use std::fmt::Write as _;
 
-/// "a and b", "a, b and c".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+/// At most `shown` of `count` items, then how many more ("a", "a and b", "a, b and c",
+/// "a, b and 5 more"), written onto `out`: only the first `shown` items are made, so a control
+/// that treats the risks of thousands of AI systems names three, and one that supports dozens
+/// of obligations copies four.
+fn write_bounded<S: AsRef<str>>(
+    out: &mut String,
+    items: impl Iterator<Item = S>,
+    count: usize,
+    shown: usize,
+) {
+    let mut items = items.take(shown.min(count)).peekable();
+    let mut first = true;
+    while let Some(item) = items.next() {
+        if !first {
+            // The last of a list written whole is joined with "and".
+            if count <= shown && items.peek().is_none() {
+                out.push_str(" and ");
+            } else {
+                out.push_str(", ");
+            }
+        }
+        out.push_str(item.as_ref());
+        first = false;
+    }
+    if count > shown {
+        out.push_str(" and ");
+        push_number(out, count - shown);
+        out.push_str(" more");
     }
 }
 
-/// At most `shown` of `count` items, then how many more ("a, b and c", "a, b and 5 more"), of
-/// which only the first `shown` are made: a control that treats the risks of thousands of AI
-/// systems names three, and one that supports dozens of obligations copies four.
-fn bounded_lazily(mut items: impl Iterator<Item = String>, count: usize, shown: usize) -> String {
-    let head: Vec<String> = items.by_ref().take(shown.min(count)).collect();
-    if count > shown {
-        format!("{} and {} more", head.join(", "), count - shown)
-    } else {
-        and_list(&head)
+/// A count in decimal, without the formatting machinery.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(digit) = digits.get_mut(at) {
+            *digit = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
     }
+    for &digit in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(digit));
+    }
+}
+
+/// A vocabulary word as prose: its underscores written as spaces.
+fn push_spaced(out: &mut String, word: &str) {
+    out.extend(word.chars().map(|c| if c == '_' { ' ' } else { c }));
 }
 
 /// Each AI system's obligations by system id, to say its classifications as "Name (high risk
@@ -104,7 +139,7 @@ impl<'a> Profiles<'a> {
     }
 
     /// The profile of one system, if it has obligations.
-    fn get(&self, id: &str) -> Option<String> {
+    fn get(&self, id: &str) -> Option<&str> {
         let at = self
             .by_id
             .binary_search_by(|(key, _, _)| (*key).cmp(id))
@@ -113,28 +148,34 @@ impl<'a> Profiles<'a> {
     }
 
     /// The profile at a position of `by_id`, made on first use.
-    fn text_at(&self, at: usize) -> Option<String> {
+    fn text_at(&self, at: usize) -> Option<&str> {
         let (_, name, entries) = self.by_id.get(at)?;
         let cell = self.texts.get(at)?;
-        Some(cell.get_or_init(|| Profiles::text(name, entries)).clone())
+        Some(cell.get_or_init(|| Profiles::text(name, entries)))
     }
 
     /// Every profile, in system id order.
-    fn all(&self) -> impl Iterator<Item = String> + '_ {
+    fn all(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.by_id.len()).filter_map(|at| self.text_at(at))
     }
 }
 
-/// The drivers of an included control, in sentences joined by `; `.
+/// The drivers of an included control, in sentences joined by `; `, written onto `out`.
 fn drivers(
-    catalog: &Catalog,
+    out: &mut String,
+    held: &[credit::Held<'_>],
     assessment: &Assessment,
     result: &RequirementResult,
     answer: Option<&Answer>,
     exposure: Option<&Exposure<'_>>,
     profiles: &Profiles<'_>,
-) -> String {
-    let mut drivers = Vec::new();
+) {
+    // Each driver after the first follows a "; ".
+    fn next(out: &mut String) {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+    }
 
     // Risk: the systems whose obligations the control supports, else, for a control done once
     // per system, every system; an organisation-wide control treats the risks of all of them.
@@ -144,111 +185,101 @@ fn drivers(
     if let Some(law) = exposure
         && concerned > 0
     {
+        next(out);
+        out.push_str("risk: treats the risks of ");
         let named = law.systems.iter().filter_map(|s| profiles.get(s));
-        drivers.push(format!(
-            "risk: treats the risks of {}",
-            bounded_lazily(named, concerned, 3)
-        ));
+        write_bounded(out, named, concerned, 3);
     } else if crate::rules::is_per_system(&result.id) {
         if !profiles.is_empty() {
-            drivers.push(format!(
-                "risk: done for each AI system in scope: {}",
-                bounded_lazily(profiles.all(), profiles.len(), 3)
-            ));
+            next(out);
+            out.push_str("risk: done for each AI system in scope: ");
+            write_bounded(out, profiles.all(), profiles.len(), 3);
         }
     } else if !assessment.ai_systems.is_empty() {
-        drivers.push(format!(
-            "risk: an organisation-wide treatment of the AI risks of {} AI system(s)",
-            assessment.ai_systems.len()
-        ));
+        next(out);
+        out.push_str("risk: an organisation-wide treatment of the AI risks of ");
+        push_number(out, assessment.ai_systems.len());
+        out.push_str(" AI system(s)");
     }
 
     // Law: the obligations it supports.
     if let Some(law) = exposure {
         // Only the first few are named: the rest are counted, not copied.
         if !law.references.is_empty() {
-            let named = law.references.iter().cloned();
-            drivers.push(format!(
-                "law: supports {}",
-                bounded_lazily(named, law.references.len(), 4)
-            ));
+            next(out);
+            out.push_str("law: supports ");
+            write_bounded(out, law.references.iter(), law.references.len(), 4);
         }
     }
 
     // Certificate: what a held certification covers of it, whether or not an answer now
     // stands in for that credit.
-    for certification in &assessment.certifications {
-        if !credit::certification_in_force(certification, assessment.as_of) {
-            continue;
-        }
-        let Some(crosswalk) = catalog.crosswalk(&certification.framework, credit::TARGET) else {
-            continue;
-        };
-        let controls: Vec<&str> = crosswalk
+    for held in held {
+        let certification = held.certification;
+        let controls: Vec<&str> = held
+            .crosswalk
             .edges_to(&result.id)
             .filter(|edge| edge.rel != Relationship::NoRelationship && edge.strength > 0)
             .map(|edge| edge.from.as_str())
             .collect();
-        if !controls.is_empty() {
-            let framework = &certification.framework;
-            let scope_covers_ai = &certification.scope_covers_ai;
-            drivers.push(format!(
-                "certificate: {framework} {} already {} part of it{}",
-                bounded_lazily(
-                    controls.iter().map(|control| (*control).to_string()),
-                    controls.len(),
-                    3
-                ),
-                if controls.len() == 1 {
-                    "covers"
-                } else {
-                    "cover"
-                },
-                if *scope_covers_ai {
-                    "; verify for AI"
-                } else {
-                    ", outside the certified scope"
-                }
-            ));
+        let count = controls.len();
+        if count > 0 {
+            next(out);
+            out.push_str("certificate: ");
+            out.push_str(&certification.framework);
+            out.push(' ');
+            write_bounded(out, controls.iter(), count, 3);
+            out.push_str(if count == 1 {
+                " already covers part of it"
+            } else {
+                " already cover part of it"
+            });
+            out.push_str(if certification.scope_covers_ai {
+                "; verify for AI"
+            } else {
+                ", outside the certified scope"
+            });
         }
     }
 
     // Answer: what the organisation said and shows.
+    next(out);
     match answer {
         Some(answer) => {
-            let inherited = if answer.id == result.id {
-                String::new()
-            } else {
-                format!(" (through {})", answer.id)
-            };
+            out.push_str("answer: ");
+            push_spaced(out, answer.status.as_str());
+            if answer.id != result.id {
+                out.push_str(" (through ");
+                out.push_str(&answer.id);
+                out.push(')');
+            }
             let newest: Option<(EvidenceKind, Option<Date>)> = answer
                 .evidence
                 .iter()
                 .max_by_key(|e| e.date)
                 .map(|e| (e.kind, e.date));
-            let evidence = match newest {
-                Some((kind, Some(date))) => format!(
-                    ", {} evidence, newest {} of {date}",
-                    answer.evidence.len(),
-                    kind.as_str().replace('_', " ")
-                ),
-                Some((kind, None)) => format!(
-                    ", {} evidence, newest {} undated",
-                    answer.evidence.len(),
-                    kind.as_str().replace('_', " ")
-                ),
-                None => ", no evidence yet".to_string(),
-            };
-            drivers.push(format!(
-                "answer: {}{inherited}{evidence}",
-                answer.status.as_str().replace('_', " ")
-            ));
+            match newest {
+                Some((kind, date)) => {
+                    out.push_str(", ");
+                    push_number(out, answer.evidence.len());
+                    out.push_str(" evidence, newest ");
+                    push_spaced(out, kind.as_str());
+                    match date {
+                        Some(date) => {
+                            // Writing to a string cannot fail.
+                            let _ = write!(out, " of {date}");
+                        }
+                        None => out.push_str(" undated"),
+                    }
+                }
+                None => out.push_str(", no evidence yet"),
+            }
         }
-        None => drivers.push("answer: not answered yet".to_string()),
+        None => out.push_str("answer: not answered yet"),
     }
 
-    drivers.push("retained by the AI risk treatment (6.1.3)".to_string());
-    drivers.join("; ")
+    next(out);
+    out.push_str("retained by the AI risk treatment (6.1.3)");
 }
 
 pub(crate) fn soa(
@@ -260,21 +291,31 @@ pub(crate) fn soa(
     obligations: &[SystemObligations],
 ) -> Vec<SoaEntry> {
     let profiles = Profiles::new(obligations);
+    // The certifications in force with a crosswalk onto the standard, in the order listed.
+    let held = credit::held(catalog, &assessment.certifications, assessment.as_of);
+    let answers: IdMap<&str, &Answer> = assessment
+        .answers
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
     results
         .iter()
         .filter(|r| iso.get(&r.id).is_some_and(|q| q.kind == Kind::Control))
         .map(|result| {
-            let answer = credit::governing_answer(iso, &assessment.answers, &result.id);
+            let answer = credit::governing(iso, &answers, &result.id);
             let included = result.status != Status::NotApplicable;
             let justification = if included {
+                let mut justification = String::with_capacity(256);
                 drivers(
-                    catalog,
+                    &mut justification,
+                    &held,
                     assessment,
                     result,
                     answer,
                     exposure.get(result.id.as_str()),
                     &profiles,
-                )
+                );
+                justification
             } else {
                 answer
                     .and_then(|a| a.justification.clone())
@@ -309,6 +350,69 @@ mod tests {
 
     use super::*;
     use std::collections::BTreeMap;
+
+    /// "a and b", "a, b and c", as the SoA wrote lists before it wrote them in place.
+    fn and_list(items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    }
+
+    /// The first `shown` of `count` items, as the SoA wrote them before it wrote them in place.
+    fn bounded_lazily(
+        mut items: impl Iterator<Item = String>,
+        count: usize,
+        shown: usize,
+    ) -> String {
+        let head: Vec<String> = items.by_ref().take(shown.min(count)).collect();
+        if count > shown {
+            format!("{} and {} more", head.join(", "), count - shown)
+        } else {
+            and_list(&head)
+        }
+    }
+
+    fn written(items: &[&str], count: usize, shown: usize) -> String {
+        let mut out = String::new();
+        write_bounded(&mut out, items.iter(), count, shown);
+        out
+    }
+
+    proptest::proptest! {
+        /// A list written in place reads as the list made and joined did, for lists shorter,
+        /// as long as and longer than what is shown, and counts above the items at hand.
+        #[test]
+        fn a_list_written_in_place_equals_the_list_joined(
+            items in proptest::collection::vec("[a-z]{0,3}", 0..7),
+            extra in 0usize..3,
+            shown in 0usize..6,
+        ) {
+            let count = items.len() + extra;
+            let borrowed: Vec<&str> = items.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                written(&borrowed, count, shown),
+                bounded_lazily(items.iter().cloned(), count, shown)
+            );
+        }
+
+        #[test]
+        fn a_number_written_by_hand_equals_its_display(n in proptest::num::usize::ANY) {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            proptest::prop_assert_eq!(out, format!("x{n}"));
+        }
+    }
+
+    #[test]
+    fn small_and_large_numbers_are_written_whole() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 
     /// At most `shown` items, then how many more, every item made first, as the SoA did before
     /// it made only the ones it names: kept to hold the two equal.
@@ -365,18 +469,17 @@ mod tests {
             assert_eq!(new.len(), old.len());
             assert_eq!(
                 new.all().collect::<Vec<_>>(),
-                old.values().cloned().collect::<Vec<_>>()
+                old.values().map(String::as_str).collect::<Vec<_>>()
             );
             for (id, text) in &old {
-                assert_eq!(new.get(id).as_ref(), Some(text));
+                assert_eq!(new.get(id), Some(text.as_str()));
             }
             assert_eq!(new.get("no such system"), None);
             for shown in 0..5 {
                 let every: Vec<String> = old.values().cloned().collect();
-                assert_eq!(
-                    bounded_lazily(new.all(), new.len(), shown),
-                    bounded(&every, shown)
-                );
+                let mut written = String::new();
+                write_bounded(&mut written, new.all(), new.len(), shown);
+                assert_eq!(written, bounded(&every, shown));
             }
         }
     }

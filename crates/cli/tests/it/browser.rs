@@ -56,31 +56,78 @@ impl Drop for Guard {
 
 /// chromedriver on `driver` (an address), in a process group of its own: dropping the guard
 /// kills the group, so that no browser it started outlives the test (a session a test did not
-/// close, or one left by a failing test, would otherwise stay behind as an orphan).
+/// close, or one left by a failing test, would otherwise stay behind as an orphan), and then
+/// removes the profiles of the browsers it started.
 pub(crate) fn chromedriver(path: &Path, driver: &str) -> GroupGuard {
     use std::os::unix::process::CommandExt;
-    GroupGuard(
-        Command::new(path)
-            .arg(format!("--port={}", driver.rsplit(':').next().unwrap()))
+    GroupGuard {
+        child: Command::new(path)
+            .arg(format!("--port={}", port_of(driver)))
             .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
-    )
+        _profiles: Scratch(profiles_of(driver)),
+    }
 }
 
-/// A child process leading its own process group, which is killed whole when dropped.
-pub(crate) struct GroupGuard(Child);
+/// The port of an address `host:port`.
+fn port_of(address: &str) -> &str {
+    address.rsplit(':').next().unwrap_or_default()
+}
+
+/// Where the browsers driven through `driver` keep their profiles (a few megabytes each).
+fn profiles_of(driver: &str) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "aimsgap-browser-{}-profiles-{}",
+        std::process::id(),
+        port_of(driver)
+    ))
+}
+
+/// A child process leading its own process group, which is killed whole when dropped; then
+/// what it left in its scratch directory goes.
+pub(crate) struct GroupGuard {
+    child: Child,
+    // Dropped after `drop` has killed the group.
+    _profiles: Scratch,
+}
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
         let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
             .stderr(Stdio::null())
             .status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A directory a test works in, removed with its contents when the test ends, unless the test
+/// failed: then it stays to be looked at.
+pub(crate) struct Scratch(pub(crate) PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }
 
@@ -103,14 +150,15 @@ pub(crate) fn wait_for_port(address: &str, what: &str) {
     }
 }
 
-pub(crate) fn temp_dir(name: &str) -> PathBuf {
+/// A new scratch directory for one test, named after it.
+pub(crate) fn temp_dir(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!(
         "aimsgap-browser-{}-{name}-{}",
         std::process::id(),
         free_port()
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 /// One HTTP/1.1 request outside the browser: status, headers and body.
@@ -137,7 +185,13 @@ pub(crate) fn raw(
 
 /// A browser session with its own profile (cookies), at a viewport size.
 pub(crate) async fn browser(driver: &str, width: u32, height: u32) -> Client {
-    let profile = temp_dir("profile");
+    // Under the driver's directory, which goes with the driver's guard.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let profile = profiles_of(driver).join(format!(
+        "profile-{}",
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&profile).unwrap();
     let mut options = serde_json::json!({
         "binary": on_path("chromium").or_else(|| on_path("chromium-browser")).unwrap(),
         "args": [
@@ -402,11 +456,14 @@ pub(crate) struct Stack {
     pub(crate) address: String,
     pub(crate) driver: String,
     pub(crate) base: String,
+    // Last, so that it goes after the server has stopped.
+    _data: Scratch,
 }
 
 impl Stack {
     pub(crate) fn start(chromedriver: &Path, name: &str) -> Stack {
-        let data = temp_dir(name);
+        let scratch = temp_dir(name);
+        let data = scratch.to_path_buf();
         let address = format!("127.0.0.1:{}", free_port());
         let server = Guard(
             Command::new(env!("CARGO_BIN_EXE_aimsgap"))
@@ -430,6 +487,7 @@ impl Stack {
         Stack {
             _server: server,
             _chromedriver: chromedriver,
+            _data: scratch,
             data,
             base: format!("http://{address}"),
             address,

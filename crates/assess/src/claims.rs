@@ -11,8 +11,12 @@ use aimsgap_catalog::Framework;
 pub fn expected(iso: &Framework, id: &str) -> String {
     iso.get(id)
         .and_then(|r| r.evidence.as_deref())
-        .and_then(|e| e.split(". ").next())
-        .map(|e| e.trim().trim_end_matches('.').to_string())
+        .map(|e| {
+            crate::engine::first_sentence(e)
+                .trim()
+                .trim_end_matches('.')
+                .to_string()
+        })
         .unwrap_or_default()
 }
 

@@ -182,7 +182,7 @@ fn effort(assessment: &Assessment, iso: &Framework, result: &RequirementResult) 
 /// The text up to its first ". " (all of it when there is none), found by a byte search for
 /// the full stop: the same as `text.split(". ").next()`, which searches for the two-character
 /// pattern far more slowly, on every gap of every assessment.
-fn first_sentence(text: &str) -> &str {
+pub(crate) fn first_sentence(text: &str) -> &str {
     text.match_indices('.')
         .find(|(at, _)| text.as_bytes().get(at + 1) == Some(&b' '))
         .and_then(|(at, _)| text.get(..at))

@@ -288,10 +288,11 @@ pub(crate) async fn choose(client: &Client, css: &str, value: &str) {
         .unwrap();
 }
 
-/// Submits the form posting to `action` with its main button, and waits for a page whose
-/// `<h1>` contains `heading`.
+/// Submits the form posting to `action` with its main button, and waits for the new page
+/// (the page it left may have the same heading: a filter form reloads its own page) and then
+/// for its `<h1>` to contain `heading`.
 pub(crate) async fn submit(client: &Client, action: &str, heading: &str) {
-    click(
+    click_to_new_page(
         client,
         &format!("form[action='{action}'] button[type=submit]:not([formaction])"),
     )

@@ -7,7 +7,7 @@ use aimsgap_store::{Backup, Role, Store, StoreError, WorkFields, WorkState, new_
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The two PostgreSQL databases (source, restore target) when configured.
 fn postgres() -> Option<(String, String)> {
@@ -103,9 +103,23 @@ fn history_matches_answers(backup: &Backup) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes answers and AI systems continuously, and now and then a new assessment (so that
-/// rows refer to rows written during a backup), until told to stop; returns the writes.
-async fn write_load(store: Store, org: String, user: String, stop: Arc<AtomicBool>) -> u64 {
+/// Writes each backup lets the writer make. The writes are paced by the backups, not free: a
+/// backup's time grows with the rows it copies, and a writer left free adds rows the whole
+/// time, so that when writes outpace a backup's reading (a faster write path, a slower
+/// machine) each backup is larger than the last by a constant factor and twenty of them exhaust
+/// the memory of the machine.
+const WRITES_PER_BACKUP: u64 = 100;
+
+/// Writes answers and AI systems, and now and then a new assessment (so that rows refer to
+/// rows written during a backup), as many as `allowed` lets it at the time, until told to stop;
+/// returns the writes.
+async fn write_load(
+    store: Store,
+    org: String,
+    user: String,
+    stop: Arc<AtomicBool>,
+    allowed: Arc<AtomicU64>,
+) -> u64 {
     let mut assessment = store
         .create_assessment(&org, "load", &document(), &user)
         .await
@@ -116,6 +130,10 @@ async fn write_load(store: Store, org: String, user: String, stop: Arc<AtomicBoo
     let requirements = ["5.2", "6.1.2", "A.7.2", "9.2", "10.1"];
     let statuses = ["implemented", "partial", "planned"];
     while !stop.load(Ordering::Relaxed) {
+        if writes >= allowed.load(Ordering::Relaxed) {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            continue;
+        }
         let n = writes as usize;
         if n % 25 == 24 {
             assessment = store
@@ -172,17 +190,21 @@ async fn twenty_backups_under_writes(backend: &str, source: Store, mut target: i
     let user = source.create_user(&email(), "Load", "hash").await.unwrap();
     let org = source.create_organization("Load", &user.id).await.unwrap();
     let stop = Arc::new(AtomicBool::new(false));
+    let allowed = Arc::new(AtomicU64::new(WRITES_PER_BACKUP));
     let writer = tokio::spawn(write_load(
         source.clone(),
         org.id.clone(),
         user.id.clone(),
         stop.clone(),
+        allowed.clone(),
     ));
     // The backups are taken while the writer runs, and checked and restored once it stops
-    // (so that the restores do not slow the writes they are meant to overlap).
+    // (so that the restores do not slow the writes they are meant to overlap). Each lets the
+    // writer make its share of writes, which go on while it is taken.
     let mut taken = Vec::new();
     for _ in 0..20 {
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        allowed.fetch_add(WRITES_PER_BACKUP, Ordering::Relaxed);
         taken.push(source.backup().await.unwrap());
     }
     stop.store(true, Ordering::Relaxed);

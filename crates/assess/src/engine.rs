@@ -491,7 +491,7 @@ pub fn assess(
     }
 
     let verdict = verdict(iso, &results, &readiness, &obligations);
-    let roadmap = plan::roadmap(assessment, &gaps);
+    let roadmap = plan::roadmap(assessment, &gaps, &prerequisites);
     let soa = soa::soa(catalog, iso, assessment, &results, &exposure, &obligations);
     let next_actions = plan::next_actions(&gaps, &results, readiness.counted);
     let work_packages = plan::work_packages(iso, assessment.as_of, &gaps, &roadmap);

@@ -134,8 +134,12 @@ fn crew(team: f64, lanes: usize) -> f64 {
     (team / lanes.max(1) as f64).min(rules::TASK_CREW_MAX)
 }
 
-pub(crate) fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
-    let open: Vec<&str> = gaps.iter().map(|g| g.id.as_str()).collect();
+/// The roadmap of the gaps; `prerequisites` are those of the same open gaps.
+pub(crate) fn roadmap(
+    assessment: &Assessment,
+    gaps: &[Gap],
+    prerequisites: &Prerequisites<'_>,
+) -> Roadmap {
     let mut ordered: Vec<&Gap> = gaps.iter().collect();
     // Phase order first, then the gap ranking: dependencies always point to earlier phases
     // (or, for management review, to internal audit in the same phase, which sorts first), so
@@ -152,7 +156,6 @@ pub(crate) fn roadmap(assessment: &Assessment, gaps: &[Gap]) -> Roadmap {
         .enumerate()
         .map(|(i, g)| (g.id.as_str(), i))
         .collect();
-    let prerequisites = Prerequisites::new(&open);
     let waits_on: Vec<Vec<usize>> = ordered
         .iter()
         .enumerate()

@@ -449,22 +449,21 @@ fn overall_readiness(text: &str) -> f64 {
 }
 
 /// `aimsgap serve` on a fresh SQLite database and chromedriver, each on a free port; both are
-/// stopped when the stack is dropped.
+/// stopped when the stack is dropped, and the database removed unless the test failed.
 pub(crate) struct Stack {
     _server: Guard,
     _chromedriver: GroupGuard,
-    pub(crate) data: PathBuf,
     pub(crate) address: String,
     pub(crate) driver: String,
     pub(crate) base: String,
-    // Last, so that it goes after the server has stopped.
+    // The server's data, after the server in this list: fields are dropped in order, so it
+    // goes once the server has stopped.
     _data: Scratch,
 }
 
 impl Stack {
     pub(crate) fn start(chromedriver: &Path, name: &str) -> Stack {
-        let scratch = temp_dir(name);
-        let data = scratch.to_path_buf();
+        let data = temp_dir(name);
         let address = format!("127.0.0.1:{}", free_port());
         let server = Guard(
             Command::new(env!("CARGO_BIN_EXE_aimsgap"))
@@ -488,8 +487,7 @@ impl Stack {
         Stack {
             _server: server,
             _chromedriver: chromedriver,
-            _data: scratch,
-            data,
+            _data: data,
             base: format!("http://{address}"),
             address,
             driver,
@@ -507,8 +505,7 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
         return;
     };
     let stack = Stack::start(&chromedriver, "db");
-    let (data, address, driver, base) = (
-        stack.data.clone(),
+    let (address, driver, base) = (
         stack.address.clone(),
         stack.driver.clone(),
         stack.base.clone(),
@@ -816,5 +813,4 @@ async fn browser_quick_assessment_workspace_roles_and_conflicts() {
     for client in [owner, viewer, phone] {
         client.close().await.unwrap();
     }
-    let _ = std::fs::remove_dir_all(&data);
 }

@@ -84,8 +84,7 @@ async fn browser_quick_assessment_validates_and_orders_the_answers() {
         return;
     };
     let stack = Stack::start(&chromedriver, "quick-db");
-    let (data, address, driver, base) = (
-        stack.data.clone(),
+    let (address, driver, base) = (
         stack.address.clone(),
         stack.driver.clone(),
         stack.base.clone(),
@@ -243,5 +242,4 @@ async fn browser_quick_assessment_validates_and_orders_the_answers() {
         );
         client.close().await.unwrap();
     }
-    let _ = std::fs::remove_dir_all(&data);
 }

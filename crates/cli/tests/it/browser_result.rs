@@ -57,7 +57,7 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
         return;
     };
     let stack = Stack::start(&chromedriver, "result-db");
-    let (data, driver, base) = (stack.data.clone(), stack.driver.clone(), stack.base.clone());
+    let (driver, base) = (stack.driver.clone(), stack.base.clone());
 
     // ---- a workspace holding the hiring example -----------------------------------------
     let desktop = browser(&driver, DESKTOP.0, DESKTOP.1).await;
@@ -164,5 +164,4 @@ async fn browser_result_pages_read_at_desktop_and_phone_width() {
     for client in [desktop, phone] {
         client.close().await.unwrap();
     }
-    let _ = std::fs::remove_dir_all(&data);
 }

@@ -22,7 +22,7 @@ async fn shared_stores() -> (TempDir, Vec<(&'static str, Store, String)>) {
     (dir, stores)
 }
 
-async fn inspect(url: &str) -> sqlx::AnyPool {
+pub(crate) async fn inspect(url: &str) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     sqlx::any::AnyPoolOptions::new()
         .max_connections(1)

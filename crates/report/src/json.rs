@@ -290,13 +290,20 @@ pub fn to_value(result: &AssessmentResult) -> Value {
 pub fn render(result: &AssessmentResult) -> String {
     // The examples' results are 230 to 390 kB: one allocation of that order, rather than a 64 kB
     // start doubled three times with a copy each time (pages not written are not touched).
-    let mut bytes = Vec::with_capacity(512 * 1024);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, Pretty::default());
-    if serde::Serialize::serialize(&view::of(result), &mut serializer).is_err() {
-        bytes.clear();
-    }
-    bytes.push(b'\n');
-    String::from_utf8(bytes).unwrap_or_default()
+    let mut text = pretty(&view::of(result), 512 * 1024).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `value` as serde_json's `to_string_pretty` writes it (two spaces a level, `": "` after a
+/// key, numbers in their shortest form), into a buffer of `capacity` bytes to start with.
+/// sonic-rs writes it, scanning strings for what needs escaping many bytes at a time where
+/// serde_json looks at one byte at a time: strings are most of a result.
+pub fn pretty<T: serde::Serialize + ?Sized>(value: &T, capacity: usize) -> Option<String> {
+    let mut bytes = Vec::with_capacity(capacity);
+    let mut serializer = sonic_rs::Serializer::with_formatter(&mut bytes, Pretty::default());
+    value.serialize(&mut serializer).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// A line break and the deepest indentation written in one piece.
@@ -307,9 +314,9 @@ const BREAK: [u8; 129] = {
 };
 
 /// serde_json's pretty layout (two spaces a level, `": "` after a key), with each line break
-/// and its indentation written at once rather than one write per level: the same bytes, a
-/// fraction of the writes.
-#[derive(Default)]
+/// and its indentation written at once rather than one write per level (as serde_json's and
+/// sonic-rs's own pretty formatters do): the same bytes, a fraction of the writes.
+#[derive(Clone, Default)]
 struct Pretty {
     level: usize,
     has_value: bool,
@@ -351,7 +358,7 @@ impl Pretty {
     }
 }
 
-impl serde_json::ser::Formatter for Pretty {
+impl sonic_rs::format::Formatter for Pretty {
     fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.open(writer, b"[")
     }

@@ -13,6 +13,7 @@ mod drafts;
 mod escaping;
 mod evidence;
 mod formats;
+mod json_writer;
 
 mod oscal;
 mod same_bytes;

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
     };
     let mut bytes = 0;
     for _ in 0..times {
-        bytes += aimsgap_report::json::render(black_box(&result)).len();
+        bytes += aimsgap_report::json::render_bytes(black_box(&result)).len();
     }
     println!("{times} results written, {bytes} bytes in all");
     ExitCode::SUCCESS

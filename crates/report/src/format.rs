@@ -199,7 +199,7 @@ impl Format {
     ) -> Result<Vec<u8>, RenderError> {
         Ok(match self {
             Format::Table => crate::text::summary(result, options.top).into_bytes(),
-            Format::Json => crate::json::render(result).into_bytes(),
+            Format::Json => crate::json::render_bytes(result),
             Format::Html => crate::html::render(result, catalog).into_bytes(),
             Format::Markdown => crate::markdown::render(result, options.top).into_bytes(),
             Format::Csv => crate::csv::requirements(result).into_bytes(),

@@ -42,7 +42,8 @@ pub(crate) async fn assess(
 ) -> ApiResult<Response> {
     let input = QuickInput::from_request(&request, &state.catalog).map_err(|p| refused(&p))?;
     let (result, _) = quick::compute(&state, &input).await?;
-    let mut response = (StatusCode::OK, aimsgap_report::json::render(&result)).into_response();
+    let mut response =
+        (StatusCode::OK, aimsgap_report::json::render_bytes(&result)).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -224,7 +224,7 @@ async fn current(state: &AppState, id: &str, revision: i64, need: Need) -> ApiRe
         .results
         .get_or_compute(id, revision, today, need, || async {
             let (computed, fixed) = assess_now(state, id, today).await?;
-            let json = aimsgap_report::json::render(&computed.result);
+            let json = aimsgap_report::json::render_bytes(&computed.result);
             let day = (!fixed).then_some(today);
             Ok(Cached::new(revision, day, &json, Some(Arc::new(computed))))
         })

@@ -2,7 +2,7 @@
 //! bytes are held to serde_json's `to_string_pretty` (what `to_wire(result).to_json()` gives,
 //! and what the result JSON always was): here for any text, including every control character,
 //! quotes, backslashes and characters beyond ASCII, and any number, finite or not, with
-//! nesting, empty lists and absent values.
+//! nesting, empty lists, absent values and map keys.
 
 use proptest::prelude::*;
 use serde::Serialize;
@@ -17,6 +17,8 @@ struct Sample {
     empty: Vec<String>,
     nested: Vec<Vec<f64>>,
     none: Option<String>,
+    /// Keys are written by another path than values.
+    keyed: std::collections::BTreeMap<String, f64>,
 }
 
 fn same_bytes(sample: &Sample) -> Result<(), TestCaseError> {
@@ -63,7 +65,9 @@ proptest! {
         whole in any::<i64>(),
         nested in prop::collection::vec(prop::collection::vec(number(), 0..3), 0..3),
         none in prop::option::of(text()),
+        keyed in prop::collection::btree_map(text(), number(), 0..4),
     ) {
-        same_bytes(&Sample { text, texts, number, numbers, whole, empty: Vec::new(), nested, none })?;
+        let empty = Vec::new();
+        same_bytes(&Sample { text, texts, number, numbers, whole, empty, nested, none, keyed })?;
     }
 }

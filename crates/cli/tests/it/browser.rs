@@ -105,31 +105,7 @@ impl Drop for GroupGuard {
     }
 }
 
-/// A directory a test works in, removed with its contents when the test ends, unless the test
-/// failed: then it stays to be looked at.
-pub(crate) struct Scratch(pub(crate) PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
+pub(crate) use crate::Scratch;
 
 pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -112,9 +112,7 @@ fn a_generated_python_client_drives_the_server() {
             .unwrap(),
     );
     wait_for_port(&address, "the server");
-    let dir = std::env::temp_dir().join(format!("aimsgap-client-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::fresh_dir("client");
     let package = dir.join("aimsgap_api_client");
     // The generator formats its output with ruff, which sits beside it.
     let path = match (&bin, std::env::var_os("PATH")) {
@@ -158,7 +156,7 @@ fn a_generated_python_client_drives_the_server() {
     let example = super::root().join("examples/saas-chatbot-iso27001.yaml");
     let smoke = Command::new(&python)
         .args(["-c", SMOKE])
-        .arg(&dir)
+        .arg(&*dir)
         .arg(format!("http://{address}"))
         .arg(&example)
         .output()

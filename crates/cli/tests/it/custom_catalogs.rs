@@ -11,11 +11,8 @@ fn fixtures(name: &str) -> String {
 }
 
 /// A fresh folder under the temporary directory, empty.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aimsgap-custom-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir(name: &str) -> crate::Scratch {
+    crate::fresh_dir(&format!("custom-{name}"))
 }
 
 fn aimsgap_env(args: &[&str], catalogs: &str) -> Output {
@@ -35,8 +32,9 @@ fn readiness(output: &Output) -> f64 {
 }
 
 /// An example assessment with no certification, once as it is and once holding the custom
-/// control set (self-assessed, scope covering AI), as two files.
-fn assessments() -> (PathBuf, PathBuf) {
+/// control set (self-assessed, scope covering AI), as two files in a directory removed when the
+/// test passes.
+fn assessments() -> (crate::Scratch, PathBuf, PathBuf) {
     let text = std::fs::read_to_string(root().join("examples/startup-gpai-provider.yaml")).unwrap();
     assert!(text.contains("certifications: []\n"));
     let held = text.replace(
@@ -48,7 +46,7 @@ fn assessments() -> (PathBuf, PathBuf) {
     let with = dir.join("with.yaml");
     std::fs::write(&without, text).unwrap();
     std::fs::write(&with, held).unwrap();
-    (without, with)
+    (dir, without, with)
 }
 
 #[test]
@@ -95,7 +93,7 @@ fn a_custom_framework_appears_in_catalog_list_and_show() {
 
 #[test]
 fn a_custom_control_set_mapped_onto_iso42001_gives_credit_in_assess() {
-    let (without, with) = assessments();
+    let (_dir, without, with) = assessments();
     let valid = fixtures("valid");
     let base = readiness(&aimsgap(&[
         "--catalogs",

@@ -197,9 +197,7 @@ fn two_instances_on_one_postgres_database_send_each_digest_exactly_once() {
     let Some(smtp) = SmtpServer::start() else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("aimsgap-digest-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::fresh_dir("digest");
 
     // The members and their work, through an instance without mail (so it sends nothing).
     let emails = {

@@ -32,12 +32,8 @@ fn aimsgap_bounded(args: &[&str]) -> Output {
     }
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("aimsgap-cli-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> crate::Scratch {
+    crate::fresh_dir(&format!("cli-hostile-{name}"))
 }
 
 fn refused(output: &Output, expect: &str) {
@@ -136,7 +132,8 @@ fn escape_codes_in_a_file_are_shown_not_obeyed() {
             1,
         );
     assert!(text.contains("\\e[2J"), "the example's name line changed");
-    let file = scratch("escape").join("evil.yaml");
+    let dir = scratch("escape");
+    let file = dir.join("evil.yaml");
     std::fs::write(&file, text).unwrap();
     let file = file.to_str().unwrap();
     for args in [
@@ -160,7 +157,8 @@ fn escape_codes_in_a_file_are_shown_not_obeyed() {
         }
     }
     // Errors quote the file's values the same way.
-    let bad = scratch("escape-error").join("bad.yaml");
+    let dir = scratch("escape-error");
+    let bad = dir.join("bad.yaml");
     std::fs::write(
         &bad,
         "aimsgap: 2\norganization: {name: A}\nai_systems:\n  - {id: a, name: A, role: \"\\e[31mboss\"}\n",

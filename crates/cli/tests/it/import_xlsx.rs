@@ -8,10 +8,8 @@ use std::process::Command;
 
 const BANK: &str = "examples/bank-credit-scoring.yaml";
 
-fn dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aimsgap-xlsx-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn dir(name: &str) -> crate::Scratch {
+    crate::fresh_dir(&format!("xlsx-{name}"))
 }
 
 /// Runs a Python script with openpyxl; `None` when either is missing (and skipping is allowed).

@@ -36,8 +36,43 @@ mod server;
 #[path = "../../../web/tests/it/smtp.rs"]
 mod smtp;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// A directory a test works in, removed with its contents when the test ends, unless the test
+/// failed: then it stays to be looked at.
+pub(crate) struct Scratch(pub(crate) PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A fresh, empty directory for one test, `aimsgap-{name}-{process id}` in the temporary
+/// directory, removed when the test passes.
+pub(crate) fn fresh_dir(name: &str) -> Scratch {
+    let dir = std::env::temp_dir().join(format!("aimsgap-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Scratch(dir)
+}
 
 fn aimsgap(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aimsgap"))
@@ -371,8 +406,7 @@ fn check_gates_ci_with_exit_codes() {
 #[test]
 fn init_writes_a_template_that_assesses() {
     let before = aimsgap_store::today();
-    let dir = std::env::temp_dir().join(format!("aimsgap-init-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("init");
     let path = dir.join("assessment.yaml");
     let _ = std::fs::remove_file(&path);
     let output = aimsgap(&["init", path.to_str().unwrap()]);

@@ -5,11 +5,10 @@ use super::{stderr, stdout};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-/// A SQLite database with one account and two live sessions; returns its URL and the
-/// account's password hash.
-fn database(name: &str) -> (String, String) {
-    let dir = std::env::temp_dir().join(format!("aimsgap-reset-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// A SQLite database with one account and two live sessions; returns its directory (removed
+/// when the test passes), its URL and the account's password hash.
+fn database(name: &str) -> (crate::Scratch, String, String) {
+    let dir = crate::fresh_dir(&format!("reset-{name}"));
     let url = format!("sqlite://{}?mode=rwc", dir.join("aimsgap.db").display());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
@@ -27,7 +26,7 @@ fn database(name: &str) -> (String, String) {
         }
         store.close().await;
     });
-    (url, hash.to_string())
+    (dir, url, hash.to_string())
 }
 
 /// The account's hash and how many of its sessions still work.
@@ -69,7 +68,7 @@ fn reset(args: &[&str], input: &str) -> Output {
 
 #[test]
 fn a_password_read_from_standard_input_replaces_the_old_and_signs_out_everywhere() {
-    let (url, old) = database("stdin");
+    let (_dir, url, old) = database("stdin");
     let out = reset(
         &["pat@example.test", "--database", &url],
         "a brand new password\nignored second line\n",
@@ -100,7 +99,7 @@ fn a_password_read_from_standard_input_replaces_the_old_and_signs_out_everywhere
 
 #[test]
 fn a_generated_password_is_printed_once() {
-    let (url, old) = database("generate");
+    let (_dir, url, old) = database("generate");
     let out = reset(&["PAT@example.test", "--database", &url, "--generate"], "");
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -118,7 +117,7 @@ fn a_generated_password_is_printed_once() {
 
 #[test]
 fn a_short_password_or_an_unknown_account_changes_nothing() {
-    let (url, old) = database("refused");
+    let (_dir, url, old) = database("refused");
     let out = reset(&["pat@example.test", "--database", &url], "short\n");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(

@@ -162,11 +162,8 @@ fn log_in(address: &str, email: &str) -> Session {
     }
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("aimsgap-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir(name: &str) -> crate::Scratch {
+    crate::fresh_dir(name)
 }
 
 #[test]

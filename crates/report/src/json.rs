@@ -303,13 +303,14 @@ pub fn render_bytes(result: &AssessmentResult) -> Vec<u8> {
 }
 
 /// `value` as serde_json's `to_string_pretty` writes it (two spaces a level, `": "` after a
-/// key, numbers in their shortest form), into a buffer of `capacity` bytes to start with.
-/// sonic-rs writes it, scanning strings for what needs escaping many bytes at a time where
-/// serde_json looks at one byte at a time: strings are most of a result.
-pub fn pretty<T: serde::Serialize + ?Sized>(value: &T, capacity: usize) -> Option<String> {
-    String::from_utf8(write_pretty(value, capacity)?).ok()
+/// key, numbers in their shortest form), by the writer of [`render`].
+pub fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> Option<String> {
+    String::from_utf8(write_pretty(value, 0)?).ok()
 }
 
+/// sonic-rs writes `value` into a buffer of `capacity` bytes to start with, scanning strings
+/// for what needs escaping many bytes at a time where serde_json looks at one byte at a time:
+/// strings are most of a result.
 fn write_pretty<T: serde::Serialize + ?Sized>(value: &T, capacity: usize) -> Option<Vec<u8>> {
     let mut bytes = Vec::with_capacity(capacity);
     let mut serializer = sonic_rs::Serializer::with_formatter(&mut bytes, Pretty::default());

@@ -105,7 +105,7 @@ impl Drop for GroupGuard {
     }
 }
 
-pub(crate) use crate::Scratch;
+use crate::Scratch;
 
 pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -128,13 +128,7 @@ pub(crate) fn wait_for_port(address: &str, what: &str) {
 
 /// A new scratch directory for one test, named after it.
 pub(crate) fn temp_dir(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!(
-        "aimsgap-browser-{}-{name}-{}",
-        std::process::id(),
-        free_port()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
+    crate::fresh_dir(&format!("browser-{name}-{}", free_port()))
 }
 
 /// One HTTP/1.1 request outside the browser: status, headers and body.

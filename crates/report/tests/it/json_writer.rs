@@ -22,7 +22,7 @@ struct Sample {
 }
 
 fn same_bytes(sample: &Sample) -> Result<(), TestCaseError> {
-    let ours = aimsgap_report::json::pretty(sample, 0)
+    let ours = aimsgap_report::json::pretty(sample)
         .ok_or_else(|| TestCaseError::fail("the writer failed"))?;
     let theirs =
         serde_json::to_string_pretty(sample).map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -137,13 +137,8 @@ async fn an_item_write_reads_the_role_the_profile_and_the_counts_together() {
 /// as a failed read of the whole document, on every backend.
 #[tokio::test]
 async fn a_damaged_piece_is_named_when_the_document_is_read() {
-    let scratch = TempDir::new("damaged-piece");
-    let mut urls = vec![("sqlite", scratch.sqlite("damaged.db"))];
-    if let Some(found) = postgres_urls(&["AIMSGAP_TEST_DATABASE_URL"], "damaged piece test") {
-        urls.extend(found.into_iter().map(|url| ("postgres", url)));
-    }
-    for (backend, url) in urls {
-        let store = Store::connect(&url).await.unwrap();
+    let (_dir, stores) = super::rules::shared_stores().await;
+    for (backend, store, url) in stores {
         let (_, meta) = assessment_with_writes(&store).await;
         let raw = super::rules::inspect(&url).await;
         sqlx::query("UPDATE answers SET body = $1 WHERE assessment_id = $2 AND requirement = $3")

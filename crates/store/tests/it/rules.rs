@@ -7,10 +7,9 @@ use aimsgap_store::{Role, Store, StoreError, new_token};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-/// A scratch directory, removed when the test ends.
 /// Stores on real files (SQLite with several connections, so that writers really contend)
 /// and on PostgreSQL when a database is named, each with its URL for direct inspection.
-async fn shared_stores() -> (TempDir, Vec<(&'static str, Store, String)>) {
+pub(crate) async fn shared_stores() -> (TempDir, Vec<(&'static str, Store, String)>) {
     let dir = TempDir::new("rules");
     let url = dir.sqlite("store.db");
     let mut stores = vec![("sqlite", Store::connect(&url).await.unwrap(), url)];

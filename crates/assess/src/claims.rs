@@ -54,8 +54,8 @@ pub fn claims(
         // claim itself.
         let gain = (rules::answer_claim(answer) - result.credit.lo).max(0.0) / counted * 100.0;
         to_attach.push(Attach {
-            id: result.id.clone(),
-            title: result.title.clone(),
+            id: result.id.to_string(),
+            title: result.title.to_string(),
             answer,
             expected: expected(iso, &result.id),
             blocker: blocker(&result.id),

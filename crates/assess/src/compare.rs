@@ -92,7 +92,7 @@ fn coverage(
     let mut reached = 0;
     let mut edges = Vec::new();
     for target in ids {
-        let Some(result) = results.iter().find(|r| &r.id == target) else {
+        let Some(result) = results.iter().find(|r| r.id == *target) else {
             continue;
         };
         sum += result.credit.hi;
@@ -168,7 +168,7 @@ pub fn compare(catalog: &Catalog, areas: &[Area], bases: &[String], as_of: Date)
             let ids: Vec<String> = results
                 .iter()
                 .filter(|r| r.group == group.id)
-                .map(|r| r.id.clone())
+                .map(|r| r.id.to_string())
                 .collect();
             if !ids.is_empty() {
                 groups.push(coverage(&group.id, &group.title, base, &ids, &results));

@@ -144,7 +144,17 @@ pub fn inherited_credit(catalog: &Catalog, assessment: &Assessment, id: &str) ->
 
 /// [`inherited_credit`] over certifications already looked up.
 pub(crate) fn inherited_figure(held: &[Held<'_>], id: &str) -> (Credit, usize) {
-    let mut contributions = Vec::new();
+    inherited_figure_in(held, id, &mut Vec::new())
+}
+
+/// [`inherited_figure`] with the edges' contributions gathered in `contributions`, emptied
+/// first: a caller that figures every requirement reuses one list instead of making one each.
+pub(crate) fn inherited_figure_in(
+    held: &[Held<'_>],
+    id: &str,
+    contributions: &mut Vec<f64>,
+) -> (Credit, usize) {
+    contributions.clear();
     for held in held {
         for edge in held.crosswalk.edges_to(id) {
             let credit = rules::relationship_factor(edge.rel) * f64::from(edge.strength) / 10.0
@@ -156,7 +166,7 @@ pub(crate) fn inherited_figure(held: &[Held<'_>], id: &str) -> (Credit, usize) {
             }
         }
     }
-    (combine(&contributions), contributions.len())
+    (combine(contributions), contributions.len())
 }
 
 /// The credit inherited by one requirement from the held certifications, with every edge that
@@ -338,25 +348,49 @@ pub fn judge(
     assessment: &Assessment,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<RequirementResult> {
+    judge_with_figures(catalog, iso, assessment, diagnostics).0
+}
+
+/// [`judge`], with what the held certifications alone give each requirement (its
+/// [`inherited_figure`], in the same order), which the baseline of those certifications reuses.
+pub(crate) fn judge_with_figures(
+    catalog: &Catalog,
+    iso: &Framework,
+    assessment: &Assessment,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<RequirementResult>, Vec<(Credit, usize)>) {
     let mut results = Vec::with_capacity(iso.requirements.len());
-    let answers: IdMap<&str, &Answer> = assessment
-        .answers
-        .iter()
-        .map(|a| (a.id.as_str(), a))
-        .collect();
+    let mut figures = Vec::with_capacity(iso.requirements.len());
+    // The answer on each node of the standard, by position (the last one given for an id, as
+    // an index by id would keep): the tree is walked up by position, without looking ids up.
+    let mut answer_at: Vec<Option<&Answer>> = vec![None; iso.requirements.len()];
+    for answer in &assessment.answers {
+        if let Some(slot) = iso.position(&answer.id).and_then(|p| answer_at.get_mut(p)) {
+            *slot = Some(answer);
+        }
+    }
     future_evidence(assessment, diagnostics);
     let held = held(catalog, &assessment.certifications, assessment.as_of);
-    // Each parent's group, walked up once: most requirements share their parent with others.
-    let mut group_of_parent: IdMap<&str, &str> = IdMap::default();
-    for requirement in iso.assessable() {
-        let group = match requirement.parent.as_deref() {
-            None => requirement.id.as_str(),
-            Some(parent) => *group_of_parent
-                .entry(parent)
-                .or_insert_with(|| iso.group_of(parent)),
-        };
+    let mut contributions = Vec::new();
+    for (position, requirement) in iso.requirements.iter().enumerate() {
+        if !requirement.kind.is_assessable() {
+            continue;
+        }
+        // The governing answer and the group: the node's own answer or the nearest
+        // ancestor's, and the top of its chain of parents (validated to end; bounded anyway).
+        let mut answer = None;
+        let mut top = position;
+        let chain = std::iter::successors(Some(position), |&at| iso.parent_position(at));
+        for at in chain.take(iso.requirements.len()) {
+            if answer.is_none() {
+                answer = answer_at.get(at).copied().flatten();
+            }
+            top = at;
+        }
+        let group = iso.requirements.get(top).map_or(&requirement.id, |g| &g.id);
+        let figure = inherited_figure_in(&held, &requirement.id, &mut contributions);
+        figures.push(figure);
         let mut notes = Vec::new();
-        let answer = governing(iso, &answers, &requirement.id);
         let uses = answer
             .map(|a| evidence_uses(assessment, a, requirement.documented))
             .unwrap_or_default();
@@ -399,7 +433,7 @@ pub fn judge(
                     let (status, credit, source) =
                         answered(answer, &uses, requirement.documented, &mut notes);
                     // The floor's figure first: its edges are recorded only where it shows.
-                    let (floor, _) = inherited_figure(&held, &requirement.id);
+                    let (floor, _) = figure;
                     with_floor(
                         answer.status,
                         (status, credit, source),
@@ -413,7 +447,7 @@ pub fn judge(
         results.push(RequirementResult {
             id: requirement.id.clone(),
             title: requirement.title.clone(),
-            group: group.to_string(),
+            group: group.clone(),
             status: judged.status,
             basis: judged.basis,
             credit: judged.credit,
@@ -424,7 +458,7 @@ pub fn judge(
             evidence: uses,
         });
     }
-    results
+    (results, figures)
 }
 
 /// Evidence dated after the as-of date is not counted: says so once for each piece, whether

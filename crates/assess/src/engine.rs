@@ -9,7 +9,7 @@ use crate::plan;
 use crate::result::*;
 use crate::rules;
 use crate::soa;
-use aimsgap_catalog::{Catalog, Framework, IdMap};
+use aimsgap_catalog::{Catalog, Framework, IdMap, SmolStr};
 use std::collections::BTreeSet;
 
 /// Why an assessment cannot be run at all (the catalog lacks the target framework).
@@ -267,7 +267,7 @@ fn rmf_coverage(catalog: &Catalog, results: &[RequirementResult]) -> Option<RmfC
         } else if value > 0.1 {
             partial += 1;
         } else {
-            uncovered.push(subcategory.id.clone());
+            uncovered.push(subcategory.id.to_string());
         }
     }
     Some(RmfCoverage {
@@ -285,7 +285,14 @@ fn rmf_coverage(catalog: &Catalog, results: &[RequirementResult]) -> Option<RmfC
 
 /// What each held certification alone is worth: the readiness of the same organisation with
 /// only that certification and no answers.
-fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec<Baseline> {
+/// `figures` are what all of the assessment's certifications give each assessable requirement
+/// (from [`credit::judge_with_figures`]): the baseline of that same set reuses them.
+fn baselines(
+    catalog: &Catalog,
+    iso: &Framework,
+    assessment: &Assessment,
+    figures: &[(Credit, usize)],
+) -> Vec<Baseline> {
     let mut sets: Vec<(String, Vec<Certification>)> = assessment
         .certifications
         .iter()
@@ -303,11 +310,15 @@ fn baselines(catalog: &Catalog, iso: &Framework, assessment: &Assessment) -> Vec
         .map(|(name, certifications)| {
             // The same organisation with only these certifications and no answers: only the
             // certifications and the date matter to inherited credit.
-            let held = credit::held(catalog, &certifications, assessment.as_of);
-            let credits: Vec<(Credit, usize)> = iso
-                .assessable()
-                .map(|r| credit::inherited_figure(&held, &r.id))
-                .collect();
+            let credits: Vec<(Credit, usize)> = if certifications == assessment.certifications {
+                figures.to_vec()
+            } else {
+                let held = credit::held(catalog, &certifications, assessment.as_of);
+                let mut contributions = Vec::new();
+                iso.assessable()
+                    .map(|r| credit::inherited_figure_in(&held, &r.id, &mut contributions))
+                    .collect()
+            };
             let counted = credits.len();
             let mean = |f: fn(&Credit) -> f64| {
                 if counted == 0 {
@@ -397,7 +408,7 @@ pub fn assess(
             });
         }
     }
-    let results = credit::judge(catalog, iso, assessment, &mut diagnostics);
+    let (results, figures) = credit::judge_with_figures(catalog, iso, assessment, &mut diagnostics);
 
     let readiness = credit::readiness("overall", "ISO/IEC 42001 overall", results.iter());
     // Each group's results in catalog order, gathered in one pass; a group none of the
@@ -420,7 +431,7 @@ pub fn assess(
             ))
         })
         .collect();
-    let baseline = baselines(catalog, iso, assessment);
+    let baseline = baselines(catalog, iso, assessment, &figures);
     let (obligations, trace) = law::obligations(catalog, assessment, &results);
 
     // Gaps: every counted requirement not met.
@@ -563,7 +574,7 @@ fn verdict(
             matches!(r.basis, Basis::Declared | Basis::Evidenced) && claimed(r)
         };
         let mut parts = Vec::new();
-        let declared: Vec<String> = under
+        let declared: Vec<SmolStr> = under
             .iter()
             .filter(|r| declared_claim(r))
             .map(|r| r.id.clone())
@@ -574,7 +585,7 @@ fn verdict(
                 declared.join(", ")
             ));
         }
-        let inherited: Vec<String> = under
+        let inherited: Vec<SmolStr> = under
             .iter()
             .filter(|r| r.basis == Basis::Inherited)
             .map(|r| r.id.clone())

@@ -62,10 +62,10 @@ pub fn upgrade<'a>(
             Some(requirement) if requirement.id != *id => {
                 renamed.push(Renamed {
                     old: id.clone(),
-                    new: requirement.id.clone(),
-                    title: requirement.title.clone(),
+                    new: requirement.id.to_string(),
+                    title: requirement.title.to_string(),
                 });
-                (requirement.id.clone(), answer.clone())
+                (requirement.id.to_string(), answer.clone())
             }
             _ => (id.clone(), answer.clone()),
         })

@@ -302,8 +302,9 @@ fn in_jurisdiction(law: &Framework, organization: &Organization, system: &AiSyst
 
 /// The ISO/IEC 42001 requirements that support one obligation of a law, with their status:
 /// the targets of its crosswalk edges strong enough to count, in file order, each once.
-/// Computed once per obligation (not per AI system), and only for obligations, so that the
-/// cost per AI system stays small and the law's other edges are never looked at.
+/// Computed once per obligation (not per AI system), and only for obligations that bind a
+/// system, so that the cost per AI system stays small and the law's other edges are never
+/// looked at.
 fn supported_by<'a>(
     crosswalk: Option<&'a Crosswalk>,
     id: &str,
@@ -446,10 +447,9 @@ fn applies_from(obligation: &Obligation, system_tiers: &[Tier]) -> Date {
 struct Duty<'a> {
     requirement: &'a Requirement,
     obligation: &'a Obligation,
-    supported_by: Vec<(&'a str, Status)>,
-    /// What each item of this obligation repeats (the supporting requirements above, owned,
-    /// and the article, id and title), shared by every AI system the obligation binds: built
-    /// once, when the first system is bound.
+    /// What each item of this obligation repeats (the requirements that support it, and the
+    /// article, id and title), shared by every AI system the obligation binds: built once,
+    /// when the first system is bound (most obligations of most laws bind none).
     shared: OnceCell<Shared>,
 }
 
@@ -471,6 +471,8 @@ struct Prepared<'a> {
     /// The versions in effect on the date or later.
     live_versions: Vec<&'a aimsgap_catalog::LawVersion>,
     points: &'a [ListEntry],
+    /// Its crosswalk onto ISO/IEC 42001, if it has one.
+    crosswalk: Option<&'a Crosswalk>,
     /// Its assessable requirements that carry an obligation, in file order.
     duties: Vec<Duty<'a>>,
 }
@@ -561,6 +563,7 @@ pub(crate) fn obligations(
                 version_label,
                 live_versions,
                 points: law.list("annex_iii_points").unwrap_or(eu_points),
+                crosswalk,
                 duties: law
                     .assessable()
                     .filter_map(|requirement| {
@@ -568,7 +571,6 @@ pub(crate) fn obligations(
                         Some(Duty {
                             requirement,
                             obligation,
-                            supported_by: supported_by(crosswalk, &requirement.id, &status),
                             shared: OnceCell::new(),
                         })
                     })
@@ -659,8 +661,7 @@ pub(crate) fn obligations(
                 let (date, grace_notes) = with_grace(obligation, system, date);
                 notes.extend(grace_notes);
                 let shared = duty.shared.get_or_init(|| Shared {
-                    supported_by: duty
-                        .supported_by
+                    supported_by: supported_by(prepared.crosswalk, &requirement.id, &status)
                         .iter()
                         .map(|(id, status)| ((*id).to_string(), *status))
                         .collect(),

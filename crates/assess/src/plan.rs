@@ -12,7 +12,7 @@ use crate::credit::round1;
 use crate::input::Assessment;
 use crate::result::*;
 use crate::rules;
-use aimsgap_catalog::{Date, Framework, IdMap};
+use aimsgap_catalog::{Date, Framework, IdMap, SmolStr};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -140,13 +140,15 @@ pub(crate) fn roadmap(
     gaps: &[Gap],
     prerequisites: &Prerequisites<'_>,
 ) -> Roadmap {
-    let mut ordered: Vec<&Gap> = gaps.iter().collect();
+    // Each gap with its phase, found once (the sort and the waits below ask for it often).
+    let mut ordered: Vec<(&Gap, Phase)> =
+        gaps.iter().map(|g| (g, rules::phase_of(&g.id))).collect();
     // Phase order first, then the gap ranking: dependencies always point to earlier phases
     // (or, for management review, to internal audit in the same phase, which sorts first), so
     // every task comes after everything it waits on.
-    ordered.sort_by_key(|g| {
+    ordered.sort_by_key(|&(g, phase)| {
         (
-            phase_rank(rules::phase_of(&g.id)),
+            phase_rank(phase),
             usize::from(g.id.starts_with("9.3.")),
             g.rank,
         )
@@ -154,12 +156,12 @@ pub(crate) fn roadmap(
     let position: IdMap<&str, usize> = ordered
         .iter()
         .enumerate()
-        .map(|(i, g)| (g.id.as_str(), i))
+        .map(|(i, (g, _))| (g.id.as_str(), i))
         .collect();
     let waits_on: Vec<Vec<usize>> = ordered
         .iter()
         .enumerate()
-        .map(|(i, gap)| {
+        .map(|(i, &(gap, phase))| {
             let mut waits: Vec<usize> = prerequisites
                 .of(&gap.id)
                 .iter()
@@ -167,13 +169,13 @@ pub(crate) fn roadmap(
                 .filter(|&j| j < i)
                 .collect();
             if rules::waits_on_all_earlier(&gap.id) {
-                let phase = phase_rank(rules::phase_of(&gap.id));
+                let phase = phase_rank(phase);
                 waits.extend(
                     ordered
                         .iter()
                         .take(i)
                         .enumerate()
-                        .filter(|(_, other)| phase_rank(rules::phase_of(&other.id)) < phase)
+                        .filter(|(_, (_, other))| phase_rank(*other) < phase)
                         .map(|(j, _)| j),
                 );
             }
@@ -185,7 +187,7 @@ pub(crate) fn roadmap(
     // Efforts are rounded to a tenth of a day; scheduling in tenths keeps it exact.
     let durations: Vec<u64> = ordered
         .iter()
-        .map(|g| (g.factors.effort_days * 10.0).round().max(1.0) as u64)
+        .map(|(g, _)| (g.factors.effort_days * 10.0).round().max(1.0) as u64)
         .collect();
 
     let team = team_size(assessment.organization.team_fte);
@@ -216,7 +218,7 @@ pub(crate) fn roadmap(
     });
 
     let mut tasks: Vec<Task> = Vec::with_capacity(ordered.len());
-    for (i, (gap, (start, end))) in ordered.iter().zip(&times).enumerate() {
+    for (i, (&(gap, phase), (start, end))) in ordered.iter().zip(&times).enumerate() {
         let day = |tenths: u64| {
             assessment
                 .as_of
@@ -226,7 +228,7 @@ pub(crate) fn roadmap(
             id: format!("T{:03}", i + 1),
             requirement: gap.id.clone(),
             title: gap.next_action.clone(),
-            phase: rules::phase_of(&gap.id),
+            phase,
             effort_days: gap.factors.effort_days,
             depends_on: waits_on
                 .get(i)
@@ -303,7 +305,7 @@ fn package_title(iso: &Framework, id: &str) -> Option<String> {
         Some(parent) if node.title.eq_ignore_ascii_case("general") => {
             format!("{}: general", parent.title)
         }
-        _ => node.title.clone(),
+        _ => node.title.to_string(),
     })
 }
 
@@ -338,8 +340,8 @@ pub(crate) fn work_packages(
         .filter_map(|id| {
             let gaps = members.get(id)?;
             let top = gaps.first()?;
-            let title = package_title(iso, id).unwrap_or_else(|| top.title.clone());
-            let requirements: Vec<String> = gaps.iter().map(|g| g.id.clone()).collect();
+            let title = package_title(iso, id).unwrap_or_else(|| top.title.to_string());
+            let requirements: Vec<SmolStr> = gaps.iter().map(|g| g.id.clone()).collect();
             // The requirements travel with the package, so its action names only where to
             // start: the most urgent gap's action.
             let next_action = if gaps.len() == 1 {

@@ -2,7 +2,7 @@
 //! `sources` of a requirement name the answer or the crosswalk edges behind its credit.
 
 use crate::input::{AnswerStatus, EvidenceKind};
-use aimsgap_catalog::{Date, Relationship, vocabulary};
+use aimsgap_catalog::{Date, Relationship, SmolStr, vocabulary};
 
 vocabulary! {
     /// The engine's judgement of one ISO/IEC 42001 requirement or control.
@@ -174,9 +174,10 @@ pub enum Source {
 /// The judgement of one requirement or control.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequirementResult {
-    pub id: String,
-    pub title: String,
-    pub group: String,
+    /// The id, title and group are the catalog's own, shared rather than copied.
+    pub id: SmolStr,
+    pub title: SmolStr,
+    pub group: SmolStr,
     pub status: Status,
     /// What backs the credit.
     pub basis: Basis,
@@ -253,8 +254,8 @@ pub struct Factors {
 /// A requirement not met, ranked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gap {
-    pub id: String,
-    pub title: String,
+    pub id: SmolStr,
+    pub title: SmolStr,
     pub rank: usize,
     pub priority: f64,
     pub blocker: bool,
@@ -352,7 +353,7 @@ pub struct RmfCoverage {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {
     pub id: String,
-    pub requirement: String,
+    pub requirement: SmolStr,
     pub title: String,
     pub phase: Phase,
     pub effort_days: f64,
@@ -375,8 +376,8 @@ pub struct Roadmap {
 /// One row of the Statement of Applicability.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SoaEntry {
-    pub control: String,
-    pub title: String,
+    pub control: SmolStr,
+    pub title: SmolStr,
     pub included: bool,
     pub justification: String,
     pub status: Status,
@@ -388,7 +389,7 @@ pub struct SoaEntry {
 /// One of the best next actions: most readiness per person-day, blockers first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NextAction {
-    pub id: String,
+    pub id: SmolStr,
     pub action: String,
     pub gain: f64,
     pub effort_days: f64,
@@ -470,7 +471,7 @@ pub struct WorkPackage {
     pub id: String,
     pub title: String,
     /// The open requirements it closes, in gap rank order.
-    pub requirements: Vec<String>,
+    pub requirements: Vec<SmolStr>,
     /// The highest priority of its gaps.
     pub priority: f64,
     /// 1 for the most urgent package.

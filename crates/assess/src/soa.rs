@@ -284,9 +284,18 @@ pub(crate) fn soa(
         .iter()
         .map(|a| (a.id.as_str(), a))
         .collect();
+    // The results come in catalog order, one per assessable requirement: each is matched with
+    // its requirement by walking the catalog alongside, and looked up by id only if not.
+    let mut in_order = iso.assessable();
     results
         .iter()
-        .filter(|r| iso.get(&r.id).is_some_and(|q| q.kind == Kind::Control))
+        .filter(|r| {
+            in_order
+                .next()
+                .filter(|q| q.id == r.id)
+                .or_else(|| iso.get(&r.id))
+                .is_some_and(|q| q.kind == Kind::Control)
+        })
         .map(|result| {
             let answer = credit::governing(iso, &answers, &result.id);
             let included = result.status != Status::NotApplicable;

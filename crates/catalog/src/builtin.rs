@@ -104,6 +104,20 @@ mod tests {
             assert_eq!(read.requirements, yaml.requirements, "{}", read.id);
             assert!(!read.index.is_empty(), "{}", read.id);
             assert_eq!(read.index, yaml.index, "{}", read.id);
+            assert_eq!(read.parents, yaml.parents, "{}", read.id);
+            // Every parent position names the requirement the parent id names.
+            for (position, requirement) in read.requirements.iter().enumerate() {
+                let by_position = read
+                    .parent_position(position)
+                    .and_then(|p| read.requirements.get(p))
+                    .map(|p| p.id.as_str());
+                assert_eq!(
+                    by_position,
+                    requirement.parent.as_deref(),
+                    "{}",
+                    requirement.id
+                );
+            }
         }
         assert_eq!(compact.crosswalks.len(), parsed.crosswalks.len());
         for (read, yaml) in compact.crosswalks.iter().zip(&parsed.crosswalks) {

@@ -50,10 +50,10 @@ pub fn coverage(catalog: &Catalog, from: &str, to: &str) -> Option<Coverage> {
             .max_by_key(|e| (e.rel.coverage_rank(), e.strength))
             .copied();
         if reaching.is_empty() {
-            unreached.push(requirement.id.clone());
+            unreached.push(requirement.id.to_string());
         }
         targets.push(TargetCoverage {
-            id: requirement.id.clone(),
+            id: requirement.id.to_string(),
             edges: reaching.len(),
             best: best.map(|e| e.rel),
             best_strength: best.map(|e| e.strength),
@@ -67,8 +67,8 @@ pub fn coverage(catalog: &Catalog, from: &str, to: &str) -> Option<Coverage> {
                 .filter(|t| target.group_of(&t.id) == group.id)
                 .collect();
             GroupCoverage {
-                id: group.id.clone(),
-                title: group.title.clone(),
+                id: group.id.to_string(),
+                title: group.title.to_string(),
                 reached: members.iter().filter(|t| t.edges > 0).count(),
                 total: members.len(),
             }

@@ -94,15 +94,17 @@ impl Date {
         self.day
     }
 
-    /// Days since 1970-01-01 (negative before), by the civil-from-days algorithm.
+    /// Days since 1970-01-01 (negative before), by the civil-from-days algorithm. Years are
+    /// 1 to 9999, so every quantity before the last step is a small unsigned number: the
+    /// divisions need no sign fix-ups (the engine asks for thousands of these per result).
     pub fn to_days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let year = u32::try_from(self.year).unwrap_or(0);
+        let y = year.saturating_sub(u32::from(self.month <= 2));
+        let (era, yoe) = (y / 400, y % 400);
+        let m = u32::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + u32::from(self.day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        i64::from(era * 146_097 + doe) - 719_468
     }
 
     /// The date `days` days after 1970-01-01. Saturates at the supported range.
@@ -256,5 +258,34 @@ mod tests {
             let date = Date::from_days(base + offset);
             assert_eq!(date.to_days(), base + offset);
         }
+    }
+
+    /// Every day from 0001-01-01 to 9999-12-31 counts as the signed form of the algorithm
+    /// counts it, and the days follow one another without a gap.
+    #[test]
+    fn days_of_every_supported_date_match_the_signed_algorithm() {
+        let signed = |date: Date| {
+            let y = i64::from(date.year) - i64::from(date.month <= 2);
+            let era = y.div_euclid(400);
+            let yoe = y - era * 400;
+            let m = i64::from(date.month);
+            let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(date.day) - 1;
+            era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        };
+        let mut previous: Option<i64> = None;
+        let mut count = 0;
+        for year in 1..=9999 {
+            for month in 1..=12 {
+                for day in 1..=days_in_month(year, month) {
+                    let date = Date { year, month, day };
+                    let days = date.to_days();
+                    assert_eq!(days, signed(date), "{date}");
+                    assert!(previous.is_none_or(|p| p + 1 == days), "{date}");
+                    previous = Some(days);
+                    count += 1;
+                }
+            }
+        }
+        assert_eq!(count, 3_652_059);
     }
 }

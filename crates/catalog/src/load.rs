@@ -204,7 +204,8 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
     list_areas(&mut check, &raw.lists);
 
     // Ids first, so that parents can be checked in any order.
-    let mut index: crate::model::IdMap<String, usize> = crate::model::IdMap::default();
+    let mut index: crate::model::IdMap<crate::model::SmolStr, usize> =
+        crate::model::IdMap::default();
     let mut first_line: HashMap<&str, u64> = HashMap::new();
     for (i, entry) in raw.requirements.iter().enumerate() {
         if entry.id.value.trim().is_empty() {
@@ -225,7 +226,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
             );
         } else {
             first_line.insert(&entry.id.value, entry.id.referenced.line());
-            index.insert(entry.id.value.clone(), i);
+            index.insert(entry.id.value.as_str().into(), i);
         }
     }
 
@@ -236,7 +237,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
             .word(&entry.kind, field("kind"), Kind::parse, Kind::expected)
             .unwrap_or(Kind::Clause);
         if let Some(parent) = &entry.parent
-            && !index.contains_key(&parent.value)
+            && !index.contains_key(parent.value.as_str())
         {
             check.fail(
                 parent,
@@ -289,10 +290,10 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         };
         let letters = letters(&mut check, entry, i);
         requirements.push(Requirement {
-            id: entry.id.value.clone(),
+            id: entry.id.value.as_str().into(),
             kind,
             parent: entry.parent.as_ref().map(|p| p.value.clone()),
-            title: entry.title.trim().to_string(),
+            title: entry.title.trim().into(),
             summary: summary.trim().to_string(),
             evidence: entry.evidence.as_ref().map(|e| e.trim().to_string()),
             documented: entry.documented,
@@ -343,7 +344,7 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         }
     }
 
-    check.finish(Framework {
+    let mut framework = Framework {
         id: framework_id,
         name: header.name.clone(),
         version: header.version.clone(),
@@ -358,7 +359,10 @@ pub fn parse_framework(file_name: &str, text: &str) -> Result<Framework, Vec<Err
         lists,
         requirements,
         index,
-    })
+        parents: Vec::new(),
+    };
+    framework.rebuild_parents();
+    check.finish(framework)
 }
 
 /// The list letters of a node: single lower-case letters, each once, in alphabetical order.
@@ -399,7 +403,7 @@ fn letters(check: &mut Check<'_>, entry: &file::RequirementEntry, i: usize) -> V
 fn formerly_and_letters(
     check: &mut Check<'_>,
     entries: &[file::RequirementEntry],
-    index: &crate::model::IdMap<String, usize>,
+    index: &crate::model::IdMap<crate::model::SmolStr, usize>,
 ) {
     let mut former: HashMap<&str, u64> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
@@ -430,7 +434,7 @@ fn formerly_and_letters(
         let parent_letters = entry
             .parent
             .as_ref()
-            .and_then(|p| index.get(&p.value))
+            .and_then(|p| index.get(p.value.as_str()))
             .and_then(|&p| entries.get(p))
             .and_then(|p| p.letters.as_ref());
         if let Some(parent_letters) = parent_letters {

@@ -8,6 +8,7 @@
 
 use crate::Date;
 use serde::{Deserialize, Serialize};
+pub use smol_str::SmolStr;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -362,10 +363,11 @@ impl Obligation {
 /// One assessable or grouping node of a framework.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
-    pub id: String,
+    /// Shared with every result that names the requirement: cloned without a copy.
+    pub id: SmolStr,
     pub kind: Kind,
     pub parent: Option<String>,
-    pub title: String,
+    pub title: SmolStr,
     /// Our own description of the requirement.
     pub summary: String,
     /// What an auditor typically expects to see.
@@ -427,7 +429,10 @@ pub struct Framework {
     pub requirements: Vec<Requirement>,
     // Invariant: `index[id]` is the position of that id in `requirements`.
     #[serde(skip)]
-    pub(crate) index: IdMap<String, usize>,
+    pub(crate) index: IdMap<SmolStr, usize>,
+    // Invariant: `parents[i]` is the position of the parent of `requirements[i]`.
+    #[serde(skip)]
+    pub(crate) parents: Vec<Option<usize>>,
 }
 
 impl Framework {
@@ -439,6 +444,25 @@ impl Framework {
             .enumerate()
             .map(|(position, requirement)| (requirement.id.clone(), position))
             .collect();
+        self.rebuild_parents();
+    }
+
+    /// Rebuilds the parent positions from `requirements` and the id index.
+    pub(crate) fn rebuild_parents(&mut self) {
+        self.parents = self
+            .requirements
+            .iter()
+            .map(|requirement| {
+                let parent = requirement.parent.as_deref()?;
+                self.index.get(parent).copied()
+            })
+            .collect();
+    }
+
+    /// The position of the parent of the requirement at `position`, for walking up the tree
+    /// without looking ids up.
+    pub fn parent_position(&self, position: usize) -> Option<usize> {
+        self.parents.get(position).copied().flatten()
     }
 
     /// The requirement with this id.

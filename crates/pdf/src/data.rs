@@ -119,8 +119,8 @@ fn gap(gap: &Gap, appendix: &Appendix<'_>) -> Value {
     Value::Dict(vec![
         ("evidence", optional_text(appendix.anchor_of(&gap.id))),
         ("rank", count(gap.rank)),
-        ("id", text(&gap.id)),
-        ("title", text(&gap.title)),
+        ("id", text(gap.id.as_str())),
+        ("title", text(gap.title.as_str())),
         ("status", text(status_label(gap.status))),
         ("priority", text(one_decimal(gap.priority))),
         ("blocker", Value::Bool(gap.blocker)),
@@ -155,8 +155,8 @@ fn package(result: &AssessmentResult, package: &WorkPackage, appendix: &Appendix
                 gaps.iter()
                     .map(|g| {
                         Value::Dict(vec![
-                            ("id", text(&g.id)),
-                            ("title", text(&g.title)),
+                            ("id", text(g.id.as_str())),
+                            ("title", text(g.title.as_str())),
                             ("status", text(status_label(g.status))),
                             ("evidence", optional_text(appendix.anchor_of(&g.id))),
                         ])
@@ -179,7 +179,7 @@ fn next_action(result: &AssessmentResult, action: &NextAction) -> Value {
             "package",
             package.map_or(Value::None, |p| text(format!("{} {}", p.id, p.title))),
         ),
-        ("id", text(&action.id)),
+        ("id", text(action.id.as_str())),
         ("action", text(&action.action)),
         ("gain", text(format!("{:.2}", action.gain))),
         ("effort", text(one_decimal(action.effort_days))),
@@ -278,8 +278,8 @@ fn soa_entry(entry: &SoaEntry) -> Value {
         })
         .collect();
     Value::Dict(vec![
-        ("control", text(&entry.control)),
-        ("title", text(&entry.title)),
+        ("control", text(entry.control.as_str())),
+        ("title", text(entry.title.as_str())),
         ("included", Value::Bool(entry.included)),
         ("justification", text(&entry.justification)),
         ("status", text(status_label(entry.status))),
@@ -304,8 +304,8 @@ fn claims(result: &AssessmentResult) -> Value {
         })
         .map(|requirement| {
             Value::Dict(vec![
-                ("id", text(&requirement.id)),
-                ("title", text(&requirement.title)),
+                ("id", text(requirement.id.as_str())),
+                ("title", text(requirement.title.as_str())),
                 ("state", text(requirement.standing())),
             ])
         })

@@ -95,7 +95,7 @@ fn upgrade(result: &mut AssessmentResult) {
         result.rename_ids(|old| {
             iso.by_former_id(old)
                 .filter(|requirement| requirement.id != old)
-                .map(|requirement| requirement.id.clone())
+                .map(|requirement| requirement.id.to_string())
         });
     }
 }

@@ -131,13 +131,13 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                     unblocks: r3(g.factors.unblocks),
                     waiting: g.factors.waiting,
                 },
-                id: g.id.clone(),
+                id: g.id.to_string(),
                 next_action: g.next_action.clone(),
                 package: g.package.clone(),
                 priority: g.priority,
                 rank: g.rank,
                 status: g.status.as_str().to_string(),
-                title: g.title.clone(),
+                title: g.title.to_string(),
             })
             .collect(),
         next_actions: result
@@ -148,7 +148,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                 blocker: a.blocker,
                 effort_days: a.effort_days,
                 gain: a.gain,
-                id: a.id.clone(),
+                id: a.id.to_string(),
                 package: a.package.clone(),
             })
             .collect(),
@@ -203,13 +203,13 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                         weight: r3(e.weight),
                     })
                     .collect(),
-                group: r.group.clone(),
-                id: r.id.clone(),
+                group: r.group.to_string(),
+                id: r.id.to_string(),
                 notes: r.notes.clone(),
                 owner: r.owner.clone(),
                 sources: r.sources.iter().map(source).collect(),
                 status: r.status.as_str().to_string(),
-                title: r.title.clone(),
+                title: r.title.to_string(),
             })
             .collect(),
         roadmap: wire::Roadmap {
@@ -226,7 +226,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                     id: t.id.clone(),
                     package: t.package.clone(),
                     phase: t.phase.as_str().to_string(),
-                    requirement: t.requirement.clone(),
+                    requirement: t.requirement.to_string(),
                     start: t.start.to_string(),
                     title: t.title.clone(),
                 })
@@ -238,7 +238,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
             .soa
             .iter()
             .map(|s| wire::SoaEntry {
-                control: s.control.clone(),
+                control: s.control.to_string(),
                 evidence: s
                     .evidence
                     .iter()
@@ -253,7 +253,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                 last_review: s.last_review.map(|d| d.to_string()),
                 owner: s.owner.clone(),
                 status: s.status.as_str().to_string(),
-                title: s.title.clone(),
+                title: s.title.to_string(),
             })
             .collect(),
         verdict: wire::Verdict {
@@ -271,7 +271,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                 next_action: p.next_action.clone(),
                 priority: p.priority,
                 rank: p.rank,
-                requirements: p.requirements.clone(),
+                requirements: p.requirements.iter().map(|r| r.to_string()).collect(),
                 start: p.start.to_string(),
                 status: p.status.as_str().to_string(),
                 title: p.title.clone(),
@@ -759,7 +759,7 @@ mod view {
         next_action: &'a str,
         priority: f64,
         rank: usize,
-        requirements: &'a [String],
+        requirements: &'a [aimsgap_catalog::SmolStr],
         start: Day,
         status: &'static str,
         title: &'a str,

@@ -192,7 +192,7 @@ fn top_gaps(out: &mut String, result: &AssessmentResult, top: usize) {
         .map(|g| {
             vec![
                 g.rank.to_string(),
-                g.id.clone(),
+                g.id.to_string(),
                 format!("{:.1}", g.priority),
                 if g.blocker {
                     "blocker".into()
@@ -233,7 +233,9 @@ fn top_packages(out: &mut String, result: &AssessmentResult, top: usize) {
             format!("{:.1}", package.effort_days),
             clip(&package.title, 60),
         ]);
-        if package.requirements.len() > 1 || package.requirements.first() != Some(&package.id) {
+        if package.requirements.len() > 1
+            || package.requirements.first().map(|r| r.as_str()) != Some(package.id.as_str())
+        {
             for id in &package.requirements {
                 let gap = result.gaps.iter().find(|g| &g.id == id);
                 rows.push(vec![

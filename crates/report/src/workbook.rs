@@ -68,8 +68,8 @@ pub fn requirements(catalog: &aimsgap_catalog::Catalog) -> Vec<Requirement> {
     iso.requirements
         .iter()
         .map(|r| Requirement {
-            id: r.id.clone(),
-            title: r.title.clone(),
+            id: r.id.to_string(),
+            title: r.title.to_string(),
             excludable: matches!(r.kind, Kind::Control | Kind::Objective | Kind::Category),
         })
         .collect()

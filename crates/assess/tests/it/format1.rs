@@ -86,7 +86,7 @@ fn the_format_1_fixture_uses_6_1_3_d_for_the_soa_and_warns() {
             .get("6.1.3.f")
             .unwrap()
             .title
-            .clone(),
+            .to_string(),
     };
     assert!(renamed.contains(&soa), "{renamed:?}");
     assert!(

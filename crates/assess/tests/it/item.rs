@@ -99,7 +99,7 @@ fn answer_id() -> impl Strategy<Value = String> {
         .unwrap()
         .requirements
         .iter()
-        .map(|r| r.id.clone())
+        .map(|r| r.id.to_string())
         .collect();
     ids.extend(["9.9.9".to_string(), "A.99.1".to_string()]);
     prop::sample::select(ids)

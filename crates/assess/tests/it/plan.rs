@@ -40,7 +40,7 @@ fn the_ai_policy_is_one_work_package_covering_5_2_a_to_5_2_g() {
     let clause: Vec<&str> = policy
         .requirements
         .iter()
-        .map(String::as_str)
+        .map(|id| id.as_str())
         .filter(|id| aimsgap_assess::rules::is_beneath(id, "5.2"))
         .collect();
     assert_eq!(
@@ -215,7 +215,7 @@ fn generated() -> impl Strategy<Value = Assessment> {
         .unwrap()
         .requirements
         .iter()
-        .map(|r| r.id.clone())
+        .map(|r| r.id.to_string())
         .collect();
     (
         prop::collection::vec(
@@ -355,7 +355,7 @@ proptest! {
         prop_assert_eq!(one.roadmap.total_effort_days, many.roadmap.total_effort_days);
         let efforts = |r: &AssessmentResult| {
             let mut e: Vec<(String, u64)> = r.roadmap.tasks.iter()
-                .map(|t| (t.requirement.clone(), (t.effort_days * 10.0).round() as u64))
+                .map(|t| (t.requirement.to_string(), (t.effort_days * 10.0).round() as u64))
                 .collect();
             e.sort();
             e

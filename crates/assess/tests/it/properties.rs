@@ -9,7 +9,7 @@ pub(crate) fn leaf_ids() -> Vec<String> {
         .framework("iso42001")
         .unwrap()
         .assessable()
-        .map(|r| r.id.clone())
+        .map(|r| r.id.to_string())
         .collect()
 }
 
@@ -19,7 +19,7 @@ fn answer_ids() -> Vec<String> {
         .unwrap()
         .requirements
         .iter()
-        .map(|r| r.id.clone())
+        .map(|r| r.id.to_string())
         .collect()
 }
 

@@ -34,7 +34,7 @@ fn iso42001_has_38_controls_in_9_objectives() {
         .requirements
         .iter()
         .filter(|r| r.kind == Kind::Objective)
-        .map(|o| (o.id.clone(), controls_under(iso, &o.id)))
+        .map(|o| (o.id.to_string(), controls_under(iso, &o.id)))
         .collect();
     let expected = [
         ("A.2", 3),

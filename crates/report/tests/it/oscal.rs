@@ -149,7 +149,7 @@ fn assessment_results_round_trip_gives_back_ids_statuses_and_credits() {
             .iter()
             .map(|r| {
                 (
-                    r.id.clone(),
+                    r.id.to_string(),
                     r.status,
                     [r3(r.credit.lo), r3(r.credit.point), r3(r.credit.hi)],
                 )
@@ -160,7 +160,7 @@ fn assessment_results_round_trip_gives_back_ids_statuses_and_credits() {
             .iter()
             .map(|r| {
                 (
-                    r.id.clone(),
+                    r.id.to_string(),
                     r.status,
                     [r.credit.lo, r.credit.point, r.credit.hi],
                 )

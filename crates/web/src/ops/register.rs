@@ -107,8 +107,8 @@ pub(crate) fn rows(result: &AssessmentResult, work: &Work) -> Vec<RegisterRow> {
         let (owner, state, due, comments) = assigned(&requirement_target(&gap.id));
         out.push(RegisterRow {
             kind: "requirement".into(),
-            id: gap.id.clone(),
-            title: gap.title.clone(),
+            id: gap.id.to_string(),
+            title: gap.title.to_string(),
             group: group_of.get(gap.id.as_str()).copied().unwrap_or("").into(),
             status: gap.status.as_str().into(),
             priority: gap.priority,

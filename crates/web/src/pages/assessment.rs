@@ -289,8 +289,8 @@ pub async fn overview(
             .iter()
             .filter(|r| !(show_open && matches!(r.status, Status::Met | Status::NotApplicable)))
             .map(|requirement| RequirementRow {
-                id: requirement.id.clone(),
-                title: requirement.title.clone(),
+                id: requirement.id.to_string(),
+                title: requirement.title.to_string(),
                 status: Badge::judged(requirement),
                 credit: pct(requirement.credit.point),
                 lo: pct(requirement.credit.lo),
@@ -755,8 +755,8 @@ async fn requirement_page(
         .iter()
         .filter(|r| aimsgap_assess::rules::is_beneath(&r.id, requirement_id))
         .map(|r| Child {
-            id: r.id.clone(),
-            title: r.title.clone(),
+            id: r.id.to_string(),
+            title: r.title.to_string(),
             status: Badge::judged(r),
         })
         .collect();
@@ -789,7 +789,7 @@ async fn requirement_page(
         &ctx.auth,
         ctx.role,
         &ctx.meta,
-        &crate::ops::work::Target::Requirement(node.id.clone()),
+        &crate::ops::work::Target::Requirement(node.id.to_string()),
     )
     .await?;
     let (frame, tabs) = ctx.chrome(Tab::None, &format!("{} {}", node.id, node.title));
@@ -1486,8 +1486,8 @@ pub async fn soa(
                 })
                 .collect();
             SoaRow {
-                control: entry.control.clone(),
-                title: entry.title.clone(),
+                control: entry.control.to_string(),
+                title: entry.title.to_string(),
                 included: entry.included,
                 justification: entry.justification.clone(),
                 status: result
@@ -1539,19 +1539,19 @@ fn package_rows(result: &AssessmentResult) -> Vec<PackageRow> {
     let mut rows: Vec<PackageRow> = Vec::new();
     for task in &result.roadmap.tasks {
         let id = if task.package.is_empty() {
-            &task.requirement
+            task.requirement.as_str()
         } else {
-            &task.package
+            task.package.as_str()
         };
         let phase = task.phase.as_str().replace('_', " ");
         let line = TaskRow {
-            requirement: task.requirement.clone(),
+            requirement: task.requirement.to_string(),
             title: task.title.clone(),
             effort_days: task.effort_days,
             start: task.start,
             end: task.end,
         };
-        if let Some(row) = rows.iter_mut().find(|row| &row.id == id) {
+        if let Some(row) = rows.iter_mut().find(|row| row.id == id) {
             row.effort_days += task.effort_days;
             row.start = row.start.min(task.start);
             row.end = row.end.max(task.end);
@@ -1563,18 +1563,18 @@ fn package_rows(result: &AssessmentResult) -> Vec<PackageRow> {
             continue;
         }
         rows.push(PackageRow {
-            id: id.clone(),
+            id: id.to_string(),
             title: result
                 .work_packages
                 .iter()
-                .find(|package| &package.id == id)
+                .find(|package| package.id == id)
                 .map(|package| package.title.clone())
                 .or_else(|| {
                     result
                         .requirements
                         .iter()
                         .find(|r| r.id == task.requirement)
-                        .map(|r| r.title.clone())
+                        .map(|r| r.title.to_string())
                 })
                 .unwrap_or_else(|| task.title.clone()),
             phases: phase,

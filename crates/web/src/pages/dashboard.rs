@@ -470,8 +470,8 @@ pub async fn dashboard(
             .take(BLOCKERS_SHOWN)
             .map(|g| Link {
                 href: format!("{base}/requirements/{}", g.id),
-                id: g.id.clone(),
-                title: g.title.clone(),
+                id: g.id.to_string(),
+                title: g.title.to_string(),
             })
             .collect(),
         more_systems: laws.len().saturating_sub(SYSTEMS_SHOWN),

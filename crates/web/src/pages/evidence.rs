@@ -120,8 +120,8 @@ pub(crate) fn expiring(result: &AssessmentResult, within: i64) -> Vec<Expiring> 
                     && e.review_by == review_by
             }) {
                 Some(seen) => {
-                    if !seen.requirements.contains(&requirement.id) {
-                        seen.requirements.push(requirement.id.clone());
+                    if !seen.requirements.iter().any(|r| *r == requirement.id) {
+                        seen.requirements.push(requirement.id.to_string());
                     }
                 }
                 None => out.push(Expiring {
@@ -129,7 +129,7 @@ pub(crate) fn expiring(result: &AssessmentResult, within: i64) -> Vec<Expiring> 
                     kind: evidence.kind,
                     review_by,
                     days,
-                    requirements: vec![requirement.id.clone()],
+                    requirements: vec![requirement.id.to_string()],
                 }),
             }
         }

@@ -256,8 +256,8 @@ fn packages(catalog: &Catalog, result: &AssessmentResult) -> Vec<PackageLine> {
             let requirements: Vec<Member> = gaps
                 .iter()
                 .map(|gap| Member {
-                    id: gap.id.clone(),
-                    title: gap.title.clone(),
+                    id: gap.id.to_string(),
+                    title: gap.title.to_string(),
                     blocker: gap.blocker,
                     basis: basis_of(result, &gap.id),
                     action: gap.next_action.clone(),
@@ -286,13 +286,14 @@ fn actions(result: &AssessmentResult) -> Vec<Action> {
     let mut lines: Vec<Action> = Vec::new();
     for action in &result.next_actions {
         let member = Member {
-            id: action.id.clone(),
+            id: action.id.to_string(),
             title: result
                 .gaps
                 .iter()
                 .find(|gap| gap.id == action.id)
                 .map(|gap| gap.title.clone())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .to_string(),
             blocker: action.blocker,
             basis: basis_of(result, &action.id),
             action: action.action.clone(),
@@ -310,7 +311,7 @@ fn actions(result: &AssessmentResult) -> Vec<Action> {
             .find(|package| package.id == action.package);
         lines.push(Action {
             id: if action.package.is_empty() {
-                action.id.clone()
+                action.id.to_string()
             } else {
                 action.package.clone()
             },

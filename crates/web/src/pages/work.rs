@@ -16,7 +16,7 @@ use crate::auth::{Auth, FormAuth};
 use crate::error::ApiError;
 use crate::ops::work::{self as ops, Due, Target};
 use crate::{Access, AppState};
-use aimsgap_catalog::Date;
+use aimsgap_catalog::{Date, SmolStr};
 use aimsgap_store::{AssessmentMeta, Comment, Role, WorkFields, WorkItem, WorkState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -496,7 +496,7 @@ pub async fn package(
     let open = result.work_packages.iter().find(|p| p.id == package);
     // An open package lists the requirements it closes; a closed one, the requirements
     // beneath its clause or control.
-    let ids: Vec<String> = match open {
+    let ids: Vec<SmolStr> = match open {
         Some(open) => open.requirements.clone(),
         None => result
             .requirements
@@ -509,8 +509,8 @@ pub async fn package(
         .iter()
         .filter_map(|rid| result.requirements.iter().find(|r| &r.id == rid))
         .map(|r| PackageRequirement {
-            id: r.id.clone(),
-            title: r.title.clone(),
+            id: r.id.to_string(),
+            title: r.title.to_string(),
             status: Badge::judged(r),
         })
         .collect();
@@ -529,7 +529,7 @@ pub async fn package(
     let view = PackagePage {
         frame,
         base,
-        title: open.map_or(node_title, |p| p.title.clone()),
+        title: open.map_or(node_title.to_string(), |p| p.title.clone()),
         open: open.is_some(),
         blocker: open.is_some_and(|p| p.blocker),
         effort_days: open.map_or(0.0, |p| p.effort_days),

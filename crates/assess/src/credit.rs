@@ -4,7 +4,7 @@
 use crate::input::*;
 use crate::result::*;
 use crate::rules;
-use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, IdMap, Kind, Relationship};
+use aimsgap_catalog::{Catalog, Crosswalk, Framework, FrameworkKind, Kind, Relationship};
 
 /// The framework every assessment is about.
 pub const TARGET: &str = "iso42001";
@@ -42,20 +42,44 @@ pub fn governing_answer<'a>(
     None
 }
 
-/// The same lookup over an index of answers by id, for judging every requirement at once.
-pub(crate) fn governing<'a>(
-    iso: &Framework,
-    answers: &IdMap<&str, &'a Answer>,
-    id: &str,
-) -> Option<&'a Answer> {
-    let mut current = Some(id);
-    while let Some(node) = current {
-        if let Some(answer) = answers.get(node) {
-            return Some(answer);
+/// The same lookup for every requirement at once: the answers by position in the standard
+/// (the last one given for an id, as an index by id would keep), so that a node's parents are
+/// walked by position, without looking ids up.
+pub(crate) struct AnswerTree<'a> {
+    // Invariant: `at[i]` is the answer given on `iso.requirements[i]`, if any.
+    at: Vec<Option<&'a Answer>>,
+}
+
+impl<'a> AnswerTree<'a> {
+    pub(crate) fn new(iso: &Framework, answers: &'a [Answer]) -> AnswerTree<'a> {
+        let mut at = vec![None; iso.requirements.len()];
+        for answer in answers {
+            if let Some(slot) = iso.position(&answer.id).and_then(|p| at.get_mut(p)) {
+                *slot = Some(answer);
+            }
         }
-        current = iso.get(node).and_then(|r| r.parent.as_deref());
+        AnswerTree { at }
     }
-    None
+
+    /// The answer that governs the node at `position` (its own or its nearest ancestor's),
+    /// and the position of the top of its chain of parents: its group. The chain is validated
+    /// to end; the walk is bounded anyway.
+    pub(crate) fn governing(
+        &self,
+        iso: &Framework,
+        position: usize,
+    ) -> (Option<&'a Answer>, usize) {
+        let mut answer = None;
+        let mut top = position;
+        let chain = std::iter::successors(Some(position), |&at| iso.parent_position(at));
+        for at in chain.take(iso.requirements.len()) {
+            if answer.is_none() {
+                answer = self.at.get(at).copied().flatten();
+            }
+            top = at;
+        }
+        (answer, top)
+    }
 }
 
 /// The SOC 2 category a criterion belongs to.
@@ -361,14 +385,7 @@ pub(crate) fn judge_with_figures(
 ) -> (Vec<RequirementResult>, Vec<(Credit, usize)>) {
     let mut results = Vec::with_capacity(iso.requirements.len());
     let mut figures = Vec::with_capacity(iso.requirements.len());
-    // The answer on each node of the standard, by position (the last one given for an id, as
-    // an index by id would keep): the tree is walked up by position, without looking ids up.
-    let mut answer_at: Vec<Option<&Answer>> = vec![None; iso.requirements.len()];
-    for answer in &assessment.answers {
-        if let Some(slot) = iso.position(&answer.id).and_then(|p| answer_at.get_mut(p)) {
-            *slot = Some(answer);
-        }
-    }
+    let answers = AnswerTree::new(iso, &assessment.answers);
     future_evidence(assessment, diagnostics);
     let held = held(catalog, &assessment.certifications, assessment.as_of);
     let mut contributions = Vec::new();
@@ -376,17 +393,7 @@ pub(crate) fn judge_with_figures(
         if !requirement.kind.is_assessable() {
             continue;
         }
-        // The governing answer and the group: the node's own answer or the nearest
-        // ancestor's, and the top of its chain of parents (validated to end; bounded anyway).
-        let mut answer = None;
-        let mut top = position;
-        let chain = std::iter::successors(Some(position), |&at| iso.parent_position(at));
-        for at in chain.take(iso.requirements.len()) {
-            if answer.is_none() {
-                answer = answer_at.get(at).copied().flatten();
-            }
-            top = at;
-        }
+        let (answer, top) = answers.governing(iso, position);
         let group = iso.requirements.get(top).map_or(&requirement.id, |g| &g.id);
         let figure = inherited_figure_in(&held, &requirement.id, &mut contributions);
         figures.push(figure);

@@ -279,25 +279,28 @@ pub(crate) fn soa(
     let profiles = Profiles::new(obligations);
     // The certifications in force with a crosswalk onto the standard, in the order listed.
     let held = credit::held(catalog, &assessment.certifications, assessment.as_of);
-    let answers: IdMap<&str, &Answer> = assessment
-        .answers
-        .iter()
-        .map(|a| (a.id.as_str(), a))
-        .collect();
+    let answers = credit::AnswerTree::new(iso, &assessment.answers);
     // The results come in catalog order, one per assessable requirement: each is matched with
-    // its requirement by walking the catalog alongside, and looked up by id only if not.
-    let mut in_order = iso.assessable();
+    // its requirement's position by walking the catalog alongside, and looked up by id only
+    // if not.
+    let mut in_order = iso
+        .requirements
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.kind.is_assessable());
     results
         .iter()
-        .filter(|r| {
-            in_order
+        .filter_map(|result| {
+            let position = in_order
                 .next()
-                .filter(|q| q.id == r.id)
-                .or_else(|| iso.get(&r.id))
-                .is_some_and(|q| q.kind == Kind::Control)
+                .filter(|(_, q)| q.id == result.id)
+                .map(|(position, _)| position)
+                .or_else(|| iso.position(&result.id))?;
+            let control = iso.requirements.get(position)?.kind == Kind::Control;
+            control.then_some((result, position))
         })
-        .map(|result| {
-            let answer = credit::governing(iso, &answers, &result.id);
+        .map(|(result, position)| {
+            let (answer, _) = answers.governing(iso, position);
             let included = result.status != Status::NotApplicable;
             let justification = if included {
                 let mut justification = String::with_capacity(256);

@@ -133,29 +133,90 @@ async fn an_item_write_reads_the_role_the_profile_and_the_counts_together() {
     }
 }
 
+/// A PostgreSQL database of this test's own beside the one at `url` (same server and account),
+/// for damage that the tests sharing that database (a backup of all of it) must never meet.
+/// Returns the new database's URL and a connection to drop it with.
+async fn own_postgres_database(url: &str, name: &str) -> (String, sqlx::AnyPool) {
+    let admin = super::rules::inspect(url).await;
+    // `name` is made of letters, digits and underscores by the caller.
+    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    sqlx::query(sqlx::AssertSqlSafe(drop))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let create = format!("CREATE DATABASE {name}");
+    sqlx::query(sqlx::AssertSqlSafe(create))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let (server, _) = base.rsplit_once('/').unwrap();
+    let own = if query.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{query}")
+    };
+    (own, admin)
+}
+
 /// A stored piece that no longer reads is reported by its name (the answer's requirement), not
-/// as a failed read of the whole document, on every backend.
+/// as a failed read of the whole document, on every backend. The damage is made in databases
+/// of the test's own (SQLite's in a scratch directory, PostgreSQL's created and dropped here).
 #[tokio::test]
 async fn a_damaged_piece_is_named_when_the_document_is_read() {
     let (_dir, stores) = super::rules::shared_stores().await;
-    for (backend, store, url) in stores {
+    for (backend, shared, url) in stores {
+        let (store, url, own) = if backend == "postgres" {
+            drop(shared);
+            let name = format!("aimsgap_damage_{}", std::process::id());
+            let (own_url, admin) = own_postgres_database(&url, &name).await;
+            let store = Store::connect(&own_url).await.unwrap();
+            (store, own_url, Some((admin, name)))
+        } else {
+            (shared, url, None)
+        };
         let (_, meta) = assessment_with_writes(&store).await;
         let raw = super::rules::inspect(&url).await;
-        sqlx::query("UPDATE answers SET body = $1 WHERE assessment_id = $2 AND requirement = $3")
-            .bind(r#"{"status": "partial""#)
-            .bind(&meta.id)
+        let set = |body: String| {
+            sqlx::query(
+                "UPDATE answers SET body = $1 WHERE assessment_id = $2 AND requirement = $3",
+            )
+            .bind(body)
+            .bind(meta.id.clone())
             .bind("7.4-1")
+        };
+        let stored: String = sqlx::query_scalar(
+            "SELECT body FROM answers WHERE assessment_id = $1 AND requirement = $2",
+        )
+        .bind(&meta.id)
+        .bind("7.4-1")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+        set(r#"{"status": "partial""#.to_string())
             .execute(&raw)
             .await
             .unwrap();
-        let error = store
-            .assessment_document(&meta.id)
-            .await
-            .unwrap_err()
-            .to_string();
+        let error = store.assessment_document(&meta.id).await.err();
+        // Put back, the answer reads again: the damage stays in the piece it was made in.
+        set(stored).execute(&raw).await.unwrap();
+        let error = error.map(|e| e.to_string()).unwrap_or_default();
         assert!(
             error.contains("stored answers.7.4-1 is not a valid piece"),
             "{backend}: {error}"
         );
+        assert!(
+            store.assessment_document(&meta.id).await.is_ok(),
+            "{backend}: the answer put back reads again"
+        );
+        drop(raw);
+        drop(store);
+        if let Some((admin, name)) = own {
+            let drop = format!("DROP DATABASE {name} WITH (FORCE)");
+            sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(&admin)
+                .await
+                .unwrap();
+        }
     }
 }

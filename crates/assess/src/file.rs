@@ -10,7 +10,7 @@
 //! in code back as a document.
 
 use crate::input::*;
-use aimsgap_catalog::{Catalog, Date, Error, ErrorKind, Kind, Location};
+use aimsgap_catalog::{Catalog, Date, Error, ErrorKind, Kind, Location, SmolStr};
 use aimsgap_wire::assessment::{self as file, Document, Located};
 use aimsgap_wire::limits::{self, Excess};
 use std::collections::{BTreeMap, HashSet};
@@ -834,7 +834,7 @@ pub fn from_document(
             });
             if let Some(kind) = kind {
                 evidence.push(Evidence {
-                    reference: item.reference.clone(),
+                    reference: item.reference.as_str().into(),
                     kind,
                     date,
                     review_by,
@@ -848,10 +848,10 @@ pub fn from_document(
                 id: id.clone(),
                 status,
                 maturity,
-                owner: entry.owner.clone(),
+                owner: entry.owner.as_deref().map(SmolStr::from),
                 evidence,
                 justification: entry.justification.clone().filter(|j| !j.trim().is_empty()),
-                notes: entry.notes.clone(),
+                notes: entry.notes.as_deref().map(SmolStr::from),
                 due,
             });
         }
@@ -945,12 +945,12 @@ pub fn to_document(assessment: &Assessment) -> Document {
             let answer = file::Answer {
                 status: Located::new(a.status.as_str().to_string()),
                 maturity: a.maturity.map(|m| Located::new(i64::from(m))),
-                owner: a.owner.clone(),
+                owner: a.owner.as_deref().map(String::from),
                 evidence: a
                     .evidence
                     .iter()
                     .map(|e| file::Evidence {
-                        reference: e.reference.clone(),
+                        reference: e.reference.to_string(),
                         kind: Located::new(e.kind.as_str().to_string()),
                         date: e.date.map(|d| Located::new(d.to_string())),
                         review_by: e.review_by.map(|d| Located::new(d.to_string())),
@@ -958,7 +958,7 @@ pub fn to_document(assessment: &Assessment) -> Document {
                     })
                     .collect(),
                 justification: a.justification.clone(),
-                notes: a.notes.clone(),
+                notes: a.notes.as_deref().map(String::from),
                 due: a.due.map(|d| Located::new(d.to_string())),
             };
             (a.id.clone(), Located::new(answer))

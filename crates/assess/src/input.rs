@@ -1,7 +1,7 @@
 //! The assessment as the engine sees it: the organisation, its certifications, its AI systems
 //! and its answers, on one as-of date. Built by [`crate::parse_assessment`] or in code.
 
-use aimsgap_catalog::{Date, vocabulary};
+use aimsgap_catalog::{Date, SmolStr, vocabulary};
 
 vocabulary! {
     /// The organisation's answer about one requirement.
@@ -129,7 +129,8 @@ pub struct AiSystem {
 /// One piece of evidence behind an answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evidence {
-    pub reference: String,
+    /// Shared with the result's uses of it rather than copied.
+    pub reference: SmolStr,
     pub kind: EvidenceKind,
     /// When it took effect.
     pub date: Option<Date>,
@@ -147,10 +148,12 @@ pub struct Answer {
     pub status: AnswerStatus,
     /// 0..=5 when given.
     pub maturity: Option<u8>,
-    pub owner: Option<String>,
+    /// The owner and notes are shared with the results of every requirement the answer
+    /// governs rather than copied.
+    pub owner: Option<SmolStr>,
     pub evidence: Vec<Evidence>,
     pub justification: Option<String>,
-    pub notes: Option<String>,
+    pub notes: Option<SmolStr>,
     /// When the work on it is due; carried for planning, never judged.
     pub due: Option<Date>,
 }

@@ -135,7 +135,7 @@ vocabulary! {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EvidenceUse {
     /// Where it is: a document name, a link, an evidence register entry.
-    pub reference: String,
+    pub reference: SmolStr,
     pub kind: EvidenceKind,
     /// When it took effect.
     pub date: Option<Date>,
@@ -185,11 +185,11 @@ pub struct RequirementResult {
     pub sources: Vec<Source>,
     /// Plain-language reasons, in the order they were applied.
     pub notes: Vec<String>,
-    pub owner: Option<String>,
+    pub owner: Option<SmolStr>,
     /// The evidence of the governing answer, in the answer's order, with what each counted for.
     pub evidence: Vec<EvidenceUse>,
     /// The notes written with the governing answer.
-    pub answer_notes: Option<String>,
+    pub answer_notes: Option<SmolStr>,
 }
 
 impl RequirementResult {
@@ -381,8 +381,8 @@ pub struct SoaEntry {
     pub included: bool,
     pub justification: String,
     pub status: Status,
-    pub owner: Option<String>,
-    pub evidence: Vec<(String, EvidenceKind, Option<Date>)>,
+    pub owner: Option<SmolStr>,
+    pub evidence: Vec<(SmolStr, EvidenceKind, Option<Date>)>,
     pub last_review: Option<Date>,
 }
 

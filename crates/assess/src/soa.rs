@@ -8,7 +8,7 @@ use crate::credit;
 use crate::engine::Exposure;
 use crate::input::*;
 use crate::result::*;
-use aimsgap_catalog::{Catalog, Date, Framework, IdMap, Kind, Relationship};
+use aimsgap_catalog::{Catalog, Date, Framework, IdMap, Kind, Relationship, SmolStr};
 use std::cell::OnceCell;
 use std::fmt::Write as _;
 
@@ -319,7 +319,7 @@ pub(crate) fn soa(
                     .and_then(|a| a.justification.clone())
                     .unwrap_or_default()
             };
-            let evidence: Vec<(String, EvidenceKind, Option<Date>)> = answer
+            let evidence: Vec<(SmolStr, EvidenceKind, Option<Date>)> = answer
                 .map(|a| {
                     a.evidence
                         .iter()

@@ -399,7 +399,7 @@ fn evidence(appendix: &Appendix<'_>) -> Value {
                     .map(|line| {
                         let evidence = line.evidence;
                         Value::Dict(vec![
-                            ("reference", text(&evidence.reference)),
+                            ("reference", text(evidence.reference.as_str())),
                             ("kind", text(evidence.kind.as_str().replace('_', " "))),
                             (
                                 "date",

@@ -183,7 +183,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
             .requirements
             .iter()
             .map(|r| wire::Requirement {
-                answer_notes: r.answer_notes.clone(),
+                answer_notes: r.answer_notes.as_deref().map(String::from),
                 basis: Some(r.basis.as_str().to_string()),
                 credit: wire::Credit {
                     hi: r3(r.credit.hi),
@@ -197,7 +197,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                         date: e.date.map(|d| d.to_string()),
                         freshness: e.freshness.as_str().to_string(),
                         kind: e.kind.as_str().to_string(),
-                        reference: e.reference.clone(),
+                        reference: e.reference.to_string(),
                         review_by: e.review_by.map(|d| d.to_string()),
                         sha256: e.sha256.clone(),
                         weight: r3(e.weight),
@@ -206,7 +206,7 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                 group: r.group.to_string(),
                 id: r.id.to_string(),
                 notes: r.notes.clone(),
-                owner: r.owner.clone(),
+                owner: r.owner.as_deref().map(String::from),
                 sources: r.sources.iter().map(source).collect(),
                 status: r.status.as_str().to_string(),
                 title: r.title.to_string(),
@@ -245,13 +245,13 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                     .map(|(reference, kind, date)| wire::SoaEvidence {
                         date: date.map(|d| d.to_string()),
                         kind: kind.as_str().to_string(),
-                        reference: reference.clone(),
+                        reference: reference.to_string(),
                     })
                     .collect(),
                 included: s.included,
                 justification: s.justification.clone(),
                 last_review: s.last_review.map(|d| d.to_string()),
-                owner: s.owner.clone(),
+                owner: s.owner.as_deref().map(String::from),
                 status: s.status.as_str().to_string(),
                 title: s.title.to_string(),
             })

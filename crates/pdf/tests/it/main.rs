@@ -334,17 +334,17 @@ fn markup_in_user_text_is_printed_literally() {
     let mut result = example("bank-credit-scoring.yaml");
     result.organization = hostile.to_string();
     result.obligations[0].system_name = r#"System ]) #panic("x") /* open"#.to_string();
-    result.soa[0].owner = Some(quoted.to_string());
+    result.soa[0].owner = Some(quoted.to_string().into());
     result.soa[1].justification = "Line one\nline two\t#eval(\"1\")".to_string();
     result.soa[2].evidence = vec![(
-        "policy#7 $\\".to_string(),
+        "policy#7 $\\".into(),
         aimsgap_assess::EvidenceKind::ApprovedDocument,
         None,
     )];
     let evidence_text = r#"evidence ]) #panic("e") $y$ *star*"#;
     let notes_text = r#"notes #set text(size: 40pt) [x] _y_"#;
     result.requirements[0].evidence = vec![aimsgap_assess::EvidenceUse {
-        reference: evidence_text.to_string(),
+        reference: evidence_text.to_string().into(),
         kind: aimsgap_assess::EvidenceKind::ApprovedDocument,
         date: None,
         review_by: None,
@@ -352,7 +352,7 @@ fn markup_in_user_text_is_printed_literally() {
         freshness: aimsgap_assess::Freshness::Current,
         weight: 1.0,
     }];
-    result.requirements[0].answer_notes = Some(notes_text.to_string());
+    result.requirements[0].answer_notes = Some(notes_text.to_string().into());
 
     // The template reads the data as JSON: user text is a JSON string, a typst string after.
     let json = aimsgap_pdf::render_data_json(&result);

@@ -419,9 +419,9 @@ fn hostile_user_text_cannot_break_a_table_or_inject_html() {
     system.id = "../`x`|_[y]".to_string();
     system.description = "line one\n| cell | injection |\n- list".to_string();
     for answer in &mut assessment.answers {
-        answer.owner = Some("<img src=x onerror=alert(1)>|".to_string());
+        answer.owner = Some("<img src=x onerror=alert(1)>|".into());
         for evidence in &mut answer.evidence {
-            evidence.reference = "[click](javascript:alert(1))|`code`".to_string();
+            evidence.reference = "[click](javascript:alert(1))|`code`".into();
         }
     }
     let (_, documents) = generate(&assessment);

@@ -50,12 +50,12 @@ fn hostile() -> AssessmentResult {
     let mut result = results().remove(0).1;
     result.organization = HOSTILE.to_string();
     if let Some(requirement) = result.requirements.first_mut() {
-        requirement.owner = Some("Eve <script>alert(1)</script>\n*owner*".to_string());
+        requirement.owner = Some("Eve <script>alert(1)</script>\n*owner*".into());
         requirement
             .notes
             .push("- [x](y) `code`\n# heading".to_string());
         requirement.evidence = vec![aimsgap_assess::EvidenceUse {
-            reference: "<b>policy</b> [x](y) a b:c#d#e\n*v2*".to_string(),
+            reference: "<b>policy</b> [x](y) a b:c#d#e\n*v2*".into(),
             kind: aimsgap_assess::EvidenceKind::ApprovedDocument,
             date: None,
             review_by: Date::parse("2026-01-31").ok(),
@@ -63,7 +63,7 @@ fn hostile() -> AssessmentResult {
             freshness: aimsgap_assess::Freshness::ReviewOverdue,
             weight: 0.5,
         }];
-        requirement.answer_notes = Some("1. first\n- [x](javascript:y) <i>".to_string());
+        requirement.answer_notes = Some("1. first\n- [x](javascript:y) <i>".into());
     }
     result
 }

@@ -74,8 +74,8 @@ fn render_writes_the_bytes_of_the_wire_values() {
     let mut filled = result_of(name, text);
     let odd = "a \"quoted\" line\nand a tab\t, \u{1} and caf\u{e9}";
     for requirement in &mut filled.requirements {
-        requirement.answer_notes = Some(odd.to_string());
-        requirement.owner = Some(odd.to_string());
+        requirement.answer_notes = Some(odd.to_string().into());
+        requirement.owner = Some(odd.to_string().into());
         requirement.notes.clear();
         for evidence in &mut requirement.evidence {
             evidence.sha256 = Some(odd.to_string());

@@ -724,7 +724,7 @@ async fn requirement_page(
                 .map(|used| {
                     let reason = super::evidence::reason(used, result.as_of);
                     EvidenceLine {
-                        reference: used.reference.clone(),
+                        reference: used.reference.to_string(),
                         kind: super::evidence::kind_words(used.kind),
                         date: used.date.map(|d| d.to_string()).unwrap_or_default(),
                         review_by: used.review_by.map(|d| d.to_string()).unwrap_or_default(),
@@ -815,7 +815,7 @@ async fn requirement_page(
         stored: stored_answer,
         governing,
         evidence,
-        answer_notes,
+        answer_notes: answer_notes.as_deref().map(String::from),
         register,
         form,
         work,
@@ -1495,7 +1495,7 @@ pub async fn soa(
                     .iter()
                     .find(|r| r.id == entry.control)
                     .map_or_else(|| entry.status.into(), Badge::judged),
-                owner: entry.owner.clone().unwrap_or_default(),
+                owner: entry.owner.as_deref().unwrap_or_default().to_string(),
                 evidence: evidence.join("; "),
             }
         })

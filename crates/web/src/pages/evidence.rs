@@ -125,7 +125,7 @@ pub(crate) fn expiring(result: &AssessmentResult, within: i64) -> Vec<Expiring> 
                     }
                 }
                 None => out.push(Expiring {
-                    reference: evidence.reference.clone(),
+                    reference: evidence.reference.to_string(),
                     kind: evidence.kind,
                     review_by,
                     days,

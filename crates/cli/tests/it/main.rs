@@ -94,10 +94,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aimsgap-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// A file holding `text` for one test, `aimsgap-cli-...-{name}` in the temporary directory,
+/// removed when dropped.
+fn temp_file(name: &str, text: &str) -> tempfile::TempPath {
+    let path = tempfile::Builder::new()
+        .prefix("aimsgap-cli-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .unwrap()
+        .into_temp_path();
     std::fs::write(&path, text).unwrap();
     path
 }

@@ -33,10 +33,8 @@ fn bank() -> AssessmentResult {
     aimsgap_assess::assess(super::catalog(), &assessment_of(text)).unwrap()
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("aimsgap-evidence-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+fn temp(name: &str) -> tempfile::TempPath {
+    super::temp_path("evidence", name)
 }
 
 /// The example really carries what these tests look for.

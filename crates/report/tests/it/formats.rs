@@ -52,10 +52,8 @@ fn hostile() -> AssessmentResult {
     result_of(&yaml)
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aimsgap-formats-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+fn temp(name: &str) -> tempfile::TempPath {
+    super::temp_path("formats", name)
 }
 
 /// Runs a Python script with arguments; `None` when Python or a module is missing (and the

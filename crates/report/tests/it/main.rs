@@ -23,6 +23,17 @@ mod workbook;
 use aimsgap_catalog::{Catalog, Date};
 use std::sync::OnceLock;
 
+/// A file for one test, `aimsgap-{group}-...-{name}` in the temporary directory, removed when
+/// dropped.
+pub(crate) fn temp_path(group: &str, name: &str) -> tempfile::TempPath {
+    tempfile::Builder::new()
+        .prefix(&format!("aimsgap-{group}-"))
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .unwrap()
+        .into_temp_path()
+}
+
 /// The five example assessments by name (file name without `.yaml`), for the tests that go
 /// over all of them.
 pub(crate) const EXAMPLES: [(&str, &str); 5] = [

@@ -42,10 +42,15 @@ pub(crate) fn python(modules: &str, script: &str, args: &[&str]) -> Option<Strin
     Some(stdout)
 }
 
-pub(crate) fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("aimsgap-web-openapi-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A file for one test, `aimsgap-web-...-{name}` in the temporary directory, removed when
+/// dropped.
+pub(crate) fn temp(name: &str) -> tempfile::TempPath {
+    tempfile::Builder::new()
+        .prefix("aimsgap-web-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .unwrap()
+        .into_temp_path()
 }
 
 async fn document(app: &Router) -> Value {

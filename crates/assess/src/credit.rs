@@ -695,4 +695,36 @@ mod tests {
         }
         assert!(compared > 0);
     }
+
+    /// The answers walked by position govern as the answers looked up by id do, and the top of
+    /// the walk is the node's group, for every node of the standard in every varied example.
+    #[test]
+    fn the_tree_walked_by_position_governs_as_the_ids_do() {
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let iso = catalog.framework(TARGET).unwrap();
+        let mut inherited_answers = 0;
+        for assessment in crate::engine::tests::varied(&catalog) {
+            let tree = AnswerTree::new(iso, &assessment.answers);
+            for (position, requirement) in iso.requirements.iter().enumerate() {
+                let (answer, top) = tree.governing(iso, position);
+                let by_id = governing_answer(iso, &assessment.answers, &requirement.id);
+                assert!(
+                    match (answer, by_id) {
+                        (Some(a), Some(b)) => std::ptr::eq(a, b),
+                        (a, b) => a.is_none() && b.is_none(),
+                    },
+                    "{}",
+                    requirement.id
+                );
+                assert_eq!(
+                    iso.requirements.get(top).map(|g| g.id.as_str()),
+                    Some(iso.group_of(&requirement.id)),
+                    "{}",
+                    requirement.id
+                );
+                inherited_answers += usize::from(answer.is_some_and(|a| a.id != requirement.id));
+            }
+        }
+        assert!(inherited_answers > 0);
+    }
 }

@@ -1,6 +1,8 @@
 //! The store's contract, run on SQLite always and on PostgreSQL when
 //! AIMSGAP_TEST_DATABASE_URL names a database (CI sets it; with AIMSGAP_REQUIRE_ALL=1 its
-//! absence is a failure). Tests use fresh ids and e-mail addresses, so they share a database.
+//! absence is a failure). Tests use fresh ids and e-mail addresses, so they share a database;
+//! a test that damages stored data does it in a database of its own, so the account needs the
+//! CREATEDB privilege (`.ci/postgres.sh` grants it).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

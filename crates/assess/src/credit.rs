@@ -372,20 +372,22 @@ pub fn judge(
     assessment: &Assessment,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<RequirementResult> {
-    judge_with_figures(catalog, iso, assessment, diagnostics).0
+    let answers = AnswerTree::new(iso, &assessment.answers);
+    judge_with_figures(catalog, iso, assessment, &answers, diagnostics).0
 }
 
-/// [`judge`], with what the held certifications alone give each requirement (its
+/// [`judge`] over the assessment's answers already indexed (`answers`, which the SoA reads
+/// too), with what the held certifications alone give each requirement (its
 /// [`inherited_figure`], in the same order), which the baseline of those certifications reuses.
 pub(crate) fn judge_with_figures(
     catalog: &Catalog,
     iso: &Framework,
     assessment: &Assessment,
+    answers: &AnswerTree<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<RequirementResult>, Vec<(Credit, usize)>) {
     let mut results = Vec::with_capacity(iso.requirements.len());
     let mut figures = Vec::with_capacity(iso.requirements.len());
-    let answers = AnswerTree::new(iso, &assessment.answers);
     future_evidence(assessment, diagnostics);
     let held = held(catalog, &assessment.certifications, assessment.as_of);
     let mut contributions = Vec::new();

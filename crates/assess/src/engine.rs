@@ -408,7 +408,10 @@ pub fn assess(
             });
         }
     }
-    let (results, figures) = credit::judge_with_figures(catalog, iso, assessment, &mut diagnostics);
+    // The answers indexed by position once, for the judgement and the SoA.
+    let answers = credit::AnswerTree::new(iso, &assessment.answers);
+    let (results, figures) =
+        credit::judge_with_figures(catalog, iso, assessment, &answers, &mut diagnostics);
 
     let readiness = credit::readiness("overall", "ISO/IEC 42001 overall", results.iter());
     // Each group's results in catalog order, gathered in one pass; a group none of the
@@ -503,7 +506,15 @@ pub fn assess(
 
     let verdict = verdict(iso, &results, &readiness, &obligations);
     let roadmap = plan::roadmap(assessment, &gaps, &prerequisites);
-    let soa = soa::soa(catalog, iso, assessment, &results, &exposure, &obligations);
+    let soa = soa::soa(
+        catalog,
+        iso,
+        assessment,
+        &answers,
+        &results,
+        &exposure,
+        &obligations,
+    );
     let next_actions = plan::next_actions(&gaps, &results, readiness.counted);
     let work_packages = plan::work_packages(iso, assessment.as_of, &gaps, &roadmap);
     let nist_ai_rmf = rmf_coverage(catalog, &results);

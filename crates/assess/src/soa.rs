@@ -272,6 +272,7 @@ pub(crate) fn soa(
     catalog: &Catalog,
     iso: &Framework,
     assessment: &Assessment,
+    answers: &credit::AnswerTree<'_>,
     results: &[RequirementResult],
     exposure: &IdMap<&str, Exposure<'_>>,
     obligations: &[SystemObligations],
@@ -279,7 +280,6 @@ pub(crate) fn soa(
     let profiles = Profiles::new(obligations);
     // The certifications in force with a crosswalk onto the standard, in the order listed.
     let held = credit::held(catalog, &assessment.certifications, assessment.as_of);
-    let answers = credit::AnswerTree::new(iso, &assessment.answers);
     // The results come in catalog order, one per assessable requirement: each is matched with
     // its requirement's position by walking the catalog alongside, and looked up by id only
     // if not.

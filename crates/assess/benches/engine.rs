@@ -1,5 +1,7 @@
-//! Engine benchmarks: a full assessment of the largest example, and the same organisation with
-//! 100, 1,000 and 10,000 AI systems (to check that time grows linearly with the inventory).
+//! Engine benchmarks: a full assessment of the largest example, of each other example (their
+//! inputs are smaller, their plans three to seven times longer), and the largest example's
+//! organisation with 100, 1,000 and 10,000 AI systems (to check that time grows linearly with
+//! the inventory).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -53,6 +55,32 @@ fn engine(c: &mut Criterion) {
     c.bench_function("assess/bank-credit-scoring (largest example)", |b| {
         b.iter(|| assess(black_box(&catalog), black_box(&largest)).unwrap())
     });
+    let mut group = c.benchmark_group("assess/example");
+    for (name, text) in [
+        (
+            "hrtech-cv-screening-soc2",
+            include_str!("../../../examples/hrtech-cv-screening-soc2.yaml"),
+        ),
+        (
+            "medical-device-maker",
+            include_str!("../../../examples/medical-device-maker.yaml"),
+        ),
+        (
+            "saas-chatbot-iso27001",
+            include_str!("../../../examples/saas-chatbot-iso27001.yaml"),
+        ),
+        (
+            "startup-gpai-provider",
+            include_str!("../../../examples/startup-gpai-provider.yaml"),
+        ),
+    ] {
+        let assessment =
+            parse_assessment(name, text, &catalog, Date::parse("2026-11-29").unwrap()).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| assess(black_box(&catalog), black_box(&assessment)).unwrap())
+        });
+    }
+    group.finish();
     let mut group = c.benchmark_group("assess/ai-systems");
     group.sample_size(10);
     for n in [100, 1_000, 10_000] {

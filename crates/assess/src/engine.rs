@@ -460,7 +460,7 @@ pub fn assess(
     let max_waiting = waiting.iter().copied().max().unwrap_or(0).max(1);
     let exposure = exposure(assessment, &obligations, &trace);
     let none = Exposure::default();
-    let mut gaps: Vec<Gap> = open
+    let gaps: Vec<Gap> = open
         .iter()
         .zip(efforts.iter().zip(&waiting))
         .map(|(result, (&effort_days, &waiting))| {
@@ -498,8 +498,16 @@ pub fn assess(
             }
         })
         .collect();
-    // Highest priority first; ties in catalog order (the sort is stable).
-    gaps.sort_by(|a, b| b.priority.total_cmp(&a.priority));
+    // Highest priority first; ties in catalog order (the sort is stable). The priorities are
+    // sorted with the gaps' positions, then the gaps are moved once into that order: a gap is
+    // a few hundred bytes, which the sort would otherwise move at every step.
+    let mut order: Vec<(f64, usize)> = gaps.iter().map(|g| g.priority).zip(0..).collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut slots: Vec<Option<Gap>> = gaps.into_iter().map(Some).collect();
+    let mut gaps: Vec<Gap> = order
+        .iter()
+        .filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take))
+        .collect();
     for (i, gap) in gaps.iter_mut().enumerate() {
         gap.rank = i + 1;
     }

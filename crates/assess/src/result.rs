@@ -352,12 +352,13 @@ pub struct RmfCoverage {
 /// One task of the roadmap.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {
-    pub id: String,
+    /// `T001`, `T002`... in the order of the plan.
+    pub id: SmolStr,
     pub requirement: SmolStr,
     pub title: String,
     pub phase: Phase,
     pub effort_days: f64,
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<SmolStr>,
     pub start: Date,
     pub end: Date,
     /// The work package the task is part of.

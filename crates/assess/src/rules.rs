@@ -322,24 +322,40 @@ pub const PACKAGE_JOINS: &[(&str, &str)] = &[
 /// one level deeper under [`PACKAGE_SPLIT_CLAUSES`] (`6.1.2.a` to `6.1.2`); an Annex A control
 /// belongs to the clause [`PACKAGE_JOINS`] names, or is its own package.
 pub fn package_of(id: &str) -> String {
+    package_key(id).to_string()
+}
+
+/// [`package_of`] as a part of `id` or of [`PACKAGE_JOINS`], without allocating.
+fn package_key(id: &str) -> &str {
     if id.starts_with("A.") {
         return PACKAGE_JOINS
             .iter()
             .find(|(control, _)| *control == id)
-            .map_or(id, |(_, package)| package)
-            .to_string();
+            .map_or(id, |(_, package)| package);
     }
     // A `-N` requirement sits under its clause as a lettered one does.
     let clause = id.split_once('-').map_or(id, |(clause, _)| clause);
-    let parts: Vec<&str> = clause.split('.').collect();
-    let two = parts.get(..2).map(|p| p.join("."));
-    match two {
-        Some(two) if PACKAGE_SPLIT_CLAUSES.contains(&two.as_str()) => parts
-            .get(..3)
-            .map_or_else(|| id.to_string(), |p| p.join(".")),
+    match leading_parts(clause, 2) {
+        Some(two) if PACKAGE_SPLIT_CLAUSES.contains(&two) => leading_parts(clause, 3).unwrap_or(id),
         Some(two) => two,
-        None => id.to_string(),
+        None => id,
     }
+}
+
+/// The first `n` dot-separated parts of `clause` with the dots between them, when it has at
+/// least `n` parts.
+fn leading_parts(clause: &str, n: usize) -> Option<&str> {
+    let mut dots = clause
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'.')
+        .map(|(at, _)| at);
+    // `n` parts have `n - 1` dots between them; the last of them ends at the next dot or at
+    // the end.
+    for _ in 1..n {
+        dots.next()?;
+    }
+    clause.get(..dots.next().unwrap_or(clause.len()))
 }
 
 /// At most this many people work on one task at once: a policy or a procedure is written by
@@ -399,11 +415,53 @@ mod tests {
         assert_eq!(phases.len(), 7, "every phase is someone's: {phases:?}");
     }
 
+    /// The work package as it was first written: the clause split into its parts and the
+    /// first two or three joined again.
+    fn package_by_joining(id: &str) -> String {
+        if id.starts_with("A.") {
+            return PACKAGE_JOINS
+                .iter()
+                .find(|(control, _)| *control == id)
+                .map_or(id, |(_, package)| package)
+                .to_string();
+        }
+        let clause = id.split_once('-').map_or(id, |(clause, _)| clause);
+        let parts: Vec<&str> = clause.split('.').collect();
+        let two = parts.get(..2).map(|p| p.join("."));
+        match two {
+            Some(two) if PACKAGE_SPLIT_CLAUSES.contains(&two.as_str()) => parts
+                .get(..3)
+                .map_or_else(|| id.to_string(), |p| p.join(".")),
+            Some(two) => two,
+            None => id.to_string(),
+        }
+    }
+
+    #[test]
+    fn every_catalog_id_has_the_package_the_joined_parts_give() {
+        let catalog = aimsgap_catalog::builtin().unwrap();
+        let iso = catalog.framework(crate::credit::TARGET).unwrap();
+        for requirement in &iso.requirements {
+            assert_eq!(
+                package_of(&requirement.id),
+                package_by_joining(&requirement.id),
+                "{}",
+                requirement.id
+            );
+        }
+    }
+
     proptest! {
         /// Ids near the listed nodes: "6.1.20", "A.10-1", "5-", "4.1.", "A.1" and the like.
         #[test]
         fn generated_ids_have_the_phase_the_prefix_lists_give(id in "(A\\.)?(1|2|4|5|6|8|9|10|20|A)(\\.[0-9]{1,2}|-[0-9]|\\.[a-c]|\\.|-){0,4}") {
             prop_assert_eq!(phase_of(&id), phase_by_prefixes(&id));
+        }
+
+        /// Ids of any shape around the split clauses: empty parts, no dot, dashes anywhere.
+        #[test]
+        fn generated_ids_have_the_package_the_joined_parts_give(id in "(A\\.)?(4|6|6\\.1|7|8|9|10|A|)(\\.[0-9]{0,2}|-[0-9]?|\\.[a-c]|\\.){0,5}") {
+            prop_assert_eq!(package_of(&id), package_by_joining(&id));
         }
     }
 }

@@ -220,10 +220,10 @@ pub fn to_wire(result: &AssessmentResult) -> wire::AssessmentResult {
                 .tasks
                 .iter()
                 .map(|t| wire::Task {
-                    depends_on: t.depends_on.clone(),
+                    depends_on: t.depends_on.iter().map(|d| d.to_string()).collect(),
                     effort_days: t.effort_days,
                     end: t.end.to_string(),
-                    id: t.id.clone(),
+                    id: t.id.to_string(),
                     package: t.package.clone(),
                     phase: t.phase.as_str().to_string(),
                     requirement: t.requirement.to_string(),
@@ -454,7 +454,7 @@ fn obligation_item(i: &aimsgap_assess::ObligationItem) -> wire::ObligationItem {
 /// test holds the two outputs equal byte for byte.
 mod view {
     use aimsgap_assess::{AssessmentResult, ObligationItem, Readiness, Source};
-    use aimsgap_catalog::Date;
+    use aimsgap_catalog::{Date, SmolStr};
     use aimsgap_wire::result::{AnswerKind, InheritedKind, SCHEMA};
     use serde::{Serialize, Serializer};
 
@@ -709,7 +709,7 @@ mod view {
 
     #[derive(Serialize)]
     struct Task<'a> {
-        depends_on: &'a [String],
+        depends_on: &'a [SmolStr],
         effort_days: f64,
         end: Day,
         id: &'a str,

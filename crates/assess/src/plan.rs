@@ -263,7 +263,7 @@ pub(crate) fn roadmap(
 
 /// The id of the `n`th task of the plan, as `format!("T{n:03}")` writes it (`T001`, `T042`,
 /// `T1234`) without the formatting machinery: a plan of 130 tasks names about 1,000 of them
-/// in its dependencies, where `format!` was a third of the whole assessment's work.
+/// in its dependencies, where `format!` was a quarter of the whole assessment's work.
 fn task_id(n: usize) -> SmolStr {
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(n).as_bytes();

@@ -225,27 +225,23 @@ pub(crate) fn roadmap(
     // Each task's id made once: the dependencies name the same ids again.
     let ids: Vec<SmolStr> = (1..=ordered.len()).map(task_id).collect();
     let mut tasks: Vec<Task> = Vec::with_capacity(ordered.len());
-    for (i, (&(gap, phase), (start, end))) in ordered.iter().zip(&times).enumerate() {
+    // `ordered`, `times`, `ids` and `waits_on` have one entry per task, in the same order; a
+    // task waits only on earlier tasks, whose ids are made.
+    for ((&(gap, phase), (start, end)), (id, waits)) in
+        ordered.iter().zip(&times).zip(ids.iter().zip(&waits_on))
+    {
         let day = |tenths: u64| {
             assessment
                 .as_of
                 .add_days(calendar_days(tenths as f64 / 10.0 / people))
         };
         tasks.push(Task {
-            id: ids.get(i).cloned().unwrap_or_else(|| task_id(i + 1)),
+            id: id.clone(),
             requirement: gap.id.clone(),
             title: gap.next_action.clone(),
             phase,
             effort_days: gap.factors.effort_days,
-            depends_on: waits_on
-                .get(i)
-                .map(|waits| {
-                    waits
-                        .iter()
-                        .map(|&j| ids.get(j).cloned().unwrap_or_else(|| task_id(j + 1)))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            depends_on: waits.iter().filter_map(|&j| ids.get(j).cloned()).collect(),
             start: day(*start),
             end: day(*end),
             package: gap.package.clone(),

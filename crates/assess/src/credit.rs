@@ -572,13 +572,14 @@ fn with_floor(
                     Source::Answer { .. } => None,
                 })
                 .collect();
-            notes.push(format!(
-                "answered not implemented: the practice is absent in the AI scope, which overrides the credit held certifications alone would give ({:.0}%, range {:.0}% to {:.0}%, from {})",
-                floor.point * 100.0,
-                floor.lo * 100.0,
-                floor.hi * 100.0,
-                frameworks.join(", ")
-            ));
+            let mut note = String::from(
+                "answered not implemented: the practice is absent in the AI scope, which overrides the credit held certifications alone would give (",
+            );
+            push_percentages(&mut note, &floor, "%, range ");
+            note.push_str(", from ");
+            note.push_str(&frameworks.join(", "));
+            note.push(')');
+            notes.push(note);
         }
         return Judged {
             status,
@@ -612,12 +613,13 @@ fn with_floor(
     };
     let mut sources = vec![source];
     if lifted {
-        notes.push(format!(
-            "held certifications alone give {:.0}% (range {:.0}% to {:.0}%): the answer is not counted below that, and the inherited part is to verify for AI",
-            floor.point * 100.0,
-            floor.lo * 100.0,
-            floor.hi * 100.0
-        ));
+        let mut note = String::with_capacity(160);
+        note.push_str("held certifications alone give ");
+        push_percentages(&mut note, &floor, "% (range ");
+        note.push_str(
+            "): the answer is not counted below that, and the inherited part is to verify for AI",
+        );
+        notes.push(note);
         sources.extend(floor_sources());
     }
     Judged {
@@ -665,11 +667,85 @@ pub fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
+/// Writes `value` as `format!("{value:.0}")` writes it (rounded half to even; `-0` for a
+/// negative value that rounds to zero) without the formatter's exact decimal expansion, which
+/// cost about 800 instructions a number: the notes of most requirements of a result carry
+/// three percentages. A test holds the two equal.
+pub(crate) fn push_whole(out: &mut String, value: f64) {
+    let rounded = value.round_ties_even();
+    // Below 2^53 every whole f64 is an i64 exactly; anything else takes the formatter.
+    if rounded.abs() < 9_007_199_254_740_992.0 {
+        if rounded == 0.0 && value.is_sign_negative() {
+            out.push('-');
+        }
+        out.push_str(itoa::Buffer::new().format(rounded as i64));
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{value:.0}");
+    }
+}
+
+/// A credit's point, low and high ends as percentages, as the notes write them:
+/// `{point}%`, then `{lo}% to {hi}%` after `between`.
+fn push_percentages(out: &mut String, credit: &Credit, between: &str) {
+    push_whole(out, credit.point * 100.0);
+    out.push_str(between);
+    push_whole(out, credit.lo * 100.0);
+    out.push_str("% to ");
+    push_whole(out, credit.hi * 100.0);
+    out.push('%');
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use proptest::prelude::*;
+
+    fn whole(value: f64) -> String {
+        let mut out = String::new();
+        push_whole(&mut out, value);
+        out
+    }
+
+    /// Every hundredth and every eighth from -1,000 to 1,000 (the ties among them), the
+    /// percentages of credits in thousandths, and the edges of the fast path write as
+    /// `{:.0}` writes them.
+    #[test]
+    fn whole_numbers_are_written_as_the_format_wrote_them() {
+        let values = (-100_000..=100_000)
+            .map(|n| f64::from(n) / 100.0)
+            .chain((-8_000..=8_000).map(|n| f64::from(n) / 8.0))
+            .chain((0..=1_000).map(|n| f64::from(n) / 1_000.0 * 100.0))
+            .chain([
+                0.0,
+                -0.0,
+                -0.4,
+                0.5,
+                -0.5,
+                2.5,
+                9_007_199_254_740_991.0,
+                9_007_199_254_740_992.0,
+                -9_007_199_254_740_993.0,
+                1e300,
+                f64::MAX,
+                f64::MIN_POSITIVE,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NAN,
+            ]);
+        for value in values {
+            assert_eq!(whole(value), format!("{value:.0}"), "{value:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_number_is_written_as_the_format_wrote_it(value in any::<f64>()) {
+            prop_assert_eq!(whole(value), format!("{value:.0}"));
+        }
+    }
 
     /// `judge` takes an answered requirement's floor from `inherited_figure` and records its
     /// edges with `inherited` only where the floor shows: the two must agree on every figure.

@@ -190,10 +190,12 @@ pub(crate) fn first_sentence(text: &str) -> &str {
 }
 
 fn next_action(iso: &Framework, result: &RequirementResult) -> String {
-    let requirement = iso.get(&result.id);
-    let expects = requirement
-        .and_then(|r| r.evidence.as_deref())
-        .map(|e| first_sentence(e).trim_end_matches('.'));
+    // What an auditor expects, looked up only by the sentences that quote it.
+    let expects = || {
+        iso.get(&result.id)
+            .and_then(|r| r.evidence.as_deref())
+            .map(|e| first_sentence(e).trim_end_matches('.'))
+    };
     let title = result.title.as_str();
     // Where the certificate carries the credit, the work is to extend its practice to AI.
     let lead = if result.basis == Basis::Inherited {
@@ -223,7 +225,7 @@ fn next_action(iso: &Framework, result: &RequirementResult) -> String {
         Some(Source::Answer {
             status: AnswerStatus::Implemented,
             ..
-        }) => match expects {
+        }) => match expects() {
             Some(expects) => {
                 ["Complete the evidence for ", title, "; expected: ", expects].concat()
             }
@@ -233,7 +235,7 @@ fn next_action(iso: &Framework, result: &RequirementResult) -> String {
             status: AnswerStatus::Partial,
             ..
         }) => ["Finish: ", title].concat(),
-        _ => match expects {
+        _ => match expects() {
             Some(expects) => ["Establish: ", title, ". Auditors expect: ", expects].concat(),
             None => ["Establish: ", title].concat(),
         },
@@ -498,11 +500,11 @@ pub fn assess(
             }
         })
         .collect();
-    // Highest priority first; ties in catalog order (the sort is stable). The priorities are
-    // sorted with the gaps' positions, then the gaps are moved once into that order: a gap is
-    // a few hundred bytes, which the sort would otherwise move at every step.
+    // Highest priority first; ties in catalog order (the positions break them). The
+    // priorities are sorted with the gaps' positions, then the gaps are moved once into that
+    // order: a gap is a few hundred bytes, which the sort would otherwise move at every step.
     let mut order: Vec<(f64, usize)> = gaps.iter().map(|g| g.priority).zip(0..).collect();
-    order.sort_by(|a, b| b.0.total_cmp(&a.0));
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut slots: Vec<Option<Gap>> = gaps.into_iter().map(Some).collect();
     let mut gaps: Vec<Gap> = order
         .iter()
@@ -619,11 +621,14 @@ fn verdict(
         let open: Vec<String> = under
             .iter()
             .filter(|r| r.basis != Basis::Inherited && !declared_claim(r))
-            .map(|r| match r.sources.first() {
-                Some(Source::Answer { status, .. }) if r.basis == Basis::Planned => {
-                    format!("{} {status}", r.id)
-                }
-                _ => format!("{} {}", r.id, r.status),
+            .map(|r| {
+                let status = match r.sources.first() {
+                    Some(Source::Answer { status, .. }) if r.basis == Basis::Planned => {
+                        status.as_str()
+                    }
+                    _ => r.status.as_str(),
+                };
+                [r.id.as_str(), " ", status].concat()
             })
             .collect();
         if !open.is_empty() {

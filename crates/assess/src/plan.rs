@@ -16,8 +16,10 @@ use aimsgap_catalog::{Date, Framework, IdMap, SmolStr};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+/// A phase's place on the path to certification: its position in [`Phase::ALL`], which lists
+/// the variants in the order they are declared (a test checks it), so the discriminant is it.
 pub(crate) fn phase_rank(phase: Phase) -> usize {
-    Phase::ALL.iter().position(|p| *p == phase).unwrap_or(0)
+    phase as usize
 }
 
 /// The gap tasks a gap waits on: the anchors of the nearest earlier phase that has open anchors,
@@ -61,20 +63,24 @@ impl<'a> Prerequisites<'a> {
     /// The open gaps the gap `id` of `phase` (its [`rules::phase_of`]) waits on.
     pub(crate) fn of_in(&self, id: &str, phase: Phase) -> Vec<&'a str> {
         let rank = phase_rank(phase);
-        let mut deps: Vec<&'a str> = Vec::new();
-        for (anchor_rank, anchors) in &self.anchors {
-            if *anchor_rank >= rank {
-                continue;
-            }
-            // A gap never waits on itself.
-            if anchors.iter().any(|anchor| *anchor != id) {
-                deps.extend(anchors.iter().copied().filter(|anchor| *anchor != id));
-                break;
-            }
-        }
-        if id.starts_with("9.3.") {
-            deps.extend(self.audits.iter().copied());
-        }
+        // The open anchors of the nearest earlier phase that has any other than the gap itself
+        // (a gap never waits on itself).
+        let anchors = self
+            .anchors
+            .iter()
+            .filter(|(anchor_rank, _)| *anchor_rank < rank)
+            .map(|(_, anchors)| anchors.as_slice())
+            .find(|anchors| anchors.iter().any(|anchor| *anchor != id))
+            .unwrap_or_default();
+        let audits = if id.starts_with("9.3.") {
+            self.audits.as_slice()
+        } else {
+            &[]
+        };
+        // Sized once: every gap's prerequisites are found twice per assessment.
+        let mut deps: Vec<&'a str> = Vec::with_capacity(anchors.len() + audits.len());
+        deps.extend(anchors.iter().copied().filter(|anchor| *anchor != id));
+        deps.extend(audits.iter().copied());
         deps
     }
 }
@@ -150,14 +156,10 @@ pub(crate) fn roadmap(
         gaps.iter().map(|g| (g, rules::phase_of(&g.id))).collect();
     // Phase order first, then the gap ranking: dependencies always point to earlier phases
     // (or, for management review, to internal audit in the same phase, which sorts first), so
-    // every task comes after everything it waits on.
-    ordered.sort_by_key(|&(g, phase)| {
-        (
-            phase_rank(phase),
-            usize::from(g.id.starts_with("9.3.")),
-            g.rank,
-        )
-    });
+    // every task comes after everything it waits on. The engine numbers the gaps, so no two
+    // share a rank and the order is total: the unstable sort gives the one order there is.
+    ordered
+        .sort_unstable_by_key(|&(g, phase)| (phase_rank(phase), g.id.starts_with("9.3."), g.rank));
     let position: IdMap<&str, usize> = ordered
         .iter()
         .enumerate()
@@ -173,19 +175,18 @@ pub(crate) fn roadmap(
                 .filter_map(|dep| position.get(dep).copied())
                 .filter(|&j| j < i)
                 .collect();
-            if rules::waits_on_all_earlier(&gap.id) {
-                let phase = phase_rank(phase);
-                waits.extend(
-                    ordered
-                        .iter()
-                        .take(i)
-                        .enumerate()
-                        .filter(|(_, (_, other))| phase_rank(*other) < phase)
-                        .map(|(j, _)| j),
-                );
-            }
             waits.sort_unstable();
             waits.dedup();
+            if rules::waits_on_all_earlier(&gap.id) {
+                // Every task of an earlier phase: `ordered` is in phase order, so those are
+                // the tasks before the first of this phase, and the prerequisites of earlier
+                // phases are among them. Those of this phase follow, still in order.
+                let rank = phase_rank(phase);
+                let earlier = ordered.partition_point(|&(_, other)| phase_rank(other) < rank);
+                waits = (0..earlier)
+                    .chain(waits.into_iter().filter(|&j| j >= earlier))
+                    .collect();
+            }
             waits
         })
         .collect();
@@ -225,15 +226,16 @@ pub(crate) fn roadmap(
     // Each task's id made once: the dependencies name the same ids again.
     let ids: Vec<SmolStr> = (1..=ordered.len()).map(task_id).collect();
     let mut tasks: Vec<Task> = Vec::with_capacity(ordered.len());
+    // The as-of date as a day number once: each task's start and end are days after it, as
+    // `Date::add_days` counts them.
+    let start_day = assessment.as_of.to_days();
     // `ordered`, `times`, `ids` and `waits_on` have one entry per task, in the same order; a
     // task waits only on earlier tasks, whose ids are made.
     for ((&(gap, phase), (start, end)), (id, waits)) in
         ordered.iter().zip(&times).zip(ids.iter().zip(&waits_on))
     {
         let day = |tenths: u64| {
-            assessment
-                .as_of
-                .add_days(calendar_days(tenths as f64 / 10.0 / people))
+            Date::from_days(start_day.saturating_add(calendar_days(tenths as f64 / 10.0 / people)))
         };
         tasks.push(Task {
             id: id.clone(),
@@ -285,33 +287,40 @@ pub(crate) fn next_actions(
 ) -> Vec<NextAction> {
     let by_id: IdMap<&str, &RequirementResult> =
         results.iter().rev().map(|r| (r.id.as_str(), r)).collect();
-    let mut candidates: Vec<NextAction> = gaps
+    // Each gap's place in the order (blockers first, then gain per day of effort) with its
+    // position and gain: only the few actions that are kept are built from their gaps.
+    let mut order: Vec<(bool, f64, usize, f64)> = gaps
         .iter()
-        .filter_map(|gap| {
+        .enumerate()
+        .filter_map(|(position, gap)| {
             let result = *by_id.get(gap.id.as_str())?;
             let gain = if counted == 0 {
                 0.0
             } else {
                 (1.0 - result.credit.point) / counted as f64 * 100.0
             };
+            let gain = (gain * 100.0).round() / 100.0;
+            let per_day = gain / gap.factors.effort_days.max(rules::MIN_TASK_DAYS);
+            Some((gap.blocker, per_day, position, gain))
+        })
+        .collect();
+    // Equal keys keep the gaps' order (their positions break the tie).
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    order.truncate(rules::NEXT_ACTIONS);
+    order
+        .iter()
+        .filter_map(|&(_, _, position, gain)| {
+            let gap = gaps.get(position)?;
             Some(NextAction {
                 id: gap.id.clone(),
                 action: gap.next_action.clone(),
-                gain: (gain * 100.0).round() / 100.0,
+                gain,
                 effort_days: gap.factors.effort_days,
                 blocker: gap.blocker,
                 package: gap.package.clone(),
             })
         })
-        .collect();
-    candidates.sort_by(|a, b| {
-        b.blocker.cmp(&a.blocker).then(
-            (b.gain / b.effort_days.max(rules::MIN_TASK_DAYS))
-                .total_cmp(&(a.gain / a.effort_days.max(rules::MIN_TASK_DAYS))),
-        )
-    });
-    candidates.truncate(rules::NEXT_ACTIONS);
-    candidates
+        .collect()
 }
 
 /// How bad a status is for a package: a gap is worse than an unknown, which is worse than a
@@ -440,6 +449,15 @@ mod tests {
             );
         }
         deps
+    }
+
+    /// A phase's rank is its place in `Phase::ALL`, as the roadmap's order and the
+    /// prerequisites compare them.
+    #[test]
+    fn a_phase_ranks_at_its_place_on_the_path() {
+        for (place, phase) in Phase::ALL.iter().enumerate() {
+            assert_eq!(phase_rank(*phase), place, "{phase:?}");
+        }
     }
 
     /// A task's id is what `format!("T{:03}")` wrote before, for plans up to 20,000 tasks and

@@ -118,6 +118,14 @@ impl Date {
         let day = doy - (153 * mp + 2) / 5 + 1;
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
+        // The algorithm gives a valid month and day of its year: inside the supported years
+        // the date is built as it is (a roadmap asks for two per task); outside, the year is
+        // clamped and the day checked again.
+        if let (Ok(year @ 1..=9999), Ok(month), Ok(day)) =
+            (i32::try_from(year), u8::try_from(month), u8::try_from(day))
+        {
+            return Date { year, month, day };
+        }
         let year = i32::try_from(year.clamp(1, 9999)).unwrap_or(9999);
         Date::new(
             year,
@@ -261,7 +269,8 @@ mod tests {
     }
 
     /// Every day from 0001-01-01 to 9999-12-31 counts as the signed form of the algorithm
-    /// counts it, and the days follow one another without a gap.
+    /// counts it, the days follow one another without a gap, and each day number gives its
+    /// date back.
     #[test]
     fn days_of_every_supported_date_match_the_signed_algorithm() {
         let signed = |date: Date| {
@@ -280,6 +289,7 @@ mod tests {
                     let date = Date { year, month, day };
                     let days = date.to_days();
                     assert_eq!(days, signed(date), "{date}");
+                    assert_eq!(Date::from_days(days), date, "{days}");
                     assert!(previous.is_none_or(|p| p + 1 == days), "{date}");
                     previous = Some(days);
                     count += 1;

@@ -450,8 +450,10 @@ pub fn assess(
     // How many open gaps wait on each gap: computed once from every gap's prerequisites.
     let mut waiting_on: IdMap<&str, usize> = IdMap::default();
     let prerequisites = plan::Prerequisites::new(&open_ids);
-    for id in &open_ids {
-        for prerequisite in prerequisites.of(id) {
+    // Each open gap's phase, found once: its prerequisites and the roadmap both need it.
+    let phases: Vec<Phase> = open_ids.iter().map(|id| rules::phase_of(id)).collect();
+    for (id, phase) in open_ids.iter().zip(&phases) {
+        for prerequisite in prerequisites.of_in(id, *phase) {
             *waiting_on.entry(prerequisite).or_default() += 1;
         }
     }
@@ -505,17 +507,17 @@ pub fn assess(
     // order: a gap is a few hundred bytes, which the sort would otherwise move at every step.
     let mut order: Vec<(f64, usize)> = gaps.iter().map(|g| g.priority).zip(0..).collect();
     order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut slots: Vec<Option<Gap>> = gaps.into_iter().map(Some).collect();
-    let mut gaps: Vec<Gap> = order
+    let mut slots: Vec<Option<(Gap, Phase)>> = gaps.into_iter().zip(phases).map(Some).collect();
+    let (mut gaps, phases): (Vec<Gap>, Vec<Phase>) = order
         .iter()
         .filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take))
-        .collect();
+        .unzip();
     for (i, gap) in gaps.iter_mut().enumerate() {
         gap.rank = i + 1;
     }
 
     let verdict = verdict(iso, &results, &readiness, &obligations);
-    let roadmap = plan::roadmap(assessment, &gaps, &prerequisites);
+    let roadmap = plan::roadmap(assessment, &gaps, &phases, &prerequisites);
     let soa = soa::soa(
         catalog,
         iso,

@@ -55,11 +55,6 @@ impl<'a> Prerequisites<'a> {
         }
     }
 
-    /// The open gaps the gap `id` waits on.
-    pub(crate) fn of(&self, id: &str) -> Vec<&'a str> {
-        self.of_in(id, rules::phase_of(id))
-    }
-
     /// The open gaps the gap `id` of `phase` (its [`rules::phase_of`]) waits on.
     pub(crate) fn of_in(&self, id: &str, phase: Phase) -> Vec<&'a str> {
         let rank = phase_rank(phase);
@@ -145,15 +140,16 @@ fn crew(team: f64, lanes: usize) -> f64 {
     (team / lanes.max(1) as f64).min(rules::TASK_CREW_MAX)
 }
 
-/// The roadmap of the gaps; `prerequisites` are those of the same open gaps.
+/// The roadmap of the gaps; `phases` are theirs ([`rules::phase_of`], in the same order) and
+/// `prerequisites` those of the same open gaps.
 pub(crate) fn roadmap(
     assessment: &Assessment,
     gaps: &[Gap],
+    phases: &[Phase],
     prerequisites: &Prerequisites<'_>,
 ) -> Roadmap {
-    // Each gap with its phase, found once (the sort and the waits below ask for it often).
-    let mut ordered: Vec<(&Gap, Phase)> =
-        gaps.iter().map(|g| (g, rules::phase_of(&g.id))).collect();
+    // Each gap with its phase (the sort and the waits below ask for it often).
+    let mut ordered: Vec<(&Gap, Phase)> = gaps.iter().zip(phases.iter().copied()).collect();
     // Phase order first, then the gap ranking: dependencies always point to earlier phases
     // (or, for management review, to internal audit in the same phase, which sorts first), so
     // every task comes after everything it waits on. The engine numbers the gaps, so no two
@@ -492,7 +488,7 @@ mod tests {
             let prerequisites = Prerequisites::new(&open);
             for id in POOL {
                 prop_assert_eq!(
-                    prerequisites.of(id),
+                    prerequisites.of_in(id, rules::phase_of(id)),
                     prerequisites_one_by_one(id, &open),
                     "gap {} with open gaps {:?}", id, open
                 );
